@@ -1,0 +1,90 @@
+// Adapts Atom 1.0 and Atom 0.3 (<feed><entry>), including xml:base and text constructs, into the raw feed shape.
+import { escapeText } from 'entities';
+import type { RawFeed, RawItem } from './raw.ts';
+import { NS } from './namespaces.ts';
+import { mediaImages } from './extensions.ts';
+import { attr, child, children, childText, innerMarkup, text, withBase, type XmlNode } from './xml.ts';
+
+export function readAtom(doc: XmlNode, feedUrl: string): RawFeed {
+  const feed = child(doc, 'feed');
+  const base = withBase(feed, feedUrl);
+  const feedAuthor = authorName(feed);
+  return {
+    format: 'atom',
+    formatVersion: atomVersion(feed),
+    title: textConstruct(child(feed, 'title')),
+    link: alternateLink(feed, base),
+    base,
+    ttlMinutes: null,
+    items: children(feed, 'entry').map((entry) => readEntry(entry, base, feedAuthor)),
+  };
+}
+
+function atomVersion(feed: XmlNode | undefined): string {
+  const declared = Object.entries(feed ?? {}).filter(([key]) => key.startsWith('@_xmlns')).map(([, uri]) => uri);
+  if (declared.includes(NS.atom10)) return '1.0';
+  return attr(feed, 'version') ?? (declared.includes(NS.atom03) ? '0.3' : '1.0');
+}
+
+function readEntry(entry: XmlNode, feedBase: string, feedAuthor: string | null): RawItem {
+  const base = withBase(entry, feedBase);
+  const content = child(entry, 'content');
+  const summary = child(entry, 'summary');
+  // Atom 0.3 names: issued/created/modified; Atom 1.0: published/updated.
+  const updated = childText(entry, 'updated') ?? childText(entry, 'modified');
+  const categories = children(entry, 'category')
+    .map((category) => attr(category, 'label') ?? attr(category, 'term') ?? text(category))
+    .filter((value): value is string => !!value);
+  return {
+    id: childText(entry, 'id'),
+    title: textConstruct(child(entry, 'title')),
+    link: alternateLink(entry, base),
+    base,
+    contentBase: withBase(content ?? summary, base),
+    published: childText(entry, 'published') ?? childText(entry, 'issued') ?? childText(entry, 'created'),
+    updated,
+    author: authorName(entry) ?? feedAuthor,
+    contentHtml: textConstruct(content),
+    summaryHtml: textConstruct(summary),
+    images: mediaImages(entry),
+    categories: [...categories, ...children(entry, 'dc:subject').map(text).filter((v): v is string => !!v)],
+  };
+}
+
+/**
+ * An Atom text construct as HTML. type="html" is escaped HTML, "xhtml" inline markup, "text" plain text.
+ * Atom 0.3 uses MIME types and mode="escaped|xml|base64". With no type at all, text that plainly is
+ * HTML is taken as HTML, as most feeds without a type mean it.
+ */
+function textConstruct(node: XmlNode | undefined): string | null {
+  if (!node) return null;
+  const type = (attr(node, 'type') ?? '').toLowerCase();
+  const mode = attr(node, 'mode');
+  if (mode === 'base64') return Buffer.from(text(node) ?? '', 'base64').toString('utf8');
+  if (type === 'xhtml' || type === 'application/xhtml+xml' || mode === 'xml') return innerMarkup(node);
+  const value = text(node);
+  if (value === null) return null;
+  if (type === 'html' || type === 'text/html' || mode === 'escaped') return value;
+  if (!type && /<[a-z][a-z0-9]*[\s>/]/i.test(value)) return value;
+  return escapeText(value).replace(/\n/g, '<br>');
+}
+
+function alternateLink(node: XmlNode | undefined, base: string): string | null {
+  const links = children(node, 'link');
+  const alternate =
+    links.find((link) => (attr(link, 'rel') ?? 'alternate') === 'alternate' && /html/.test(attr(link, 'type') ?? 'html')) ??
+    links.find((link) => (attr(link, 'rel') ?? 'alternate') === 'alternate');
+  const href = attr(alternate, 'href');
+  if (!href) return null;
+  // A link can carry its own xml:base; resolve here so the item base stays the entry's.
+  try {
+    return new URL(href, withBase(alternate, base)).href;
+  } catch {
+    return href;
+  }
+}
+
+function authorName(node: XmlNode | undefined): string | null {
+  const author = child(node, 'author');
+  return childText(author, 'name') ?? childText(author, 'email') ?? childText(node, 'dc:creator');
+}

@@ -1,0 +1,53 @@
+// Reads the namespace extensions RSS and RDF items share: content:encoded, Dublin Core, Media RSS, enclosures.
+import { attr, children, childText, text, type XmlNode } from './xml.ts';
+
+const IMAGE_EXTENSION = /\.(avif|gif|jpe?g|png|webp)(\?|$)/i;
+
+/** Image URLs from Media RSS and enclosures, in the order the main-image choice prefers them. */
+export function mediaImages(item: XmlNode): string[] {
+  const groups = [item, ...children(item, 'media:group')];
+  const contents = groups.flatMap((group) => children(group, 'media:content'));
+  const fromContent = contents.filter(isImageMedia).map((node) => attr(node, 'url'));
+  // Thumbnails can sit on the item, in a group, or inside a video's media:content.
+  const thumbnails = [...groups, ...contents]
+    .flatMap((node) => children(node, 'media:thumbnail'))
+    .map((node) => attr(node, 'url'));
+  const enclosures = children(item, 'enclosure')
+    .filter((node) => isImageType(attr(node, 'type'), attr(node, 'url')))
+    .map((node) => attr(node, 'url'));
+  // Atom-style enclosure links appear in RSS too, and are the Atom way of attaching an image.
+  const enclosureLinks = [...children(item, 'link'), ...children(item, 'atom:link')]
+    .filter((node) => attr(node, 'rel') === 'enclosure' && isImageType(attr(node, 'type'), attr(node, 'href')))
+    .map((node) => attr(node, 'href'));
+  return [...fromContent, ...thumbnails, ...enclosures, ...enclosureLinks].filter((url): url is string => !!url);
+}
+
+function isImageMedia(node: XmlNode): boolean {
+  const medium = attr(node, 'medium');
+  if (medium) return medium === 'image';
+  return isImageType(attr(node, 'type'), attr(node, 'url'));
+}
+
+/** By MIME type when given, else by file extension. */
+function isImageType(type: string | null, url: string | null): boolean {
+  if (type) return type.toLowerCase().startsWith('image/');
+  return !!url && IMAGE_EXTENSION.test(url);
+}
+
+export function dcCreator(item: XmlNode): string | null {
+  return childText(item, 'dc:creator');
+}
+
+export function dcDate(item: XmlNode): string | null {
+  return childText(item, 'dc:date') ?? childText(item, 'dcterms:modified') ?? childText(item, 'dcterms:created');
+}
+
+export function contentEncoded(item: XmlNode): string | null {
+  return childText(item, 'content:encoded');
+}
+
+export function subjects(item: XmlNode): string[] {
+  return [...children(item, 'category'), ...children(item, 'dc:subject')]
+    .map(text)
+    .filter((value): value is string => !!value);
+}

@@ -1,0 +1,53 @@
+// Adapts RSS 0.9x/2.0 (<rss><channel><item>) into the raw feed shape.
+import type { RawFeed, RawItem } from './raw.ts';
+import { attr, child, children, childText, withBase, type XmlNode } from './xml.ts';
+import { contentEncoded, dcCreator, dcDate, mediaImages, subjects } from './extensions.ts';
+
+export function readRss(doc: XmlNode, feedUrl: string): RawFeed {
+  const rss = child(doc, 'rss');
+  const channel = child(rss, 'channel');
+  const base = withBase(channel, withBase(rss, feedUrl));
+  // Some generators put items beside the channel instead of inside it.
+  const items = [...children(channel, 'item'), ...children(rss, 'item')];
+  return {
+    format: 'rss',
+    formatVersion: attr(rss, 'version'),
+    title: childText(channel, 'title'),
+    link: childText(channel, 'link') ?? alternateLink(channel),
+    base,
+    ttlMinutes: minutes(childText(channel, 'ttl')),
+    items: items.map((item) => readItem(item, base)),
+  };
+}
+
+function readItem(item: XmlNode, channelBase: string): RawItem {
+  const base = withBase(item, channelBase);
+  const guid = child(item, 'guid');
+  const id = childText(item, 'guid');
+  // A guid is a permalink unless it says otherwise (RSS 2.0), so it can stand in for a missing <link>.
+  const guidLink = id && attr(guid, 'isPermaLink') !== 'false' && /^https?:\/\//i.test(id) ? id : null;
+  return {
+    id,
+    title: childText(item, 'title'),
+    link: childText(item, 'link') ?? alternateLink(item) ?? guidLink,
+    base,
+    contentBase: base,
+    published: childText(item, 'pubDate') ?? dcDate(item),
+    updated: childText(item, 'atom:updated'),
+    author: dcCreator(item) ?? childText(item, 'author'),
+    contentHtml: contentEncoded(item),
+    summaryHtml: childText(item, 'description'),
+    images: mediaImages(item),
+    categories: subjects(item),
+  };
+}
+
+function alternateLink(node: XmlNode | undefined): string | null {
+  const link = children(node, 'atom:link').find((l) => (attr(l, 'rel') ?? 'alternate') === 'alternate');
+  return attr(link, 'href');
+}
+
+function minutes(value: string | null): number | null {
+  const n = Number(value);
+  return value && Number.isInteger(n) && n > 0 ? n : null;
+}

@@ -1,0 +1,230 @@
+// Mends common feed XML breakage (bad entities, unclosed or stray tags, truncation) before parsing, noting each fix.
+import { decodeHTML } from 'entities';
+import { FeedParseError } from '../types.ts';
+import { ENTITY_REFUSAL } from './xml-guard.ts';
+import { TagNamer } from './namespaces.ts';
+
+/**
+ * Elements whose content is kept as raw text by the parser (fast-xml-parser stopNodes): they hold
+ * HTML, which feeds often leave unescaped and unbalanced, so we never try to balance tags inside them.
+ */
+export const RAW_TEXT_TAGS = ['title', 'description', 'content:encoded', 'summary', 'content', 'subtitle', 'tagline'];
+const RAW_TEXT = new Set(RAW_TEXT_TAGS);
+const ITEM_TAGS = new Set(['item', 'entry']);
+const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
+
+interface Open {
+  name: string;
+  outLength: number; // where this element starts in the output, so a cut-off item can be dropped
+}
+
+interface Tally {
+  bareAmpersands: number;
+  htmlEntities: Set<string>;
+  unknownEntities: Set<string>;
+  badCharRefs: number;
+}
+
+/**
+ * Returns well-formed-enough XML for fast-xml-parser (which is lenient but silent) and says what changed:
+ * - `&` that starts no entity is escaped; HTML named entities (`&nbsp;`) become numeric references;
+ * - element names get canonical namespace prefixes (content:, dc:, media:, atom:);
+ * - a close tag for an element opened further up closes the ones in between; a close tag for
+ *   nothing open is dropped; text after the root element is dropped;
+ * - at a premature end the open elements are closed, and an item cut inside one of its fields is dropped.
+ * DOCTYPE or ENTITY markup inside the document is refused like in the prolog.
+ */
+export function repairXml(xml: string, mainNamespaces: readonly string[], warnings: string[]): string {
+  const tally: Tally = { bareAmpersands: 0, htmlEntities: new Set(), unknownEntities: new Set(), badCharRefs: 0 };
+  const namer = new TagNamer(mainNamespaces);
+  const out: string[] = [];
+  let outLength = 0;
+  const emit = (s: string): void => {
+    out.push(s);
+    outLength += s.length;
+  };
+  const stack: Open[] = [];
+  const fixes: string[] = [];
+  let truncatedInside: 'field' | 'between' | null = null;
+  let i = 0;
+
+  while (i < xml.length) {
+    const lt = xml.indexOf('<', i);
+    const textEnd = lt === -1 ? xml.length : lt;
+    if (textEnd > i) emit(repairEntities(xml.slice(i, textEnd), tally));
+    if (lt === -1) {
+      truncatedInside = 'between';
+      break;
+    }
+    if (xml.startsWith('<!--', lt) || xml.startsWith('<![CDATA[', lt)) {
+      const terminator = xml.startsWith('<!--', lt) ? '-->' : ']]>';
+      const end = xml.indexOf(terminator, lt);
+      if (end === -1) {
+        truncatedInside = 'field';
+        break;
+      }
+      emit(xml.slice(lt, end + terminator.length));
+      i = end + terminator.length;
+    } else if (xml.startsWith('<?', lt)) {
+      const end = xml.indexOf('?>', lt);
+      if (end === -1) {
+        truncatedInside = 'field';
+        break;
+      }
+      i = end + 2; // processing instructions carry nothing a feed reader needs
+    } else if (xml.startsWith('<!', lt)) {
+      throw new FeedParseError(ENTITY_REFUSAL);
+    } else if (xml.startsWith('</', lt)) {
+      const end = xml.indexOf('>', lt);
+      if (end === -1) {
+        truncatedInside = 'field';
+        break;
+      }
+      const name = namer.canonical(xml.slice(lt + 2, end).trim());
+      i = end + 1;
+      const depth = stack.findLastIndex((open) => open.name === name);
+      if (depth === -1) {
+        fixes.push(`dropped a stray closing tag </${name}>`);
+        continue;
+      }
+      while (stack.length > depth + 1) {
+        const unclosed = stack.pop()!;
+        fixes.push(`closed an unclosed <${unclosed.name}>`);
+        emit(`</${unclosed.name}>`);
+      }
+      stack.pop();
+      emit(`</${name}>`);
+      if (stack.length === 0) {
+        if (xml.slice(i).trim()) fixes.push('dropped text after the end of the root element');
+        break;
+      }
+    } else if (/^<[A-Za-z_]/.test(xml.slice(lt, lt + 2))) {
+      const end = startTagEnd(xml, lt);
+      if (end === -1) {
+        truncatedInside = 'field';
+        break;
+      }
+      const tag = xml.slice(lt, end);
+      const rawName = /^<([^\s/>]+)/.exec(tag)![1]!;
+      namer.learn(tag);
+      const name = namer.canonical(rawName);
+      const selfClosing = tag.endsWith('/>');
+      const openTag = `<${name}${repairEntities(tag.slice(rawName.length + 1), tally)}`;
+      i = end;
+      if (selfClosing) {
+        emit(openTag);
+        continue;
+      }
+      if (RAW_TEXT.has(name)) {
+        const close = findClose(xml, rawName, i);
+        if (!close) {
+          stack.push({ name, outLength });
+          truncatedInside = 'field';
+          break;
+        }
+        emit(openTag + repairRawText(xml.slice(i, close.start), tally) + `</${name}>`);
+        i = close.end;
+        continue;
+      }
+      stack.push({ name, outLength });
+      emit(openTag);
+    } else {
+      fixes.push("escaped a '<' that starts no tag");
+      emit('&lt;');
+      i = lt + 1;
+    }
+  }
+
+  if (stack.length > 0) {
+    // An item whose fields are all complete only lost its closing tags; one cut mid-field is dropped.
+    const itemDepth = stack.findLastIndex((open) => ITEM_TAGS.has(open.name));
+    if (itemDepth !== -1 && (truncatedInside === 'field' || stack.length > itemDepth + 1)) {
+      const item = stack[itemDepth]!;
+      const kept = out.join('').slice(0, item.outLength);
+      out.length = 0;
+      out.push(kept);
+      stack.length = itemDepth;
+      fixes.push(`the document is cut off: dropped the incomplete last <${item.name}>`);
+    }
+    fixes.push(`the document ends early: closed ${stack.length} element(s) left open`);
+    for (const open of stack.reverse()) out.push(`</${open.name}>`);
+  }
+  reportEntities(tally, warnings);
+  warnings.push(...summarise(fixes));
+  return out.join('');
+}
+
+/** Finds the '>' ending a start tag, skipping quoted attribute values; -1 if the document ends first. */
+function startTagEnd(xml: string, from: number): number {
+  let quote: string | null = null;
+  for (let i = from + 1; i < xml.length; i++) {
+    const ch = xml[i];
+    if (quote) {
+      if (ch === quote) quote = null;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '>') return i + 1;
+  }
+  return -1;
+}
+
+function findClose(xml: string, rawName: string, from: number): { start: number; end: number } | null {
+  const pattern = new RegExp(`</${rawName.replace(/[.]/g, '\\.')}\\s*>`, 'g');
+  pattern.lastIndex = from;
+  const match = pattern.exec(xml);
+  return match ? { start: match.index, end: match.index + match[0].length } : null;
+}
+
+/** Repairs entities in raw element content, leaving CDATA sections exactly as they are. */
+function repairRawText(raw: string, tally: Tally): string {
+  return raw
+    .split(/(<!\[CDATA\[[\s\S]*?\]\]>)/)
+    .map((part) => (part.startsWith('<![CDATA[') ? part : repairEntities(part, tally)))
+    .join('');
+}
+
+const ENTITY_OR_AMPERSAND = /&(#[0-9]+;|#x[0-9a-f]+;|[a-z][a-z0-9]*;)?/gi;
+
+function repairEntities(text: string, tally: Tally): string {
+  return text.replace(ENTITY_OR_AMPERSAND, (match, ref: string | undefined) => {
+    if (!ref) {
+      tally.bareAmpersands++;
+      return '&amp;';
+    }
+    if (ref.startsWith('#')) {
+      const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+      if (isXmlChar(code)) return match;
+      tally.badCharRefs++;
+      return '&#xFFFD;';
+    }
+    const name = ref.slice(0, -1);
+    if (XML_ENTITIES.has(name)) return match;
+    const decoded = decodeHTML(match);
+    if (decoded !== match) {
+      tally.htmlEntities.add(match);
+      return [...decoded].map((ch) => `&#${ch.codePointAt(0)};`).join('');
+    }
+    tally.unknownEntities.add(match);
+    return `&amp;${ref}`;
+  });
+}
+
+function isXmlChar(code: number): boolean {
+  return (
+    code === 0x9 || code === 0xa || code === 0xd ||
+    (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff)
+  );
+}
+
+function reportEntities(tally: Tally, warnings: string[]): void {
+  if (tally.bareAmpersands) warnings.push(`escaped ${tally.bareAmpersands} bare '&' character(s) that started no entity`);
+  if (tally.htmlEntities.size) warnings.push(`decoded HTML entities that XML does not declare: ${[...tally.htmlEntities].join(' ')}`);
+  if (tally.unknownEntities.size) warnings.push(`kept unknown entities as plain text: ${[...tally.unknownEntities].join(' ')}`);
+  if (tally.badCharRefs) warnings.push(`replaced ${tally.badCharRefs} invalid character reference(s) with \uFFFD`);
+}
+
+/** Collapses repeated fixes into one line each, with a count. */
+function summarise(fixes: string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const fix of fixes) counts.set(fix, (counts.get(fix) ?? 0) + 1);
+  return [...counts].map(([fix, n]) => (n > 1 ? `${fix} (${n} times)` : fix));
+}

@@ -1,0 +1,56 @@
+// Turns one raw item into the common FeedItem: clean title, canonical URL, safe HTML, summary, date, image, guid.
+import { createHash } from 'node:crypto';
+import type { FeedItem } from '../types.ts';
+import type { RawItem } from '../formats/raw.ts';
+import { canonicalUrl, resolveUrl } from './url.ts';
+import { normalizeDate } from './date.ts';
+import { cleanTitle, collapseWhitespace, mainImage, plainText, sanitizeHtml, summarize } from './html.ts';
+
+const SUMMARY_LENGTH = 300;
+const TITLE_FROM_SUMMARY_LENGTH = 80;
+
+export function normalizeItem(raw: RawItem, now: Date): FeedItem {
+  const url = canonicalUrl(raw.link, raw.base);
+  const contentHtml = sanitizeHtml(raw.contentHtml ?? raw.summaryHtml ?? '', raw.contentBase);
+  // The feed's own description reads best as a summary; the full content is the fallback.
+  const summarySource = raw.summaryHtml ? sanitizeHtml(raw.summaryHtml, raw.contentBase) : contentHtml;
+  const summary = summarize(plainText(summarySource), SUMMARY_LENGTH);
+  const title = cleanTitle(raw.title) || summarize(summary, TITLE_FROM_SUMMARY_LENGTH) || url || 'Untitled';
+  // Feeds that only say when an item changed (Atom <updated>, JSON date_modified) mean that as its date.
+  const date = normalizeDate(raw.published ?? raw.updated, now);
+  return {
+    guid: raw.id?.trim() || url || contentHash(title, summary),
+    title,
+    url,
+    originalUrl: resolveUrl(raw.link, raw.base),
+    published: date.iso,
+    updated: normalizeDate(raw.updated, now).iso,
+    dateFlag: date.flag,
+    author: authorName(raw.author),
+    summary,
+    contentHtml,
+    image: mainImage(raw.images, contentHtml, raw.contentBase),
+    categories: unique(raw.categories.map((category) => cleanTitle(category)).filter(Boolean)),
+  };
+}
+
+/** An item with nothing to show or link to is noise, not news. */
+export function isEmpty(raw: RawItem): boolean {
+  return !raw.title?.trim() && !raw.link?.trim() && !raw.contentHtml?.trim() && !raw.summaryHtml?.trim();
+}
+
+function contentHash(title: string, summary: string): string {
+  return 'sha256:' + createHash('sha256').update(`${title}\n${summary}`).digest('hex');
+}
+
+/** RSS <author> is "email (Name)"; the name is what people want to read. */
+function authorName(raw: string | null): string | null {
+  if (!raw) return null;
+  const name = collapseWhitespace(plainText(raw));
+  const parenthesised = /^\S+@\S+\s*\((.+)\)$/.exec(name)?.[1];
+  return parenthesised?.trim() || name || null;
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}

@@ -1,0 +1,167 @@
+// The articles table: one row per distinct article, with every (feed, guid) that carried it.
+import { createHash } from 'node:crypto';
+import type { FeedItem } from '../ingest/types.ts';
+import type { Store } from './store.ts';
+import { fromJson, toJson } from './store.ts';
+
+export interface Article {
+  id: number;
+  feedId: number;
+  /** The outlet: the title of the feed that first carried the article. */
+  source: string;
+  canonicalUrl: string | null;
+  originalUrl: string | null;
+  title: string;
+  summary: string;
+  contentHtml: string;
+  author: string | null;
+  image: string | null;
+  categories: string[];
+  publishedAt: string;
+  dateFlag: string | null;
+  firstSeenAt: string;
+  contentHash: string;
+  copyOf: number | null;
+}
+
+export interface SaveCounts {
+  added: number;
+  updated: number;
+  unchanged: number;
+}
+
+/** Identity of an article's words: when it changes, the article is re-embedded. */
+export function contentHash(title: string, summary: string): string {
+  return createHash('sha256').update(`${title}\n${summary}`).digest('hex').slice(0, 32);
+}
+
+/**
+ * Identity of an article's wording regardless of case, punctuation and small edits at the end: two outlets carrying
+ * the same wire copy share it. The first twenty words of title and summary are enough to tell, and cheap to index.
+ */
+export function textFingerprint(title: string, summary: string): string {
+  const words = `${title} ${summary}`.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return createHash('sha256').update(words.slice(0, 20).join(' ')).digest('hex').slice(0, 24);
+}
+
+/** Stores what one feed served: new items become articles, changed ones are updated, known ones cost nothing. */
+export function saveFeedItems(store: Store, feedId: number, items: readonly FeedItem[], now: string): SaveCounts {
+  const counts: SaveCounts = { added: 0, updated: 0, unchanged: 0 };
+  const db = store.db;
+  const bySourceGuid = db.prepare('SELECT article_id FROM article_sources WHERE feed_id = ? AND guid = ?');
+  const byUrl = db.prepare('SELECT id FROM articles WHERE canonical_url = ?');
+  const byHashInFeed = db.prepare('SELECT id FROM articles WHERE feed_id = ? AND content_hash = ?');
+  const byFingerprint = db.prepare('SELECT id FROM articles WHERE text_fingerprint = ? AND feed_id <> ? ORDER BY id LIMIT 1');
+  const current = db.prepare('SELECT content_hash FROM articles WHERE id = ?');
+  const addSource = db.prepare('INSERT OR IGNORE INTO article_sources (feed_id, guid, article_id) VALUES (?, ?, ?)');
+  const insert = db.prepare(
+    `INSERT INTO articles (feed_id, canonical_url, original_url, title, summary, content_html, author, image, categories,
+       published_at, date_flag, first_seen_at, updated_at, content_hash, text_fingerprint, copy_of)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+  );
+  const update = db.prepare(
+    `UPDATE articles SET title = ?, summary = ?, content_html = ?, author = ?, image = ?, categories = ?,
+       published_at = coalesce(?, published_at), updated_at = ?, content_hash = ?, text_fingerprint = ?
+     WHERE id = ?`,
+  );
+
+  store.transaction(() => {
+    for (const item of items) {
+      const hash = contentHash(item.title, item.summary);
+      const fingerprint = textFingerprint(item.title, item.summary);
+      // Within a feed: the guid first, then the canonical URL, then the words themselves.
+      const known =
+        (bySourceGuid.get(feedId, item.guid) as { article_id: number } | undefined)?.article_id ??
+        (item.url ? (byUrl.get(item.url) as { id: number } | undefined)?.id : undefined) ??
+        (byHashInFeed.get(feedId, hash) as { id: number } | undefined)?.id;
+
+      if (known !== undefined) {
+        addSource.run(feedId, item.guid, known);
+        const stored = current.get(known) as { content_hash: string };
+        if (stored.content_hash === hash) {
+          counts.unchanged++;
+        } else {
+          update.run(item.title, item.summary, item.contentHtml, item.author, item.image, toJson(item.categories),
+            item.published, now, hash, fingerprint, known);
+          counts.updated++;
+        }
+        continue;
+      }
+
+      const original = byFingerprint.get(fingerprint, feedId) as { id: number } | undefined;
+      const row = insert.get(feedId, item.url, item.originalUrl, item.title, item.summary, item.contentHtml, item.author,
+        item.image, toJson(item.categories), item.published ?? now, item.dateFlag, now, now, hash, fingerprint,
+        original?.id ?? null) as { id: number };
+      addSource.run(feedId, item.guid, row.id);
+      counts.added++;
+    }
+  });
+  return counts;
+}
+
+interface ArticleRow {
+  id: number;
+  feed_id: number;
+  source: string | null;
+  feed_url: string;
+  canonical_url: string | null;
+  original_url: string | null;
+  title: string;
+  summary: string;
+  content_html: string;
+  author: string | null;
+  image: string | null;
+  categories: string;
+  published_at: string;
+  date_flag: string | null;
+  first_seen_at: string;
+  content_hash: string;
+  copy_of: number | null;
+}
+
+export const articleColumns = `a.id, a.feed_id, f.title AS source, f.url AS feed_url, a.canonical_url, a.original_url, a.title,
+  a.summary, a.content_html, a.author, a.image, a.categories, a.published_at, a.date_flag, a.first_seen_at,
+  a.content_hash, a.copy_of`;
+
+export function toArticle(row: ArticleRow): Article {
+  return {
+    id: row.id,
+    feedId: row.feed_id,
+    source: row.source ?? new URL(row.feed_url).hostname,
+    canonicalUrl: row.canonical_url,
+    originalUrl: row.original_url,
+    title: row.title,
+    summary: row.summary,
+    contentHtml: row.content_html,
+    author: row.author,
+    image: row.image,
+    categories: fromJson<string[]>(row.categories, []),
+    publishedAt: row.published_at,
+    dateFlag: row.date_flag,
+    firstSeenAt: row.first_seen_at,
+    contentHash: row.content_hash,
+    copyOf: row.copy_of,
+  };
+}
+
+export function getArticles(store: Store, ids: readonly number[]): Article[] {
+  if (ids.length === 0) return [];
+  const rows = store.db
+    .prepare(`SELECT ${articleColumns} FROM articles a JOIN feeds f ON f.id = a.feed_id
+              WHERE a.id IN (SELECT value FROM json_each(?)) ORDER BY a.published_at, a.id`)
+    .all(toJson(ids)) as unknown as ArticleRow[];
+  return rows.map(toArticle);
+}
+
+/** Articles not yet placed in any story, oldest first: the clusterer's input. */
+export function unclusteredArticles(store: Store): Article[] {
+  const rows = store.db
+    .prepare(`SELECT ${articleColumns} FROM articles a JOIN feeds f ON f.id = a.feed_id
+              WHERE a.id NOT IN (SELECT article_id FROM story_articles) ORDER BY a.published_at, a.id`)
+    .all() as unknown as ArticleRow[];
+  return rows.map(toArticle);
+}
+
+export function countArticles(store: Store): number {
+  return (store.db.prepare('SELECT count(*) AS n FROM articles').get() as { n: number }).n;
+}

@@ -1,0 +1,45 @@
+// The embedding cache: one vector per (article content hash, model id), so unchanged words are never embedded twice.
+import type { Store } from './store.ts';
+import { toJson } from './store.ts';
+
+export interface EmbeddingTask {
+  contentHash: string;
+  title: string;
+  summary: string;
+}
+
+/** Distinct article texts that have no vector yet for this model. */
+export function textsMissingEmbeddings(store: Store, modelId: string): EmbeddingTask[] {
+  const rows = store.db
+    .prepare(
+      `SELECT a.content_hash, min(a.title) AS title, min(a.summary) AS summary FROM articles a
+       WHERE NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.content_hash = a.content_hash AND e.model_id = ?)
+       GROUP BY a.content_hash ORDER BY min(a.id)`,
+    )
+    .all(modelId) as { content_hash: string; title: string; summary: string }[];
+  return rows.map((row) => ({ contentHash: row.content_hash, title: row.title, summary: row.summary }));
+}
+
+export function saveEmbeddings(store: Store, modelId: string, entries: readonly { contentHash: string; vector: Float32Array }[]): void {
+  const insert = store.db.prepare('INSERT OR REPLACE INTO embeddings (content_hash, model_id, vector) VALUES (?, ?, ?)');
+  store.transaction(() => {
+    for (const { contentHash, vector } of entries) {
+      insert.run(contentHash, modelId, new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength));
+    }
+  });
+}
+
+/** Vectors for the given content hashes; hashes without one are absent from the map. */
+export function loadEmbeddings(store: Store, modelId: string, hashes: readonly string[]): Map<string, Float32Array> {
+  const vectors = new Map<string, Float32Array>();
+  if (hashes.length === 0) return vectors;
+  const rows = store.db
+    .prepare('SELECT content_hash, vector FROM embeddings WHERE model_id = ? AND content_hash IN (SELECT value FROM json_each(?))')
+    .all(modelId, toJson(hashes)) as { content_hash: string; vector: Uint8Array }[];
+  for (const row of rows) {
+    // Copy into an aligned buffer: SQLite's blob may start at any byte offset.
+    const bytes = new Uint8Array(row.vector);
+    vectors.set(row.content_hash, new Float32Array(bytes.buffer, 0, bytes.byteLength / 4));
+  }
+  return vectors;
+}

@@ -1,0 +1,120 @@
+// Versioned schema migrations, applied in order on open; the user_version pragma records how far a file has come.
+
+export const migrations: readonly string[] = [
+  // 1: the first schema.
+  `
+  CREATE TABLE feeds (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    title TEXT,
+    site_url TEXT,
+    tags TEXT NOT NULL DEFAULT '[]',
+    status TEXT NOT NULL DEFAULT 'active',
+    etag TEXT,
+    last_modified TEXT,
+    last_fetched_at TEXT,
+    last_status INTEGER,
+    last_error TEXT,
+    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+    next_fetch_at TEXT,
+    items_seen INTEGER NOT NULL DEFAULT 0,
+    added_at TEXT NOT NULL
+  );
+
+  CREATE TABLE articles (
+    id INTEGER PRIMARY KEY,
+    feed_id INTEGER NOT NULL REFERENCES feeds(id),
+    canonical_url TEXT UNIQUE,
+    original_url TEXT,
+    title TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    content_html TEXT NOT NULL,
+    author TEXT,
+    image TEXT,
+    categories TEXT NOT NULL DEFAULT '[]',
+    published_at TEXT NOT NULL,
+    date_flag TEXT,
+    first_seen_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    text_fingerprint TEXT NOT NULL,
+    copy_of INTEGER REFERENCES articles(id)
+  );
+  CREATE INDEX articles_published ON articles(published_at);
+  CREATE INDEX articles_fingerprint ON articles(text_fingerprint);
+
+  -- Every (feed, guid) that carried an article: one article can have several sources.
+  CREATE TABLE article_sources (
+    feed_id INTEGER NOT NULL REFERENCES feeds(id),
+    guid TEXT NOT NULL,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    PRIMARY KEY (feed_id, guid)
+  );
+  CREATE INDEX article_sources_article ON article_sources(article_id);
+
+  CREATE TABLE embeddings (
+    content_hash TEXT NOT NULL,
+    model_id TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY (content_hash, model_id)
+  );
+
+  CREATE TABLE stories (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    lead_article_id INTEGER REFERENCES articles(id),
+    score REAL NOT NULL DEFAULT 0,
+    first_published_at TEXT NOT NULL,
+    last_published_at TEXT NOT NULL,
+    article_count INTEGER NOT NULL DEFAULT 0,
+    source_count INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    merged_into TEXT REFERENCES stories(id)
+  );
+  CREATE INDEX stories_last_published ON stories(last_published_at);
+
+  CREATE TABLE story_articles (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+    story_id TEXT NOT NULL REFERENCES stories(id)
+  );
+  CREATE INDEX story_articles_story ON story_articles(story_id);
+
+  CREATE TABLE related_stories (
+    story_id TEXT NOT NULL REFERENCES stories(id),
+    related_id TEXT NOT NULL REFERENCES stories(id),
+    rank INTEGER NOT NULL,
+    similarity REAL NOT NULL,
+    PRIMARY KEY (story_id, related_id)
+  );
+
+  CREATE TABLE topics (
+    id INTEGER PRIMARY KEY,
+    slug TEXT NOT NULL UNIQUE,
+    label TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    keywords TEXT NOT NULL DEFAULT '[]',
+    origin TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+
+  CREATE TABLE topic_stories (
+    topic_id INTEGER NOT NULL REFERENCES topics(id),
+    story_id TEXT NOT NULL REFERENCES stories(id),
+    weight REAL NOT NULL,
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (topic_id, story_id)
+  );
+  CREATE INDEX topic_stories_story ON topic_stories(story_id);
+
+  CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    stage TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    ok INTEGER,
+    counts TEXT NOT NULL DEFAULT '{}',
+    errors TEXT NOT NULL DEFAULT '[]'
+  );
+  `,
+];
