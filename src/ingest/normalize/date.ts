@@ -1,5 +1,7 @@
 // Reads feed dates (RFC 822, ISO 8601 and their usual broken variants) with date-fns and flags untrustworthy ones.
-import { isValid, parse, parseISO } from 'date-fns';
+import { isValid } from 'date-fns/isValid';
+import { parse } from 'date-fns/parse';
+import { parseISO } from 'date-fns/parseISO';
 import type { DateFlag } from '../types.ts';
 
 /** Clocks drift and feeds round up; beyond this a date "from the future" is not believed. */

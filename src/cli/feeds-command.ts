@@ -1,0 +1,127 @@
+// `wirefold feeds …`: the source list and each feed's health, plus `feeds parse` to see a feed as ingest stores it.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { openStore } from '../store/store.ts';
+import { findFeed, listFeeds, removeFeed, upsertFeed } from '../store/feeds.ts';
+import type { Feed } from '../store/feeds.ts';
+import { parseOpml, renderOpml } from '../ingest/opml.ts';
+import { parseFeed } from '../ingest/parse.ts';
+import { fetchFeed } from '../ingest/fetch.ts';
+import { UsageError } from './settings.ts';
+import type { Settings } from './settings.ts';
+
+export const feedsHelp = `wirefold feeds list [--json]
+       wirefold feeds add <url> [--title T] [--tag T]
+       wirefold feeds remove <id-or-url>
+       wirefold feeds import <file.opml>
+       wirefold feeds export [file.opml]
+       wirefold feeds parse <file-or-url> [--json]`;
+
+export async function feedsCommand(settings: Settings, args: string[], values: Record<string, string | boolean | undefined>): Promise<number> {
+  const [action, target] = args;
+  if (action === 'parse') {
+    if (!target) throw new UsageError('feeds parse needs a file or URL');
+    return parseCommand(target, values.json === true);
+  }
+  const store = openStore(settings.storePath);
+  try {
+    switch (action) {
+      case 'list': {
+        const feeds = listFeeds(store);
+        console.log(values.json ? JSON.stringify(feeds, null, 2) : feedTable(feeds));
+        return 0;
+      }
+      case 'add': {
+        if (!target || !/^https?:\/\//.test(target)) throw new UsageError('feeds add needs an http(s) URL');
+        const id = upsertFeed(store, { url: target, title: (values.title as string | undefined) ?? null, tags: values.tag ? [values.tag as string] : [] });
+        console.log(`feed ${id}: ${target}`);
+        return 0;
+      }
+      case 'remove': {
+        if (!target) throw new UsageError('feeds remove needs a feed id or URL');
+        const feed = findFeed(store, target);
+        if (!feed) {
+          console.error(`no feed ${target}`);
+          return 1;
+        }
+        removeFeed(store, feed.id);
+        console.log(`removed feed ${feed.id}: ${feed.url}`);
+        return 0;
+      }
+      case 'import': {
+        if (!target) throw new UsageError('feeds import needs an OPML file');
+        const opml = parseOpml(readFileSync(target, 'utf8'));
+        store.transaction(() => {
+          for (const feed of opml.feeds) upsertFeed(store, { url: feed.url, title: feed.title, siteUrl: feed.htmlUrl, tags: feed.tags });
+        });
+        console.log(`imported ${opml.feeds.length} feeds from ${target}`);
+        return 0;
+      }
+      case 'export': {
+        const opml = renderOpml({
+          title: 'Wirefold feeds',
+          feeds: listFeeds(store).filter((feed) => feed.status === 'active')
+            .map((feed) => ({ url: feed.url, title: feed.title, htmlUrl: feed.siteUrl, tags: feed.tags })),
+        });
+        if (target) writeFileSync(target, opml);
+        else process.stdout.write(opml);
+        return 0;
+      }
+      default:
+        throw new UsageError(action ? `unknown feeds action "${action}"` : 'feeds needs an action');
+    }
+  } finally {
+    store.close();
+  }
+}
+
+async function parseCommand(target: string, json: boolean): Promise<number> {
+  let bytes: Uint8Array;
+  let contentType: string | null = null;
+  let url = target;
+  if (/^https?:\/\//.test(target)) {
+    const result = await fetchFeed({ url: target });
+    if (result.kind !== 'ok') {
+      console.error(`cannot read ${target}: ${result.kind === 'error' ? result.error : `HTTP ${result.status}`}`);
+      return 1;
+    }
+    ({ body: bytes, contentType, url } = result);
+  } else {
+    try {
+      bytes = readFileSync(target);
+    } catch (error) {
+      console.error(`cannot read ${target}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+      return 1;
+    }
+    url = new URL(`file://${process.cwd()}/`).href;
+  }
+  try {
+    const feed = parseFeed(bytes, { url, contentType });
+    const { items, warnings, ...head } = feed;
+    if (json) console.log(JSON.stringify({ feed: head, items, warnings }, null, 2));
+    else {
+      console.log(`${feed.title} (${feed.format} ${feed.formatVersion ?? ''}): ${items.length} items`);
+      for (const item of items) console.log(`  ${item.published ?? '(no date)'}  ${item.title}`);
+      for (const warning of warnings) console.log(`  warning: ${warning}`);
+    }
+    return 0;
+  } catch (error) {
+    console.error(`cannot read ${target}: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+function feedTable(feeds: readonly Feed[]): string {
+  if (feeds.length === 0) return 'No feeds yet: wirefold feeds import content/feeds.opml';
+  const rows = feeds.map((feed) => [
+    String(feed.id),
+    feed.status === 'disabled' ? 'disabled' : feed.lastError ? `failing×${feed.consecutiveFailures}` : feed.lastFetchedAt ? 'ok' : 'new',
+    feed.lastStatus ? String(feed.lastStatus) : '-',
+    String(feed.itemsSeen),
+    feed.lastFetchedAt?.slice(0, 16).replace('T', ' ') ?? 'never',
+    (feed.title ?? feed.url).slice(0, 40),
+    feed.lastError ?? '',
+  ]);
+  const header = ['id', 'health', 'http', 'items', 'last fetch', 'feed', 'last error'];
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  return [header, ...rows].map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
+}

@@ -1,0 +1,73 @@
+// The four stages as commands: each opens the store, records a run, prints a one-line summary, and returns its result.
+import { resolve } from 'node:path';
+import type { Store } from '../store/store.ts';
+import { finishRun, startRun } from '../store/runs.ts';
+import type { Counts, Stage } from '../store/runs.ts';
+import { ingestFeeds } from '../ingest/ingest.ts';
+import type { IngestSummary } from '../ingest/ingest.ts';
+import { embedArticles } from '../embed/embed-stage.ts';
+import { clusterArticles } from '../cluster/cluster-stage.ts';
+import { readTopicSeeds } from '../cluster/topics.ts';
+import { buildSite } from '../site/build-site.ts';
+import { projectRoot } from '../paths.ts';
+import { progress, seconds } from './progress.ts';
+import type { Settings } from './settings.ts';
+
+export async function ingestStage(store: Store, settings: Settings): Promise<IngestSummary> {
+  return recorded(store, 'ingest', async () => {
+    const bar = progress('ingest');
+    const summary = await ingestFeeds(store, { force: settings.force, onFeedDone: bar.update });
+    bar.finish();
+    for (const failure of summary.failures) console.log(`  feed failed: ${failure.url}: ${failure.error}`);
+    const line = `ingest: ${summary.feeds} feeds, ${summary.fetched} fetched, ${summary.notModified} not modified, ` +
+      `${summary.skipped} not due, ${summary.failures.length} failed; ${summary.added} new articles, ${summary.updated} updated`;
+    const { failures, ...counts } = summary;
+    return { result: summary, line, counts: { ...counts, failed: failures.length }, errors: failures.map((f) => `${f.url}: ${f.error}`) };
+  });
+}
+
+export async function embedStage(store: Store, settings: Settings): Promise<void> {
+  await recorded(store, 'embed', async () => {
+    // Loaded on demand: the ONNX runtime is heavy and most commands never need it.
+    const { createEmbedder } = await import('../embed/transformers-embedder.ts');
+    const embedder = await createEmbedder({ model: settings.model, dtype: settings.dtype, log: (line) => console.error(line) });
+    const bar = progress('embed');
+    const summary = await embedArticles(store, embedder, bar.update);
+    bar.finish();
+    return { result: undefined, line: `embed: ${summary.embedded} texts embedded with ${summary.model}`, counts: { embedded: summary.embedded } };
+  });
+}
+
+export async function clusterStage(store: Store, settings: Settings): Promise<void> {
+  await recorded(store, 'cluster', async () => {
+    const { configuredEmbedderId } = await import('../embed/transformers-embedder.ts');
+    const modelId = await configuredEmbedderId({ model: settings.model, dtype: settings.dtype, log: (line) => console.error(line) });
+    const summary = clusterArticles(store, { modelId, topicSeeds: readTopicSeeds(resolve(projectRoot, 'content/topics.json')) });
+    const line = `cluster: ${summary.clustered} articles placed, ${summary.newStories} new stories, ` +
+      `${summary.changedStories} changed, ${summary.stories} stories in all` + (summary.waiting ? `, ${summary.waiting} waiting for embeddings` : '');
+    return { result: undefined, line, counts: { ...summary } };
+  });
+}
+
+export async function buildStage(store: Store, settings: Settings): Promise<void> {
+  await recorded(store, 'build', async () => {
+    const summary = await buildSite({ storePath: store.path, outDir: settings.outDir, siteUrl: settings.siteUrl, base: settings.base });
+    return { result: undefined, line: `build: ${summary.pages} pages in ${summary.outDir}`, counts: { pages: summary.pages } };
+  });
+}
+
+/** Runs one stage with its runs-table record and its closing summary line (with the time it took). */
+async function recorded<T>(store: Store, stage: Stage,
+  work: () => Promise<{ result: T; line: string; counts: Counts; errors?: string[] }>): Promise<T> {
+  const started = performance.now();
+  const runId = startRun(store, stage);
+  try {
+    const { result, line, counts, errors } = await work();
+    finishRun(store, runId, true, counts, errors);
+    console.log(`${line} (${seconds(started)})`);
+    return result;
+  } catch (error) {
+    finishRun(store, runId, false, {}, [(error as Error).message]);
+    throw error;
+  }
+}

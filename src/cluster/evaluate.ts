@@ -1,0 +1,83 @@
+// Scores Wirefold's clustering against labelled news: the articles go through the real store, embed and cluster
+// stages in time order, exactly as ingest would hand them over; labels are read only to score.
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore } from '../store/store.ts';
+import { upsertFeed } from '../store/feeds.ts';
+import { saveFeedItems } from '../store/articles.ts';
+import type { FeedItem } from '../ingest/types.ts';
+import type { Embedder } from '../embed/embedder.ts';
+import { embedArticles } from '../embed/embed-stage.ts';
+import { clusterArticles } from './cluster-stage.ts';
+import { scoreClustering } from './metrics.ts';
+import type { ClusteringScores } from './metrics.ts';
+
+export interface LabelledArticle {
+  id: string;
+  title: string;
+  text: string;
+  published: string | null;
+  source: string | null;
+  label: string;
+  labelTopic?: string;
+}
+
+export function readLabelledArticles(file: string): LabelledArticle[] {
+  return readFileSync(file, 'utf8').split('\n').filter((line) => line.trim()).map((line) => {
+    const raw = JSON.parse(line) as Record<string, unknown>;
+    return {
+      id: String(raw.id), title: String(raw.title ?? ''), text: String(raw.text ?? ''),
+      published: typeof raw.published === 'string' ? raw.published : null,
+      source: typeof raw.source === 'string' ? raw.source : null,
+      label: String(raw.label), labelTopic: raw.label_topic === undefined ? undefined : String(raw.label_topic),
+    };
+  });
+}
+
+export interface EvaluationResult extends ClusteringScores {
+  seconds: number;
+}
+
+export async function evaluateClustering(articles: readonly LabelledArticle[], embedder: Embedder, level: 'story' | 'topic' = 'story'): Promise<EvaluationResult> {
+  const started = performance.now();
+  const folder = mkdtempSync(join(tmpdir(), 'wirefold-eval-'));
+  const store = openStore(join(folder, 'eval.db'));
+  try {
+    // Articles without a date arrive in file order, a second apart, as a feed reader would first see them.
+    const arrival = Date.parse('2000-01-01T00:00:00Z');
+    const ordered = articles.map((article, index) => ({ article, time: article.published ? Date.parse(article.published) : arrival + index * 1000 }))
+      .sort((a, b) => a.time - b.time);
+    const feedIds = new Map<string, number>();
+    for (const { article, time } of ordered) {
+      const source = article.source ?? 'unknown';
+      let feedId = feedIds.get(source);
+      if (feedId === undefined) {
+        feedId = upsertFeed(store, { url: `https://eval.invalid/${encodeURIComponent(source)}`, title: source });
+        feedIds.set(source, feedId);
+      }
+      saveFeedItems(store, feedId, [toFeedItem(article, time)], new Date(time).toISOString());
+    }
+    await embedArticles(store, embedder);
+    clusterArticles(store, { modelId: embedder.id, topicSeeds: [], now: new Date(ordered.at(-1)?.time ?? arrival) });
+
+    const storyOf = new Map((store.db.prepare(`SELECT s.guid, sa.story_id FROM article_sources s
+        JOIN story_articles sa ON sa.article_id = s.article_id`).all() as { guid: string; story_id: string }[])
+      .map((row) => [row.guid, row.story_id]));
+    const predicted = articles.map((article) => storyOf.get(article.id) ?? `unplaced:${article.id}`);
+    const gold = articles.map((article) => (level === 'topic' ? article.labelTopic ?? article.label : article.label));
+    return { ...scoreClustering(predicted, gold), seconds: (performance.now() - started) / 1000 };
+  } finally {
+    store.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+function toFeedItem(article: LabelledArticle, time: number): FeedItem {
+  const summary = article.text.length > 300 ? `${article.text.slice(0, 300).replace(/\s+\S*$/, '')}…` : article.text;
+  return {
+    guid: article.id, title: article.title, url: `https://eval.invalid/articles/${encodeURIComponent(article.id)}`,
+    originalUrl: null, published: new Date(time).toISOString(), updated: null, dateFlag: null, author: null,
+    summary, contentHtml: '', image: null, categories: [],
+  };
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { runWirefold, tempFolder } from '../helpers.ts';
+
+describe('wirefold command line', () => {
+  it('prints help and exits 0 on --help', () => {
+    const result = runWirefold(['--help']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('rebuild');
+    expect(result.stdout).toContain('Exit codes');
+  });
+
+  it('exits 2 with usage for no command, an unknown command, an unknown flag and a bad value', () => {
+    expect(runWirefold([]).status).toBe(2);
+    const unknown = runWirefold(['frobnicate']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "frobnicate"');
+    const flag = runWirefold(['ingest', '--no-such-flag']);
+    expect(flag.status).toBe(2);
+    expect(flag.stderr).toContain('Usage: wirefold ingest');
+    expect(runWirefold(['watch', '--every', 'often']).status).toBe(2);
+    expect(runWirefold(['feeds', 'add', 'not-a-url', '--db', join(tempFolder(), 'x.db')]).status).toBe(2);
+  });
+
+  it('has --help on every command', () => {
+    for (const command of ['ingest', 'embed', 'cluster', 'build', 'rebuild', 'watch', 'demo', 'serve', 'feeds', 'doctor', 'model', 'eval']) {
+      const result = runWirefold([command, '--help']);
+      expect(result.status, command).toBe(0);
+      expect(result.stdout, command).toContain(`Usage: wirefold ${command}`);
+    }
+  });
+
+  it('manages the feed list: import OPML, list, remove, export', () => {
+    const folder = tempFolder();
+    const db = join(folder, 'feeds.db');
+    const opml = join(folder, 'in.opml');
+    writeFileSync(opml, `<?xml version="1.0"?><opml version="2.0"><head><title>t</title></head><body>
+      <outline text="Space"><outline type="rss" text="Orbit" xmlUrl="https://orbit.example/feed.xml"/></outline>
+      <outline type="rss" text="Other" xmlUrl="https://other.example/rss"/></body></opml>`);
+    expect(runWirefold(['feeds', 'import', opml, '--db', db]).stdout).toContain('imported 2 feeds');
+    const list = runWirefold(['feeds', 'list', '--db', db]);
+    expect(list.stdout).toContain('Orbit');
+    expect(list.stdout).toMatch(/id\s+health/);
+    expect(runWirefold(['feeds', 'remove', 'https://other.example/rss', '--db', db]).status).toBe(0);
+    const exported = runWirefold(['feeds', 'export', '--db', db]).stdout;
+    expect(exported).toContain('https://orbit.example/feed.xml');
+    expect(exported).not.toContain('other.example');
+    expect(exported).toContain('text="Space"');
+    expect(runWirefold(['feeds', 'remove', '999', '--db', db]).status).toBe(1);
+  });
+
+  it('feeds parse prints the feed as ingest would store it, and exits 1 with a reason on junk', () => {
+    const folder = tempFolder();
+    const result = runWirefold(['feeds', 'parse', 'content/samples/northwind-tech.xml', '--json']);
+    expect(result.status).toBe(0);
+    const parsed = JSON.parse(result.stdout) as { feed: { title: string; format: string }; items: { title: string; url: string; published: string | null }[] };
+    expect(parsed.feed.format).toBe('rss');
+    expect(parsed.items.length).toBeGreaterThan(5);
+    const junk = join(folder, 'junk.xml');
+    writeFileSync(junk, 'this is not a feed');
+    const bad = runWirefold(['feeds', 'parse', junk]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,31 @@
+// Shared test helpers: temporary folders and running the real `wirefold` command.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
+
+export const repoRoot = fileURLToPath(new URL('../', import.meta.url));
+
+const folders: string[] = [];
+afterEach(() => {
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+/** A fresh folder removed after the test. */
+export function tempFolder(): string {
+  const folder = mkdtempSync(join(tmpdir(), 'wirefold-test-'));
+  folders.push(folder);
+  return folder;
+}
+
+export function runWirefold(args: string[], options: { cwd?: string; timeout?: number } = {}) {
+  const result = spawnSync(process.execPath, [join(repoRoot, 'scripts/wirefold.ts'), ...args], {
+    cwd: options.cwd ?? repoRoot,
+    encoding: 'utf8',
+    timeout: options.timeout ?? 120_000,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
