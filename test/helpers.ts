@@ -4,16 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterEach } from 'vitest';
+import { afterAll } from 'vitest';
 
 export const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 
 const folders: string[] = [];
-afterEach(() => {
+afterAll(() => {
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
 });
 
-/** A fresh folder removed after the test. */
+/** A fresh folder, removed when the test file is done. */
 export function tempFolder(): string {
   const folder = mkdtempSync(join(tmpdir(), 'wirefold-test-'));
   folders.push(folder);

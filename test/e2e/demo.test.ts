@@ -1,0 +1,77 @@
+// The whole pipe, as a newcomer runs it: `wirefold demo` on the bundled samples into a temporary folder.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
+import { openStore } from '../../src/store/store.ts';
+import { runWirefold, tempFolder } from '../helpers.ts';
+
+let folder: string;
+let output: { status: number | null; stdout: string; stderr: string };
+
+function htmlFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? htmlFiles(path) : name.endsWith('.html') ? [path] : [];
+  });
+}
+
+describe('wirefold demo', () => {
+  beforeAll(() => {
+    folder = tempFolder();
+    output = runWirefold(['demo', '--db', join(folder, 'demo.db'), '--out', join(folder, 'dist')], { timeout: 300_000 });
+  }, 300_000);
+
+  it('runs every stage and ends with a summary line for each', () => {
+    expect(output.status, output.stderr).toBe(0);
+    expect(output.stdout).toMatch(/ingest: 10 feeds, 10 fetched, .* 0 failed; 15\d new articles/);
+    expect(output.stdout).toMatch(/embed: 15\d texts embedded/);
+    expect(output.stdout).toMatch(/cluster: 15\d articles placed/);
+    expect(output.stdout).toMatch(/build: \d+ pages/);
+  });
+
+  it('groups the multi-outlet stories of the samples into stories with several sources', () => {
+    const store = openStore(join(folder, 'demo.db'), { readOnly: true });
+    const storyOf = (pattern: string) => store.db.prepare(
+      `SELECT sa.story_id AS id, count(*) AS n FROM articles a JOIN story_articles sa ON sa.article_id = a.id
+       WHERE a.title LIKE ? GROUP BY sa.story_id ORDER BY n DESC LIMIT 1`).get(pattern) as { id: string; n: number };
+    const sources = (id: string) => (store.db.prepare('SELECT source_count FROM stories WHERE id = ?').get(id) as { source_count: number }).source_count;
+    for (const [pattern, minimumSources] of [['%Zuckerberg%', 4], ['%Aquila%', 3], ['%parody%', 3], ['%tariff%', 3]] as const) {
+      const story = storyOf(pattern);
+      expect(sources(story.id), pattern).toBeGreaterThanOrEqual(minimumSources);
+    }
+    // Unrelated stories stay apart: the antitrust trial is not the outage.
+    expect(storyOf('%Zuckerberg%').id).not.toBe(storyOf('%outage%').id);
+    store.close();
+  });
+
+  it('builds a home page, story pages, topic pages and topic feeds', () => {
+    const dist = join(folder, 'dist');
+    const home = readFileSync(join(dist, 'index.html'), 'utf8');
+    expect(home).toContain('Top stories');
+    expect(home).toMatch(/Zuckerberg/);
+    const stories = readdirSync(join(dist, 'stories'));
+    expect(stories.length).toBeGreaterThan(20);
+    for (const id of stories.slice(0, 5)) expect(existsSync(join(dist, 'stories', id, 'index.html'))).toBe(true);
+
+    const feed = new XMLParser({ ignoreAttributes: false }).parse(readFileSync(join(dist, 'topics', 'meta', 'rss.xml'), 'utf8'));
+    const items = [feed.rss.channel.item].flat();
+    expect(items.length).toBeGreaterThan(1);
+    for (const item of items) {
+      expect(item.title).toBeTruthy();
+      expect(item.link).toMatch(/\/stories\/[0-9a-f]{10}\/$/);
+      expect(item.guid['#text']).toMatch(/^wirefold-story-/);
+      expect(new Date(item.pubDate).toUTCString()).toBe(item.pubDate);
+    }
+  });
+
+  it('never lets hostile feed HTML reach a page', () => {
+    for (const file of htmlFiles(join(folder, 'dist'))) {
+      const html = readFileSync(file, 'utf8');
+      expect(html, file).not.toMatch(/<script[^>]*>\s*alert/i);
+      expect(html, file).not.toMatch(/href="javascript:/i);
+      expect(html, file).not.toMatch(/onerror=/i);
+      expect(html, file).not.toMatch(/utm_source=/);
+    }
+  });
+});

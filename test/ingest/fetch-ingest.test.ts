@@ -1,0 +1,100 @@
+// Ingest against a real HTTP server on loopback serving real feed bytes: conditional GET, redirects, 410, broken feeds.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { openStore } from '../../src/store/store.ts';
+import { listFeeds, upsertFeed } from '../../src/store/feeds.ts';
+import { countArticles } from '../../src/store/articles.ts';
+import { ingestFeeds } from '../../src/ingest/ingest.ts';
+import { tempFolder } from '../helpers.ts';
+
+const rss = (items: number) => `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Loop News</title><link>https://loop.example/</link>
+${Array.from({ length: items }, (_, index) => `<item><title>Story number ${index}</title><link>https://loop.example/${index}?utm_source=rss</link>
+<guid>loop-${index}</guid><pubDate>Mon, 16 Nov 2026 1${index % 10}:00:00 GMT</pubDate><description>Body ${index}</description></item>`).join('\n')}
+</channel></rss>`;
+
+let server: Server;
+let base: string;
+let requests: { path: string; ifNoneMatch?: string }[] = [];
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    const path = request.url ?? '/';
+    requests.push({ path, ifNoneMatch: request.headers['if-none-match'] as string | undefined });
+    switch (path) {
+      case '/feed.xml':
+        if (request.headers['if-none-match'] === '"v1"') return void response.writeHead(304, { etag: '"v1"' }).end();
+        return void response.writeHead(200, { 'content-type': 'application/rss+xml', etag: '"v1"' }).end(rss(5));
+      case '/gzip.xml':
+        return void response.writeHead(200, { 'content-type': 'application/rss+xml', 'content-encoding': 'gzip' }).end(gzipSync(rss(3).replaceAll('loop-', 'gz-').replaceAll('loop.example/', 'loop.example/gz/')));
+      case '/old.xml':
+        return void response.writeHead(301, { location: '/new.xml' }).end();
+      case '/new.xml':
+        return void response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss(2).replaceAll('loop-', 'moved-').replaceAll('loop.example/', 'loop.example/moved/'));
+      case '/gone.xml':
+        return void response.writeHead(410).end();
+      case '/error.xml':
+        return void response.writeHead(500).end('oops');
+      case '/busy.xml':
+        return void response.writeHead(429, { 'retry-after': '120' }).end();
+      case '/junk.xml':
+        return void response.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Not a feed</body></html>');
+      case '/loop-a.xml':
+        return void response.writeHead(302, { location: '/loop-b.xml' }).end();
+      case '/loop-b.xml':
+        return void response.writeHead(302, { location: '/loop-a.xml' }).end();
+      default:
+        return void response.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+});
+
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe('ingest over HTTP', () => {
+  it('stores good feeds, reports each broken one in plain words, and keeps going', async () => {
+    const store = openStore(join(tempFolder(), 'ingest.db'));
+    for (const name of ['feed', 'gzip', 'old', 'gone', 'error', 'busy', 'junk', 'loop-a']) upsertFeed(store, { url: `${base}/${name}.xml` });
+
+    const first = await ingestFeeds(store);
+    expect(first.added).toBe(5 + 3 + 2);
+    expect(countArticles(store)).toBe(10);
+    const errors = Object.fromEntries(first.failures.map((failure) => [failure.url.replace(base, ''), failure.error]));
+    expect(errors['/error.xml']).toMatch(/HTTP 500/);
+    expect(errors['/busy.xml']).toMatch(/HTTP 429/);
+    expect(errors['/junk.xml']).toMatch(/unreadable feed/);
+    expect(errors['/gone.xml']).toMatch(/410/);
+    expect(errors['/loop-a.xml']).toMatch(/redirect loop/);
+
+    const feeds = new Map(listFeeds(store).map((feed) => [feed.url.replace(base, ''), feed]));
+    expect(feeds.has('/new.xml')).toBe(true); // the 301 moved the stored URL
+    expect(feeds.get('/gone.xml')!.status).toBe('disabled');
+    expect(feeds.get('/feed.xml')!.etag).toBe('"v1"');
+    expect(feeds.get('/error.xml')!.consecutiveFailures).toBe(1);
+    const busy = feeds.get('/busy.xml')!;
+    expect(Date.parse(busy.nextFetchAt!) - Date.parse(busy.lastFetchedAt!)).toBe(120_000); // Retry-After honoured
+
+    const stored = store.db.prepare("SELECT canonical_url FROM articles WHERE canonical_url LIKE 'https://loop.example/%' ORDER BY id LIMIT 1").get() as { canonical_url: string };
+    expect(stored.canonical_url).toBe('https://loop.example/0');
+
+    // Second run: the unchanged feed answers 304 and nothing new is stored; failing feeds wait out their backoff.
+    requests = [];
+    const second = await ingestFeeds(store);
+    expect(second.notModified).toBe(1);
+    expect(second.added).toBe(0);
+    expect(requests.find((request) => request.path === '/feed.xml')?.ifNoneMatch).toBe('"v1"');
+    expect(requests.some((request) => request.path === '/error.xml')).toBe(false);
+    expect(requests.some((request) => request.path === '/gone.xml')).toBe(false);
+
+    // --force fetches failing feeds again, and the same items add nothing.
+    const forced = await ingestFeeds(store, { force: true });
+    expect(forced.added).toBe(0);
+    expect(countArticles(store)).toBe(10);
+    store.close();
+  });
+});
