@@ -22,6 +22,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   process.env.WIREFOLD_OUT = outDir;
   if (options.siteUrl) process.env.WIREFOLD_SITE_URL = options.siteUrl;
   if (options.base) process.env.WIREFOLD_BASE = options.base;
+  // Vite lets a BASE_URL in the environment override import.meta.env.BASE_URL, which would silently undo --base.
+  delete process.env.BASE_URL;
   const { build } = await import('astro');
   await build({ root: projectRoot, outDir, logLevel: 'warn' });
   return { pages: countPages(outDir), outDir };

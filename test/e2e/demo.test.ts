@@ -74,4 +74,15 @@ describe('wirefold demo', () => {
       expect(html, file).not.toMatch(/utm_source=/);
     }
   });
+
+  it('builds under a sub-path when given a base path, with every internal link under it', () => {
+    const out = join(folder, 'sub');
+    const result = runWirefold(['build', '--db', join(folder, 'demo.db'), '--out', out, '--base', '/news/', '--site-url', 'https://example.org']);
+    expect(result.status, result.stderr).toBe(0);
+    const home = readFileSync(join(out, 'index.html'), 'utf8');
+    const internal = [...home.matchAll(/href="(\/[^"]*)"/g)].map((match) => match[1]!);
+    expect(internal.length).toBeGreaterThan(10);
+    for (const link of internal) expect(link).toMatch(/^\/news\//);
+    expect(home).toContain('<link rel="canonical" href="https://example.org/news/"');
+  });
 });
