@@ -50,7 +50,14 @@ export function saveFeedItems(store: Store, feedId: number, items: readonly Feed
   const db = store.db;
   const bySourceGuid = db.prepare('SELECT article_id FROM article_sources WHERE feed_id = ? AND guid = ?');
   const byUrl = db.prepare('SELECT id FROM articles WHERE canonical_url = ?');
-  const byHashInFeed = db.prepare('SELECT id FROM articles WHERE feed_id = ? AND content_hash = ?');
+  // articles has no index on feed_id, so "WHERE feed_id = ? AND content_hash = ?" scanned the whole table (overflow
+  // pages of every content_html included) once per new item: quadratic in the store's size. Every article a feed
+  // first carried has a source row (feed_id, guid) for it, so the primary key of article_sources reaches exactly the
+  // same rows through this feed's own sources.
+  const byHashInFeed = db.prepare(
+    `SELECT a.id FROM article_sources s JOIN articles a ON a.id = s.article_id
+     WHERE s.feed_id = ?1 AND a.feed_id = ?1 AND a.content_hash = ?2 ORDER BY a.id LIMIT 1`,
+  );
   const byFingerprint = db.prepare('SELECT id FROM articles WHERE text_fingerprint = ? AND feed_id <> ? ORDER BY id LIMIT 1');
   const current = db.prepare('SELECT content_hash FROM articles WHERE id = ?');
   const addSource = db.prepare('INSERT OR IGNORE INTO article_sources (feed_id, guid, article_id) VALUES (?, ?, ?)');
