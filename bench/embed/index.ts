@@ -15,7 +15,7 @@ export async function run(): Promise<BenchRow[]> {
   const embedder = await createEmbedder();
   const bare = await openBare(defaultThreads);
   const batches = bare.batch(headlines, defaultBatchSize);
-  const arrival = bare.batch(headlines, defaultBatchSize, true);
+  const arrival = bare.batch(headlines, defaultBatchSize, { arrival: true });
   const loadedRss = process.memoryUsage().rss;
 
   // Warm-up passes, one of each alone, which also give each path's own peak RSS and check that both compute the same
@@ -66,7 +66,7 @@ export async function run(): Promise<BenchRow[]> {
   const row = (measure: string, value: string): BenchRow => ({ benchmark: 'embed', measure, value });
   return [
     row('headlines', `${count} (UCI dev titles)`),
-    row('batch size / intra-op threads', `${defaultBatchSize} / ${defaultThreads ?? 'onnxruntime default'}`),
+    row('batch size / intra-op threads', `${defaultBatchSize} / ${defaultThreads}`),
     row(`Wirefold embed(), median of ${rounds}`, rate(median(wirefoldMs))),
     row(`bare session.run, median of ${rounds}`, rate(median(bareMs))),
     row('Wirefold / bare', `${(median(ratios) * 100).toFixed(1)}% (target ≥ 90%)`),

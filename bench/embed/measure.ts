@@ -32,9 +32,12 @@ export interface Batches {
 
 export interface Bare {
   session: ort.InferenceSession;
-  /** Wirefold's batches of `texts` (its own encodeBatches: same token ids, order and padding), as onnxruntime-node
-   * feeds; `arrival`: batches in input order instead, padded by the tokenizer. */
-  batch(texts: readonly string[], batchSize: number, arrival?: boolean): Batches;
+  /**
+   * Wirefold's batches of `texts` (its own encodeBatches: same token ids, order and padding) as onnxruntime-node feeds:
+   * those of one embed() call on all texts, or with `chunk` of embed() calls on `chunk` texts at a time (the embed
+   * stage calls it on 256). `arrival`: batches in input order instead, padded by the tokenizer.
+   */
+  batch(texts: readonly string[], batchSize: number, options?: { arrival?: boolean; chunk?: number }): Batches;
 }
 
 /** The model Wirefold builds; createEmbedder() builds it on first use, so call this after one. */
@@ -43,8 +46,8 @@ export async function openBare(threads: number | undefined): Promise<Bare> {
   env.allowLocalModels = true;
   env.localModelPath = resolve(projectRoot, 'models');
   const tokenizer = await AutoTokenizer.from_pretrained(defaultModelDir.replace(/^models\//, ''));
-  // What Transformers.js passes to onnxruntime-node: the CPU provider, its log level, and intraOpNumThreads only
-  // when Wirefold sets threads.
+  // What Transformers.js passes to onnxruntime-node for Wirefold: the CPU provider, its log level and the embedder's
+  // intraOpNumThreads.
   const options: ort.InferenceSession.SessionOptions = { executionProviders: ['cpu'], logSeverityLevel: 3 };
   if (threads) options.intraOpNumThreads = threads;
   const session = await ort.InferenceSession.create(resolve(projectRoot, defaultModelDir, 'onnx/model_quantized.onnx'), options);
@@ -53,7 +56,7 @@ export async function openBare(threads: number | undefined): Promise<Bare> {
   }
   return {
     session,
-    batch(texts, batchSize, arrival = false) {
+    batch(texts, batchSize, { arrival = false, chunk = 0 } = {}) {
       const started = performance.now();
       const order: number[] = [];
       const batches: string[][] = [];
@@ -73,7 +76,12 @@ export async function openBare(threads: number | undefined): Promise<Bare> {
           add(indices, inputs);
         }
       } else {
-        for (const { indices, inputs } of encodeBatches(tokenizer, texts, batchSize)) add(indices, inputs);
+        const size = chunk || texts.length;
+        for (let start = 0; start < texts.length; start += size) {
+          for (const { indices, inputs } of encodeBatches(tokenizer, texts.slice(start, start + size), batchSize)) {
+            add(indices.map((index) => start + index), inputs);
+          }
+        }
       }
       const tokenizeMs = performance.now() - started;
       const paddedTokens = feeds.reduce((sum, feed) => sum + feed.input_ids!.size, 0);

@@ -1,4 +1,5 @@
 // The default Embedder: a Transformers.js feature-extraction pipeline on a local ONNX model, mean-pooled and normalized.
+import { availableParallelism } from 'node:os';
 import { env, pipeline, Tensor } from '@huggingface/transformers';
 import type { FeatureExtractionPipeline, PreTrainedTokenizer } from '@huggingface/transformers';
 import type { Embedder } from './embedder.ts';
@@ -13,9 +14,13 @@ export interface EmbedderOptions {
   log?: (line: string) => void;
 }
 
-/** Texts per model call, and ONNX Runtime intra-op threads (undefined: its own default). Tuned in bench/embed. */
+/** Texts per model call. Measured in bench/embed (node bench/embed/sweep.ts). */
 export const defaultBatchSize = 32;
-export const defaultThreads: number | undefined = undefined;
+/**
+ * ONNX Runtime intra-op threads: the cores Node reports, at most 4. Left unset, onnxruntime-node ran on one thread on
+ * a 2-core machine, and 2 threads embedded about 35% faster there; the cap of 4 is a guess, not a measurement.
+ */
+export const defaultThreads = Math.min(4, availableParallelism());
 
 export async function createEmbedder(options: EmbedderOptions = {}): Promise<Embedder> {
   const log = options.log ?? (() => {});
