@@ -1,0 +1,129 @@
+// Site build at scale: a synthetic store of 5,000 stories, 20,000 articles and 200 topics, built by the real
+// `wirefold build` command, against a bare Astro project (bench/build/bare) rendering as many trivial pages, in the
+// same run. Targets (issue 6): ≤ 2× the bare build, ≤ 30 s, home page ≤ 50 KB gzipped; peak memory reported.
+//
+// Each build runs in a fresh child process under /usr/bin/time, so its wall time includes starting Node and Astro (the
+// same for both) and its peak RSS is the build's alone (the largest process of its tree, e.g. a search indexer).
+// Rounds alternate Wirefold and bare builds so that a busy moment on a shared machine hits both alike; medians are
+// printed, and each build's CPU time so that a slow run can be told apart from a slow machine.
+// BENCH_BUILD_ROUNDS=<n> (default 3); BENCH_BUILD_CPU_PROF=<dir> writes V8 CPU profiles of the Wirefold builds there.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { benchShape, generateSyntheticStore } from './synthetic-store.ts';
+import type { BenchRow } from '../run.ts';
+
+const TARGET = { ratio: 2, seconds: 30, homeGzipKb: 50 };
+const BUILD_TIMEOUT_MS = 15 * 60_000;
+const timeBinary = '/usr/bin/time';
+const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
+
+interface ChildFigures {
+  ms: number;
+  cpuS: number | null;
+  peakRssMb: number | null;
+}
+
+/** Runs node with args in a child process; wall time from here, CPU and peak RSS from /usr/bin/time when present. */
+function measureNode(args: string[], env: NodeJS.ProcessEnv, scratch: string): Promise<ChildFigures> {
+  const timed = existsSync(timeBinary);
+  const report = join(scratch, `time-${process.hrtime.bigint()}.txt`);
+  const [command, commandArgs] = timed
+    ? [timeBinary, ['-f', '%M %U %S', '-o', report, process.execPath, ...args]]
+    : [process.execPath, args];
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, commandArgs, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
+    const timer = setTimeout(() => child.kill(), BUILD_TIMEOUT_MS);
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      const ms = performance.now() - started;
+      if (code !== 0) return reject(new Error(`node ${args.join(' ')} failed (${signal ?? code}):\n${stderr}`));
+      if (!timed) return resolve({ ms, cpuS: null, peakRssMb: null });
+      const [maxRssKb, user, system] = readFileSync(report, 'utf8').trim().split(/\s+/).slice(-3).map(Number);
+      resolve({ ms, cpuS: user! + system!, peakRssMb: maxRssKb! / 1024 });
+    });
+  });
+}
+
+function countFiles(dir: string, accept: (name: string) => boolean): number {
+  let count = 0;
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) count += countFiles(path, accept);
+    else if (accept(entry)) count++;
+  }
+  return count;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+export async function run(): Promise<BenchRow[]> {
+  const rounds = Math.max(1, Number(process.env['BENCH_BUILD_ROUNDS'] ?? 3));
+  const profileDir = process.env['BENCH_BUILD_CPU_PROF'];
+  const folder = mkdtempSync(join(tmpdir(), 'wirefold-bench-build-'));
+  try {
+    const storePath = join(folder, 'bench.db');
+    let started = performance.now();
+    const store = generateSyntheticStore(storePath);
+    const generationMs = performance.now() - started;
+    console.error(`bench build: synthetic store ready in ${seconds(generationMs)}`);
+
+    const wirefold: ChildFigures[] = [];
+    const bare: ChildFigures[] = [];
+    let pages = 0;
+    let feeds = 0;
+    let home = Buffer.alloc(0);
+    for (let round = 0; round < rounds; round++) {
+      const out = join(folder, `site-${round}`);
+      const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+      wirefold.push(await measureNode(
+        [...profile, here('../../scripts/wirefold.ts'), 'build', '--db', storePath, '--out', out, '--site-url', 'https://bench.example'],
+        { ...process.env, NO_COLOR: '1' }, folder));
+      pages = countFiles(out, (name) => name.endsWith('.html'));
+      feeds = countFiles(out, (name) => /(rss|atom)\.xml$|feed\.json$|\.opml$/.test(name));
+      home = readFileSync(join(out, 'index.html'));
+      rmSync(out, { recursive: true, force: true });
+      console.error(`bench build: round ${round + 1}/${rounds}: Wirefold ${seconds(wirefold.at(-1)!.ms)} for ${pages} pages`);
+
+      const bareOut = join(folder, `bare-${round}`);
+      bare.push(await measureNode([here('./bare-build.ts')],
+        { ...process.env, BENCH_BARE_PAGES: String(pages), BENCH_BARE_OUT: bareOut, BENCH_BARE_CACHE: join(folder, 'bare-cache') }, folder));
+      const barePages = countFiles(bareOut, (name) => name.endsWith('.html'));
+      if (barePages !== pages) throw new Error(`the bare build wrote ${barePages} pages, not ${pages}`);
+      rmSync(bareOut, { recursive: true, force: true });
+      console.error(`bench build: round ${round + 1}/${rounds}: bare ${seconds(bare.at(-1)!.ms)}`);
+    }
+
+    const wirefoldMs = median(wirefold.map((figures) => figures.ms));
+    const bareMs = median(bare.map((figures) => figures.ms));
+    const ratio = wirefoldMs / bareMs;
+    const homeGzipKb = gzipSync(home).length / 1024;
+    const list = (figures: ChildFigures[]) => figures.map((figure) => (figure.ms / 1000).toFixed(1)).join(', ');
+    const cpu = (figures: ChildFigures[]) => figures[0]!.cpuS === null ? 'n/a' : `${median(figures.map((figure) => figure.cpuS!)).toFixed(1)} s CPU`;
+    const peak = (figures: ChildFigures[]) => figures[0]!.peakRssMb === null
+      ? `n/a (no ${timeBinary})` : `${Math.max(...figures.map((figure) => figure.peakRssMb!)).toFixed(0)} MB`;
+    const row = (measure: string, value: string): BenchRow => ({ benchmark: 'build', measure, value });
+    return [
+      row('synthetic store', `${store.stories} stories, ${store.articles} articles, ${store.topics} topics, ${store.outlets} outlets, ` +
+        `${store.topicLinks} topic links, ${store.relatedLinks} related links over ${benchShape.days} days (written in ${seconds(generationMs)})`),
+      row('pages', `${pages} HTML pages (and ${feeds} feed files), the bare build renders as many`),
+      row(`Wirefold build, median of ${rounds}`, `${seconds(wirefoldMs)} (${list(wirefold)}); ${cpu(wirefold)}; ` +
+        `${(wirefoldMs / 1000 / TARGET.seconds * 100).toFixed(0)} % of the ${TARGET.seconds} s target`),
+      row(`bare Astro build, median of ${rounds}`, `${seconds(bareMs)} (${list(bare)}); ${cpu(bare)}`),
+      row('ratio Wirefold / bare', `${ratio.toFixed(2)}× (target ≤ ${TARGET.ratio}×)`),
+      row('per page', `Wirefold ${(wirefoldMs / pages).toFixed(2)} ms, bare ${(bareMs / pages).toFixed(2)} ms`),
+      row('home page', `${homeGzipKb.toFixed(1)} KB gzipped, ${(home.length / 1024).toFixed(0)} KB raw (target ≤ ${TARGET.homeGzipKb} KB gzipped)`),
+      row('peak RSS', `Wirefold ${peak(wirefold)}, bare ${peak(bare)} (largest process of each build)`),
+    ];
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
