@@ -1,6 +1,7 @@
 // Fetches feeds politely: global and per-host concurrency limits, timeouts, a size cap, manual redirects and
 // conditional GET. It returns what happened in plain data; deciding what that means for the feed is the caller's job.
 import { userAgent } from '../paths.ts';
+import { httpGet, HttpGetError } from './http-get.ts';
 
 export interface FetchLimits {
   concurrency: number;
@@ -11,8 +12,15 @@ export interface FetchLimits {
   maxRedirects: number;
 }
 
+/*
+ * Global concurrency 32, not the "about 16" first planned. A run of feeds that all answer 304 is pure waiting on the
+ * servers: its time is Σ latency / global concurrency. At 2,000 feeds × ~60 ms that is 7.6 s at 16 and 3.8 s at 32,
+ * and only 32 meets the 5 s target (bench/ingest). Politeness is the per-host limit, which stays at 2: no server sees
+ * more than two requests from us at once whatever the global limit. What 32 costs is ours alone: up to 32 bodies in
+ * flight (each capped) and sockets; parsing stays one feed at a time on the main thread, so memory hardly moves.
+ */
 export const defaultFetchLimits: FetchLimits = {
-  concurrency: 16,
+  concurrency: 32,
   perHost: 2,
   connectTimeoutMs: 10_000,
   totalTimeoutMs: 30_000,
@@ -93,10 +101,10 @@ export async function fetchFeed(request: FetchRequest, limits: FetchLimits = def
       if (hop === 0 && request.etag) headers['if-none-match'] = request.etag;
       if (hop === 0 && request.lastModified) headers['if-modified-since'] = request.lastModified;
 
-      const response = await fetch(url, { headers, redirect: 'manual', signal: deadline });
+      const response = await httpGet(url, { headers, connectTimeoutMs: limits.connectTimeoutMs, signal: deadline });
       if (response.status >= 300 && response.status < 400 && response.status !== 304) {
-        const location = response.headers.get('location');
-        await response.body?.cancel();
+        const location = response.header('location');
+        response.discard();
         if (!location) return failure(url, response.status, `redirect ${response.status} without a Location header`);
         if (hop + 1 > limits.maxRedirects) return failure(url, response.status, `more than ${limits.maxRedirects} redirects`);
         everyHopPermanent &&= response.status === 301 || response.status === 308;
@@ -105,58 +113,37 @@ export async function fetchFeed(request: FetchRequest, limits: FetchLimits = def
         continue;
       }
 
-      const maxAgeSeconds = parseMaxAge(response.headers.get('cache-control'));
+      const maxAgeSeconds = parseMaxAge(response.header('cache-control'));
       if (response.status === 304) {
-        await response.body?.cancel();
+        response.discard();
         return { kind: 'not-modified', url, status: 304, maxAgeSeconds, permanentUrl };
       }
       if (response.status === 410) {
-        await response.body?.cancel();
+        response.discard();
         return { kind: 'gone', url, status: 410 };
       }
-      if (!response.ok) {
-        await response.body?.cancel();
+      if (response.status < 200 || response.status >= 300) {
+        response.discard();
         return { ...failure(url, response.status, `HTTP ${response.status} ${response.statusText}`.trim()),
-          retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after')) };
+          retryAfterSeconds: parseRetryAfter(response.header('retry-after')) };
       }
-      const body = await readCapped(response, limits.maxBytes);
-      if (body === null) return failure(url, response.status, `response larger than ${Math.round(limits.maxBytes / 1048576)} MB`);
+      const body = await response.readBody(limits.maxBytes);
+      if (body === null) return failure(url, response.status, `response larger than ${megabytes(limits.maxBytes)}: stopped reading`);
       return {
         kind: 'ok', url, status: response.status, body,
-        contentType: response.headers.get('content-type'),
-        etag: response.headers.get('etag'),
-        lastModified: response.headers.get('last-modified'),
+        contentType: response.header('content-type'),
+        etag: response.header('etag'),
+        lastModified: response.header('last-modified'),
         maxAgeSeconds, permanentUrl,
       };
     }
   } catch (error) {
-    return failure(url, null, describeNetworkError(error, limits));
+    return failure(url, null, deadline.aborted ? `no complete response within ${seconds(limits.totalTimeoutMs)}` : describeNetworkError(error));
   }
 }
 
 function failure(url: string, status: number | null, error: string): Extract<FetchResult, { kind: 'error' }> {
   return { kind: 'error', url, status, error, retryAfterSeconds: null };
-}
-
-/** Reads the body, giving up as soon as it passes the cap so an endless response costs bounded memory. */
-async function readCapped(response: Response, maxBytes: number): Promise<Uint8Array | null> {
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel();
-    return null;
-  }
-  if (!response.body) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of response.body) {
-    total += chunk.byteLength;
-    if (total > maxBytes) {
-      await response.body.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }
 
 function parseMaxAge(cacheControl: string | null): number | null {
@@ -171,12 +158,26 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isNaN(date) ? null : Math.max(0, Math.round((date - now) / 1000));
 }
 
-function describeNetworkError(error: unknown, limits: FetchLimits): string {
-  const err = error as Error & { cause?: { code?: string; message?: string } };
-  if (err.name === 'TimeoutError' || err.name === 'AbortError') return `timed out after ${limits.totalTimeoutMs / 1000} s`;
-  const code = err.cause?.code;
-  if (code === 'ECONNREFUSED') return 'connection refused';
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
-  if (code === 'UND_ERR_CONNECT_TIMEOUT') return 'connection timed out';
-  return err.cause?.message ?? err.message;
+function describeNetworkError(error: unknown): string {
+  if (error instanceof HttpGetError) return error.message;
+  const err = error as NodeJS.ErrnoException;
+  switch (err.code) {
+    case 'ECONNREFUSED': return 'connection refused';
+    case 'ENOTFOUND': case 'EAI_AGAIN': return 'host not found';
+    case 'ECONNRESET': return 'the server closed the connection';
+    case 'ECONNABORTED': case 'ERR_STREAM_PREMATURE_CLOSE': return 'the server closed the connection before the response was complete';
+    case 'ETIMEDOUT': return 'the connection timed out';
+    case 'EHOSTUNREACH': case 'ENETUNREACH': return 'host unreachable';
+    case 'HPE_INVALID_CONSTANT': case 'HPE_INVALID_HEADER_TOKEN': case 'HPE_INVALID_STATUS': return 'the server did not answer in HTTP';
+    default: return err.message || String(error);
+  }
+}
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
+}
+
+function megabytes(bytes: number): string {
+  if (bytes >= 1048576) return `${Number((bytes / 1048576).toFixed(1))} MB`;
+  return bytes >= 1024 ? `${Number((bytes / 1024).toFixed(1))} KB` : `${bytes} bytes`;
 }

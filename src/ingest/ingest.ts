@@ -10,7 +10,8 @@ import { saveFeedItems } from '../store/articles.ts';
 export interface IngestOptions {
   /** Fetch every active feed now, ignoring next-fetch times and backoff. */
   force?: boolean;
-  limits?: FetchLimits;
+  /** Overrides of the fetcher's defaults (concurrency, timeouts, size cap, redirects). */
+  limits?: Partial<FetchLimits>;
   onFeedDone?: (done: number, total: number) => void;
   now?: () => Date;
 }
@@ -36,7 +37,7 @@ const maxHintSeconds = 24 * 3600;
 
 export async function ingestFeeds(store: Store, options: IngestOptions = {}): Promise<IngestSummary> {
   const now = options.now ?? (() => new Date());
-  const limits = options.limits ?? defaultFetchLimits;
+  const limits: FetchLimits = { ...defaultFetchLimits, ...options.limits };
   const startedAt = now();
   const feeds = listFeeds(store).filter((feed) => feed.status === 'active');
   const due = options.force ? feeds : feeds.filter((feed) => !feed.nextFetchAt || Date.parse(feed.nextFetchAt) <= startedAt.getTime());
