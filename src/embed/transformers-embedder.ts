@@ -57,19 +57,28 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
   // What `extractor(batch, { pooling: 'mean', normalize: true })` computes, done in two steps of our own: texts are
   // tokenized once and batched by token count (encodeBatches), and pooling is row by row (meanPoolNormalize), since
   // Transformers.js' mean_pooling converts a BigInt mask entry per element and its normalize is generic n-d code.
-  const embedBatch = async (inputs: Record<string, Tensor>): Promise<Float32Array[]> => {
-    const outputs = (await extractor.model(inputs)) as Record<string, Tensor | undefined>;
+  const pool = (inputs: Record<string, Tensor>, outputs: Record<string, Tensor | undefined>): Float32Array[] => {
     const hidden = outputs.last_hidden_state ?? outputs.logits ?? outputs.token_embeddings;
     if (!hidden) throw new Error(`the model returned no token embeddings (outputs: ${Object.keys(outputs).join(', ')})`);
     return meanPoolNormalize(hidden.data as Float32Array, hidden.dims, inputs.attention_mask!.data as BigInt64Array);
   };
 
+  // One batch is always queued behind the one ONNX Runtime is computing, so its threads never wait while JavaScript
+  // builds tensors and pools the previous batch's output.
   const embed = async (texts: readonly string[]): Promise<Float32Array[]> => {
     const vectors = new Array<Float32Array>(texts.length);
-    for (const { indices, inputs } of encodeBatches(extractor.tokenizer, texts, batchSize)) {
-      const batchVectors = await embedBatch(inputs);
+    const finish = async ({ indices, inputs, outputs }: EncodedBatch & { outputs: Promise<unknown> }) => {
+      const batchVectors = pool(inputs, (await outputs) as Record<string, Tensor | undefined>);
       indices.forEach((index, row) => (vectors[index] = batchVectors[row]!));
+    };
+    let previous: (EncodedBatch & { outputs: Promise<unknown> }) | null = null;
+    for (const batch of encodeBatches(extractor.tokenizer, texts, batchSize)) {
+      const current = { ...batch, outputs: extractor.model(batch.inputs) as Promise<unknown> };
+      current.outputs.catch(() => {}); // a failure is rethrown when finish() awaits it, not reported as unhandled
+      if (previous) await finish(previous);
+      previous = current;
     }
+    if (previous) await finish(previous);
     return vectors;
   };
 
