@@ -1,14 +1,7 @@
-// The front page as an RSS feed: the top stories.
-import rss from '@astrojs/rss';
+// The front page's top stories as RSS 2.0.
 import type { APIContext } from 'astro';
 import { siteData } from '../site/data.ts';
-import { storyFeedItem } from '../site/feed-items.ts';
+import { frontPageChannel } from '../site/feeds/channel.ts';
+import { rssResponse } from '../site/feeds/rss.ts';
 
-export function GET(context: APIContext) {
-  return rss({
-    title: 'Wirefold: top stories',
-    description: 'Tech and science news, clustered into stories from many outlets.',
-    site: new URL(import.meta.env.BASE_URL, context.site!).href,
-    items: siteData().topStories(50).map((story) => storyFeedItem(story, context.site!)),
-  });
-}
+export const GET = (context: APIContext) => rssResponse(frontPageChannel(siteData(), context.site));

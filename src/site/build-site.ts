@@ -1,5 +1,5 @@
-// The build stage: render the static site from the store with Astro.
-import { resolve } from 'node:path';
+// The build stage: render the static site from the store with Astro, then index it for search with Pagefind.
+import { join, resolve } from 'node:path';
 import { readdirSync, statSync } from 'node:fs';
 import { projectRoot } from '../paths.ts';
 
@@ -12,6 +12,8 @@ export interface BuildOptions {
 
 export interface BuildSummary {
   pages: number;
+  /** Pages in the search index: the story and topic pages (marked data-pagefind-body). */
+  searchPages: number;
   outDir: string;
 }
 
@@ -26,7 +28,27 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   delete process.env.BASE_URL;
   const { build } = await import('astro');
   await build({ root: projectRoot, outDir, logLevel: 'warn' });
-  return { pages: countPages(outDir), outDir };
+  const searchPages = await indexForSearch(outDir);
+  return { pages: countPages(outDir), searchPages, outDir };
+}
+
+/**
+ * Builds the Pagefind index and its UI into <outDir>/pagefind/. Pagefind reads the finished HTML, so it indexes exactly
+ * what readers see; pages without data-pagefind-body (home, lists, redirects) stay out of it.
+ */
+async function indexForSearch(outDir: string): Promise<number> {
+  const pagefind = await import('pagefind');
+  try {
+    const { index, errors } = await pagefind.createIndex({ forceLanguage: 'en' });
+    if (!index) throw new Error(`search index: ${errors.join('; ')}`);
+    const added = await index.addDirectory({ path: outDir });
+    if (added.errors.length) throw new Error(`search index: ${added.errors.join('; ')}`);
+    const written = await index.writeFiles({ outputPath: join(outDir, 'pagefind') });
+    if (written.errors.length) throw new Error(`search index: ${written.errors.join('; ')}`);
+    return added.page_count;
+  } finally {
+    await pagefind.close();
+  }
 }
 
 function countPages(dir: string): number {

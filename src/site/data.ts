@@ -1,16 +1,25 @@
-// The site's one window on the store: read-only queries that return plain data shaped for pages.
+// The site's one window on the store: loads everything once per build and shapes it for pages, which only pick.
 import { openStore } from '../store/store.ts';
 import type { Store } from '../store/store.ts';
-import { articleColumns, toArticle } from '../store/articles.ts';
-import type { Article } from '../store/articles.ts';
 import { listFeeds } from '../store/feeds.ts';
-import type { Feed } from '../store/feeds.ts';
 import { listTopics } from '../store/topics.ts';
 import type { TopicRecord } from '../store/topics.ts';
+import { articleCountsByFeed, articlesByStory, liveStories, mergedStories, relatedStoryIds, topicStoryLinks } from '../store/site-reads.ts';
+import type { ArticleSummary } from '../store/site-reads.ts';
+import { feedHealth } from './feed-health.ts';
+import type { FeedView } from './feed-health.ts';
+
+export type { ArticleSummary } from '../store/site-reads.ts';
 
 export interface TopicChip {
   slug: string;
   label: string;
+}
+
+export interface OutletCoverage {
+  source: string;
+  /** This outlet's articles in the story, oldest first. */
+  articles: ArticleSummary[];
 }
 
 export interface StoryView {
@@ -20,99 +29,195 @@ export interface StoryView {
   firstPublishedAt: string;
   lastPublishedAt: string;
   sourceCount: number;
-  lead: Article;
+  lead: ArticleSummary;
   /** Every article, oldest first. */
-  articles: Article[];
-  /** The rest of the coverage: one entry per other outlet, earliest first. */
-  coverage: Article[];
+  articles: ArticleSummary[];
+  /** The rest of the coverage: one article per other outlet, earliest first. */
+  coverage: ArticleSummary[];
+  /** Every article grouped by outlet: the lead's outlet first, then by who reported first. */
+  outlets: OutletCoverage[];
   topics: TopicChip[];
+  /** The UTC day the story was first reported, YYYY-MM-DD: its archive page. */
+  day: string;
 }
 
 export interface TopicView extends TopicRecord {
-  storyIds: string[];
+  /** Live stories of the topic, newest first. */
+  stories: StoryView[];
+}
+
+/** An old story URL that now leads to the story it was merged into. */
+export interface StoryRedirect {
+  id: string;
+  title: string;
+  target: StoryView;
+}
+
+export interface ArchiveDay {
+  day: string;
+  /** The day's stories, most covered first. */
+  stories: StoryView[];
 }
 
 let cached: SiteData | null = null;
 
-/** Loads everything once per build: a static site reads the whole store anyway, and pages then only pick. */
+/** The whole store once per build: a static site reads all of it anyway. */
 export function siteData(): SiteData {
-  cached ??= new SiteData(openStore(process.env.WIREFOLD_DB ?? 'data/wirefold.db', { readOnly: true }));
+  if (!cached) {
+    const store = openStore(process.env.WIREFOLD_DB ?? 'data/wirefold.db', { readOnly: true });
+    try {
+      cached = new SiteData(store);
+    } finally {
+      store.close();
+    }
+  }
   return cached;
 }
 
 export class SiteData {
+  /** Newest first (by latest coverage). */
   readonly stories: StoryView[];
   readonly storiesById: Map<string, StoryView>;
+  readonly redirects: StoryRedirect[];
+  /** Topics holding at least one live story, by label. */
   readonly topics: TopicView[];
-  readonly related: Map<string, string[]>;
-  readonly feeds: Feed[];
+  readonly topicsBySlug: Map<string, TopicView>;
+  /** Archive days, newest first. */
+  readonly days: ArchiveDay[];
+  readonly feeds: FeedView[];
+  readonly #related: Map<string, string[]>;
+  readonly #relatedTopics = new Map<string, TopicView[]>();
 
   constructor(store: Store) {
-    const articles = (store.db.prepare(`SELECT ${articleColumns}, sa.story_id FROM articles a JOIN feeds f ON f.id = a.feed_id
-        JOIN story_articles sa ON sa.article_id = a.id ORDER BY a.published_at, a.id`).all() as unknown as (Parameters<typeof toArticle>[0] & { story_id: string })[]);
-    const byStory = new Map<string, Article[]>();
-    for (const row of articles) {
-      const list = byStory.get(row.story_id) ?? [];
-      list.push(toArticle(row));
-      byStory.set(row.story_id, list);
-    }
-
-    this.topics = listTopics(store).map((topic) => ({ ...topic, storyIds: [] }));
-    const topicById = new Map(this.topics.map((topic) => [topic.id, topic]));
+    const articles = articlesByStory(store);
+    const topics = listTopics(store);
+    const topicById = new Map(topics.map((topic) => [topic.id, topic]));
+    const links = topicStoryLinks(store);
     const topicsOfStory = new Map<string, TopicChip[]>();
-    for (const row of store.db.prepare('SELECT topic_id, story_id FROM topic_stories ORDER BY added_at DESC').all() as { topic_id: number; story_id: string }[]) {
-      const topic = topicById.get(row.topic_id);
+    for (const link of links) {
+      const topic = topicById.get(link.topicId);
       if (!topic) continue;
-      topic.storyIds.push(row.story_id);
-      topicsOfStory.set(row.story_id, [...(topicsOfStory.get(row.story_id) ?? []), { slug: topic.slug, label: topic.label }]);
+      const chips = topicsOfStory.get(link.storyId) ?? [];
+      chips.push({ slug: topic.slug, label: topic.label });
+      topicsOfStory.set(link.storyId, chips);
     }
 
-    const rows = store.db.prepare(`SELECT id, title, score, lead_article_id, first_published_at, last_published_at, source_count
-        FROM stories WHERE merged_into IS NULL AND article_count > 0 ORDER BY last_published_at DESC`).all() as {
-      id: string; title: string; score: number; lead_article_id: number; first_published_at: string; last_published_at: string; source_count: number;
-    }[];
-    this.stories = rows.map((row) => {
-      const members = byStory.get(row.id) ?? [];
-      const lead = members.find((article) => article.id === row.lead_article_id) ?? members[0]!;
-      const outlets = new Set([lead.source]);
-      const coverage = members.filter((article) => article !== lead && !outlets.has(article.source) && outlets.add(article.source));
-      return {
-        id: row.id, title: row.title, score: row.score, firstPublishedAt: row.first_published_at,
-        lastPublishedAt: row.last_published_at, sourceCount: row.source_count, lead, articles: members, coverage,
-        topics: topicsOfStory.get(row.id) ?? [],
-      };
+    this.stories = liveStories(store).flatMap((row) => {
+      const members = articles.get(row.id);
+      if (!members?.length) return [];
+      const lead = members.find((article) => article.id === row.leadArticleId) ?? members[0]!;
+      return [{
+        id: row.id, title: row.title || lead.title, score: row.score, firstPublishedAt: row.firstPublishedAt,
+        lastPublishedAt: row.lastPublishedAt, sourceCount: row.sourceCount, lead, articles: members,
+        coverage: otherOutlets(members, lead), outlets: byOutlet(members, lead),
+        topics: topicsOfStory.get(row.id) ?? [], day: row.firstPublishedAt.slice(0, 10),
+      }];
     });
     this.storiesById = new Map(this.stories.map((story) => [story.id, story]));
-    for (const topic of this.topics) topic.storyIds = topic.storyIds.filter((id) => this.storiesById.has(id));
+    this.redirects = resolveRedirects(mergedStories(store), this.storiesById);
 
-    this.related = new Map();
-    for (const row of store.db.prepare('SELECT story_id, related_id FROM related_stories ORDER BY story_id, rank').all() as { story_id: string; related_id: string }[]) {
-      this.related.set(row.story_id, [...(this.related.get(row.story_id) ?? []), row.related_id]);
+    const storiesOfTopic = new Map<number, StoryView[]>();
+    for (const link of links) {
+      const story = this.storiesById.get(link.storyId);
+      if (!story) continue;
+      const list = storiesOfTopic.get(link.topicId) ?? [];
+      list.push(story);
+      storiesOfTopic.set(link.topicId, list);
     }
-    this.feeds = listFeeds(store);
-    store.close();
+    this.topics = topics.flatMap((topic) => {
+      const stories = storiesOfTopic.get(topic.id);
+      return stories?.length ? [{ ...topic, stories: stories.sort(newestFirst) }] : [];
+    });
+    this.topicsBySlug = new Map(this.topics.map((topic) => [topic.slug, topic]));
+
+    const byDay = new Map<string, StoryView[]>();
+    for (const story of this.stories) {
+      const list = byDay.get(story.day);
+      if (list) list.push(story);
+      else byDay.set(story.day, [story]);
+    }
+    this.days = [...byDay].sort(([a], [b]) => b.localeCompare(a))
+      .map(([day, stories]) => ({ day, stories: stories.sort((a, b) => b.score - a.score || newestFirst(a, b)) }));
+
+    this.#related = relatedStoryIds(store);
+    const articleCounts = articleCountsByFeed(store);
+    this.feeds = listFeeds(store).map((feed) => feedHealth(feed, articleCounts.get(feed.id) ?? 0));
   }
 
   /** Stories covered by more than one outlet, best first: the top of the front page. */
   topStories(limit = 20): StoryView[] {
-    return this.stories.filter((story) => story.sourceCount > 1).sort((a, b) => b.score - a.score).slice(0, limit);
+    return this.stories.filter((story) => story.sourceCount > 1).sort((a, b) => b.score - a.score || newestFirst(a, b)).slice(0, limit);
   }
 
   latestStories(limit = 50, exclude: ReadonlySet<string> = new Set()): StoryView[] {
-    return this.stories.filter((story) => !exclude.has(story.id)).slice(0, limit);
+    const latest: StoryView[] = [];
+    for (const story of this.stories) {
+      if (latest.length >= limit) break;
+      if (!exclude.has(story.id)) latest.push(story);
+    }
+    return latest;
   }
 
   relatedTo(storyId: string): StoryView[] {
-    return (this.related.get(storyId) ?? []).flatMap((id) => this.storiesById.get(id) ?? []);
+    return (this.#related.get(storyId) ?? []).flatMap((id) => this.storiesById.get(id) ?? []);
   }
 
-  topicStories(topic: TopicView): StoryView[] {
-    return topic.storyIds.flatMap((id) => this.storiesById.get(id) ?? [])
-      .sort((a, b) => b.lastPublishedAt.localeCompare(a.lastPublishedAt));
+  /**
+   * Topics that share the most stories with this one (ties: the smaller topic, whose overlap means more, then by
+   * label). Shared stories are what a reader of one topic would also have met in the other.
+   */
+  relatedTopics(topic: TopicView, limit = 8): TopicView[] {
+    const known = this.#relatedTopics.get(topic.slug);
+    if (known) return known.slice(0, limit);
+    const shared = new Map<string, number>();
+    for (const story of topic.stories) {
+      for (const chip of story.topics) if (chip.slug !== topic.slug) shared.set(chip.slug, (shared.get(chip.slug) ?? 0) + 1);
+    }
+    const related = [...shared]
+      .map(([slug, count]) => ({ topic: this.topicsBySlug.get(slug)!, count }))
+      .filter((entry) => entry.topic)
+      .sort((a, b) => b.count - a.count || a.topic.stories.length - b.topic.stories.length || a.topic.label.localeCompare(b.topic.label))
+      .map((entry) => entry.topic);
+    this.#relatedTopics.set(topic.slug, related);
+    return related.slice(0, limit);
   }
 
-  /** Topics worth a page: those holding at least one story. */
-  liveTopics(): TopicView[] {
-    return this.topics.filter((topic) => topic.storyIds.length > 0);
+  /** Topics with the most stories first: the front page's topic list. */
+  busiestTopics(limit: number): TopicView[] {
+    return [...this.topics].sort((a, b) => b.stories.length - a.stories.length || a.label.localeCompare(b.label)).slice(0, limit);
   }
+
+  /** When the newest story was last updated: the site's "updated" time for feeds and the sitemap. */
+  lastUpdated(): string {
+    return this.stories[0]?.lastPublishedAt ?? new Date(0).toISOString();
+  }
+}
+
+const newestFirst = (a: StoryView, b: StoryView) => b.lastPublishedAt.localeCompare(a.lastPublishedAt) || a.id.localeCompare(b.id);
+
+function otherOutlets(members: readonly ArticleSummary[], lead: ArticleSummary): ArticleSummary[] {
+  const seen = new Set([lead.source]);
+  return members.filter((article) => !seen.has(article.source) && seen.add(article.source));
+}
+
+function byOutlet(members: readonly ArticleSummary[], lead: ArticleSummary): OutletCoverage[] {
+  const groups = new Map<string, ArticleSummary[]>([[lead.source, []]]);
+  for (const article of members) {
+    const list = groups.get(article.source);
+    if (list) list.push(article);
+    else groups.set(article.source, [article]);
+  }
+  return [...groups].map(([source, articles]) => ({ source, articles }));
+}
+
+/** Follows merge chains (a → b → c) to the live story at the end; chains that end nowhere get no page. */
+function resolveRedirects(merged: readonly { id: string; mergedInto: string; title: string }[],
+  live: ReadonlyMap<string, StoryView>): StoryRedirect[] {
+  const next = new Map(merged.map((row) => [row.id, row.mergedInto]));
+  return merged.flatMap((row) => {
+    let target = row.mergedInto;
+    for (let hops = 0; !live.has(target) && next.has(target) && hops < merged.length; hops++) target = next.get(target)!;
+    const story = live.get(target);
+    return story && !live.has(row.id) ? [{ id: row.id, title: row.title || story.title, target: story }] : [];
+  });
 }

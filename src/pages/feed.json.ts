@@ -1,0 +1,7 @@
+// The front page's top stories as JSON Feed 1.1.
+import type { APIContext } from 'astro';
+import { siteData } from '../site/data.ts';
+import { frontPageChannel } from '../site/feeds/channel.ts';
+import { jsonFeedResponse } from '../site/feeds/json-feed.ts';
+
+export const GET = (context: APIContext) => jsonFeedResponse(frontPageChannel(siteData(), context.site));

@@ -1,0 +1,7 @@
+// /sitemap.xml: every indexable page (or, on a very large site, the index of the sitemap's parts).
+import type { APIContext } from 'astro';
+import { siteData } from '../site/data.ts';
+import { sitemapXml } from '../site/sitemap.ts';
+
+export const GET = (context: APIContext) =>
+  new Response(sitemapXml(siteData(), context.site), { headers: { 'Content-Type': 'application/xml; charset=utf-8' } });

@@ -1,0 +1,7 @@
+// Every topic's feed in one OPML file, to subscribe to all topics at once.
+import type { APIContext } from 'astro';
+import { siteData } from '../site/data.ts';
+import { topicsOpml } from '../site/feeds/opml.ts';
+
+export const GET = (context: APIContext) =>
+  new Response(topicsOpml(siteData(), context.site), { headers: { 'Content-Type': 'text/x-opml; charset=utf-8' } });
