@@ -1,6 +1,6 @@
 // The whole pipe, as a newcomer runs it: `wirefold demo` on the bundled samples into a temporary folder.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { openStore } from '../../src/store/store.ts';
@@ -73,6 +73,35 @@ describe('wirefold demo', () => {
       expect(html, file).not.toMatch(/onerror=/i);
       expect(html, file).not.toMatch(/utm_source=/);
     }
+  });
+
+  it('keeps the URL of a merged story working: a redirect page to the survivor, left out of the sitemap and feeds', () => {
+    // Merging is the clusterer's decision; here two stories are marked merged by hand (one through a chain) so the
+    // site's side of it is tested on its own. The copy keeps the demo store as the demo built it.
+    const storePath = join(folder, 'merged.db');
+    copyFileSync(join(folder, 'demo.db'), storePath);
+    const store = openStore(storePath);
+    const [survivor, direct, chained] = store.db.prepare(
+      'SELECT id FROM stories WHERE merged_into IS NULL AND source_count = 1 ORDER BY id LIMIT 3').all() as { id: string }[];
+    store.db.prepare('UPDATE stories SET merged_into = ? WHERE id = ?').run(survivor!.id, direct!.id);
+    store.db.prepare('UPDATE stories SET merged_into = ? WHERE id = ?').run(direct!.id, chained!.id);
+    store.close();
+
+    const out = join(folder, 'merged');
+    const result = runWirefold(['build', '--db', storePath, '--out', out, '--site-url', 'https://example.org']);
+    expect(result.status, result.stderr).toBe(0);
+    for (const old of [direct!.id, chained!.id]) {
+      const page = readFileSync(join(out, 'stories', old, 'index.html'), 'utf8');
+      expect(page).toContain(`<meta http-equiv="refresh" content="0; url=/stories/${survivor!.id}/">`);
+      expect(page).toContain(`<link rel="canonical" href="https://example.org/stories/${survivor!.id}/">`);
+      expect(page).toContain(`<a href="/stories/${survivor!.id}/"`);
+      expect(page).toContain('<meta name="robots" content="noindex">');
+    }
+    const published = [readFileSync(join(out, 'sitemap.xml'), 'utf8'), readFileSync(join(out, 'rss.xml'), 'utf8'),
+      readFileSync(join(out, 'atom.xml'), 'utf8'), readFileSync(join(out, 'feed.json'), 'utf8')].join('\n');
+    expect(published).not.toContain(direct!.id);
+    expect(published).not.toContain(chained!.id);
+    expect(readFileSync(join(out, 'sitemap.xml'), 'utf8')).toContain(`/stories/${survivor!.id}/`);
   });
 
   it('builds under a sub-path when given a base path, with every internal link under it', () => {
