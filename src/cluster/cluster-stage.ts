@@ -3,9 +3,10 @@
 import { createHash } from 'node:crypto';
 import type { Store } from '../store/store.ts';
 import type { Article } from '../store/articles.ts';
-import { getArticles, unclusteredArticles } from '../store/articles.ts';
+import { unclusteredArticles } from '../store/articles.ts';
 import { loadEmbeddings } from '../store/embeddings.ts';
-import { activeStoryMembers, liveStoryIds, membersOf, replaceRelated, saveMemberships, storyArticles, updateStory } from '../store/stories.ts';
+import { liveStoryIds, liveStoryMemberVectors, relatedOf, replaceRelated, saveMemberships, storiesArticles, updateStory } from '../store/stories.ts';
+import type { MemberVector } from '../store/stories.ts';
 import { ensureTopic, setStoryTopics } from '../store/topics.ts';
 import { StoryClusterer, defaultStoryConfig } from './story-clusterer.ts';
 import type { ClusterArticle, StoryCluster } from './story-clusterer.ts';
@@ -46,10 +47,13 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
   const readyById = new Map(ready.map((article) => [article.id, article]));
   const scale = storeSimilarityScale(store, options.modelId);
 
+  // Every vector this run touches, by content hash: the new articles' and those of the stories still taking articles.
+  const active = ready.length ? liveStoryMemberVectors(store, options.modelId, new Date(earliest(ready) - defaultStoryConfig.windowHours * 3600_000).toISOString()) : [];
+  for (const member of active) vectors.set(member.contentHash, member.vector);
   const clusterer = new StoryClusterer(
     { ...defaultStoryConfig, threshold: thresholdAbove(scale, storyThreshold) },
     (article) => storyIdFor(readyById.get(article.id)!),
-    ready.length ? activeStories(store, options.modelId, earliest(ready) - defaultStoryConfig.windowHours * 3600_000) : [],
+    activeStories(active),
   );
   const memberships = ready.map((article) => ({
     articleId: article.id,
@@ -64,9 +68,9 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
       seed,
       id: ensureTopic(store, { slug: seed.slug, label: seed.name, description: seed.description, keywords: seed.keywords, origin: 'seed' }, nowIso),
     }));
-    for (const storyId of changed) refreshStory(store, storyId, options.modelId, topicIds, now);
+    for (const [storyId, articles] of storiesArticles(store, changed)) refreshStory(store, storyId, articles, vectors, topicIds, now);
   });
-  store.transaction(() => refreshRelated(store, options.modelId, scale, now));
+  store.transaction(() => refreshRelated(store, options.modelId, scale, new Set(changed), now));
 
   return {
     clustered: ready.length,
@@ -77,11 +81,8 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
   };
 }
 
-function refreshStory(store: Store, storyId: string, modelId: string, topics: { seed: TopicSeed; id: number }[], now: Date): void {
-  const articles = storyArticles(store, storyId);
-  const vectors = loadEmbeddings(store, modelId, articles.map((article) => article.contentHash));
-  const sum = sumOf(articles, vectors);
-  const lead = chooseLead(articles, vectors, sum);
+function refreshStory(store: Store, storyId: string, articles: Article[], vectors: Map<string, Float32Array>, topics: { seed: TopicSeed; id: number }[], now: Date): void {
+  const lead = chooseLead(articles, vectors, sumOf(articles, vectors));
   updateStory(store, {
     id: storyId,
     title: lead.title,
@@ -100,35 +101,48 @@ function refreshStory(store: Store, storyId: string, modelId: string, topics: { 
   setStoryTopics(store, storyId, matches, now.toISOString());
 }
 
-function refreshRelated(store: Store, modelId: string, scale: SimilarityScale, now: Date): void {
+function refreshRelated(store: Store, modelId: string, scale: SimilarityScale, changed: ReadonlySet<string>, now: Date): void {
   const since = new Date(now.getTime() - relatedHorizonDays * 86400_000).toISOString();
-  const ids = liveStoryIds(store, since);
-  const members = membersOf(store, ids);
-  const centroids = ids.flatMap((id) => {
-    const articles = getArticles(store, members.get(id) ?? []);
-    const sum = sumOf(articles, loadEmbeddings(store, modelId, articles.map((article) => article.contentHash)));
-    return sum ? [{ id, centroid: normalized(sum) }] : [];
-  });
-  const related = relatedStories(centroids, thresholdAbove(scale, relatedThreshold));
+  const stories = [...groupByStory(liveStoryMemberVectors(store, modelId, since)).entries()].map(([id, members]) => ({
+    id,
+    centroid: normalized(sumOfVectors(members)),
+    terms: [...new Set(members.flatMap((member) => salientTerms(member.title)))],
+  }));
+  const related = relatedStories(stories, changed, thresholdAbove(scale, relatedThreshold), (ids) => relatedOf(store, ids));
   for (const [storyId, list] of related) replaceRelated(store, storyId, list);
 }
 
-function activeStories(store: Store, modelId: string, sinceMs: number): StoryCluster[] {
-  return activeStoryMembers(store, new Date(sinceMs).toISOString()).flatMap(({ storyId, articleIds }) => {
-    const articles = getArticles(store, articleIds);
-    const vectors = loadEmbeddings(store, modelId, articles.map((article) => article.contentHash));
-    const sum = sumOf(articles, vectors);
-    if (!sum) return [];
-    const times = articles.map((article) => Date.parse(article.publishedAt));
-    return [{
-      id: storyId,
-      articleIds,
-      sum,
-      firstTime: Math.min(...times),
-      lastTime: Math.max(...times),
-      terms: new Set(articles.flatMap((article) => salientTerms(article.title))),
-    }];
-  });
+/** The stories that can still take the new articles, each as the clusterer needs it. */
+function activeStories(members: readonly MemberVector[]): StoryCluster[] {
+  return [...groupByStory(members).entries()].map(([id, list]) => ({
+    id,
+    articleIds: list.map((member) => member.articleId),
+    sum: sumOfVectors(list),
+    firstTime: Date.parse(list[0]!.publishedAt),
+    lastTime: Date.parse(list.at(-1)!.publishedAt),
+    terms: list.flatMap((member) => articleTerms(member.title, member.summary)),
+  }));
+}
+
+function groupByStory(members: readonly MemberVector[]): Map<string, MemberVector[]> {
+  const stories = new Map<string, MemberVector[]>();
+  for (const member of members) {
+    const list = stories.get(member.storyId);
+    if (list) list.push(member);
+    else stories.set(member.storyId, [member]);
+  }
+  return stories;
+}
+
+function sumOfVectors(members: readonly { vector: Float32Array }[]): Float32Array {
+  const sum = new Float32Array(members[0]!.vector.length);
+  for (const member of members) addInto(sum, member.vector);
+  return sum;
+}
+
+/** Terms that find candidate stories: the headline's and the summary's. */
+function articleTerms(title: string, summary: string): string[] {
+  return salientTerms(`${title} ${summary}`);
 }
 
 function storeSimilarityScale(store: Store, modelId: string): SimilarityScale {
@@ -150,7 +164,10 @@ function sumOf(articles: readonly Article[], vectors: Map<string, Float32Array>)
 }
 
 function toClusterArticle(article: Article, vector: Float32Array): ClusterArticle {
-  return { id: article.id, vector, time: Date.parse(article.publishedAt), source: article.source, title: article.title };
+  return {
+    id: article.id, vector, time: Date.parse(article.publishedAt), source: article.source,
+    titleTerms: salientTerms(article.title), terms: articleTerms(article.title, article.summary),
+  };
 }
 
 /** A story is named after its first article, so its id (and URL) never changes as it grows. */

@@ -20,16 +20,6 @@ export interface StoryMembership {
   articleIds: number[];
 }
 
-/** Stories that can still take articles: their latest article is no older than `since`. */
-export function activeStoryMembers(store: Store, since: string): StoryMembership[] {
-  const rows = store.db
-    .prepare(`SELECT s.id, json_group_array(sa.article_id) AS ids FROM stories s
-              JOIN story_articles sa ON sa.story_id = s.id
-              WHERE s.merged_into IS NULL AND s.last_published_at >= ? GROUP BY s.id`)
-    .all(since) as { id: string; ids: string }[];
-  return rows.map((row) => ({ storyId: row.id, articleIds: JSON.parse(row.ids) as number[] }));
-}
-
 /** Records that the articles belong to the stories, creating story rows for ids not seen before. */
 export function saveMemberships(store: Store, memberships: readonly { articleId: number; storyId: string }[], now: string): void {
   const createStory = store.db.prepare(
@@ -45,12 +35,20 @@ export function saveMemberships(store: Store, memberships: readonly { articleId:
   });
 }
 
-export function storyArticles(store: Store, storyId: string): Article[] {
+/** The articles of each given story, oldest first. */
+export function storiesArticles(store: Store, storyIds: readonly string[]): Map<string, Article[]> {
   const rows = store.db
-    .prepare(`SELECT ${articleColumns} FROM articles a JOIN feeds f ON f.id = a.feed_id
-              JOIN story_articles sa ON sa.article_id = a.id WHERE sa.story_id = ? ORDER BY a.published_at, a.id`)
-    .all(storyId);
-  return (rows as unknown as Parameters<typeof toArticle>[0][]).map(toArticle);
+    .prepare(`SELECT ${articleColumns}, sa.story_id FROM articles a JOIN feeds f ON f.id = a.feed_id
+              JOIN story_articles sa ON sa.article_id = a.id
+              WHERE sa.story_id IN (SELECT value FROM json_each(?)) ORDER BY a.published_at, a.id`)
+    .all(toJson(storyIds)) as unknown as (Parameters<typeof toArticle>[0] & { story_id: string })[];
+  const stories = new Map<string, Article[]>();
+  for (const row of rows) {
+    const list = stories.get(row.story_id);
+    if (list) list.push(toArticle(row));
+    else stories.set(row.story_id, [toArticle(row)]);
+  }
+  return stories;
 }
 
 export function updateStory(store: Store, story: StoryRecord, now: string): void {
@@ -72,11 +70,45 @@ export function replaceRelated(store: Store, storyId: string, related: readonly 
   related.forEach((entry, rank) => insert.run(storyId, entry.id, rank + 1, entry.similarity));
 }
 
-/** Article ids per story, for the stories given. */
-export function membersOf(store: Store, storyIds: readonly string[]): Map<string, number[]> {
+export interface MemberVector {
+  storyId: string;
+  articleId: number;
+  contentHash: string;
+  title: string;
+  summary: string;
+  publishedAt: string;
+  vector: Float32Array;
+}
+
+/**
+ * Every article of the live stories last published at `since` or later, with its vector for the model: one query, so
+ * a run loads the stories it compares against without a round trip per story.
+ */
+export function liveStoryMemberVectors(store: Store, modelId: string, since: string): MemberVector[] {
   const rows = store.db
-    .prepare(`SELECT story_id, json_group_array(article_id) AS ids FROM story_articles
-              WHERE story_id IN (SELECT value FROM json_each(?)) GROUP BY story_id`)
-    .all(toJson(storyIds)) as { story_id: string; ids: string }[];
-  return new Map(rows.map((row) => [row.story_id, JSON.parse(row.ids) as number[]]));
+    .prepare(`SELECT sa.story_id, a.id, a.content_hash, a.title, a.summary, a.published_at, e.vector FROM stories s
+              JOIN story_articles sa ON sa.story_id = s.id JOIN articles a ON a.id = sa.article_id
+              JOIN embeddings e ON e.content_hash = a.content_hash AND e.model_id = ?
+              WHERE s.merged_into IS NULL AND s.last_published_at >= ? ORDER BY a.published_at, a.id`)
+    .all(modelId, since) as { story_id: string; id: number; content_hash: string; title: string; summary: string; published_at: string; vector: Uint8Array }[];
+  return rows.map((row) => ({
+    storyId: row.story_id,
+    articleId: row.id,
+    contentHash: row.content_hash,
+    title: row.title,
+    summary: row.summary,
+    publishedAt: row.published_at,
+    vector: new Float32Array(new Uint8Array(row.vector).buffer), // copied: a blob may start at any byte offset
+  }));
+}
+
+/** The current related lists of the given stories. */
+export function relatedOf(store: Store, storyIds: readonly string[]): Map<string, { id: string; similarity: number }[]> {
+  const rows = store.db
+    .prepare(`SELECT story_id, related_id, similarity FROM related_stories
+              WHERE story_id IN (SELECT value FROM json_each(?)) ORDER BY story_id, rank`)
+    .all(toJson(storyIds)) as { story_id: string; related_id: string; similarity: number }[];
+  const lists = new Map<string, { id: string; similarity: number }[]>();
+  for (const row of rows) lists.set(row.story_id, [...(lists.get(row.story_id) ?? []), { id: row.related_id, similarity: row.similarity }]);
+  return lists;
 }
