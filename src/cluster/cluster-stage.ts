@@ -9,10 +9,12 @@ import { liveStoryIds, liveStoryMemberVectors, relatedOf, replaceRelated, saveMe
 import type { MemberVector } from '../store/stories.ts';
 import { ensureTopic, setStoryTopics } from '../store/topics.ts';
 import { StoryClusterer, defaultStoryConfig } from './story-clusterer.ts';
-import type { ClusterArticle, StoryCluster } from './story-clusterer.ts';
+import type { StoryCluster } from './story-clusterer.ts';
 import { backgroundSimilarity, thresholdAbove } from './calibrate.ts';
 import type { SimilarityScale } from './calibrate.ts';
 import { salientTerms } from './terms.ts';
+import { addSparse, inverseDocumentFrequencies, termCounts, tfidf } from './lexical.ts';
+import type { TermVector } from './lexical.ts';
 import { addInto, normalized } from './vectors.ts';
 import { chooseLead, storyScore } from './lead.ts';
 import { relatedStories } from './related.ts';
@@ -33,8 +35,7 @@ export interface ClusterSummary {
   stories: number;
 }
 
-/** How far from random-pair similarity towards identity an article must be to join a story, or to be related. */
-export const storyThreshold = 0.45;
+/** How far from random-pair similarity towards identity a story must be to be related. */
 export const relatedThreshold = 0.25;
 const relatedHorizonDays = 30;
 
@@ -50,14 +51,27 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
   // Every vector this run touches, by content hash: the new articles' and those of the stories still taking articles.
   const active = ready.length ? liveStoryMemberVectors(store, options.modelId, new Date(earliest(ready) - defaultStoryConfig.windowHours * 3600_000).toISOString()) : [];
   for (const member of active) vectors.set(member.contentHash, member.vector);
+  // Word weights come from the stream this run works with: the active stories' articles and the new ones.
+  const counts = new Map<string, Map<string, number>>();
+  for (const { contentHash, title, summary } of [...active, ...ready]) counts.set(contentHash, termCounts(title, summary));
+  const idf = inverseDocumentFrequencies([...counts.values()]);
+  const words = (contentHash: string) => tfidf(counts.get(contentHash)!, idf);
+
   const clusterer = new StoryClusterer(
-    { ...defaultStoryConfig, threshold: thresholdAbove(scale, storyThreshold) },
+    { ...defaultStoryConfig, background: scale.mean },
     (article) => storyIdFor(readyById.get(article.id)!),
-    activeStories(active),
+    activeStories(active, words),
   );
   const memberships = ready.map((article) => ({
     articleId: article.id,
-    storyId: clusterer.add(toClusterArticle(article, vectors.get(article.contentHash)!)),
+    storyId: clusterer.add({
+      id: article.id,
+      vector: vectors.get(article.contentHash)!,
+      time: Date.parse(article.publishedAt),
+      source: article.source,
+      words: words(article.contentHash),
+      wordCount: salientTerms(article.title).length + salientTerms(article.summary).length,
+    }),
   }));
   const knownStories = new Set(liveStoryIds(store));
   saveMemberships(store, memberships, nowIso);
@@ -113,15 +127,19 @@ function refreshRelated(store: Store, modelId: string, scale: SimilarityScale, c
 }
 
 /** The stories that can still take the new articles, each as the clusterer needs it. */
-function activeStories(members: readonly MemberVector[]): StoryCluster[] {
-  return [...groupByStory(members).entries()].map(([id, list]) => ({
-    id,
-    articleIds: list.map((member) => member.articleId),
-    sum: sumOfVectors(list),
-    firstTime: Date.parse(list[0]!.publishedAt),
-    lastTime: Date.parse(list.at(-1)!.publishedAt),
-    terms: list.flatMap((member) => articleTerms(member.title, member.summary)),
-  }));
+function activeStories(members: readonly MemberVector[], words: (contentHash: string) => TermVector): StoryCluster[] {
+  return [...groupByStory(members).entries()].map(([id, list]) => {
+    const sum: TermVector = new Map();
+    for (const member of list) addSparse(sum, words(member.contentHash));
+    return {
+      id,
+      articleIds: list.map((member) => member.articleId),
+      sum: sumOfVectors(list),
+      firstTime: Date.parse(list[0]!.publishedAt),
+      lastTime: Date.parse(list.at(-1)!.publishedAt),
+      words: sum,
+    };
+  });
 }
 
 function groupByStory(members: readonly MemberVector[]): Map<string, MemberVector[]> {
@@ -140,11 +158,6 @@ function sumOfVectors(members: readonly { vector: Float32Array }[]): Float32Arra
   return sum;
 }
 
-/** Terms that find candidate stories: the headline's and the summary's. */
-function articleTerms(title: string, summary: string): string[] {
-  return salientTerms(`${title} ${summary}`);
-}
-
 function storeSimilarityScale(store: Store, modelId: string): SimilarityScale {
   const rows = store.db
     .prepare('SELECT vector FROM embeddings WHERE model_id = ? ORDER BY rowid DESC LIMIT 2000')
@@ -161,13 +174,6 @@ function sumOf(articles: readonly Article[], vectors: Map<string, Float32Array>)
     addInto(sum, vector);
   }
   return sum;
-}
-
-function toClusterArticle(article: Article, vector: Float32Array): ClusterArticle {
-  return {
-    id: article.id, vector, time: Date.parse(article.publishedAt), source: article.source,
-    titleTerms: salientTerms(article.title), terms: articleTerms(article.title, article.summary),
-  };
 }
 
 /** A story is named after its first article, so its id (and URL) never changes as it grows. */

@@ -1,10 +1,14 @@
 // Groups articles into stories (one event, many outlets) one article at a time, so new articles join existing
-// stories without reclustering history. Similarity is the article's average cosine to the story's members (average
-// link: unlike the centroid's cosine it does not drift as a story grows, so one event never swallows a whole subject)
-// plus a bonus for the share of its headline's terms the story already has, among stories still active around the
-// article's time that share at least one term with it (see term-index.ts).
+// stories without reclustering history. Similarity to a story is a blend of two average links to its members
+// (average link, unlike a centroid's cosine, does not drift as a story grows, so one event never swallows a whole
+// subject): the embeddings' cosine, rescaled so that 0 is what two random articles score and 1 is identity, and the
+// TF-IDF cosine of their words (lexical.ts). Words weigh in proportion to how much text the article has: a bare
+// headline's few words are noisy, a summary's names and numbers are what separate look-alike events. Only stories
+// still active around the article's time and sharing a term with it are compared (term-index.ts).
 import { addInto, dot } from './vectors.ts';
 import { TermIndex } from './term-index.ts';
+import { addSparse, sparseDot } from './lexical.ts';
+import type { TermVector } from './lexical.ts';
 
 export interface ClusterArticle {
   id: number;
@@ -12,9 +16,10 @@ export interface ClusterArticle {
   /** Milliseconds since the epoch. */
   time: number;
   source: string;
-  /** Salient terms of the headline (they earn the bonus) and of headline and summary (they find candidates). */
-  titleTerms: readonly string[];
-  terms: readonly string[];
+  /** Unit TF-IDF vector of headline and summary; its terms find the candidate stories. */
+  words: TermVector;
+  /** How many salient words the article has: a short text gets less say for its words. */
+  wordCount: number;
 }
 
 export interface StoryCluster {
@@ -24,22 +29,28 @@ export interface StoryCluster {
   sum: Float32Array;
   firstTime: number;
   lastTime: number;
-  /** Salient terms of the members' headlines and summaries. */
-  terms: Iterable<string>;
+  /** Sum of the members' TF-IDF vectors. */
+  words: TermVector;
 }
 
 export interface StoryClustererConfig {
-  /** Minimum combined similarity to join a story; calibrated per model (see calibrate.ts). */
+  /** Background similarity of random article pairs for this model (calibrate.ts): the cosine's zero point. */
+  background: number;
+  /** Minimum blended similarity to join a story, on the rescaled cosine's scale. */
   threshold: number;
   /** A story stops taking articles this long after its latest one. */
   windowHours: number;
-  /** Weight of the shared-terms bonus (names, numbers) on top of the cosine. */
-  termWeight: number;
+  /** Weight of the words in the blend for an article with `fullTextWords` salient words or more. */
+  wordWeight: number;
+  fullTextWords: number;
   candidateBudget: number;
 }
 
-/** candidateBudget: at most this many stories are compared with one article (see TermIndex.candidates). */
-export const defaultStoryConfig = { windowHours: 72, termWeight: 0.15, candidateBudget: 100 };
+/**
+ * Measured with `wirefold eval` on the labelled sets (see the README); candidateBudget: at most this many stories
+ * are compared with one article (TermIndex.candidates).
+ */
+export const defaultStoryConfig = { threshold: 0.2, windowHours: 72, wordWeight: 0.85, fullTextWords: 30, candidateBudget: 100 };
 
 export class StoryClusterer {
   readonly #config: StoryClustererConfig;
@@ -52,7 +63,7 @@ export class StoryClusterer {
     this.#newId = newId;
     for (const story of existing) {
       this.#stories.set(story.id, story);
-      this.#index.add(story.id, story.terms);
+      this.#index.add(story.id, story.words.keys());
     }
   }
 
@@ -62,31 +73,35 @@ export class StoryClusterer {
 
   /** Places the article in the best matching active story, or starts a new one; returns the story id. */
   add(article: ClusterArticle): string {
-    const windowMs = this.#config.windowHours * 3600_000;
+    const { background, threshold, windowHours, wordWeight, fullTextWords, candidateBudget } = this.#config;
+    const windowMs = windowHours * 3600_000;
+    const words = wordWeight * Math.min(1, article.wordCount / fullTextWords);
     let best: StoryCluster | null = null;
     let bestScore = -Infinity;
-    for (const storyId of this.#index.candidates(article.terms, this.#config.candidateBudget)) {
+    for (const storyId of this.#index.candidates(article.words.keys(), candidateBudget)) {
       const story = this.#stories.get(storyId)!;
       if (article.time - story.lastTime > windowMs) {
         // Articles arrive roughly in time order, so a story this far behind will not take any later one either.
-        if (article.time - story.lastTime > 2 * windowMs) this.#retire(story);
+        if (article.time - story.lastTime > 2 * windowMs) this.#index.remove(story.id);
         continue;
       }
       if (story.firstTime - article.time > windowMs) continue;
-      const cosine = dot(article.vector, story.sum) / story.articleIds.length;
-      if (cosine + this.#config.termWeight <= Math.max(bestScore, this.#config.threshold)) continue; // cannot win
-      const score = cosine + this.#config.termWeight * this.#overlap(article.titleTerms, story.id);
+      const members = story.articleIds.length;
+      const cosine = (dot(article.vector, story.sum) / members - background) / (1 - background);
+      if ((1 - words) * cosine + words <= Math.max(bestScore, threshold)) continue; // cannot win even on words
+      const score = (1 - words) * cosine + words * (sparseDot(article.words, story.words) / members);
       if (score > bestScore) {
         bestScore = score;
         best = story;
       }
     }
-    if (best && bestScore >= this.#config.threshold) {
+    if (best && bestScore >= threshold) {
       best.articleIds.push(article.id);
       addInto(best.sum, article.vector);
+      addSparse(best.words, article.words);
       best.firstTime = Math.min(best.firstTime, article.time);
       best.lastTime = Math.max(best.lastTime, article.time);
-      this.#index.add(best.id, article.terms);
+      this.#index.add(best.id, article.words.keys());
       return best.id;
     }
     const story: StoryCluster = {
@@ -95,23 +110,10 @@ export class StoryClusterer {
       sum: Float32Array.from(article.vector),
       firstTime: article.time,
       lastTime: article.time,
-      terms: article.terms,
+      words: new Map(article.words),
     };
     this.#stories.set(story.id, story);
-    this.#index.add(story.id, article.terms);
+    this.#index.add(story.id, article.words.keys());
     return story.id;
-  }
-
-  #retire(story: StoryCluster): void {
-    this.#index.remove(story.id);
-  }
-
-  /** Share of the headline's terms the story already has. */
-  #overlap(terms: readonly string[], storyId: string): number {
-    if (terms.length === 0) return 0;
-    const storyTerms = this.#index.termsOf(storyId);
-    let shared = 0;
-    for (const term of terms) if (storyTerms.has(term)) shared++;
-    return shared / terms.length;
   }
 }

@@ -1,0 +1,50 @@
+// Word overlap between an article and a story, as TF-IDF cosines. Embeddings place two earthquakes or two rehab
+// check-ins close together; the names, places and numbers that tell them apart are rare words, which TF-IDF weighs
+// most. Headline words count twice: they carry the event.
+import { salientTerms } from './terms.ts';
+
+export type TermVector = Map<string, number>;
+
+/** Term counts of an article, headline words counted twice. */
+export function termCounts(title: string, summary: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const term of salientTerms(title)) counts.set(term, 2);
+  for (const term of salientTerms(summary)) counts.set(term, (counts.get(term) ?? 0) + 1);
+  return counts;
+}
+
+/** Inverse document frequencies over the articles a run works with (the recent stream). */
+export function inverseDocumentFrequencies(documents: readonly Map<string, number>[]): (term: string) => number {
+  const frequencies = new Map<string, number>();
+  for (const document of documents) for (const term of document.keys()) frequencies.set(term, (frequencies.get(term) ?? 0) + 1);
+  const total = Math.max(1, documents.length);
+  return (term) => Math.log(total / (frequencies.get(term) ?? 1));
+}
+
+/** Unit-length TF-IDF vector (sublinear term frequency). */
+export function tfidf(counts: Map<string, number>, idf: (term: string) => number): TermVector {
+  const vector: TermVector = new Map();
+  let norm = 0;
+  for (const [term, count] of counts) {
+    const weight = (1 + Math.log(count)) * idf(term);
+    if (weight <= 0) continue;
+    vector.set(term, weight);
+    norm += weight * weight;
+  }
+  norm = Math.sqrt(norm) || 1;
+  for (const [term, weight] of vector) vector.set(term, weight / norm);
+  return vector;
+}
+
+export function sparseDot(vector: TermVector, sum: TermVector): number {
+  let total = 0;
+  for (const [term, weight] of vector) {
+    const other = sum.get(term);
+    if (other) total += weight * other;
+  }
+  return total;
+}
+
+export function addSparse(sum: TermVector, vector: TermVector): void {
+  for (const [term, weight] of vector) sum.set(term, (sum.get(term) ?? 0) + weight);
+}
