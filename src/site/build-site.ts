@@ -1,6 +1,6 @@
 // The build stage: render the static site from the store with Astro, then index it for search with Pagefind.
 import { join, resolve } from 'node:path';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { projectRoot } from '../paths.ts';
 
 export interface BuildOptions {
@@ -27,7 +27,20 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   // Vite lets a BASE_URL in the environment override import.meta.env.BASE_URL, which would silently undo --base.
   delete process.env.BASE_URL;
   const { build } = await import('astro');
-  await build({ root: projectRoot, outDir, logLevel: 'warn' });
+  // Astro bundles the pages to prerender into <outDir>/.prerender when outDir lies below the working directory, and
+  // else into <cwd>/.astro/.prerender: one folder shared by every build started from the same place, which concurrent
+  // builds (parallel tests, a benchmark, a scheduler) delete under each other. Each build therefore runs from a private
+  // folder of its own, inside the project so that the bundle still finds node_modules.
+  const workingDirectory = process.cwd();
+  mkdirSync(resolve(projectRoot, '.astro'), { recursive: true });
+  const privateDirectory = mkdtempSync(resolve(projectRoot, '.astro', 'build-'));
+  process.chdir(privateDirectory);
+  try {
+    await build({ root: projectRoot, outDir, logLevel: 'warn' });
+  } finally {
+    process.chdir(workingDirectory);
+    rmSync(privateDirectory, { recursive: true, force: true });
+  }
   const searchPages = await indexForSearch(outDir);
   return { pages: countPages(outDir), searchPages, outDir };
 }
