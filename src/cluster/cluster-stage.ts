@@ -5,20 +5,19 @@ import type { Store } from '../store/store.ts';
 import type { Article } from '../store/articles.ts';
 import { unclusteredArticles } from '../store/articles.ts';
 import { loadEmbeddings } from '../store/embeddings.ts';
-import { liveStoryIds, liveStoryMemberVectors, relatedOf, replaceRelated, saveMemberships, storiesArticles, updateStory } from '../store/stories.ts';
+import { liveStoryIds, liveStoryMemberVectors, mergeStories, relatedOf, replaceRelated, saveMemberships, storiesArticles, updateStory } from '../store/stories.ts';
 import type { MemberVector } from '../store/stories.ts';
-import { ensureTopic, setStoryTopics } from '../store/topics.ts';
 import { StoryClusterer, defaultStoryConfig } from './story-clusterer.ts';
 import type { StoryCluster } from './story-clusterer.ts';
 import { backgroundSimilarity, thresholdAbove } from './calibrate.ts';
 import type { SimilarityScale } from './calibrate.ts';
 import { salientTerms } from './terms.ts';
-import { addSparse, inverseDocumentFrequencies, termCounts, tfidf } from './lexical.ts';
+import { addSparse, inverseDocumentFrequencies, termCounts, tfidf, wordCount } from './lexical.ts';
 import type { TermVector } from './lexical.ts';
 import { addInto, normalized } from './vectors.ts';
 import { chooseLead, storyScore } from './lead.ts';
 import { relatedStories } from './related.ts';
-import { keywordWeight } from './topics.ts';
+import { assignTopics } from './topic-stage.ts';
 import type { TopicSeed } from './topics.ts';
 
 export interface ClusterOptions {
@@ -70,20 +69,23 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
       time: Date.parse(article.publishedAt),
       source: article.source,
       words: words(article.contentHash),
-      wordCount: salientTerms(article.title).length + salientTerms(article.summary).length,
+      wordCount: wordCount(article.title, article.summary),
     }),
   }));
   const knownStories = new Set(liveStoryIds(store));
+  // Stories this run touched may now have grown into one another. A story born in this run and merged at once is
+  // simply never saved; a known one keeps its row, marked as merged into the survivor, so its URL still leads there.
+  const merges = clusterer.consolidate(new Set(memberships.map((membership) => membership.storyId)));
+  const survivor = new Map(merges.map((merge) => [merge.from, merge.into]));
+  for (const membership of memberships) membership.storyId = survivor.get(membership.storyId) ?? membership.storyId;
   saveMemberships(store, memberships, nowIso);
+  for (const merge of merges) if (knownStories.has(merge.from)) mergeStories(store, merge.from, merge.into);
 
-  const changed = [...new Set(memberships.map((membership) => membership.storyId))];
+  const changed = [...new Set([...memberships.map((membership) => membership.storyId), ...survivor.values()])];
   store.transaction(() => {
-    const topicIds = options.topicSeeds.map((seed) => ({
-      seed,
-      id: ensureTopic(store, { slug: seed.slug, label: seed.name, description: seed.description, keywords: seed.keywords, origin: 'seed' }, nowIso),
-    }));
-    for (const [storyId, articles] of storiesArticles(store, changed)) refreshStory(store, storyId, articles, vectors, topicIds, now);
+    for (const [storyId, articles] of storiesArticles(store, changed)) refreshStory(store, storyId, articles, vectors, now);
   });
+  assignTopics(store, { modelId: options.modelId, seeds: options.topicSeeds, storyIds: changed, articleIds: memberships.map((membership) => membership.articleId), now });
   store.transaction(() => refreshRelated(store, options.modelId, scale, new Set(changed), now));
 
   return {
@@ -95,7 +97,7 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
   };
 }
 
-function refreshStory(store: Store, storyId: string, articles: Article[], vectors: Map<string, Float32Array>, topics: { seed: TopicSeed; id: number }[], now: Date): void {
+function refreshStory(store: Store, storyId: string, articles: Article[], vectors: Map<string, Float32Array>, now: Date): void {
   const lead = chooseLead(articles, vectors, sumOf(articles, vectors));
   updateStory(store, {
     id: storyId,
@@ -107,12 +109,6 @@ function refreshStory(store: Store, storyId: string, articles: Article[], vector
     articleCount: articles.length,
     sourceCount: new Set(articles.map((article) => article.source)).size,
   }, now.toISOString());
-
-  const texts = articles.map((article) => `${article.title} ${article.summary} ${article.categories.join(' ')}`);
-  const matches = topics
-    .map((topic) => ({ topicId: topic.id, weight: keywordWeight(texts, topic.seed.keywords) }))
-    .filter((topic) => topic.weight >= 0.34);
-  setStoryTopics(store, storyId, matches, now.toISOString());
 }
 
 function refreshRelated(store: Store, modelId: string, scale: SimilarityScale, changed: ReadonlySet<string>, now: Date): void {
@@ -138,6 +134,7 @@ function activeStories(members: readonly MemberVector[], words: (contentHash: st
       firstTime: Date.parse(list[0]!.publishedAt),
       lastTime: Date.parse(list.at(-1)!.publishedAt),
       words: sum,
+      wordCount: list.reduce((total, member) => total + wordCount(member.title, member.summary), 0),
     };
   });
 }

@@ -1,5 +1,6 @@
-// Topic grouping: seeded topics (content/topics.json) gather the stories whose words match their keywords, and feed
-// categories add their own topics. Slugs come from names, so URLs and feeds stay put while membership drifts.
+// Named topics: seeds from content/topics.json gather the stories whose words match their keywords, and feed
+// categories that several feeds share become topics of their own. Slugs come from names, so URLs and feeds stay put
+// while membership drifts. (Discovered topics: topic-stage.ts.)
 import { readFileSync, existsSync } from 'node:fs';
 
 export interface TopicSeed {
@@ -33,4 +34,41 @@ export function keywordWeight(texts: readonly string[], keywords: readonly strin
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export interface CategorySource {
+  articles: readonly { feedId: number; categories: readonly string[] }[];
+}
+
+/**
+ * Feed categories worth a topic: used by at least two feeds (one feed's house tags are its own business) on at least
+ * `minStories` of the stories, and on no more than `maxShare` of them ("News", "Featured" describe everything).
+ */
+export function categoryTopics(stories: readonly CategorySource[], minStories: number, maxShare = 0.25): { name: string; slug: string }[] {
+  const byKey = new Map<string, { stories: number; feeds: Set<number>; names: Map<string, number> }>();
+  for (const story of stories) {
+    const seen = new Set<string>();
+    for (const article of story.articles) {
+      for (const raw of article.categories) {
+        const name = raw.trim().replace(/\s+/g, ' ');
+        const key = name.toLowerCase();
+        if (!key || key.length > 40) continue;
+        let entry = byKey.get(key);
+        if (!entry) byKey.set(key, (entry = { stories: 0, feeds: new Set(), names: new Map() }));
+        entry.feeds.add(article.feedId);
+        entry.names.set(name, (entry.names.get(name) ?? 0) + 1);
+        if (!seen.has(key)) {
+          seen.add(key);
+          entry.stories++;
+        }
+      }
+    }
+  }
+  return [...byKey.values()]
+    .filter((entry) => entry.stories >= minStories && entry.feeds.size >= 2 && entry.stories <= maxShare * stories.length)
+    .map((entry) => {
+      const name = [...entry.names].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]![0];
+      return { name, slug: slugify(name) };
+    })
+    .sort((a, b) => a.slug.localeCompare(b.slug));
 }

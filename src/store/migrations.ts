@@ -117,4 +117,26 @@ export const migrations: readonly string[] = [
     errors TEXT NOT NULL DEFAULT '[]'
   );
   `,
+  // 2: what topics need to grow incrementally. A topic's profile per model holds the sum of its stories' unit
+  // centroids and of their unit term vectors, with the story count, so a new story is compared with the topic's
+  // average member without loading the members. term_documents counts the articles each word appears in (the row
+  // with the empty term holds the number of articles counted), for inverse document frequencies. labelled_stories
+  // records how many stories a discovered topic's label was drawn from, so it is redrawn only when the topic doubles.
+  `
+  CREATE TABLE topic_profiles (
+    topic_id INTEGER NOT NULL REFERENCES topics(id),
+    model_id TEXT NOT NULL,
+    vector_sum BLOB NOT NULL,
+    term_sums TEXT NOT NULL DEFAULT '{}',
+    stories INTEGER NOT NULL,
+    PRIMARY KEY (topic_id, model_id)
+  );
+
+  CREATE TABLE term_documents (
+    term TEXT PRIMARY KEY,
+    documents INTEGER NOT NULL
+  ) WITHOUT ROWID;
+
+  ALTER TABLE topics ADD COLUMN labelled_stories INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

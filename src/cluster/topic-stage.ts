@@ -1,0 +1,294 @@
+// The topic part of the cluster stage. New and changed stories join the topics whose members they resemble, or whose
+// seed keywords or feed category they carry; stories no topic takes wait in a pool of recent unassigned stories, and
+// where enough of them gather densely a new topic is born, named by class-based TF-IDF. History is never reclustered,
+// a topic's slug never changes, and membership only grows, so a topic feed never re-sends an old item.
+import type { Store } from '../store/store.ts';
+import { loadEmbeddings } from '../store/embeddings.ts';
+import {
+  addStoryTopics, addTermDocuments, articleTexts, createDiscoveredTopic, ensureTopic, listTopics, loadTopicProfiles,
+  recentStoryIds, relabelTopic, saveTopicProfile, storiesOfTopic, storiesWithoutTopic, storyTexts, termDocumentCounts,
+  topicsOfStories,
+} from '../store/topics.ts';
+import type { StoryText, TopicRecord } from '../store/topics.ts';
+import { thresholdAbove } from './calibrate.ts';
+import { addInto, normalized } from './vectors.ts';
+import { contentTerms, inverseDocumentFrequency, termVector } from './topic-terms.ts';
+import { addToProfile, backgroundScale, emptyProfile, liveProfile, profileSimilarity, profileSimilarityAbove, similarityMatrix } from './topic-model.ts';
+import type { LiveProfile, StoryMatrix, TopicProfile, TopicStory } from './topic-model.ts';
+import { averageLinkGroups } from './topic-discovery.ts';
+import { labelTopic } from './topic-label.ts';
+import { categoryTopics, keywordWeight, slugify } from './topics.ts';
+import type { TopicSeed } from './topics.ts';
+
+export interface TopicConfig {
+  /**
+   * How far from what two unrelated stories score towards identity (see calibrate.ts) a story's average similarity to
+   * a topic's members must be, both to join it and, among waiting stories, to form one.
+   */
+  fraction: number;
+  /** Share of the similarity that comes from TF-IDF words rather than embeddings. */
+  lexicalWeight: number;
+  /** A new topic needs at least this many stories; so does a seeded one before it attracts stories by similarity. */
+  minStories: number;
+  maxTopicsPerStory: number;
+  /** Stories are placed this many at a time, oldest first, looking for new topics in between, as successive runs would. */
+  batchStories: number;
+  /** At most this many waiting stories (the newest) are searched for new topics: the search is quadratic. */
+  poolLimit: number;
+  /** Waiting stories inactive for longer no longer count towards new topics. */
+  horizonDays: number;
+  /** Recent stories sampled to calibrate the threshold. */
+  sampleStories: number;
+}
+
+export const defaultTopicConfig: TopicConfig = {
+  fraction: 0.25,
+  lexicalWeight: 0.5,
+  minStories: 5,
+  maxTopicsPerStory: 3,
+  batchStories: 500,
+  poolLimit: 2000,
+  horizonDays: 30,
+  sampleStories: 1000,
+};
+
+export interface TopicOptions {
+  modelId: string;
+  seeds: readonly TopicSeed[];
+  /** Stories that gained articles in this run. */
+  storyIds: readonly string[];
+  /** Articles placed in stories in this run: their words are counted into the document frequencies. */
+  articleIds: readonly number[];
+  now: Date;
+  config?: Partial<TopicConfig>;
+}
+
+export interface TopicSummary {
+  /** Stories that joined at least one topic in this run. */
+  placed: number;
+  discovered: number;
+  /** Stories left waiting for a topic. */
+  waiting: number;
+}
+
+interface Candidate extends TopicStory {
+  texts: string[];
+  articles: { feedId: number; categories: string[] }[];
+  /** Position of the story's latest article in publication order. */
+  order: number;
+}
+
+/** A topic named by a seed or a feed category: stories join it by its keywords too. */
+interface NamedTopic {
+  id: number;
+  keywords: readonly string[];
+  /** Match the keywords against the articles' feed categories rather than their words. */
+  matchCategories: boolean;
+}
+
+export function assignTopics(store: Store, options: TopicOptions): TopicSummary {
+  const config = { ...defaultTopicConfig, ...options.config };
+  const now = options.now.toISOString();
+  return store.transaction(() => {
+    addTermDocuments(store, articleTexts(store, options.articleIds).map((article) => contentTerms(`${article.title} ${article.summary}`)));
+
+    const since = new Date(options.now.getTime() - config.horizonDays * 86400_000).toISOString();
+    const sampleIds = recentStoryIds(store, config.sampleStories);
+    const waitingIds = storiesWithoutTopic(store, since, config.poolLimit);
+    const stories = loadStories(store, options.modelId, [...new Set([...sampleIds, ...waitingIds, ...options.storyIds])]);
+    const sample = sampleIds.flatMap((id) => stories.get(id) ?? []);
+    const threshold = thresholdAbove(backgroundScale(sample, config.lexicalWeight), config.fraction);
+    const named = ensureNamedTopics(store, options.seeds, sample, config.minStories, now);
+    const changed = new Set(options.storyIds);
+    const byTime = (ids: Iterable<string>) => [...ids].flatMap((id) => stories.get(id) ?? []).sort((a, b) => a.order - b.order);
+    const candidates = byTime(changed);
+    const dimensions = stories.values().next().value?.vector.length ?? 0;
+    const placer = new TopicPlacer(store, options.modelId, config, threshold, named, dimensions, candidates, now);
+
+    // Stories already waiting are not offered to the topics one by one again; they meet in the pool, and are offered
+    // again only after new topics appear.
+    let pool = byTime(waitingIds.filter((id) => !changed.has(id)));
+    let poolMatrix: StoryMatrix | undefined;
+    for (let start = 0; start < candidates.length; start += config.batchStories) {
+      for (const story of candidates.slice(start, start + config.batchStories)) if (!placer.place(story)) pool.push(story);
+      pool = pool.slice(-config.poolLimit);
+      poolMatrix = similarityMatrix(pool, config.lexicalWeight, poolMatrix);
+      const groups = averageLinkGroups(poolMatrix.values.slice(), pool.length, threshold, config.minStories);
+      for (const group of groups) placer.found(group.map((index) => pool[index]!));
+      if (groups.length) pool = pool.filter((story) => !placer.place(story));
+    }
+    placer.save();
+    return { placed: placer.placed.size, discovered: placer.discovered, waiting: pool.length };
+  });
+}
+
+/** Topic memberships and profiles as they change during a run; saved at the end. */
+class TopicPlacer {
+  readonly placed = new Set<string>();
+  discovered = 0;
+  readonly #store: Store;
+  readonly #modelId: string;
+  readonly #config: TopicConfig;
+  readonly #threshold: number;
+  readonly #named: readonly NamedTopic[];
+  readonly #dimensions: number;
+  readonly #now: string;
+  readonly #profiles: Map<number, LiveProfile>;
+  readonly #topicsOf: Map<string, Set<number>>;
+  readonly #touched = new Set<number>();
+
+  constructor(store: Store, modelId: string, config: TopicConfig, threshold: number, named: readonly NamedTopic[], dimensions: number, candidates: readonly Candidate[], now: string) {
+    this.#store = store;
+    this.#modelId = modelId;
+    this.#config = config;
+    this.#threshold = threshold;
+    this.#named = named;
+    this.#dimensions = dimensions;
+    this.#now = now;
+    this.#profiles = new Map(loadTopicProfiles(store, modelId).map((profile) => [profile.topicId, liveProfile(profile)]));
+    for (const topic of named) if (!this.#profiles.has(topic.id)) this.#profiles.set(topic.id, emptyProfile(topic.id, dimensions));
+    this.#topicsOf = topicsOfStories(store, candidates.map((story) => story.id));
+  }
+
+  /** Adds the story to the topics it matches; false when it belongs to none, even from earlier runs. */
+  place(story: Candidate): boolean {
+    const has = this.#topicsOf.get(story.id) ?? new Set<number>();
+    for (const match of matchingTopics(story, this.#profiles, this.#named, has, this.#threshold, this.#config)) this.#join(story, match.topicId, match.weight);
+    return (this.#topicsOf.get(story.id)?.size ?? 0) > 0;
+  }
+
+  /** Makes a new topic of a dense group of waiting stories. */
+  found(members: readonly Candidate[]): void {
+    const topic = discoverTopic(this.#store, members, this.#now);
+    const whole = emptyProfile(topic.id, this.#dimensions);
+    for (const member of members) addToProfile(whole, member);
+    const weights = members.map((member) => leaveOneOutSimilarity(member, whole, this.#config.lexicalWeight));
+    this.#profiles.set(topic.id, emptyProfile(topic.id, this.#dimensions));
+    members.forEach((member, index) => this.#join(member, topic.id, weights[index]!));
+    this.discovered++;
+  }
+
+  save(): void {
+    for (const topicId of this.#touched) saveTopicProfile(this.#store, this.#modelId, this.#profiles.get(topicId)!);
+    relabelGrownTopics(this.#store, this.#profiles);
+  }
+
+  #join(story: Candidate, topicId: number, weight: number): void {
+    addStoryTopics(this.#store, story.id, [{ topicId, weight }], this.#now);
+    addToProfile(this.#profiles.get(topicId)!, story);
+    this.#touched.add(topicId);
+    const topics = this.#topicsOf.get(story.id) ?? new Set<number>();
+    topics.add(topicId);
+    this.#topicsOf.set(story.id, topics);
+    this.placed.add(story.id);
+  }
+}
+
+/** The topics a story should join: similar enough to their members, or carrying their keywords or category. */
+function matchingTopics(
+  story: Candidate, profiles: ReadonlyMap<number, LiveProfile>, named: readonly NamedTopic[], has: ReadonlySet<number>,
+  threshold: number, config: TopicConfig,
+): { topicId: number; weight: number }[] {
+  const matches = new Map<number, number>();
+  for (const profile of profiles.values()) {
+    if (has.has(profile.topicId) || profile.stories < config.minStories) continue;
+    const similarity = profileSimilarityAbove(story, profile, threshold, config.lexicalWeight);
+    if (similarity !== null) matches.set(profile.topicId, similarity);
+  }
+  for (const topic of named) {
+    if (has.has(topic.id) || matches.has(topic.id)) continue;
+    const texts = topic.matchCategories ? story.articles.map((article) => article.categories.join('\n')) : story.texts;
+    if (keywordWeight(texts, topic.keywords) >= 1 / 3) {
+      const profile = profiles.get(topic.id)!;
+      // Weighed like a similarity match, so "strongest topic" compares like with like.
+      matches.set(topic.id, profile.stories > 0 ? Math.max(threshold, profileSimilarity(story, profile, config.lexicalWeight)) : threshold);
+    }
+  }
+  return [...matches].map(([topicId, weight]) => ({ topicId, weight }))
+    .sort((a, b) => b.weight - a.weight || a.topicId - b.topicId)
+    .slice(0, Math.max(0, config.maxTopicsPerStory - has.size));
+}
+
+function discoverTopic(store: Store, members: readonly Candidate[], now: string): TopicRecord {
+  const name = labelTopic(members.map((member) => member.texts), documentFrequencies(store, members.flatMap((member) => member.texts)));
+  // The slug is for good, so it takes only the label's two strongest parts: short, and less tied to the first members.
+  const slug = slugify(name.label.split(', ').slice(0, 2).join(' '));
+  return createDiscoveredTopic(store, { slug, label: name.label, keywords: name.keywords, stories: members.length }, now);
+}
+
+/** A discovered topic that has doubled since it was named is renamed from its newest members; its slug stays. */
+function relabelGrownTopics(store: Store, profiles: ReadonlyMap<number, TopicProfile>): void {
+  for (const topic of listTopics(store)) {
+    const stories = profiles.get(topic.id)?.stories ?? 0;
+    if (topic.origin !== 'discovered' || stories < 2 * topic.labelledStories) continue;
+    const memberIds = storiesOfTopic(store, topic.id).slice(-300);
+    const texts = groupTexts(storyTexts(store, memberIds));
+    const name = labelTopic([...texts.values()], documentFrequencies(store, [...texts.values()].flat()));
+    relabelTopic(store, topic.id, name.label, name.keywords, stories);
+  }
+}
+
+function documentFrequencies(store: Store, texts: readonly string[]): { documents: number; documentFrequency: Map<string, number> } {
+  const { documents, byTerm } = termDocumentCounts(store, texts.flatMap(contentTerms));
+  return { documents, documentFrequency: byTerm };
+}
+
+/** Seeds from content/topics.json, and feed categories that several feeds use on enough (but not most) stories. */
+function ensureNamedTopics(store: Store, seeds: readonly TopicSeed[], sample: readonly Candidate[], minStories: number, now: string): NamedTopic[] {
+  const topics: NamedTopic[] = seeds.map((seed) => ({
+    id: ensureTopic(store, { slug: seed.slug, label: seed.name, description: seed.description, keywords: seed.keywords, origin: 'seed' }, now),
+    keywords: seed.keywords,
+    matchCategories: false,
+  }));
+  const seedSlugs = new Set(seeds.map((seed) => seed.slug));
+  for (const category of categoryTopics(sample, minStories)) {
+    if (seedSlugs.has(category.slug)) continue;
+    const id = ensureTopic(store, { slug: category.slug, label: category.name, description: '', keywords: [category.name], origin: 'category' }, now);
+    topics.push({ id, keywords: [category.name], matchCategories: true });
+  }
+  return topics;
+}
+
+/** A member's average similarity to the other members (its own similarity of 1 left out). */
+function leaveOneOutSimilarity(story: TopicStory, profile: TopicProfile, lexicalWeight: number): number {
+  if (profile.stories < 2) return 0;
+  const self = (1 - lexicalWeight) + (story.terms.size ? lexicalWeight : 0);
+  return (profileSimilarity(story, profile, lexicalWeight) * profile.stories - self) / (profile.stories - 1);
+}
+
+/** Each story's centroid, term vector, texts and categories; stories without any embedded article are left out. */
+function loadStories(store: Store, modelId: string, storyIds: readonly string[]): Map<string, Candidate> {
+  const rows = storyTexts(store, storyIds);
+  const vectors = loadEmbeddings(store, modelId, [...new Set(rows.map((row) => row.contentHash))]);
+  const texts = groupTexts(rows);
+  const { documents, byTerm } = termDocumentCounts(store, [...texts.values()].flat().flatMap(contentTerms));
+  const idf = inverseDocumentFrequency(documents, byTerm);
+  const stories = new Map<string, Candidate>();
+  rows.forEach((row, order) => {
+    const vector = vectors.get(row.contentHash);
+    let story = stories.get(row.storyId);
+    if (!story) {
+      if (!vector) return;
+      story = { id: row.storyId, vector: new Float32Array(vector.length), terms: new Map(), texts: texts.get(row.storyId)!, articles: [], order };
+      stories.set(row.storyId, story);
+    }
+    if (vector) addInto(story.vector, vector);
+    story.articles.push({ feedId: row.feedId, categories: row.categories });
+    story.order = order;
+  });
+  for (const story of stories.values()) {
+    story.vector = normalized(story.vector);
+    story.terms = termVector(story.texts, idf);
+  }
+  return stories;
+}
+
+function groupTexts(rows: readonly StoryText[]): Map<string, string[]> {
+  const texts = new Map<string, string[]>();
+  for (const row of rows) {
+    const list = texts.get(row.storyId) ?? [];
+    list.push(`${row.title} ${row.summary}`);
+    texts.set(row.storyId, list);
+  }
+  return texts;
+}
