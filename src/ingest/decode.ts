@@ -23,7 +23,9 @@ export function decodeFeedBytes(bytes: Uint8Array, contentType: string | null | 
   const bom = sniffBom(bytes);
   if (bom) {
     const body = bytes.subarray(bom.length);
-    if (bom.charset === 'utf-8' && !isValidUtf8(body)) {
+    if (bom.charset === 'utf-8') {
+      const text = decodeUtf8Strictly(body);
+      if (text !== null) return text;
       // The BOM is strong evidence for UTF-8, so keep the valid parts and mark the rest.
       warnings.push('the feed starts with a UTF-8 byte-order mark but has invalid UTF-8 bytes; they were replaced with \uFFFD');
     }
@@ -32,15 +34,19 @@ export function decodeFeedBytes(bytes: Uint8Array, contentType: string | null | 
   const utf16 = sniffUtf16WithoutBom(bytes);
   if (utf16) return iconv.decode(Buffer.from(bytes), utf16);
 
+  // Decoding as UTF-8 is also the test of whether the bytes are UTF-8: done once, at most, and kept.
+  let utf8: string | null | undefined;
+  const asUtf8 = () => (utf8 === undefined ? (utf8 = decodeUtf8Strictly(bytes)) : utf8);
+
   const header = usableCharset(charsetFromContentType(contentType), 'the HTTP header', warnings);
   const prolog = usableCharset(charsetFromProlog(bytes), 'the XML prolog', warnings);
   let charset = header ?? prolog ?? 'utf-8';
 
   if (header && prolog && header !== prolog) {
-    if (header === 'utf-8' && !isUtf8Family(prolog) && !isValidUtf8(bytes)) {
+    if (header === 'utf-8' && !isUtf8Family(prolog) && asUtf8() === null) {
       charset = prolog;
       warnings.push(`the HTTP header says utf-8 but the bytes are not UTF-8; used the prolog's ${prolog} instead`);
-    } else if (!isUtf8Family(header) && prolog === 'utf-8' && hasNonAscii(bytes) && isValidUtf8(bytes)) {
+    } else if (!isUtf8Family(header) && prolog === 'utf-8' && hasNonAscii(bytes) && asUtf8() !== null) {
       charset = prolog;
       warnings.push(`the HTTP header says ${header} but the bytes are valid UTF-8 as the prolog says; used utf-8`);
     } else {
@@ -48,7 +54,9 @@ export function decodeFeedBytes(bytes: Uint8Array, contentType: string | null | 
     }
   }
 
-  if (charset === 'utf-8' && !isValidUtf8(bytes)) {
+  if (charset === 'utf-8') {
+    const text = asUtf8();
+    if (text !== null) return text;
     warnings.push('the feed is declared (or assumed) UTF-8 but its bytes are not valid UTF-8; decoded it as windows-1252');
     charset = 'windows-1252';
   }
@@ -97,12 +105,15 @@ function isUtf8Family(charset: string): boolean {
   return charset === 'utf-8' || charset.startsWith('utf-16');
 }
 
-function isValidUtf8(bytes: Uint8Array): boolean {
+// fatal: invalid bytes throw instead of turning into U+FFFD; ignoreBOM: a BOM was already handled above.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The text, or null when the bytes are not valid UTF-8. */
+function decodeUtf8Strictly(bytes: Uint8Array): string | null {
   try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return true;
+    return strictUtf8.decode(bytes);
   } catch {
-    return false;
+    return null;
   }
 }
 

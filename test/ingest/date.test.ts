@@ -52,3 +52,22 @@ describe('normalizeDate', () => {
     expect(normalizeDate('  ', NOW)).toEqual({ iso: null, flag: 'missing' });
   });
 });
+
+describe('the common RFC 1123 shape', () => {
+  it('is read exactly as date-fns reads it, and impossible dates are still refused', async () => {
+    const { parse } = await import('date-fns/parse');
+    const days = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+    const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    const pad = (value: number) => String(value).padStart(2, '0');
+    let state = 7;
+    const next = (bound: number) => (state = (state * 1103515245 + 12345) % 2147483648) % bound;
+    for (let round = 0; round < 500; round++) {
+      const day = 1 + next(31); // 31 Apr and 30 Feb included on purpose
+      const offset = `${next(2) ? '+' : '-'}${pad(next(15))}${pad(next(4) * 15)}`;
+      const text = `${days[next(7)]}, ${pad(day)} ${months[next(12)]} ${2000 + next(30)} ${pad(next(25))}:${pad(next(60))}:${pad(next(61))} ${offset}`;
+      const expected = parse(text.slice(5), 'dd MMM yyyy HH:mm:ss xx', NOW);
+      const read = normalizeDate(text, new Date('2100-01-01T00:00:00Z'));
+      expect(read.iso, text).toBe(Number.isNaN(expected.getTime()) ? null : expected.toISOString());
+    }
+  });
+});

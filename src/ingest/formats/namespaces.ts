@@ -37,6 +37,7 @@ export class TagNamer {
   }
 
   learn(startTag: string): void {
+    if (!startTag.includes('xmlns')) return;
     for (const [, prefix = '', , uri = ''] of startTag.matchAll(XMLNS_ATTRIBUTE)) {
       const canonical = this.main.has(uri) ? '' : CANONICAL_PREFIX[uri];
       if (canonical !== undefined) this.prefixes.set(prefix, canonical);

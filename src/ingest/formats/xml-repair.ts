@@ -46,6 +46,7 @@ export function repairXml(xml: string, mainNamespaces: readonly string[], warnin
   const stack: Open[] = [];
   const fixes: string[] = [];
   let truncatedInside: 'field' | 'between' | null = null;
+  const closers = new Map<string, RegExp>(); // one close-tag pattern per raw-text element name in this document
   let i = 0;
 
   while (i < xml.length) {
@@ -98,7 +99,7 @@ export function repairXml(xml: string, mainNamespaces: readonly string[], warnin
         if (xml.slice(i).trim()) fixes.push('dropped text after the end of the root element');
         break;
       }
-    } else if (/^<[A-Za-z_]/.test(xml.slice(lt, lt + 2))) {
+    } else if (startsName(xml.charCodeAt(lt + 1))) {
       const end = startTagEnd(xml, lt);
       if (end === -1) {
         truncatedInside = 'field';
@@ -116,7 +117,7 @@ export function repairXml(xml: string, mainNamespaces: readonly string[], warnin
         continue;
       }
       if (RAW_TEXT.has(name)) {
-        const close = findClose(xml, rawName, i);
+        const close = findClose(xml, rawName, i, closers);
         if (!close) {
           stack.push({ name, outLength });
           truncatedInside = 'field';
@@ -167,8 +168,17 @@ function startTagEnd(xml: string, from: number): number {
   return -1;
 }
 
-function findClose(xml: string, rawName: string, from: number): { start: number; end: number } | null {
-  const pattern = new RegExp(`</${rawName.replace(/[.]/g, '\\.')}\\s*>`, 'g');
+/** A letter or '_': what an element name starts with (so '<' before anything else is text, not a tag). */
+function startsName(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+}
+
+function findClose(xml: string, rawName: string, from: number, closers: Map<string, RegExp>): { start: number; end: number } | null {
+  let pattern = closers.get(rawName);
+  if (!pattern) {
+    pattern = new RegExp(`</${rawName.replace(/[.]/g, '\\.')}\\s*>`, 'g');
+    closers.set(rawName, pattern);
+  }
   pattern.lastIndex = from;
   const match = pattern.exec(xml);
   return match ? { start: match.index, end: match.index + match[0].length } : null;

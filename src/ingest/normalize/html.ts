@@ -14,13 +14,25 @@ const HIDDEN_CONTENT = ['script', 'style', 'noscript', 'template', 'iframe', 'ob
 
 const LINK_REL = 'noopener nofollow ugc';
 
+export interface SanitizedHtml {
+  html: string;
+  /** The first real image the sanitized HTML shows (1×1 tracking pixels skipped), noted while sanitizing. */
+  firstImage: string | null;
+}
+
 /**
  * Allow-list sanitising: anything not listed (script, style, iframe, object, embed, form, event handlers,
  * style attributes) is dropped. Relative links and images are resolved against the item's base first,
  * then only http(s) (and mailto for links) survive.
  */
 export function sanitizeHtml(html: string, base: string): string {
-  return sanitize(html, {
+  return sanitizeFeedHtml(html, base).html;
+}
+
+/** sanitizeHtml, also noting the first real image on the way, so finding it costs no second parse. */
+export function sanitizeFeedHtml(html: string, base: string): SanitizedHtml {
+  let firstImage: string | null = null;
+  const clean = sanitize(html, {
     allowedTags: ALLOWED_TAGS,
     allowedAttributes: {
       a: ['href', 'title', 'rel'],
@@ -34,10 +46,17 @@ export function sanitizeHtml(html: string, base: string): string {
     nonTextTags: HIDDEN_CONTENT,
     transformTags: {
       a: (tagName, attribs) => ({ tagName, attribs: { ...withResolved(attribs, 'href', base, true), rel: LINK_REL } }),
-      img: (tagName, attribs) => ({ tagName, attribs: withResolved(attribs, 'src', base, false) }),
+      img: (tagName, attribs) => {
+        const resolved = withResolved(attribs, 'src', base, false);
+        // Only images that reach the output get here (content of hidden elements is skipped before transforms),
+        // and resolveUrl let through http(s) alone, which is what the img scheme list keeps.
+        if (!firstImage && resolved['src'] && resolved['width'] !== '1' && resolved['height'] !== '1') firstImage = resolved['src'];
+        return { tagName, attribs: resolved };
+      },
     },
     exclusiveFilter: (frame) => frame.tag === 'img' && !frame.attribs['src'],
   }).trim();
+  return { html: clean, firstImage };
 }
 
 function withResolved(attribs: sanitize.Attributes, name: string, base: string, allowMailto: boolean): sanitize.Attributes {
@@ -54,10 +73,17 @@ const BLOCK_TAGS = new Set([
 ]);
 const HIDDEN = new Set(HIDDEN_CONTENT);
 
-/** Text of an HTML fragment: entities decoded, hidden elements skipped, blocks separated, whitespace collapsed. */
-export function plainText(html: string): string {
+/**
+ * Text of an HTML fragment: entities decoded, hidden elements skipped, blocks separated, whitespace collapsed.
+ * With `enough`, parsing stops once that many characters of text are in hand (a summary needs the start only).
+ */
+export function plainText(html: string, enough = Infinity): string {
+  // Most titles, names and categories carry neither markup nor entities: nothing to parse.
+  if (!html.includes('<') && !html.includes('&')) return collapseWhitespace(html);
   const parts: string[] = [];
   let hiddenDepth = 0;
+  let collected = 0;
+  let checkAt = enough;
   const parser = new Parser(
     {
       onopentag(name) {
@@ -65,7 +91,14 @@ export function plainText(html: string): string {
         if (BLOCK_TAGS.has(name)) parts.push(' ');
       },
       ontext(text) {
-        if (hiddenDepth === 0) parts.push(text);
+        if (hiddenDepth > 0) return;
+        parts.push(text);
+        collected += text.length;
+        // Raw text may be mostly whitespace, so count what survives collapsing before stopping.
+        if (collected > checkAt) {
+          if (collapseWhitespace(parts.join('')).length > enough) parser.pause();
+          else checkAt = collected * 2;
+        }
       },
       onclosetag(name) {
         if (HIDDEN.has(name)) hiddenDepth = Math.max(0, hiddenDepth - 1);
@@ -103,27 +136,13 @@ export function cleanTitle(raw: string | null | undefined): string {
   return collapseWhitespace(title);
 }
 
-/** The first real image in sanitized HTML; 1×1 tracking pixels are skipped. */
-export function firstImage(html: string): string | null {
-  let found: string | null = null;
-  const parser = new Parser({
-    onopentag(name, attribs) {
-      if (found || name !== 'img' || !attribs['src']) return;
-      if (attribs['width'] === '1' || attribs['height'] === '1') return;
-      found = attribs['src'];
-    },
-  });
-  parser.end(html);
-  return found;
-}
-
 /** Explicit media (media:content, media:thumbnail, image enclosures) first, else the first image in the content. */
-export function mainImage(candidates: readonly string[], contentHtml: string, base: string): string | null {
+export function mainImage(candidates: readonly string[], contentImage: string | null, base: string): string | null {
   for (const candidate of candidates) {
     const url = resolveUrl(candidate, base);
     if (url) return url;
   }
-  return firstImage(contentHtml);
+  return contentImage;
 }
 
 export function collapseWhitespace(text: string): string {

@@ -2,19 +2,22 @@
 import { createHash } from 'node:crypto';
 import type { FeedItem } from '../types.ts';
 import type { RawItem } from '../formats/raw.ts';
-import { canonicalUrl, resolveUrl } from './url.ts';
+import { linkUrls } from './url.ts';
 import { normalizeDate } from './date.ts';
-import { cleanTitle, collapseWhitespace, mainImage, plainText, sanitizeHtml, summarize } from './html.ts';
+import { cleanTitle, collapseWhitespace, mainImage, plainText, sanitizeFeedHtml, summarize } from './html.ts';
 
 const SUMMARY_LENGTH = 300;
 const TITLE_FROM_SUMMARY_LENGTH = 80;
 
 export function normalizeItem(raw: RawItem, now: Date): FeedItem {
-  const url = canonicalUrl(raw.link, raw.base);
-  const contentHtml = sanitizeHtml(raw.contentHtml ?? raw.summaryHtml ?? '', raw.contentBase);
-  // The feed's own description reads best as a summary; the full content is the fallback.
-  const summarySource = raw.summaryHtml ? sanitizeHtml(raw.summaryHtml, raw.contentBase) : contentHtml;
-  const summary = summarize(plainText(summarySource), SUMMARY_LENGTH);
+  const { url, originalUrl } = linkUrls(raw.link, raw.base);
+  // One sanitizing pass per item: the content (else the description) becomes the stored HTML and yields the image.
+  const content = sanitizeFeedHtml(raw.contentHtml ?? raw.summaryHtml ?? '', raw.contentBase);
+  const contentHtml = content.html;
+  // The feed's own description reads best as a summary; the full content is the fallback. Only its text is wanted,
+  // and text carries no markup, so the description is read as it came instead of being sanitized to be thrown away.
+  const summarySource = raw.summaryHtml && raw.contentHtml != null ? raw.summaryHtml : contentHtml;
+  const summary = summarize(plainText(summarySource, SUMMARY_LENGTH), SUMMARY_LENGTH);
   const title = cleanTitle(raw.title) || summarize(summary, TITLE_FROM_SUMMARY_LENGTH) || url || 'Untitled';
   // Feeds that only say when an item changed (Atom <updated>, JSON date_modified) mean that as its date.
   const date = normalizeDate(raw.published ?? raw.updated, now);
@@ -22,14 +25,14 @@ export function normalizeItem(raw: RawItem, now: Date): FeedItem {
     guid: raw.id?.trim() || url || contentHash(title, summary),
     title,
     url,
-    originalUrl: resolveUrl(raw.link, raw.base),
+    originalUrl,
     published: date.iso,
     updated: normalizeDate(raw.updated, now).iso,
     dateFlag: date.flag,
     author: authorName(raw.author),
     summary,
     contentHtml,
-    image: mainImage(raw.images, contentHtml, raw.contentBase),
+    image: mainImage(raw.images, content.firstImage, raw.contentBase),
     categories: unique(raw.categories.map((category) => cleanTitle(category)).filter(Boolean)),
   };
 }

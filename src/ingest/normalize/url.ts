@@ -11,14 +11,7 @@ const TRACKING_PREFIXES = ['utm_', 'pk_', 'mtm_'];
 
 /** The link resolved against base (xml:base, else the feed URL); null unless it is http(s). */
 export function resolveUrl(raw: string | null | undefined, base: string): string | null {
-  const trimmed = raw?.trim();
-  if (!trimmed) return null;
-  try {
-    const url = new URL(trimmed, base);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
-  } catch {
-    return null;
-  }
+  return parseHttpUrl(raw, base)?.href ?? null;
 }
 
 /**
@@ -26,15 +19,27 @@ export function resolveUrl(raw: string | null | undefined, base: string): string
  * The URL parser already lower-cases the host and drops default ports.
  */
 export function canonicalUrl(raw: string | null | undefined, base: string): string | null {
-  const resolved = resolveUrl(raw, base);
-  if (!resolved) return null;
-  const url = new URL(resolved);
-  url.hash = '';
-  for (const name of [...url.searchParams.keys()]) {
-    if (isTrackingParam(name)) url.searchParams.delete(name);
+  return linkUrls(raw, base).url;
+}
+
+/** An item link both ways from one parse: canonical (url) and as given, resolved (originalUrl). */
+export function linkUrls(raw: string | null | undefined, base: string): { url: string | null; originalUrl: string | null } {
+  const parsed = parseHttpUrl(raw, base);
+  if (!parsed) return { url: null, originalUrl: null };
+  const originalUrl = parsed.href;
+  parsed.hash = '';
+  for (const name of [...parsed.searchParams.keys()]) {
+    if (isTrackingParam(name)) parsed.searchParams.delete(name);
   }
-  if (url.searchParams.size === 0) url.search = '';
-  return url.href;
+  if (parsed.searchParams.size === 0) parsed.search = ''; // also drops a bare "?"
+  return { url: parsed.href, originalUrl };
+}
+
+function parseHttpUrl(raw: string | null | undefined, base: string): URL | null {
+  const trimmed = raw?.trim();
+  if (!trimmed) return null;
+  const url = URL.parse(trimmed, base);
+  return url && (url.protocol === 'http:' || url.protocol === 'https:') ? url : null;
 }
 
 function isTrackingParam(name: string): boolean {
