@@ -111,24 +111,47 @@ async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /** The page in light and dark schemes and on a phone: screenshots, axe in both schemes, nothing wider than a phone. */
-async function checkEverywhere(path: string, name: string, status = 200): Promise<void> {
+async function checkEverywhere(path: string, name: string, status = 200, readySelector?: string): Promise<void> {
+  const ready = async (visit: Visit) => {
+    if (readySelector) await visit.page.locator(readySelector).first().waitFor({ timeout: 30_000 });
+  };
   for (const scheme of ['light', 'dark'] as const) {
     const visit = await open(path, { scheme, status });
+    await ready(visit);
     await screenshot(visit.page, `${name}-${scheme}`);
     expect(await seriousAxeViolations(visit.page), `${path} in ${scheme}`).toEqual([]);
+    if (scheme === 'light') {
+      // Cumulative layout shift as Chromium measures it; 0.1 is the "good" threshold of Core Web Vitals.
+      expect(await layoutShift(visit.page), `${path} layout shift`).toBeLessThan(0.1);
+    }
     if (scheme === 'dark') {
       // prefers-color-scheme: dark must give a dark page, not only dark-mode-safe colours.
-      const background = await visit.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      const background = await bodyBackground(visit.page);
       expect(luminance(background), `${path} body background in dark mode: ${background}`).toBeLessThan(0.2);
     }
     await finish(visit);
   }
   const phone = await open(path, { phone: true, status });
+  await ready(phone);
   await screenshot(phone.page, `${name}-phone`);
   const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow, `${path} is wider than a phone screen by ${overflow} px`).toBeLessThanOrEqual(0);
   await finish(phone);
 }
+
+function layoutShift(page: Page): Promise<number> {
+  return page.evaluate(() => new Promise<number>((resolve) => {
+    let total = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
+        if (!entry.hadRecentInput) total += entry.value;
+      }
+    }).observe({ type: 'layout-shift', buffered: true });
+    setTimeout(() => resolve(total), 300);
+  }));
+}
+
+const bodyBackground = (page: Page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
 
 /** Relative luminance (0 black … 1 white) of a CSS rgb()/rgba() colour; transparent counts as white (the canvas). */
 function luminance(color: string): number {
@@ -176,6 +199,22 @@ describe('the demo site in Chromium', () => {
     await checkEverywhere('/', 'home');
   });
 
+  it('switches theme with the toggle (system, light, dark) and remembers the choice on the next page', async () => {
+    const visit = await open('/', { scheme: 'light' });
+    const toggle = visit.page.locator('#theme-toggle');
+    await expect.poll(() => toggle.innerText()).toMatch(/system/i);
+    expect(luminance(await bodyBackground(visit.page))).toBeGreaterThan(0.5);
+    await toggle.click();
+    await expect.poll(() => toggle.innerText()).toMatch(/light/i);
+    await toggle.click();
+    await expect.poll(() => toggle.innerText()).toMatch(/dark/i);
+    await expect.poll(async () => luminance(await bodyBackground(visit.page))).toBeLessThan(0.2);
+    await visit.page.goto(new URL('/about/', server!.url).href);
+    expect(luminance(await bodyBackground(visit.page)), 'the choice holds on the next page').toBeLessThan(0.2);
+    expect(await seriousAxeViolations(visit.page), 'dark by choice on a light system').toEqual([]);
+    await finish(visit);
+  });
+
   it('follows a link from the home page to a story page with its coverage', async () => {
     const visit = await open('/');
     const path = await follow(visit.page, 'main a[href*="/stories/"]');
@@ -217,8 +256,24 @@ describe('the demo site in Chromium', () => {
     }
   });
 
-  // TODO(search): open /search/, type a query, see Pagefind results and follow one to its story, once Pagefind lands.
-  it.todo('finds stories from the search page');
+  it('searches from the header box, shows Pagefind results and follows one to its story', async () => {
+    const visit = await open('/');
+    const box = visit.page.getByRole('searchbox', { name: 'Search stories and topics' });
+    await box.fill('Zuckerberg antitrust');
+    await Promise.all([visit.page.waitForURL(/\/search\/\?q=/), box.press('Enter')]);
+    const results = visit.page.locator('.pagefind-ui__result-link');
+    await results.first().waitFor({ timeout: 30_000 });
+    expect(await results.allInnerTexts()).toEqual(expect.arrayContaining([expect.stringMatching(/Meta|Zuckerberg|antitrust/i)]));
+    const path = await follow(visit.page, '.pagefind-ui__result-link');
+    expect(path).toMatch(/^\/(stories|topics)\/[a-z0-9-]+\/$/);
+    await finish(visit);
+    // Typing into the search page's own box searches as the reader types.
+    const search = await open('/search/');
+    await search.page.locator('#search input').fill('asteroid');
+    await search.page.locator('.pagefind-ui__result-link').first().waitFor({ timeout: 30_000 });
+    await finish(search);
+    await checkEverywhere('/search/?q=asteroid', 'search', 200, '.pagefind-ui__result-link');
+  });
 
   it('answers an unknown address with the 404 page', async () => {
     const visit = await open('/no-such-page/', { status: 404 });
