@@ -9,7 +9,7 @@ export async function evalCommand(settings: Settings, args: string[], values: Re
   const level = (values.level as string | undefined) ?? 'story';
   if (level !== 'story' && level !== 'topic') throw new UsageError('--level must be story or topic');
   const { createEmbedder } = await import('../embed/transformers-embedder.ts');
-    const embedder = await createEmbedder({ model: settings.model, dtype: settings.dtype });
+  const embedder = await createEmbedder({ model: settings.model, dtype: settings.dtype });
   const result = await evaluateClustering(readLabelledArticles(file), embedder, level);
   if (values.json) {
     console.log(JSON.stringify(result));
@@ -20,5 +20,11 @@ export async function evalCommand(settings: Settings, args: string[], values: Re
   B-cubed  precision ${f(result.bcubed.precision)}  recall ${f(result.bcubed.recall)}  F1 ${f(result.bcubed.f1)}
   ARI ${f(result.ari)}  NMI ${f(result.nmi)}  V-measure ${f(result.vMeasure)}  homogeneity ${f(result.homogeneity)}  completeness ${f(result.completeness)}
   clusters ${result.clusters} (gold ${result.goldClusters}), singletons ${(result.singletonShare * 100).toFixed(1)}%, ${result.seconds.toFixed(1)} s`);
+  if (result.topics) {
+    const { count, coveredShare, largestShare, sizes } = result.topics;
+    const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+    console.log(`  topics ${count}, articles in a topic ${percent(coveredShare)}, largest topic ${percent(largestShare)} of the articles
+  topic sizes in articles: min ${sizes.min}, p25 ${sizes.p25}, median ${sizes.median}, p75 ${sizes.p75}, max ${sizes.max}`);
+  }
   return 0;
 }

@@ -1,5 +1,6 @@
 // Scores Wirefold's clustering against labelled news: the articles go through the real store, embed and cluster
-// stages in time order, exactly as ingest would hand them over; labels are read only to score.
+// stages in time order, exactly as ingest would hand them over; labels are read only to score. Story level scores the
+// stories against `label`; topic level scores topics against `label_topic` (or `label` for sets that only have one).
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import type { FeedItem } from '../ingest/types.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import { embedArticles } from '../embed/embed-stage.ts';
 import { clusterArticles } from './cluster-stage.ts';
+import { strongestTopicOfStories } from '../store/topics.ts';
 import { scoreClustering } from './metrics.ts';
 import type { ClusteringScores } from './metrics.ts';
 
@@ -37,6 +39,18 @@ export function readLabelledArticles(file: string): LabelledArticle[] {
 
 export interface EvaluationResult extends ClusteringScores {
   seconds: number;
+  /** Topic level only: how the articles spread over topics. */
+  topics?: TopicSpread;
+}
+
+/** Topic sizes in articles (an article counts in its story's strongest topic), for "no catch-all, no flood of tiny ones". */
+export interface TopicSpread {
+  count: number;
+  /** Share of the articles that belong to some topic. */
+  coveredShare: number;
+  /** Share of all articles held by the largest topic. */
+  largestShare: number;
+  sizes: { min: number; p25: number; median: number; p75: number; max: number };
 }
 
 export async function evaluateClustering(articles: readonly LabelledArticle[], embedder: Embedder, level: 'story' | 'topic' = 'story'): Promise<EvaluationResult> {
@@ -64,13 +78,34 @@ export async function evaluateClustering(articles: readonly LabelledArticle[], e
     const storyOf = new Map((store.db.prepare(`SELECT s.guid, sa.story_id FROM article_sources s
         JOIN story_articles sa ON sa.article_id = s.article_id`).all() as { guid: string; story_id: string }[])
       .map((row) => [row.guid, row.story_id]));
-    const predicted = articles.map((article) => storyOf.get(article.id) ?? `unplaced:${article.id}`);
     const gold = articles.map((article) => (level === 'topic' ? article.labelTopic ?? article.label : article.label));
-    return { ...scoreClustering(predicted, gold), seconds: (performance.now() - started) / 1000 };
+    if (level === 'story') {
+      const predicted = articles.map((article) => storyOf.get(article.id) ?? `unplaced:${article.id}`);
+      return { ...scoreClustering(predicted, gold), seconds: (performance.now() - started) / 1000 };
+    }
+    // An article in several topics counts in its story's strongest one; an article in no topic is a cluster of its own.
+    const topicOfStory = strongestTopicOfStories(store);
+    const topicOf = articles.map((article) => topicOfStory.get(storyOf.get(article.id) ?? ''));
+    const predicted = topicOf.map((topic, index) => (topic === undefined ? `no-topic:${articles[index]!.id}` : `topic:${topic}`));
+    return { ...scoreClustering(predicted, gold), seconds: (performance.now() - started) / 1000, topics: topicSpread(topicOf) };
   } finally {
     store.close();
     rmSync(folder, { recursive: true, force: true });
   }
+}
+
+function topicSpread(topicOf: readonly (number | undefined)[]): TopicSpread {
+  const counts = new Map<number, number>();
+  for (const topic of topicOf) if (topic !== undefined) counts.set(topic, (counts.get(topic) ?? 0) + 1);
+  const sizes = [...counts.values()].sort((a, b) => a - b);
+  const at = (quantile: number) => sizes[Math.min(sizes.length - 1, Math.floor(quantile * sizes.length))] ?? 0;
+  const covered = sizes.reduce((sum, size) => sum + size, 0);
+  return {
+    count: sizes.length,
+    coveredShare: topicOf.length ? covered / topicOf.length : 0,
+    largestShare: topicOf.length ? (sizes.at(-1) ?? 0) / topicOf.length : 0,
+    sizes: { min: sizes[0] ?? 0, p25: at(0.25), median: at(0.5), p75: at(0.75), max: sizes.at(-1) ?? 0 },
+  };
 }
 
 function toFeedItem(article: LabelledArticle, time: number): FeedItem {

@@ -221,7 +221,7 @@ function relabelGrownTopics(store: Store, profiles: ReadonlyMap<number, TopicPro
   for (const topic of listTopics(store)) {
     const stories = profiles.get(topic.id)?.stories ?? 0;
     if (topic.origin !== 'discovered' || stories < 2 * topic.labelledStories) continue;
-    const memberIds = storiesOfTopic(store, topic.id).slice(-300);
+    const memberIds = storiesOfTopic(store, topic.id).slice(-300).map((member) => member.storyId);
     const texts = groupTexts(storyTexts(store, memberIds));
     const name = labelTopic([...texts.values()], documentFrequencies(store, [...texts.values()].flat()));
     relabelTopic(store, topic.id, name.label, name.keywords, stories);

@@ -100,10 +100,11 @@ export function strongestTopicOfStories(store: Store): Map<string, number> {
   return strongest;
 }
 
-/** Story ids of a topic, in the order they joined. */
-export function storiesOfTopic(store: Store, topicId: number): string[] {
-  return (store.db.prepare('SELECT story_id FROM topic_stories WHERE topic_id = ? ORDER BY added_at, story_id').all(topicId) as { story_id: string }[])
-    .map((row) => row.story_id);
+/** A topic's stories in the order they joined, with when each joined and how strongly it matched. */
+export function storiesOfTopic(store: Store, topicId: number): { storyId: string; addedAt: string; weight: number }[] {
+  return (store.db.prepare('SELECT story_id, added_at, weight FROM topic_stories WHERE topic_id = ? ORDER BY added_at, story_id')
+    .all(topicId) as { story_id: string; added_at: string; weight: number }[])
+    .map((row) => ({ storyId: row.story_id, addedAt: row.added_at, weight: row.weight }));
 }
 
 /** Live stories that belong to no topic yet and were active since `since`, newest first. */
