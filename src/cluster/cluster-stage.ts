@@ -5,14 +5,14 @@ import type { Store } from '../store/store.ts';
 import type { Article } from '../store/articles.ts';
 import { unclusteredArticles } from '../store/articles.ts';
 import { loadEmbeddings } from '../store/embeddings.ts';
-import { liveStoryIds, liveStoryMemberVectors, relatedOf, replaceRelated, saveMemberships, storiesArticles, updateStory } from '../store/stories.ts';
+import { liveStoryIds, liveStoryMemberVectors, mergeStories, relatedOf, replaceRelated, saveMemberships, storiesArticles, updateStory } from '../store/stories.ts';
 import type { MemberVector } from '../store/stories.ts';
 import { StoryClusterer, defaultStoryConfig } from './story-clusterer.ts';
 import type { StoryCluster } from './story-clusterer.ts';
 import { backgroundSimilarity, thresholdAbove } from './calibrate.ts';
 import type { SimilarityScale } from './calibrate.ts';
 import { salientTerms } from './terms.ts';
-import { addSparse, inverseDocumentFrequencies, termCounts, tfidf } from './lexical.ts';
+import { addSparse, inverseDocumentFrequencies, termCounts, tfidf, wordCount } from './lexical.ts';
 import type { TermVector } from './lexical.ts';
 import { addInto, normalized } from './vectors.ts';
 import { chooseLead, storyScore } from './lead.ts';
@@ -69,13 +69,19 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
       time: Date.parse(article.publishedAt),
       source: article.source,
       words: words(article.contentHash),
-      wordCount: salientTerms(article.title).length + salientTerms(article.summary).length,
+      wordCount: wordCount(article.title, article.summary),
     }),
   }));
   const knownStories = new Set(liveStoryIds(store));
+  // Stories this run touched may now have grown into one another. A story born in this run and merged at once is
+  // simply never saved; a known one keeps its row, marked as merged into the survivor, so its URL still leads there.
+  const merges = clusterer.consolidate(new Set(memberships.map((membership) => membership.storyId)));
+  const survivor = new Map(merges.map((merge) => [merge.from, merge.into]));
+  for (const membership of memberships) membership.storyId = survivor.get(membership.storyId) ?? membership.storyId;
   saveMemberships(store, memberships, nowIso);
+  for (const merge of merges) if (knownStories.has(merge.from)) mergeStories(store, merge.from, merge.into);
 
-  const changed = [...new Set(memberships.map((membership) => membership.storyId))];
+  const changed = [...new Set([...memberships.map((membership) => membership.storyId), ...survivor.values()])];
   store.transaction(() => {
     for (const [storyId, articles] of storiesArticles(store, changed)) refreshStory(store, storyId, articles, vectors, now);
   });
@@ -128,6 +134,7 @@ function activeStories(members: readonly MemberVector[], words: (contentHash: st
       firstTime: Date.parse(list[0]!.publishedAt),
       lastTime: Date.parse(list.at(-1)!.publishedAt),
       words: sum,
+      wordCount: list.reduce((total, member) => total + wordCount(member.title, member.summary), 0),
     };
   });
 }

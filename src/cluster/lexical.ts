@@ -1,16 +1,32 @@
 // Word overlap between an article and a story, as TF-IDF cosines. Embeddings place two earthquakes or two rehab
 // check-ins close together; the names, places and numbers that tell them apart are rare words, which TF-IDF weighs
 // most. Headline words count twice: they carry the event.
-import { salientTerms } from './terms.ts';
+import { namedTerms, salientTerms } from './terms.ts';
 
 export type TermVector = Map<string, number>;
 
-/** Term counts of an article, headline words counted twice. */
+/**
+ * Term weights of an article: headline words count twice, and names and numbers (namedTerms) twice again, since
+ * they carry the event: "earthquake" is shared by two quakes on one day, "Valparaíso" and "Hokkaido" are not.
+ */
 export function termCounts(title: string, summary: string): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const term of salientTerms(title)) counts.set(term, 2);
-  for (const term of salientTerms(summary)) counts.set(term, (counts.get(term) ?? 0) + 1);
+  for (const [text, weight] of [[title, 2], [summary, 1]] as const) {
+    const seen = new Set<string>();
+    for (const { term, named } of namedTerms(text)) {
+      if (seen.has(term)) continue;
+      seen.add(term);
+      counts.set(term, (counts.get(term) ?? 0) + weight * (named ? namedWeight : 1));
+    }
+  }
   return counts;
+}
+
+const namedWeight = 2;
+
+/** How much an article says: its salient words, headline and summary. */
+export function wordCount(title: string, summary: string): number {
+  return salientTerms(title).length + salientTerms(summary).length;
 }
 
 /** Inverse document frequencies over the articles a run works with (the recent stream). */

@@ -29,15 +29,17 @@ export interface StoryCluster {
   sum: Float32Array;
   firstTime: number;
   lastTime: number;
-  /** Sum of the members' TF-IDF vectors. */
+  /** Sum of the members' TF-IDF vectors, and of their word counts. */
   words: TermVector;
+  wordCount: number;
 }
 
 export interface StoryClustererConfig {
   /** Background similarity of random article pairs for this model (calibrate.ts): the cosine's zero point. */
   background: number;
-  /** Minimum blended similarity to join a story, on the rescaled cosine's scale. */
+  /** Minimum blended similarity to join a story, on the rescaled cosine's scale; and for two stories to merge. */
   threshold: number;
+  mergeThreshold: number;
   /** A story stops taking articles this long after its latest one. */
   windowHours: number;
   /** Weight of the words in the blend for an article with `fullTextWords` salient words or more. */
@@ -50,7 +52,7 @@ export interface StoryClustererConfig {
  * Measured with `wirefold eval` on the labelled sets (see the README); candidateBudget: at most this many stories
  * are compared with one article (TermIndex.candidates).
  */
-export const defaultStoryConfig = { threshold: 0.2, windowHours: 72, wordWeight: 0.85, fullTextWords: 30, candidateBudget: 100 };
+export const defaultStoryConfig = { threshold: 0.2, mergeThreshold: 0.3, windowHours: 72, wordWeight: 0.85, fullTextWords: 30, candidateBudget: 100 };
 
 export class StoryClusterer {
   readonly #config: StoryClustererConfig;
@@ -73,9 +75,8 @@ export class StoryClusterer {
 
   /** Places the article in the best matching active story, or starts a new one; returns the story id. */
   add(article: ClusterArticle): string {
-    const { background, threshold, windowHours, wordWeight, fullTextWords, candidateBudget } = this.#config;
+    const { threshold, windowHours, candidateBudget } = this.#config;
     const windowMs = windowHours * 3600_000;
-    const words = wordWeight * Math.min(1, article.wordCount / fullTextWords);
     let best: StoryCluster | null = null;
     let bestScore = -Infinity;
     for (const storyId of this.#index.candidates(article.words.keys(), candidateBudget)) {
@@ -86,34 +87,84 @@ export class StoryClusterer {
         continue;
       }
       if (story.firstTime - article.time > windowMs) continue;
-      const members = story.articleIds.length;
-      const cosine = (dot(article.vector, story.sum) / members - background) / (1 - background);
-      if ((1 - words) * cosine + words <= Math.max(bestScore, threshold)) continue; // cannot win even on words
-      const score = (1 - words) * cosine + words * (sparseDot(article.words, story.words) / members);
+      const score = this.#similarity(article.vector, article.words, article.wordCount, 1, story, Math.max(bestScore, threshold));
       if (score > bestScore) {
         bestScore = score;
         best = story;
       }
     }
-    if (best && bestScore >= threshold) {
-      best.articleIds.push(article.id);
-      addInto(best.sum, article.vector);
-      addSparse(best.words, article.words);
-      best.firstTime = Math.min(best.firstTime, article.time);
-      best.lastTime = Math.max(best.lastTime, article.time);
-      this.#index.add(best.id, article.words.keys());
-      return best.id;
-    }
-    const story: StoryCluster = {
-      id: this.#newId(article),
+    const single: StoryCluster = {
+      id: '',
       articleIds: [article.id],
-      sum: Float32Array.from(article.vector),
+      sum: article.vector,
       firstTime: article.time,
       lastTime: article.time,
-      words: new Map(article.words),
+      words: article.words,
+      wordCount: article.wordCount,
     };
+    if (best && bestScore >= threshold) {
+      this.#absorb(best, single);
+      return best.id;
+    }
+    const story = { ...single, id: this.#newId(article), sum: Float32Array.from(article.vector), words: new Map(article.words) };
     this.#stories.set(story.id, story);
-    this.#index.add(story.id, article.words.keys());
+    this.#index.add(story.id, story.words.keys());
     return story.id;
+  }
+
+  /**
+   * Merges each of the given stories with its most similar active story when the two, as wholes, pass the merge
+   * threshold: stories that started apart can grow together. The older story survives, so its id and URL stay.
+   */
+  consolidate(storyIds: Iterable<string>): { from: string; into: string }[] {
+    const { mergeThreshold, windowHours, candidateBudget } = this.#config;
+    const windowMs = windowHours * 3600_000;
+    const merges: { from: string; into: string }[] = [];
+    for (const storyId of storyIds) {
+      const story = this.#stories.get(storyId);
+      if (!story) continue;
+      let best: StoryCluster | null = null;
+      let bestScore = -Infinity;
+      for (const otherId of this.#index.candidates(story.words.keys(), candidateBudget)) {
+        const other = this.#stories.get(otherId)!;
+        if (other === story || other.firstTime - story.lastTime > windowMs || story.firstTime - other.lastTime > windowMs) continue;
+        const score = this.#similarity(story.sum, story.words, story.wordCount, story.articleIds.length, other, Math.max(bestScore, mergeThreshold));
+        if (score > bestScore) {
+          bestScore = score;
+          best = other;
+        }
+      }
+      if (!best || bestScore < mergeThreshold) continue;
+      const [survivor, merged] = best.firstTime < story.firstTime || (best.firstTime === story.firstTime && best.id < story.id) ? [best, story] : [story, best];
+      this.#absorb(survivor, merged);
+      this.#stories.delete(merged.id);
+      this.#index.remove(merged.id);
+      for (const merge of merges) if (merge.into === merged.id) merge.into = survivor.id;
+      merges.push({ from: merged.id, into: survivor.id });
+    }
+    return merges;
+  }
+
+  /**
+   * Blended average-link similarity of a group (one article, or a story: sums of `members` vectors) to a story; -Infinity
+   * when it cannot beat `floor` even on perfect words, which saves the sparse product.
+   */
+  #similarity(sum: Float32Array, words: TermVector, wordCount: number, members: number, story: StoryCluster, floor: number): number {
+    const { background, wordWeight, fullTextWords } = this.#config;
+    const pairs = members * story.articleIds.length;
+    const weight = wordWeight * Math.min(1, wordCount / members / fullTextWords);
+    const cosine = (dot(sum, story.sum) / pairs - background) / (1 - background);
+    if ((1 - weight) * cosine + weight <= floor) return -Infinity;
+    return (1 - weight) * cosine + weight * (sparseDot(words, story.words) / pairs);
+  }
+
+  #absorb(story: StoryCluster, other: StoryCluster): void {
+    story.articleIds.push(...other.articleIds);
+    addInto(story.sum, other.sum);
+    addSparse(story.words, other.words);
+    story.wordCount += other.wordCount;
+    story.firstTime = Math.min(story.firstTime, other.firstTime);
+    story.lastTime = Math.max(story.lastTime, other.lastTime);
+    this.#index.add(story.id, other.words.keys());
   }
 }

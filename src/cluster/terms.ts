@@ -6,11 +6,20 @@ const stopWords = new Set(
 );
 
 export function salientTerms(text: string): string[] {
-  const words = text.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}'’.-]*[\p{L}\p{N}]|\p{N}/gu) ?? [];
-  const terms = new Set<string>();
+  return [...new Set(namedTerms(text).map(({ term }) => term))];
+}
+
+/**
+ * Salient terms in order of appearance, lower-cased, each marked when written as a name or a number (a capital or a
+ * digit in the text): what tells two look-alike events apart. In a headline written in Title Case every word looks
+ * like a name, which weighs all of them alike.
+ */
+export function namedTerms(text: string): { term: string; named: boolean }[] {
+  const words = text.match(/[\p{L}\p{N}][\p{L}\p{N}'’.-]*[\p{L}\p{N}]|\p{N}/gu) ?? [];
+  const terms: { term: string; named: boolean }[] = [];
   for (const word of words) {
-    const term = word.replace(/['’]s$/, '');
-    if (term.length > 2 || /\d/.test(term)) if (!stopWords.has(term)) terms.add(term);
+    const term = word.toLowerCase().replace(/['’]s$/, '');
+    if ((term.length > 2 || /\d/.test(term)) && !stopWords.has(term)) terms.push({ term, named: /^[\p{Lu}\p{N}]/u.test(word) });
   }
-  return [...terms];
+  return terms;
 }

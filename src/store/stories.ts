@@ -112,3 +112,21 @@ export function relatedOf(store: Store, storyIds: readonly string[]): Map<string
   for (const row of rows) lists.set(row.story_id, [...(lists.get(row.story_id) ?? []), { id: row.related_id, similarity: row.similarity }]);
   return lists;
 }
+
+/**
+ * Folds story `from` into story `into`: its articles, topics and place in related lists move to the survivor, and
+ * `from` keeps its row with merged_into set, so its URL can lead to the survivor (as can older stories merged into
+ * it). Topic memberships keep the survivor's earlier added_at, so topic feeds do not send the story again.
+ */
+export function mergeStories(store: Store, from: string, into: string): void {
+  const db = store.db;
+  store.transaction(() => {
+    db.prepare('UPDATE story_articles SET story_id = ? WHERE story_id = ?').run(into, from);
+    db.prepare('UPDATE stories SET merged_into = ? WHERE merged_into = ? OR id = ?').run(into, from, from);
+    db.prepare(`INSERT INTO topic_stories (topic_id, story_id, weight, added_at)
+                SELECT topic_id, ?, weight, added_at FROM topic_stories WHERE story_id = ? AND true
+                ON CONFLICT (topic_id, story_id) DO UPDATE SET added_at = min(added_at, excluded.added_at)`).run(into, from);
+    db.prepare('DELETE FROM topic_stories WHERE story_id = ?').run(from);
+    db.prepare('DELETE FROM related_stories WHERE story_id = ? OR related_id = ?').run(from, from);
+  });
+}

