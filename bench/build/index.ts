@@ -6,11 +6,12 @@
 // same for both) and its peak RSS is the build's alone (the largest process of its tree, e.g. a search indexer).
 // Rounds alternate Wirefold and bare builds so that a busy moment on a shared machine hits both alike; medians are
 // printed, and each build's CPU time so that a slow run can be told apart from a slow machine.
+// Pagefind, which Wirefold's build runs after Astro, is also timed alone once on the same pages, to show its share.
 // BENCH_BUILD_ROUNDS=<n> (default 3); BENCH_BUILD_CPU_PROF=<dir> writes V8 CPU profiles of the Wirefold builds there.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { benchShape, generateSyntheticStore } from './synthetic-store.ts';
@@ -20,6 +21,8 @@ const TARGET = { ratio: 2, seconds: 30, homeGzipKb: 50 };
 const BUILD_TIMEOUT_MS = 15 * 60_000;
 const timeBinary = '/usr/bin/time';
 const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
+// The package exports only its API; its command-line runner sits next to it (the "bin" of its package.json).
+const pagefindCli = join(dirname(fileURLToPath(import.meta.resolve('pagefind'))), 'runner', 'bin.cjs');
 
 interface ChildFigures {
   ms: number;
@@ -81,6 +84,7 @@ export async function run(): Promise<BenchRow[]> {
     let pages = 0;
     let feeds = 0;
     let home = Buffer.alloc(0);
+    let searchIndex: ChildFigures | null = null;
     for (let round = 0; round < rounds; round++) {
       const out = join(folder, `site-${round}`);
       const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
@@ -88,6 +92,12 @@ export async function run(): Promise<BenchRow[]> {
         [...profile, here('../../scripts/wirefold.ts'), 'build', '--db', storePath, '--out', out, '--site-url', 'https://bench.example'],
         { ...process.env, NO_COLOR: '1' }, folder));
       pages = countFiles(out, (name) => name.endsWith('.html'));
+      // Once: the search indexer alone on the very pages Wirefold built, to show its share of the build.
+      if (round === 0) {
+        searchIndex = await measureNode([pagefindCli, '--site', out, '--output-path', join(folder, 'search-probe'), '--force-language', 'en', '--silent'],
+          process.env, folder);
+        rmSync(join(folder, 'search-probe'), { recursive: true, force: true });
+      }
       feeds = countFiles(out, (name) => /(rss|atom)\.xml$|feed\.json$|\.opml$/.test(name));
       home = readFileSync(join(out, 'index.html'));
       rmSync(out, { recursive: true, force: true });
@@ -118,6 +128,8 @@ export async function run(): Promise<BenchRow[]> {
       row(`Wirefold build, median of ${rounds}`, `${seconds(wirefoldMs)} (${list(wirefold)}); ${cpu(wirefold)}; ` +
         `${(wirefoldMs / 1000 / TARGET.seconds * 100).toFixed(0)} % of the ${TARGET.seconds} s target`),
       row(`bare Astro build, median of ${rounds}`, `${seconds(bareMs)} (${list(bare)}); ${cpu(bare)}`),
+      row('of which search index', searchIndex ? `Pagefind alone on the same pages: ${seconds(searchIndex.ms)}; ` +
+        `${cpu([searchIndex])}; peak ${peak([searchIndex])} (Wirefold's build runs it after Astro)` : 'n/a'),
       row('ratio Wirefold / bare', `${ratio.toFixed(2)}× (target ≤ ${TARGET.ratio}×)`),
       row('per page', `Wirefold ${(wirefoldMs / pages).toFixed(2)} ms, bare ${(bareMs / pages).toFixed(2)} ms`),
       row('home page', `${homeGzipKb.toFixed(1)} KB gzipped, ${(home.length / 1024).toFixed(0)} KB raw (target ≤ ${TARGET.homeGzipKb} KB gzipped)`),
