@@ -26,5 +26,8 @@ export async function evalCommand(settings: Settings, args: string[], values: Re
     console.log(`  topics ${count}, articles in a topic ${percent(coveredShare)}, largest topic ${percent(largestShare)} of the articles
   topic sizes in articles: min ${sizes.min}, p25 ${sizes.p25}, median ${sizes.median}, p75 ${sizes.p75}, max ${sizes.max}`);
   }
+  if (result.related) {
+    console.log(`  related stories: ${(result.related.sameTopicShare * 100).toFixed(1)}% of the top 3 share the story's label_topic (${result.related.stories} stories with related)`);
+  }
   return 0;
 }

@@ -12,7 +12,7 @@ import type { StoryCluster } from './story-clusterer.ts';
 import { backgroundSimilarity, thresholdAbove } from './calibrate.ts';
 import type { SimilarityScale } from './calibrate.ts';
 import { salientTerms } from './terms.ts';
-import { addSparse, inverseDocumentFrequencies, termCounts, tfidf, wordCount } from './lexical.ts';
+import { addSparse, inverseDocumentFrequencies, termCounts, tfidf, unitSparse, wordCount } from './lexical.ts';
 import type { TermVector } from './lexical.ts';
 import { addInto, normalized } from './vectors.ts';
 import { chooseLead, storyScore } from './lead.ts';
@@ -34,7 +34,11 @@ export interface ClusterSummary {
   stories: number;
 }
 
-/** How far from random-pair similarity towards identity a story must be to be related. */
+/**
+ * Minimum similarity of two stories to be related, on the same blend as stories (rescaled cosine of the centroids
+ * and TF-IDF cosine of their words). Set so that the sidebar shows fewer stories rather than off-subject ones:
+ * measured with `wirefold eval` on ecbplus (share of the top 3 sharing the story's gold topic).
+ */
 export const relatedThreshold = 0.25;
 const relatedHorizonDays = 30;
 
@@ -113,12 +117,17 @@ function refreshStory(store: Store, storyId: string, articles: Article[], vector
 
 function refreshRelated(store: Store, modelId: string, scale: SimilarityScale, changed: ReadonlySet<string>, now: Date): void {
   const since = new Date(now.getTime() - relatedHorizonDays * 86400_000).toISOString();
-  const stories = [...groupByStory(liveStoryMemberVectors(store, modelId, since)).entries()].map(([id, members]) => ({
-    id,
-    centroid: normalized(sumOfVectors(members)),
-    terms: [...new Set(members.flatMap((member) => salientTerms(member.title)))],
-  }));
-  const related = relatedStories(stories, changed, thresholdAbove(scale, relatedThreshold), (ids) => relatedOf(store, ids));
+  const members = liveStoryMemberVectors(store, modelId, since);
+  const counts = new Map(members.map((member) => [member.contentHash, termCounts(member.title, member.summary)]));
+  const idf = inverseDocumentFrequencies([...counts.values()]);
+  const { wordWeight, fullTextWords } = defaultStoryConfig;
+  const stories = [...groupByStory(members).entries()].map(([id, list]) => {
+    const words: TermVector = new Map();
+    for (const member of list) addSparse(words, tfidf(counts.get(member.contentHash)!, idf));
+    const wordsPerArticle = list.reduce((total, member) => total + wordCount(member.title, member.summary), 0) / list.length;
+    return { id, centroid: normalized(sumOfVectors(list)), words: unitSparse(words), wordWeight: wordWeight * Math.min(1, wordsPerArticle / fullTextWords) };
+  });
+  const related = relatedStories(stories, changed, { background: scale.mean, minimum: relatedThreshold }, (ids) => relatedOf(store, ids));
   for (const [storyId, list] of related) replaceRelated(store, storyId, list);
 }
 

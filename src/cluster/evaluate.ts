@@ -5,6 +5,8 @@ import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../store/store.ts';
+import type { Store } from '../store/store.ts';
+import { relatedOf, storiesByGuid } from '../store/stories.ts';
 import { upsertFeed } from '../store/feeds.ts';
 import { saveFeedItems } from '../store/articles.ts';
 import type { FeedItem } from '../ingest/types.ts';
@@ -41,6 +43,15 @@ export interface EvaluationResult extends ClusteringScores {
   seconds: number;
   /** Topic level only: how the articles spread over topics. */
   topics?: TopicSpread;
+  /** Story level, when the set has label_topic: how many of each story's top 3 related stories share its topic. */
+  related?: RelatedAgreement;
+}
+
+export interface RelatedAgreement {
+  /** Stories with at least one related story. */
+  stories: number;
+  /** Of all top-3 related entries, the share whose story has the same gold topic (majority label_topic) as the story. */
+  sameTopicShare: number;
 }
 
 /** Topic sizes in articles (an article counts in its story's strongest topic), for "no catch-all, no flood of tiny ones". */
@@ -75,13 +86,12 @@ export async function evaluateClustering(articles: readonly LabelledArticle[], e
     await embedArticles(store, embedder);
     clusterArticles(store, { modelId: embedder.id, topicSeeds: [], now: new Date(ordered.at(-1)?.time ?? arrival) });
 
-    const storyOf = new Map((store.db.prepare(`SELECT s.guid, sa.story_id FROM article_sources s
-        JOIN story_articles sa ON sa.article_id = s.article_id`).all() as { guid: string; story_id: string }[])
-      .map((row) => [row.guid, row.story_id]));
+    const storyOf = storiesByGuid(store);
     const gold = articles.map((article) => (level === 'topic' ? article.labelTopic ?? article.label : article.label));
     if (level === 'story') {
       const predicted = articles.map((article) => storyOf.get(article.id) ?? `unplaced:${article.id}`);
-      return { ...scoreClustering(predicted, gold), seconds: (performance.now() - started) / 1000 };
+      const related = articles.some((article) => article.labelTopic !== undefined) ? relatedAgreement(store, articles, storyOf) : undefined;
+      return { ...scoreClustering(predicted, gold), seconds: (performance.now() - started) / 1000, related };
     }
     // An article in several topics counts in its story's strongest one; an article in no topic is a cluster of its own.
     const topicOfStory = strongestTopicOfStories(store);
@@ -92,6 +102,28 @@ export async function evaluateClustering(articles: readonly LabelledArticle[], e
     store.close();
     rmSync(folder, { recursive: true, force: true });
   }
+}
+
+function relatedAgreement(store: Store, articles: readonly LabelledArticle[], storyOf: Map<string, string>): RelatedAgreement {
+  const votes = new Map<string, Map<string, number>>();
+  for (const article of articles) {
+    const story = storyOf.get(article.id);
+    if (story === undefined || article.labelTopic === undefined) continue;
+    const tally = votes.get(story) ?? new Map<string, number>();
+    tally.set(article.labelTopic, (tally.get(article.labelTopic) ?? 0) + 1);
+    votes.set(story, tally);
+  }
+  const topicOf = new Map([...votes].map(([story, tally]) => [story, [...tally].sort((a, b) => b[1] - a[1])[0]![0]]));
+  let entries = 0;
+  let same = 0;
+  let stories = 0;
+  for (const [story, list] of relatedOf(store, [...topicOf.keys()])) {
+    const top = list.slice(0, 3);
+    if (top.length) stories++;
+    entries += top.length;
+    same += top.filter((entry) => topicOf.get(entry.id) === topicOf.get(story)).length;
+  }
+  return { stories, sameTopicShare: entries ? same / entries : 0 };
 }
 
 function topicSpread(topicOf: readonly (number | undefined)[]): TopicSpread {

@@ -40,16 +40,11 @@ export function inverseDocumentFrequencies(documents: readonly Map<string, numbe
 /** Unit-length TF-IDF vector (sublinear term frequency). */
 export function tfidf(counts: Map<string, number>, idf: (term: string) => number): TermVector {
   const vector: TermVector = new Map();
-  let norm = 0;
   for (const [term, count] of counts) {
     const weight = (1 + Math.log(count)) * idf(term);
-    if (weight <= 0) continue;
-    vector.set(term, weight);
-    norm += weight * weight;
+    if (weight > 0) vector.set(term, weight);
   }
-  norm = Math.sqrt(norm) || 1;
-  for (const [term, weight] of vector) vector.set(term, weight / norm);
-  return vector;
+  return unitSparse(vector);
 }
 
 export function sparseDot(vector: TermVector, sum: TermVector): number {
@@ -63,4 +58,11 @@ export function sparseDot(vector: TermVector, sum: TermVector): number {
 
 export function addSparse(sum: TermVector, vector: TermVector): void {
   for (const [term, weight] of vector) sum.set(term, (sum.get(term) ?? 0) + weight);
+}
+
+export function unitSparse(vector: TermVector): TermVector {
+  let norm = 0;
+  for (const weight of vector.values()) norm += weight * weight;
+  norm = Math.sqrt(norm) || 1;
+  return new Map([...vector].map(([term, weight]) => [term, weight / norm]));
 }

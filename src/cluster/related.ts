@@ -1,14 +1,26 @@
-// Related stories for the sidebar: the nearest other stories by centroid among those sharing a term (a name, a
-// place, a subject word), never the story itself. Only stories that changed are recomputed; a changed story also
-// enters the lists of the unchanged stories it now beats.
+// Related stories for the sidebar: the nearest other stories among those sharing a word, never the story itself,
+// by the same blend stories are made with (rescaled cosine of the centroids, TF-IDF cosine of the words, words
+// weighing as much as the stories have text). Only stories that changed are recomputed; a changed story also enters
+// the lists of the unchanged stories it now beats.
 import { dot } from './vectors.ts';
 import { TermIndex } from './term-index.ts';
+import { sparseDot } from './lexical.ts';
+import type { TermVector } from './lexical.ts';
 
 export interface StoryVector {
   id: string;
   /** Unit-length centroid. */
   centroid: Float32Array;
-  terms: readonly string[];
+  /** Unit-length TF-IDF vector of the members' words. */
+  words: TermVector;
+  /** The words' share in the blend for this story. */
+  wordWeight: number;
+}
+
+export interface RelatedScale {
+  /** Background cosine of random article pairs: the rescaled cosine's zero. */
+  background: number;
+  minimum: number;
 }
 
 export interface RelatedEntry {
@@ -17,6 +29,7 @@ export interface RelatedEntry {
 }
 
 export const relatedLimit = 5;
+const relativeCut = 0.8;
 /** At most this many stories are compared with one story (see TermIndex.candidates). */
 const candidateBudget = 100;
 
@@ -27,21 +40,24 @@ const candidateBudget = 100;
 export function relatedStories(
   stories: readonly StoryVector[],
   changed: ReadonlySet<string>,
-  minimum: number,
+  { background, minimum }: RelatedScale,
   current: (storyIds: string[]) => Map<string, RelatedEntry[]>,
 ): Map<string, RelatedEntry[]> {
   const index = new TermIndex();
   const byId = new Map(stories.map((story) => [story.id, story]));
-  for (const story of stories) index.add(story.id, story.terms);
+  for (const story of stories) index.add(story.id, story.words.keys());
 
   const lists = new Map<string, RelatedEntry[]>();
   const entering = new Map<string, RelatedEntry[]>();
   for (const story of stories) {
     if (!changed.has(story.id)) continue;
     const scored: RelatedEntry[] = [];
-    for (const otherId of index.candidates(story.terms, candidateBudget)) {
+    for (const otherId of index.candidates(story.words.keys(), candidateBudget)) {
       if (otherId === story.id) continue;
-      const similarity = dot(story.centroid, byId.get(otherId)!.centroid);
+      const other = byId.get(otherId)!;
+      const weight = (story.wordWeight + other.wordWeight) / 2;
+      const cosine = (dot(story.centroid, other.centroid) - background) / (1 - background);
+      const similarity = (1 - weight) * cosine + weight * sparseDot(story.words, other.words);
       if (similarity < minimum) continue;
       scored.push({ id: otherId, similarity });
       if (!changed.has(otherId)) entering.set(otherId, [...(entering.get(otherId) ?? []), { id: story.id, similarity }]);
@@ -58,6 +74,12 @@ export function relatedStories(
   return lists;
 }
 
+/**
+ * The closest few: besides the floor, a story only lists what comes near its best match, so a story with one close
+ * neighbour shows that one rather than padding the sidebar with distant subjects.
+ */
 function best(entries: RelatedEntry[]): RelatedEntry[] {
-  return entries.sort((a, b) => b.similarity - a.similarity || a.id.localeCompare(b.id)).slice(0, relatedLimit);
+  const sorted = entries.sort((a, b) => b.similarity - a.similarity || a.id.localeCompare(b.id));
+  const cut = (sorted[0]?.similarity ?? 0) * relativeCut;
+  return sorted.filter((entry) => entry.similarity >= cut).slice(0, relatedLimit);
 }

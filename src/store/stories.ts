@@ -130,3 +130,11 @@ export function mergeStories(store: Store, from: string, into: string): void {
     db.prepare('DELETE FROM related_stories WHERE story_id = ? OR related_id = ?').run(from, from);
   });
 }
+
+/** The story of every article, keyed by the guid its feed gave it (for evaluation against labelled sets). */
+export function storiesByGuid(store: Store): Map<string, string> {
+  const rows = store.db
+    .prepare('SELECT s.guid, sa.story_id FROM article_sources s JOIN story_articles sa ON sa.article_id = s.article_id')
+    .all() as { guid: string; story_id: string }[];
+  return new Map(rows.map((row) => [row.guid, row.story_id]));
+}
