@@ -49,7 +49,7 @@ export const defaultTopicConfig: TopicConfig = {
   batchStories: 500,
   poolLimit: 2000,
   horizonDays: 30,
-  sampleStories: 1000,
+  sampleStories: 300,
 };
 
 export interface TopicOptions {
@@ -90,12 +90,15 @@ export function assignTopics(store: Store, options: TopicOptions): TopicSummary 
   const config = { ...defaultTopicConfig, ...options.config };
   const now = options.now.toISOString();
   return store.transaction(() => {
-    addTermDocuments(store, articleTexts(store, options.articleIds).map((article) => contentTerms(`${article.title} ${article.summary}`)));
+    // The new articles' words are counted once and reused below, where their stories are loaded.
+    const termsOfArticle = new Map(articleTexts(store, options.articleIds).map((article) => [article.id, contentTerms(`${article.title} ${article.summary}`)]));
+    addTermDocuments(store, [...termsOfArticle.values()]);
 
     const since = new Date(options.now.getTime() - config.horizonDays * 86400_000).toISOString();
     const sampleIds = recentStoryIds(store, config.sampleStories);
     const waitingIds = storiesWithoutTopic(store, since, config.poolLimit);
-    const stories = loadStories(store, options.modelId, [...new Set([...sampleIds, ...waitingIds, ...options.storyIds])]);
+    const frequencies = new DocumentFrequencies();
+    const stories = loadStories(store, options.modelId, [...new Set([...sampleIds, ...waitingIds, ...options.storyIds])], frequencies, termsOfArticle);
     const sample = sampleIds.flatMap((id) => stories.get(id) ?? []);
     const threshold = thresholdAbove(backgroundScale(sample, config.lexicalWeight), config.fraction);
     const named = ensureNamedTopics(store, options.seeds, sample, config.minStories, now);
@@ -103,7 +106,7 @@ export function assignTopics(store: Store, options: TopicOptions): TopicSummary 
     const byTime = (ids: Iterable<string>) => [...ids].flatMap((id) => stories.get(id) ?? []).sort((a, b) => a.order - b.order);
     const candidates = byTime(changed);
     const dimensions = stories.values().next().value?.vector.length ?? 0;
-    const placer = new TopicPlacer(store, options.modelId, config, threshold, named, dimensions, candidates, now);
+    const placer = new TopicPlacer(store, options.modelId, config, threshold, named, dimensions, candidates, frequencies, now);
 
     // Stories already waiting are not offered to the topics one by one again; they meet in the pool, and are offered
     // again only after new topics appear.
@@ -117,7 +120,7 @@ export function assignTopics(store: Store, options: TopicOptions): TopicSummary 
       for (const group of groups) placer.found(group.map((index) => pool[index]!));
       if (groups.length) pool = pool.filter((story) => !placer.place(story));
     }
-    placer.save();
+    placer.save(stories);
     return { placed: placer.placed.size, discovered: placer.discovered, waiting: pool.length };
   });
 }
@@ -132,18 +135,20 @@ class TopicPlacer {
   readonly #threshold: number;
   readonly #named: readonly NamedTopic[];
   readonly #dimensions: number;
+  readonly #frequencies: DocumentFrequencies;
   readonly #now: string;
   readonly #profiles: Map<number, LiveProfile>;
   readonly #topicsOf: Map<string, Set<number>>;
   readonly #touched = new Set<number>();
 
-  constructor(store: Store, modelId: string, config: TopicConfig, threshold: number, named: readonly NamedTopic[], dimensions: number, candidates: readonly Candidate[], now: string) {
+  constructor(store: Store, modelId: string, config: TopicConfig, threshold: number, named: readonly NamedTopic[], dimensions: number, candidates: readonly Candidate[], frequencies: DocumentFrequencies, now: string) {
     this.#store = store;
     this.#modelId = modelId;
     this.#config = config;
     this.#threshold = threshold;
     this.#named = named;
     this.#dimensions = dimensions;
+    this.#frequencies = frequencies;
     this.#now = now;
     this.#profiles = new Map(loadTopicProfiles(store, modelId).map((profile) => [profile.topicId, liveProfile(profile)]));
     for (const topic of named) if (!this.#profiles.has(topic.id)) this.#profiles.set(topic.id, emptyProfile(topic.id, dimensions));
@@ -159,7 +164,7 @@ class TopicPlacer {
 
   /** Makes a new topic of a dense group of waiting stories. */
   found(members: readonly Candidate[]): void {
-    const topic = discoverTopic(this.#store, members, this.#now);
+    const topic = discoverTopic(this.#store, members, this.#frequencies, this.#now);
     const whole = emptyProfile(topic.id, this.#dimensions);
     for (const member of members) addToProfile(whole, member);
     const weights = members.map((member) => leaveOneOutSimilarity(member, whole, this.#config.lexicalWeight));
@@ -168,9 +173,10 @@ class TopicPlacer {
     this.discovered++;
   }
 
-  save(): void {
+  /** Writes the profiles that changed and renames the topics that doubled (`loaded`: stories whose texts are at hand). */
+  save(loaded: ReadonlyMap<string, Candidate>): void {
     for (const topicId of this.#touched) saveTopicProfile(this.#store, this.#modelId, this.#profiles.get(topicId)!);
-    relabelGrownTopics(this.#store, this.#profiles);
+    relabelGrownTopics(this.#store, this.#profiles, loaded, this.#frequencies);
   }
 
   #join(story: Candidate, topicId: number, weight: number): void {
@@ -209,28 +215,53 @@ function matchingTopics(
     .slice(0, Math.max(0, config.maxTopicsPerStory - has.size));
 }
 
-function discoverTopic(store: Store, members: readonly Candidate[], now: string): TopicRecord {
-  const name = labelTopic(members.map((member) => member.texts), documentFrequencies(store, members.flatMap((member) => member.texts)));
+function discoverTopic(store: Store, members: readonly Candidate[], frequencies: DocumentFrequencies, now: string): TopicRecord {
+  const texts = members.map((member) => member.texts);
+  const name = labelTopic(texts, frequencies.forTexts(store, texts.flat()));
   // The slug is for good, so it takes only the label's two strongest parts: short, and less tied to the first members.
   const slug = slugify(name.label.split(', ').slice(0, 2).join(' '));
   return createDiscoveredTopic(store, { slug, label: name.label, keywords: name.keywords, stories: members.length }, now);
 }
 
-/** A discovered topic that has doubled since it was named is renamed from its newest members; its slug stays. */
-function relabelGrownTopics(store: Store, profiles: ReadonlyMap<number, TopicProfile>): void {
+/**
+ * A discovered topic that has doubled since it was named is renamed from its newest members (a hundred stories, their
+ * first few articles: plenty for the top words); its slug stays.
+ */
+function relabelGrownTopics(store: Store, profiles: ReadonlyMap<number, TopicProfile>, loaded: ReadonlyMap<string, Candidate>, frequencies: DocumentFrequencies): void {
   for (const topic of listTopics(store)) {
     const stories = profiles.get(topic.id)?.stories ?? 0;
     if (topic.origin !== 'discovered' || stories < 2 * topic.labelledStories) continue;
-    const memberIds = storiesOfTopic(store, topic.id).slice(-300).map((member) => member.storyId);
-    const texts = groupTexts(storyTexts(store, memberIds));
-    const name = labelTopic([...texts.values()], documentFrequencies(store, [...texts.values()].flat()));
+    const memberIds = storiesOfTopic(store, topic.id).slice(-100).map((member) => member.storyId);
+    const texts = groupTexts(storyTexts(store, memberIds.filter((id) => !loaded.has(id))));
+    for (const id of memberIds) {
+      const story = loaded.get(id);
+      if (story) texts.set(id, story.texts);
+    }
+    const members = [...texts.values()].map((list) => list.slice(0, 5));
+    const name = labelTopic(members, frequencies.forTexts(store, members.flat()));
     relabelTopic(store, topic.id, name.label, name.keywords, stories);
   }
 }
 
-function documentFrequencies(store: Store, texts: readonly string[]): { documents: number; documentFrequency: Map<string, number> } {
-  const { documents, byTerm } = termDocumentCounts(store, texts.flatMap(contentTerms));
-  return { documents, documentFrequency: byTerm };
+/** Document frequencies read from the store as words come up, each word once per run. */
+class DocumentFrequencies {
+  documents = 0;
+  readonly byTerm = new Map<string, number>();
+
+  /** Makes sure the given terms are known; returns the inverse document frequency over everything known. */
+  forTerms(store: Store, terms: Iterable<string>): (term: string) => number {
+    const missing = [...new Set(terms)].filter((term) => !this.byTerm.has(term));
+    const counts = termDocumentCounts(store, missing);
+    this.documents = counts.documents;
+    for (const term of missing) this.byTerm.set(term, counts.byTerm.get(term) ?? 0);
+    return inverseDocumentFrequency(this.documents, this.byTerm);
+  }
+
+  /** What labelTopic needs for these texts. */
+  forTexts(store: Store, texts: readonly string[]): { documents: number; documentFrequency: ReadonlyMap<string, number> } {
+    this.forTerms(store, texts.flatMap(contentTerms));
+    return { documents: this.documents, documentFrequency: this.byTerm };
+  }
 }
 
 /** Seeds from content/topics.json, and feed categories that several feeds use on enough (but not most) stories. */
@@ -257,28 +288,31 @@ function leaveOneOutSimilarity(story: TopicStory, profile: TopicProfile, lexical
 }
 
 /** Each story's centroid, term vector, texts and categories; stories without any embedded article are left out. */
-function loadStories(store: Store, modelId: string, storyIds: readonly string[]): Map<string, Candidate> {
+function loadStories(
+  store: Store, modelId: string, storyIds: readonly string[], frequencies: DocumentFrequencies, termsOfArticle: ReadonlyMap<number, string[]>,
+): Map<string, Candidate> {
   const rows = storyTexts(store, storyIds);
   const vectors = loadEmbeddings(store, modelId, [...new Set(rows.map((row) => row.contentHash))]);
-  const texts = groupTexts(rows);
-  const { documents, byTerm } = termDocumentCounts(store, [...texts.values()].flat().flatMap(contentTerms));
-  const idf = inverseDocumentFrequency(documents, byTerm);
-  const stories = new Map<string, Candidate>();
+  const terms = rows.map((row) => termsOfArticle.get(row.articleId) ?? contentTerms(`${row.title} ${row.summary}`));
+  const idf = frequencies.forTerms(store, terms.flat());
+  const stories = new Map<string, Candidate & { articleTerms: string[][] }>();
   rows.forEach((row, order) => {
     const vector = vectors.get(row.contentHash);
     let story = stories.get(row.storyId);
     if (!story) {
       if (!vector) return;
-      story = { id: row.storyId, vector: new Float32Array(vector.length), terms: new Map(), texts: texts.get(row.storyId)!, articles: [], order };
+      story = { id: row.storyId, vector: new Float32Array(vector.length), terms: new Map(), texts: [], articles: [], order, articleTerms: [] };
       stories.set(row.storyId, story);
     }
     if (vector) addInto(story.vector, vector);
+    story.texts.push(`${row.title} ${row.summary}`);
+    story.articleTerms.push(terms[order]!);
     story.articles.push({ feedId: row.feedId, categories: row.categories });
     story.order = order;
   });
   for (const story of stories.values()) {
     story.vector = normalized(story.vector);
-    story.terms = termVector(story.texts, idf);
+    story.terms = termVector(story.articleTerms, idf);
   }
   return stories;
 }

@@ -30,6 +30,19 @@ export interface Word {
   surface: string;
 }
 
+// A word is an abbreviation with its dots ("U.S."), or letters and digits joined by inner marks ("AT&T", "e-mail").
+const word = String.raw`(?:\p{L}\.){2,}|[\p{L}\p{N}][\p{L}\p{N}'’&.-]*[\p{L}\p{N}]|[\p{L}\p{N}]`;
+const wordPattern = new RegExp(word, 'gu');
+const wordOrMarkPattern = new RegExp(`(${word})|([^\\s\\p{L}\\p{N}]+)`, 'gu');
+
+/** The form a word is counted under, or null for stopwords, bare numbers and single characters. */
+function termKey(surface: string): string | null {
+  const key = surface.toLowerCase();
+  if (key.length < 2 || stopWords.has(key)) return null;
+  const first = key.charCodeAt(0);
+  return first >= 48 && first <= 57 && !/\p{L}/u.test(key) ? null : key;
+}
+
 /**
  * Runs of consecutive content words: a stopword, a number or punctuation between two words breaks the run, so two
  * neighbours inside one run read as a phrase ("oil prices", "Red Sox").
@@ -41,27 +54,28 @@ export function contentWordRuns(text: string): Word[][] {
     if (run.length) runs.push(run);
     run = [];
   };
-  // A word is an abbreviation with its dots ("U.S."), or letters and digits joined by inner marks ("AT&T", "e-mail").
-  for (const match of text.matchAll(/((?:\p{L}\.){2,}|[\p{L}\p{N}][\p{L}\p{N}'’&.-]*[\p{L}\p{N}]|[\p{L}\p{N}])|([^\s\p{L}\p{N}]+)/gu)) {
+  for (const match of text.matchAll(wordOrMarkPattern)) {
     if (match[2]) {
       if (/[.,;:!?()"“”[\]{}|/–—]/.test(match[2])) flush();
       continue;
     }
     const surface = match[1]!.replace(/['’]s$/u, '');
-    const key = surface.toLowerCase();
-    if (key.length < 2 || stopWords.has(key) || !/\p{L}/u.test(key)) {
-      flush();
-      continue;
-    }
-    run.push({ key, surface });
+    const key = termKey(surface);
+    if (key) run.push({ key, surface });
+    else flush();
   }
   flush();
   return runs;
 }
 
-/** The distinct content words of a text: what document frequencies count. */
+/** The distinct content words of a text: what document frequencies count (the keys contentWordRuns gives). */
 export function contentTerms(text: string): string[] {
-  return [...new Set(contentWordRuns(text).flat().map((word) => word.key))];
+  const terms = new Set<string>();
+  for (const surface of text.match(wordPattern) ?? []) {
+    const key = termKey(surface.replace(/['’]s$/u, ''));
+    if (key) terms.add(key);
+  }
+  return [...terms];
 }
 
 /**
@@ -75,9 +89,9 @@ export function inverseDocumentFrequency(documents: number, byTerm: ReadonlyMap<
   };
 }
 
-/** A story's unit-length TF-IDF vector over its articles' content words (lexical.ts does the weighing). */
-export function termVector(texts: readonly string[], idf: (term: string) => number): TermVector {
+/** A story's unit-length TF-IDF vector from its articles' content terms (lexical.ts does the weighing). */
+export function termVector(articleTerms: readonly (readonly string[])[], idf: (term: string) => number): TermVector {
   const counts = new Map<string, number>();
-  for (const text of texts) for (const term of contentTerms(text)) counts.set(term, (counts.get(term) ?? 0) + 1);
+  for (const terms of articleTerms) for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
   return tfidf(counts, idf);
 }

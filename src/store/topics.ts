@@ -146,10 +146,10 @@ export function storyTexts(store: Store, storyIds: readonly string[]): StoryText
 }
 
 /** The words of the given articles, for counting document frequencies. */
-export function articleTexts(store: Store, articleIds: readonly number[]): { title: string; summary: string }[] {
+export function articleTexts(store: Store, articleIds: readonly number[]): { id: number; title: string; summary: string }[] {
   return store.db
-    .prepare('SELECT title, summary FROM articles WHERE id IN (SELECT value FROM json_each(?))')
-    .all(toJson(articleIds)) as { title: string; summary: string }[];
+    .prepare('SELECT id, title, summary FROM articles WHERE id IN (SELECT value FROM json_each(?))')
+    .all(toJson(articleIds)) as { id: number; title: string; summary: string }[];
 }
 
 export interface StoredTopicProfile {
