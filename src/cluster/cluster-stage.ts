@@ -12,7 +12,7 @@ import type { StoryCluster } from './story-clusterer.ts';
 import { backgroundSimilarity, thresholdAbove } from './calibrate.ts';
 import type { SimilarityScale } from './calibrate.ts';
 import { salientTerms } from './terms.ts';
-import { addSparse, inverseDocumentFrequencies, termCounts, tfidf, unitSparse, wordCount } from './lexical.ts';
+import { addSparse, feedTermCounts, inverseDocumentFrequencies, tfidf, unitSparse, wordCount } from './lexical.ts';
 import type { TermVector } from './lexical.ts';
 import { addInto, normalized } from './vectors.ts';
 import { chooseLead, storyScore } from './lead.ts';
@@ -55,8 +55,7 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
   const active = ready.length ? liveStoryMemberVectors(store, options.modelId, new Date(earliest(ready) - defaultStoryConfig.windowHours * 3600_000).toISOString()) : [];
   for (const member of active) vectors.set(member.contentHash, member.vector);
   // Word weights come from the stream this run works with: the active stories' articles and the new ones.
-  const counts = new Map<string, Map<string, number>>();
-  for (const { contentHash, title, summary } of [...active, ...ready]) counts.set(contentHash, termCounts(title, summary));
+  const counts = feedTermCounts([...active, ...ready].map(({ contentHash, feedId, title, summary }) => ({ key: contentHash, feedId, title, summary })));
   const idf = inverseDocumentFrequencies([...counts.values()]);
   const words = (contentHash: string) => tfidf(counts.get(contentHash)!, idf);
 
@@ -118,7 +117,7 @@ function refreshStory(store: Store, storyId: string, articles: Article[], vector
 function refreshRelated(store: Store, modelId: string, scale: SimilarityScale, changed: ReadonlySet<string>, now: Date): void {
   const since = new Date(now.getTime() - relatedHorizonDays * 86400_000).toISOString();
   const members = liveStoryMemberVectors(store, modelId, since);
-  const counts = new Map(members.map((member) => [member.contentHash, termCounts(member.title, member.summary)]));
+  const counts = feedTermCounts(members.map(({ contentHash, feedId, title, summary }) => ({ key: contentHash, feedId, title, summary })));
   const idf = inverseDocumentFrequencies([...counts.values()]);
   const { wordWeight, fullTextWords } = defaultStoryConfig;
   const stories = [...groupByStory(members).entries()].map(([id, list]) => {

@@ -24,6 +24,38 @@ export function termCounts(title: string, summary: string): Map<string, number> 
 
 const namedWeight = 2;
 
+/**
+ * Term counts of many articles with each feed's boilerplate removed: words in most of one feed's items and hardly
+ * anywhere else ("Status", "Investigating", "Resolved" on a status page, a newsletter's sign-off) say which feed wrote
+ * it, not what happened, yet look rare, and so telling, across all feeds. Words of an event that one feed covers
+ * closely are used by other feeds too, so they stay.
+ */
+export function feedTermCounts(articles: readonly { key: string; feedId: number; title: string; summary: string }[]): Map<string, Map<string, number>> {
+  const counts = new Map(articles.map((article) => [article.key, termCounts(article.title, article.summary)]));
+  const byFeed = new Map<number, Map<string, number>[]>();
+  const everywhere = new Map<string, number>();
+  for (const article of articles) {
+    const document = counts.get(article.key)!;
+    byFeed.set(article.feedId, [...(byFeed.get(article.feedId) ?? []), document]);
+    for (const term of document.keys()) everywhere.set(term, (everywhere.get(term) ?? 0) + 1);
+  }
+  for (const documents of byFeed.values()) {
+    if (documents.length < boilerplateMinimumItems) continue;
+    const frequencies = new Map<string, number>();
+    for (const document of documents) for (const term of document.keys()) frequencies.set(term, (frequencies.get(term) ?? 0) + 1);
+    for (const [term, frequency] of frequencies) {
+      const boilerplate = frequency >= boilerplateShare * documents.length && frequency >= ownFeedShare * everywhere.get(term)!;
+      if (boilerplate) for (const document of documents) document.delete(term);
+    }
+  }
+  return counts;
+}
+
+/** A feed needs this many items in view; a word must be in this share of them, with this share of its uses. */
+const boilerplateMinimumItems = 6;
+const boilerplateShare = 0.4;
+const ownFeedShare = 0.8;
+
 /** How much an article says: its salient words, headline and summary. */
 export function wordCount(title: string, summary: string): number {
   return salientTerms(title).length + salientTerms(summary).length;

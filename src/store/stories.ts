@@ -73,6 +73,7 @@ export function replaceRelated(store: Store, storyId: string, related: readonly 
 export interface MemberVector {
   storyId: string;
   articleId: number;
+  feedId: number;
   contentHash: string;
   title: string;
   summary: string;
@@ -86,14 +87,15 @@ export interface MemberVector {
  */
 export function liveStoryMemberVectors(store: Store, modelId: string, since: string): MemberVector[] {
   const rows = store.db
-    .prepare(`SELECT sa.story_id, a.id, a.content_hash, a.title, a.summary, a.published_at, e.vector FROM stories s
+    .prepare(`SELECT sa.story_id, a.id, a.feed_id, a.content_hash, a.title, a.summary, a.published_at, e.vector FROM stories s
               JOIN story_articles sa ON sa.story_id = s.id JOIN articles a ON a.id = sa.article_id
               JOIN embeddings e ON e.content_hash = a.content_hash AND e.model_id = ?
               WHERE s.merged_into IS NULL AND s.last_published_at >= ? ORDER BY a.published_at, a.id`)
-    .all(modelId, since) as { story_id: string; id: number; content_hash: string; title: string; summary: string; published_at: string; vector: Uint8Array }[];
+    .all(modelId, since) as { story_id: string; id: number; feed_id: number; content_hash: string; title: string; summary: string; published_at: string; vector: Uint8Array }[];
   return rows.map((row) => ({
     storyId: row.story_id,
     articleId: row.id,
+    feedId: row.feed_id,
     contentHash: row.content_hash,
     title: row.title,
     summary: row.summary,
