@@ -36,6 +36,17 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 
 /** Every 40th item repeats an item of another feed word for word (wire copy), as outlets often do. */
 const WIRE_EVERY = 40;
+
+/** How many wire items repeat one carried earlier by another feed (every carrier after the first of each story). */
+export function wireCopies(feeds: number, items: number): number {
+  const carriers = new Map<number, number>();
+  for (let feed = 0; feed < feeds; feed++) {
+    for (let item = 0; item < items; item++) {
+      if (item % WIRE_EVERY === feed % WIRE_EVERY) carriers.set(item, (carriers.get(item) ?? 0) + 1);
+    }
+  }
+  return [...carriers.values()].reduce((sum, count) => sum + count - 1, 0);
+}
 const BASE_TIME = Date.UTC(2025, 4, 1, 12, 0, 0);
 
 export interface FeedSpec {

@@ -12,7 +12,7 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { defaultFetchLimits } from '../../src/ingest/fetch.ts';
-import { generateFeed, latencyMs } from './feeds.ts';
+import { generateFeed, latencyMs, wireCopies } from './feeds.ts';
 import type { ServerReady, ServerStats } from './server.ts';
 import type { RunFigures, WorkerResult } from './worker.ts';
 import type { BenchRow } from '../run.ts';
@@ -127,6 +127,7 @@ function rows(ready: ServerReady, result: WorkerResult, stats: ServerStats, conc
     row('peak RSS', `${mb(peak).toFixed(0)} MB (${(mb(peak) / TARGET.peakMb * 100).toFixed(0)} % of the ${TARGET.peakMb} MB target; ` +
       `${mb(result.rssBeforeIngest).toFixed(0)} MB before ingest, V8 heap ${mb(result.heapAtPeak).toFixed(0)} MB at the sampled peak)`),
     row('articles stored', String(result.articles)),
+    row('near copies marked', `${result.nearCopies} (the feeds carry ${wireCopies(FEEDS, ITEMS)} wire copies of another outlet's item)`),
     row('server answers', `${stats.ok} × 200, ${stats.notModified} × 304, ${stats.other} other; server CPU ${seconds(stats.cpuMs)}`),
     row('machine reference', `${reference.toFixed(0)} ms to generate 300 feeds (compare across runs)`),
   ];

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/store.ts';
 import { upsertFeed } from '../../src/store/feeds.ts';
-import { countArticles } from '../../src/store/articles.ts';
+import { countArticles, countNearCopies } from '../../src/store/articles.ts';
 import { ingestFeeds } from '../../src/ingest/ingest.ts';
 import { defaultFetchLimits } from '../../src/ingest/fetch.ts';
 import type { IngestSummary } from '../../src/ingest/ingest.ts';
@@ -23,6 +23,7 @@ export interface WorkerResult {
   first: RunFigures;
   notModified: RunFigures;
   articles: number;
+  nearCopies: number;
   /** Largest sampled RSS (with the V8 heap's size at that moment), and the kernel's peak (VmHWM, Linux only). */
   sampledPeakRss: number;
   heapAtPeak: number;
@@ -84,10 +85,11 @@ try {
   const first = await timed(false, store);
   const notModified = await timed(true, store);
   const articles = countArticles(store);
+  const nearCopies = countNearCopies(store);
   store.close();
   clearInterval(sampler);
   const result: WorkerResult = {
-    type: 'result', first, notModified, articles, sampledPeakRss, heapAtPeak, kernelPeakRss: kernelPeakRss(), rssBeforeIngest,
+    type: 'result', first, notModified, articles, nearCopies, sampledPeakRss, heapAtPeak, kernelPeakRss: kernelPeakRss(), rssBeforeIngest,
   };
   process.send?.(result);
 } finally {

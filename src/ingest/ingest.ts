@@ -5,7 +5,9 @@ import type { FetchLimits, FetchResult } from './fetch.ts';
 import type { Store } from '../store/store.ts';
 import { listFeeds, recordFetch } from '../store/feeds.ts';
 import type { Feed, FetchOutcome } from '../store/feeds.ts';
-import { saveFeedItems } from '../store/articles.ts';
+import { keyUnkeyedArticles, saveFeedItems } from '../store/articles.ts';
+import type { SaveCounts } from '../store/articles.ts';
+import type { FeedItem } from './types.ts';
 
 export interface IngestOptions {
   /** Fetch every active feed now, ignoring next-fetch times and backoff. */
@@ -45,58 +47,128 @@ export async function ingestFeeds(store: Store, options: IngestOptions = {}): Pr
     feeds: feeds.length, fetched: 0, notModified: 0, skipped: feeds.length - due.length,
     added: 0, updated: 0, unchanged: 0, failures: [],
   };
+  keyUnkeyedArticles(store); // a store from before near-copy keys: key its articles once
 
+  const writer = new LandingWriter(store, summary, (done) => options.onFeedDone?.(done, due.length));
   const scheduler = new FetchScheduler(limits);
-  let done = 0;
   await Promise.all(
     due.map((feed) =>
       scheduler
         .run(hostOf(feed.url), () => fetchFeed({ url: feed.url, etag: feed.etag, lastModified: feed.lastModified }, limits))
-        .then((result) => {
-          // Each feed lands in its own transaction: a failure later in the run never undoes this one.
-          absorb(store, feed, result, now(), summary);
-          options.onFeedDone?.(++done, due.length);
-        }),
+        .then((result) => writer.add(land(feed, result, now()))),
     ),
   );
+  writer.flush();
   return summary;
 }
 
-function absorb(store: Store, feed: Feed, result: FetchResult, fetchedAt: Date, summary: IngestSummary): void {
+/** What one fetch means for the store, parsed and decided before anything is written. */
+interface Landing {
+  feed: Feed;
+  kind: 'fetched' | 'not-modified' | 'failed';
+  outcome: FetchOutcome;
+  items: readonly FeedItem[];
+}
+
+/*
+ * Feeds are written in batches: whatever landed while the previous batch was written goes into one transaction.
+ * A commit costs milliseconds of WAL writing whatever its size, so one per feed was most of the store's share of a
+ * 2,000-feed run. If a batch fails, its feeds are written again one transaction each, so one feed's failure never
+ * undoes another's, and that feed is recorded as failed in plain words.
+ */
+class LandingWriter {
+  readonly #store: Store;
+  readonly #summary: IngestSummary;
+  readonly #onWritten: (done: number) => void;
+  #pending: Landing[] = [];
+  #scheduled = false;
+  #done = 0;
+
+  constructor(store: Store, summary: IngestSummary, onWritten: (done: number) => void) {
+    this.#store = store;
+    this.#summary = summary;
+    this.#onWritten = onWritten;
+  }
+
+  add(landing: Landing): void {
+    this.#pending.push(landing);
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  flush(): void {
+    this.#scheduled = false;
+    const batch = this.#pending.splice(0);
+    if (batch.length === 0) return;
+    try {
+      const counts = this.#store.transaction(() => batch.map((landing) => write(this.#store, landing)));
+      batch.forEach((landing, index) => this.#tally(landing, counts[index]!));
+    } catch {
+      for (const landing of batch) this.#writeAlone(landing);
+    }
+  }
+
+  #writeAlone(landing: Landing): void {
+    try {
+      this.#tally(landing, this.#store.transaction(() => write(this.#store, landing)));
+    } catch (error) {
+      const failed = failedLanding(landing.feed, landing.outcome.fetchedAt, landing.outcome.status,
+        `could not be stored: ${(error as Error).message}`);
+      try {
+        this.#store.transaction(() => write(this.#store, failed));
+      } catch {
+        // The store refuses even the failure record: the summary below still reports the feed.
+      }
+      this.#tally(failed, noCounts());
+    }
+  }
+
+  #tally(landing: Landing, counts: SaveCounts): void {
+    const summary = this.#summary;
+    if (landing.kind === 'fetched') summary.fetched++;
+    if (landing.kind === 'not-modified') summary.notModified++;
+    if (landing.outcome.error !== null) summary.failures.push({ url: landing.feed.url, error: landing.outcome.error });
+    summary.added += counts.added;
+    summary.updated += counts.updated;
+    summary.unchanged += counts.unchanged;
+    this.#onWritten(++this.#done);
+  }
+}
+
+function write(store: Store, landing: Landing): SaveCounts {
+  const counts = landing.items.length > 0 ? saveFeedItems(store, landing.feed.id, landing.items, landing.outcome.fetchedAt) : noCounts();
+  recordFetch(store, landing.feed.id, landing.outcome);
+  return counts;
+}
+
+const noCounts = (): SaveCounts => ({ added: 0, updated: 0, unchanged: 0 });
+
+function land(feed: Feed, result: FetchResult, fetchedAt: Date): Landing {
   const at = fetchedAt.toISOString();
   const later = (seconds: number) => new Date(fetchedAt.getTime() + seconds * 1000).toISOString();
-  const fail = (status: number | null, error: string, retryAfter: number | null = null) => {
-    summary.failures.push({ url: feed.url, error });
-    const backoff = Math.min(maxBackoffSeconds, 60 * 2 ** Math.min(feed.consecutiveFailures, 12));
-    store.transaction(() => recordFetch(store, feed.id, { fetchedAt: at, status, error, nextFetchAt: later(retryAfter ?? backoff) }));
-  };
 
-  if (result.kind === 'error') return fail(result.status, result.error, result.retryAfterSeconds);
+  if (result.kind === 'error') return failedLanding(feed, at, result.status, result.error, result.retryAfterSeconds);
   if (result.kind === 'gone') {
-    summary.failures.push({ url: feed.url, error: 'gone (HTTP 410): feed disabled' });
-    store.transaction(() => recordFetch(store, feed.id, { fetchedAt: at, status: 410, error: 'gone (HTTP 410): feed disabled', nextFetchAt: null, disable: true }));
-    return;
+    const error = 'gone (HTTP 410): feed disabled';
+    return { feed, kind: 'failed', items: [], outcome: { fetchedAt: at, status: 410, error, nextFetchAt: null, disable: true } };
   }
   if (result.kind === 'not-modified') {
-    summary.notModified++;
-    const outcome: FetchOutcome = { fetchedAt: at, status: 304, error: null, nextFetchAt: hintedNextFetch(result.maxAgeSeconds, null, later), newUrl: result.permanentUrl };
-    store.transaction(() => recordFetch(store, feed.id, outcome));
-    return;
+    return {
+      feed, kind: 'not-modified', items: [],
+      outcome: { fetchedAt: at, status: 304, error: null, nextFetchAt: hintedNextFetch(result.maxAgeSeconds, null, later), newUrl: result.permanentUrl },
+    };
   }
 
   let parsed;
   try {
     parsed = parseFeed(result.body, { url: result.url, contentType: result.contentType, now: fetchedAt });
   } catch (error) {
-    return fail(result.status, `unreadable feed: ${(error as Error).message}`);
+    return failedLanding(feed, at, result.status, `unreadable feed: ${(error as Error).message}`);
   }
-  summary.fetched++;
-  store.transaction(() => {
-    const counts = saveFeedItems(store, feed.id, parsed.items, at);
-    summary.added += counts.added;
-    summary.updated += counts.updated;
-    summary.unchanged += counts.unchanged;
-    recordFetch(store, feed.id, {
+  return {
+    feed, kind: 'fetched', items: parsed.items,
+    outcome: {
       fetchedAt: at, status: result.status, error: null,
       etag: result.etag, lastModified: result.lastModified,
       nextFetchAt: hintedNextFetch(result.maxAgeSeconds, parsed.ttlMinutes, later),
@@ -104,8 +176,15 @@ function absorb(store: Store, feed: Feed, result: FetchResult, fetchedAt: Date, 
       title: feed.title ? null : parsed.title || null,
       siteUrl: feed.siteUrl ? null : parsed.link,
       itemsSeen: parsed.items.length,
-    });
-  });
+    },
+  };
+}
+
+/** A failure, retried after the server's Retry-After or an exponential backoff (capped) over consecutive failures. */
+function failedLanding(feed: Feed, at: string, status: number | null, error: string, retryAfterSeconds: number | null = null): Landing {
+  const backoff = Math.min(maxBackoffSeconds, 60 * 2 ** Math.min(feed.consecutiveFailures, 12));
+  const nextFetchAt = new Date(Date.parse(at) + (retryAfterSeconds ?? backoff) * 1000).toISOString();
+  return { feed, kind: 'failed', items: [], outcome: { fetchedAt: at, status, error, nextFetchAt } };
 }
 
 /** The server's own hint (Cache-Control max-age, RSS ttl) on when to come back, capped at a day; else whenever asked. */

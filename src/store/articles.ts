@@ -3,6 +3,9 @@ import { createHash } from 'node:crypto';
 import type { FeedItem } from '../ingest/types.ts';
 import type { Store } from './store.ts';
 import { fromJson, toJson } from './store.ts';
+import { statement } from './statements.ts';
+import { COPY_SIMILARITY, copySketch, jaccard } from '../ingest/near-copy.ts';
+import type { CopySketch } from '../ingest/near-copy.ts';
 
 export interface Article {
   id: number;
@@ -35,10 +38,8 @@ export function contentHash(title: string, summary: string): string {
   return createHash('sha256').update(`${title}\n${summary}`).digest('hex').slice(0, 32);
 }
 
-/**
- * Identity of an article's wording regardless of case, punctuation and small edits at the end: two outlets carrying
- * the same wire copy share it. The first twenty words of title and summary are enough to tell, and cheap to index.
- */
+/** Identity of an article's exact wording regardless of case and punctuation (kept for reference; copies are found
+ * through near-copy keys, which survive small edits). */
 export function textFingerprint(title: string, summary: string): string {
   const words = `${title} ${summary}`.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
   return createHash('sha256').update(words.slice(0, 20).join(' ')).digest('hex').slice(0, 24);
@@ -47,35 +48,29 @@ export function textFingerprint(title: string, summary: string): string {
 /** Stores what one feed served: new items become articles, changed ones are updated, known ones cost nothing. */
 export function saveFeedItems(store: Store, feedId: number, items: readonly FeedItem[], now: string): SaveCounts {
   const counts: SaveCounts = { added: 0, updated: 0, unchanged: 0 };
-  const db = store.db;
-  const bySourceGuid = db.prepare('SELECT article_id FROM article_sources WHERE feed_id = ? AND guid = ?');
-  const byUrl = db.prepare('SELECT id FROM articles WHERE canonical_url = ?');
+  const bySourceGuid = statement(store, 'SELECT article_id FROM article_sources WHERE feed_id = ? AND guid = ?');
+  const byUrl = statement(store, 'SELECT id FROM articles WHERE canonical_url = ?');
   // articles has no index on feed_id, so "WHERE feed_id = ? AND content_hash = ?" scanned the whole table (overflow
   // pages of every content_html included) once per new item: quadratic in the store's size. Every article a feed
   // first carried has a source row (feed_id, guid) for it, so the primary key of article_sources reaches exactly the
   // same rows through this feed's own sources.
-  const byHashInFeed = db.prepare(
+  const byHashInFeed = statement(store,
     `SELECT a.id FROM article_sources s JOIN articles a ON a.id = s.article_id
-     WHERE s.feed_id = ?1 AND a.feed_id = ?1 AND a.content_hash = ?2 ORDER BY a.id LIMIT 1`,
-  );
-  const byFingerprint = db.prepare('SELECT id FROM articles WHERE text_fingerprint = ? AND feed_id <> ? ORDER BY id LIMIT 1');
-  const current = db.prepare('SELECT content_hash FROM articles WHERE id = ?');
-  const addSource = db.prepare('INSERT OR IGNORE INTO article_sources (feed_id, guid, article_id) VALUES (?, ?, ?)');
-  const insert = db.prepare(
+     WHERE s.feed_id = ?1 AND a.feed_id = ?1 AND a.content_hash = ?2 ORDER BY a.id LIMIT 1`);
+  const current = statement(store, 'SELECT content_hash FROM articles WHERE id = ?');
+  const addSource = statement(store, 'INSERT OR IGNORE INTO article_sources (feed_id, guid, article_id) VALUES (?, ?, ?)');
+  const insert = statement(store,
     `INSERT INTO articles (feed_id, canonical_url, original_url, title, summary, content_html, author, image, categories,
        published_at, date_flag, first_seen_at, updated_at, content_hash, text_fingerprint, copy_of)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-  );
-  const update = db.prepare(
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`);
+  const update = statement(store,
     `UPDATE articles SET title = ?, summary = ?, content_html = ?, author = ?, image = ?, categories = ?,
        published_at = coalesce(?, published_at), updated_at = ?, content_hash = ?, text_fingerprint = ?
-     WHERE id = ?`,
-  );
+     WHERE id = ?`);
 
   store.transaction(() => {
     for (const item of items) {
       const hash = contentHash(item.title, item.summary);
-      const fingerprint = textFingerprint(item.title, item.summary);
       // Within a feed: the guid first, then the canonical URL, then the words themselves.
       const known =
         (bySourceGuid.get(feedId, item.guid) as { article_id: number } | undefined)?.article_id ??
@@ -88,22 +83,72 @@ export function saveFeedItems(store: Store, feedId: number, items: readonly Feed
         if (stored.content_hash === hash) {
           counts.unchanged++;
         } else {
+          // New words: a new content hash, which has no embedding yet, so the embed stage picks the article up again.
           update.run(item.title, item.summary, item.contentHtml, item.author, item.image, toJson(item.categories),
-            item.published, now, hash, fingerprint, known);
+            item.published, now, hash, textFingerprint(item.title, item.summary), known);
+          saveCopyKeys(store, known, copySketch(item.title, item.summary).keys, true);
           counts.updated++;
         }
         continue;
       }
 
-      const original = byFingerprint.get(fingerprint, feedId) as { id: number } | undefined;
+      const sketch = copySketch(item.title, item.summary);
+      const original = findOriginal(store, feedId, sketch);
       const row = insert.get(feedId, item.url, item.originalUrl, item.title, item.summary, item.contentHtml, item.author,
-        item.image, toJson(item.categories), item.published ?? now, item.dateFlag, now, now, hash, fingerprint,
-        original?.id ?? null) as { id: number };
+        item.image, toJson(item.categories), item.published ?? now, item.dateFlag, now, now, hash,
+        textFingerprint(item.title, item.summary), original) as { id: number };
       addSource.run(feedId, item.guid, row.id);
+      saveCopyKeys(store, row.id, sketch.keys, false);
       counts.added++;
     }
   });
   return counts;
+}
+
+/**
+ * The article a new one from feedId is a near copy of, from another outlet: the first of the chain (an original is
+ * never itself a copy), or null. Candidates share a near-copy key; each is confirmed on its exact shingle overlap.
+ */
+function findOriginal(store: Store, feedId: number, sketch: CopySketch): number | null {
+  // The first few carriers of each key are enough: an original has the lowest id of its copies, and a key shared by
+  // hundreds (one outlet's boilerplate summary) must not cost hundreds of look-ups per new article.
+  const byKey = statement(store, 'SELECT article_id FROM article_copy_keys WHERE key = ? ORDER BY article_id LIMIT 8');
+  const candidates = new Set<number>();
+  for (const key of sketch.keys) {
+    for (const row of byKey.all(key) as { article_id: number }[]) candidates.add(row.article_id);
+  }
+  if (candidates.size === 0) return null;
+  const article = statement(store, 'SELECT feed_id, title, summary, copy_of FROM articles WHERE id = ?');
+  let original: number | null = null;
+  for (const id of candidates) {
+    const candidate = article.get(id) as { feed_id: number; title: string; summary: string; copy_of: number | null };
+    const first = candidate.copy_of ?? id;
+    if (candidate.feed_id === feedId || (original !== null && first >= original)) continue;
+    if (jaccard(sketch.shingles, copySketch(candidate.title, candidate.summary).shingles) >= COPY_SIMILARITY) original = first;
+  }
+  return original;
+}
+
+/** Replaces an article's near-copy keys; key 0 alone marks "looked at, too short to compare". */
+function saveCopyKeys(store: Store, articleId: number, keys: readonly number[], replace: boolean): void {
+  if (replace) statement(store, 'DELETE FROM article_copy_keys WHERE article_id = ?').run(articleId);
+  const insert = statement(store, 'INSERT OR IGNORE INTO article_copy_keys (key, article_id) VALUES (?, ?)');
+  for (const key of keys.length > 0 ? keys : [0]) insert.run(key, articleId);
+}
+
+/**
+ * Keys the articles stored before near-copy keys existed (they have the lowest ids, below every keyed article), so
+ * new copies of them are found too. After that one pass this is a single index look-up.
+ */
+export function keyUnkeyedArticles(store: Store): number {
+  const lowest = (statement(store, 'SELECT min(article_id) AS id FROM article_copy_keys').get() as { id: number | null }).id;
+  const rows = statement(store, 'SELECT id, title, summary FROM articles WHERE id < ? ORDER BY id')
+    .all(lowest ?? Number.MAX_SAFE_INTEGER) as { id: number; title: string; summary: string }[];
+  if (rows.length === 0) return 0;
+  store.transaction(() => {
+    for (const row of rows) saveCopyKeys(store, row.id, copySketch(row.title, row.summary).keys, false);
+  });
+  return rows.length;
 }
 
 interface ArticleRow {
@@ -171,4 +216,9 @@ export function unclusteredArticles(store: Store): Article[] {
 
 export function countArticles(store: Store): number {
   return (store.db.prepare('SELECT count(*) AS n FROM articles').get() as { n: number }).n;
+}
+
+/** Articles marked as near copies of another outlet's article. */
+export function countNearCopies(store: Store): number {
+  return (store.db.prepare('SELECT count(*) AS n FROM articles WHERE copy_of IS NOT NULL').get() as { n: number }).n;
 }

@@ -1,6 +1,7 @@
 // The feeds table: the source list, each feed's HTTP validators and its health.
 import type { Store } from './store.ts';
 import { fromJson, toJson } from './store.ts';
+import { statement } from './statements.ts';
 
 export type FeedStatus = 'active' | 'disabled';
 
@@ -121,9 +122,9 @@ export function removeFeed(store: Store, id: number): boolean {
 
 export function recordFetch(store: Store, feedId: number, outcome: FetchOutcome): void {
   const failed = outcome.error !== null;
-  store.db
-    .prepare(
-      `UPDATE feeds SET
+  statement(
+    store,
+    `UPDATE feeds SET
          last_fetched_at = ?, last_status = ?, last_error = ?,
          consecutive_failures = CASE WHEN ? THEN consecutive_failures + 1 ELSE 0 END,
          next_fetch_at = ?,
@@ -134,28 +135,27 @@ export function recordFetch(store: Store, feedId: number, outcome: FetchOutcome)
          site_url = coalesce(?, site_url),
          items_seen = items_seen + ?
        WHERE id = ?`,
-    )
-    .run(
-      outcome.fetchedAt,
-      outcome.status,
-      outcome.error,
-      failed ? 1 : 0,
-      outcome.nextFetchAt,
-      failed ? 1 : 0,
-      outcome.etag ?? null,
-      failed ? 1 : 0,
-      outcome.lastModified ?? null,
-      outcome.disable ? 1 : 0,
-      outcome.title ?? null,
-      outcome.siteUrl ?? null,
-      outcome.itemsSeen ?? 0,
-      feedId,
-    );
+  ).run(
+    outcome.fetchedAt,
+    outcome.status,
+    outcome.error,
+    failed ? 1 : 0,
+    outcome.nextFetchAt,
+    failed ? 1 : 0,
+    outcome.etag ?? null,
+    failed ? 1 : 0,
+    outcome.lastModified ?? null,
+    outcome.disable ? 1 : 0,
+    outcome.title ?? null,
+    outcome.siteUrl ?? null,
+    outcome.itemsSeen ?? 0,
+    feedId,
+  );
   if (outcome.newUrl) moveFeed(store, feedId, outcome.newUrl);
 }
 
 /** A permanent redirect: the feed lives at a new URL now (unless another entry already has it). */
 function moveFeed(store: Store, feedId: number, newUrl: string): void {
-  const taken = store.db.prepare('SELECT id FROM feeds WHERE url = ?').get(newUrl) as { id: number } | undefined;
-  if (!taken) store.db.prepare('UPDATE feeds SET url = ? WHERE id = ?').run(newUrl, feedId);
+  const taken = statement(store, 'SELECT id FROM feeds WHERE url = ?').get(newUrl) as { id: number } | undefined;
+  if (!taken) statement(store, 'UPDATE feeds SET url = ? WHERE id = ?').run(newUrl, feedId);
 }

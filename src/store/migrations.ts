@@ -139,4 +139,17 @@ export const migrations: readonly string[] = [
 
   ALTER TABLE topics ADD COLUMN labelled_stories INTEGER NOT NULL DEFAULT 0;
   `,
+  // 3: near-copy detection (src/ingest/near-copy.ts). Each article's MinHash bands as integer keys: articles sharing a
+  // key are candidate copies. Key 0 marks an article whose text is too short to compare, so that every article has
+  // a row once looked at, and articles stored before this migration are found (and keyed) by the lowest article_id.
+  // The exact-words fingerprint is no longer looked up, so its index only cost writes.
+  `
+  CREATE TABLE article_copy_keys (
+    key INTEGER NOT NULL,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    PRIMARY KEY (key, article_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX article_copy_keys_article ON article_copy_keys(article_id);
+  DROP INDEX articles_fingerprint;
+  `,
 ];

@@ -41,6 +41,8 @@ beforeAll(async () => {
         return void response.writeHead(429, { 'retry-after': '120' }).end();
       case '/junk.xml':
         return void response.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Not a feed</body></html>');
+      case '/poison.xml':
+        return void response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss(2).replaceAll('loop-', 'poison-').replaceAll('loop.example/', 'loop.example/poison/').replace('Story number 1', 'poison'));
       case '/loop-a.xml':
         return void response.writeHead(302, { location: '/loop-b.xml' }).end();
       case '/loop-b.xml':
@@ -95,6 +97,21 @@ describe('ingest over HTTP', () => {
     const forced = await ingestFeeds(store, { force: true });
     expect(forced.added).toBe(0);
     expect(countArticles(store)).toBe(10);
+    store.close();
+  });
+
+  it('stores the other feeds when one feed cannot be stored, and says why for that one', async () => {
+    const store = openStore(join(tempFolder(), 'poison.db'));
+    // A real constraint in the real database refuses one article, as a corrupt or full store would refuse a write.
+    store.db.exec(`CREATE TRIGGER refuse_poison BEFORE INSERT ON articles WHEN NEW.title = 'poison'
+                   BEGIN SELECT RAISE(ABORT, 'refused by the test trigger'); END`);
+    for (const name of ['feed', 'poison', 'gzip']) upsertFeed(store, { url: `${base}/${name}.xml` });
+    const summary = await ingestFeeds(store);
+    expect(summary.added).toBe(5 + 3);
+    expect(summary.failures).toEqual([{ url: `${base}/poison.xml`, error: 'could not be stored: refused by the test trigger' }]);
+    const poison = listFeeds(store).find((feed) => feed.url.endsWith('/poison.xml'))!;
+    expect(poison.lastError).toBe('could not be stored: refused by the test trigger');
+    expect(store.db.prepare("SELECT count(*) AS n FROM articles WHERE canonical_url LIKE '%/poison/%'").get()).toEqual({ n: 0 });
     store.close();
   });
 });
