@@ -16,6 +16,8 @@ export interface LabelOptions {
   documentFrequency: ReadonlyMap<string, number>;
   /** Phrases in the label (default 3). */
   parts?: number;
+  /** For each word, how many other topics list it among their keywords. */
+  otherTopics?: ReadonlyMap<string, number>;
 }
 
 interface Candidate {
@@ -43,8 +45,10 @@ export function labelTopic(stories: readonly (readonly string[])[], options: Lab
   }
 
   // A word only one story uses says nothing about the topic, however rare it is; and the share counts squared, so a
-  // rare word two stories of five happen to share does not outrank what all five are about.
-  const rarity = (key: string) => Math.log(1 + options.documents / Math.max(1, options.documentFrequency.get(key) ?? 1));
+  // rare word two stories of five happen to share does not outrank what all five are about. Words other topics are
+  // already known by count less (the class-based part), so neighbouring topics get telling names, not the same one.
+  const rarity = (key: string) => Math.log(1 + options.documents / Math.max(1, options.documentFrequency.get(key) ?? 1)) /
+    (1 + (options.otherTopics?.get(key) ?? 0)) ** 2;
   const scored = [...words.values()]
     .filter((word) => word.stories >= Math.min(2, stories.length))
     .map((word) => ({ word, score: (word.stories / stories.length) ** 2 * rarity(word.key) }))

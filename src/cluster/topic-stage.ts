@@ -217,7 +217,7 @@ function matchingTopics(
 
 function discoverTopic(store: Store, members: readonly Candidate[], frequencies: DocumentFrequencies, now: string): TopicRecord {
   const texts = members.map((member) => member.texts);
-  const name = labelTopic(texts, frequencies.forTexts(store, texts.flat()));
+  const name = labelTopic(texts, { ...frequencies.forTexts(store, texts.flat()), otherTopics: keywordUse(listTopics(store)) });
   // The slug is for good, so it takes only the label's two strongest parts: short, and less tied to the first members.
   const slug = slugify(name.label.split(', ').slice(0, 2).join(' '));
   return createDiscoveredTopic(store, { slug, label: name.label, keywords: name.keywords, stories: members.length }, now);
@@ -228,7 +228,8 @@ function discoverTopic(store: Store, members: readonly Candidate[], frequencies:
  * first few articles: plenty for the top words); its slug stays.
  */
 function relabelGrownTopics(store: Store, profiles: ReadonlyMap<number, TopicProfile>, loaded: ReadonlyMap<string, Candidate>, frequencies: DocumentFrequencies): void {
-  for (const topic of listTopics(store)) {
+  const topics = listTopics(store);
+  for (const topic of topics) {
     const stories = profiles.get(topic.id)?.stories ?? 0;
     if (topic.origin !== 'discovered' || stories < 2 * topic.labelledStories) continue;
     const memberIds = storiesOfTopic(store, topic.id).slice(-100).map((member) => member.storyId);
@@ -238,9 +239,16 @@ function relabelGrownTopics(store: Store, profiles: ReadonlyMap<number, TopicPro
       if (story) texts.set(id, story.texts);
     }
     const members = [...texts.values()].map((list) => list.slice(0, 5));
-    const name = labelTopic(members, frequencies.forTexts(store, members.flat()));
+    const name = labelTopic(members, { ...frequencies.forTexts(store, members.flat()), otherTopics: keywordUse(topics.filter((other) => other.id !== topic.id)) });
     relabelTopic(store, topic.id, name.label, name.keywords, stories);
   }
+}
+
+/** For each keyword (lower case), how many of the topics list it. */
+function keywordUse(topics: readonly TopicRecord[]): Map<string, number> {
+  const use = new Map<string, number>();
+  for (const topic of topics) for (const keyword of new Set(topic.keywords.map((word) => word.toLowerCase()))) use.set(keyword, (use.get(keyword) ?? 0) + 1);
+  return use;
 }
 
 /** Document frequencies read from the store as words come up, each word once per run. */
