@@ -43,13 +43,21 @@ export function parseFeed(bytes: Uint8Array, options: ParseOptions): ParsedFeed 
   const warnings: string[] = [];
   const text = decodeFeedBytes(bytes, options.contentType, warnings);
   const detected = detectFormat(text, warnings);
-  let raw: RawFeed;
+  let read: (documentUrl: string) => RawFeed;
   if (detected.format === 'json') {
-    raw = readJsonFeed(detected.text, options.url, warnings);
+    read = (documentUrl) => readJsonFeed(detected.text, documentUrl, warnings);
   } else {
     const doc = parseXml(repairXml(detected.xml, MAIN_NAMESPACES[detected.format], warnings));
-    const read = { rss: readRss, rdf: readRdf, atom: readAtom }[detected.format];
-    raw = read(doc, options.url);
+    const reader = { rss: readRss, rdf: readRdf, atom: readAtom }[detected.format];
+    read = (documentUrl) => reader(doc, documentUrl);
+  }
+  let raw = read(options.url);
+  // A feed read from a file has no web address for relative links to resolve against (they would all be dropped as
+  // not http); the site address the feed declares is the best stand-in, so `feeds parse file.xml` shows real links.
+  const siteUrl = canonicalUrl(raw.link, raw.base);
+  if (!/^https?:/i.test(options.url) && siteUrl) {
+    warnings.push(`relative links resolved against the feed's own link ${siteUrl}, as the feed was not read from the web`);
+    raw = read(siteUrl);
   }
 
   const now = options.now ?? new Date();

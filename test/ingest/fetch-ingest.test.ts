@@ -9,6 +9,7 @@ import { listFeeds, upsertFeed } from '../../src/store/feeds.ts';
 import { countArticles } from '../../src/store/articles.ts';
 import { ingestFeeds } from '../../src/ingest/ingest.ts';
 import { tempFolder } from '../helpers.ts';
+import { listenOnLoopback } from './loopback.ts';
 
 const rss = (items: number) => `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Loop News</title><link>https://loop.example/</link>
 ${Array.from({ length: items }, (_, index) => `<item><title>Story number ${index}</title><link>https://loop.example/${index}?utm_source=rss</link>
@@ -51,9 +52,7 @@ beforeAll(async () => {
         return void response.writeHead(404).end();
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  ({ base } = await listenOnLoopback(server));
 });
 
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));

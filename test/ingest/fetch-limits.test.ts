@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import type { Server, ServerResponse } from 'node:http';
 import type { Writable } from 'node:stream';
 import { createServer as createTcpServer, connect } from 'node:net';
-import type { Server as TcpServer, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { brotliCompressSync, deflateSync, createGzip } from 'node:zlib';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { countArticles } from '../../src/store/articles.ts';
 import { ingestFeeds } from '../../src/ingest/ingest.ts';
 import { defaultFetchLimits, fetchFeed } from '../../src/ingest/fetch.ts';
 import { tempFolder } from '../helpers.ts';
+import { listenOnLoopback } from './loopback.ts';
 
 const rss = (name: string, items: number) => `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>${name}</title>
 ${Array.from({ length: items }, (_, index) => `<item><title>${name} story ${index}</title><link>https://${name}.example/${index}</link>
@@ -78,8 +79,7 @@ beforeAll(async () => {
         return void response.writeHead(404).end();
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${portOf(server)}`;
+  ({ base } = await listenOnLoopback(server));
 });
 
 afterAll(() => {
@@ -87,21 +87,16 @@ afterAll(() => {
   return new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-function portOf(listening: Server | TcpServer): number {
-  const address = listening.address();
-  return typeof address === 'object' && address ? address.port : 0;
-}
-
 describe('fetch limits on hostile servers', () => {
   it('ends slow-drip, endless and silent responses with a clear error per feed, and the run goes on', async () => {
     // Accepts the TCP connection and never says a word.
     const silent = createTcpServer(() => {});
     const held: Socket[] = [];
     silent.on('connection', (socket) => held.push(socket));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port: silentPort } = await listenOnLoopback(silent);
     try {
       const store = openStore(join(tempFolder(), 'limits.db'));
-      const silentUrl = `http://127.0.0.1:${portOf(silent)}/feed.xml`;
+      const silentUrl = `http://127.0.0.1:${silentPort}/feed.xml`;
       for (const url of [`${base}/good.xml`, `${base}/drip.xml`, `${base}/endless.xml`, `${base}/endless-gzip.xml`, silentUrl]) {
         upsertFeed(store, { url });
       }
