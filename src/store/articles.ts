@@ -110,14 +110,13 @@ export function saveFeedItems(store: Store, feedId: number, items: readonly Feed
  * never itself a copy), or null. Candidates share a near-copy key; each is confirmed on its exact shingle overlap.
  */
 function findOriginal(store: Store, feedId: number, sketch: CopySketch): number | null {
-  // The first few carriers of each key are enough: an original has the lowest id of its copies, and a key shared by
-  // hundreds (one outlet's boilerplate summary) must not cost hundreds of look-ups per new article.
-  const byKey = statement(store, 'SELECT article_id FROM article_copy_keys WHERE key = ? ORDER BY article_id LIMIT 8');
-  const candidates = new Set<number>();
-  for (const key of sketch.keys) {
-    for (const row of byKey.all(key) as { article_id: number }[]) candidates.add(row.article_id);
-  }
-  if (candidates.size === 0) return null;
+  // The first few carriers are enough: an original has the lowest id of its copies, and a key shared by hundreds
+  // (one outlet's boilerplate summary) must not cost hundreds of look-ups per new article.
+  const byKeys = statement(store,
+    `SELECT DISTINCT article_id FROM article_copy_keys WHERE key IN (${sketch.keys.map(() => '?').join(', ')})
+     ORDER BY article_id LIMIT 16`);
+  const candidates = (byKeys.all(...sketch.keys) as { article_id: number }[]).map((row) => row.article_id);
+  if (candidates.length === 0) return null;
   const article = statement(store, 'SELECT feed_id, title, summary, copy_of FROM articles WHERE id = ?');
   let original: number | null = null;
   for (const id of candidates) {
