@@ -7,7 +7,9 @@ export default defineConfig({
   base: process.env.WIREFOLD_BASE || '/',
   trailingSlash: 'always',
   outDir: process.env.WIREFOLD_OUT || './dist',
-  build: { format: 'directory' },
+  // Pages render from data already in memory, so a build waits mostly on writing files: rendering a few pages at once
+  // overlaps that waiting (bench/build, 5,000 stories: about a quarter less wall time on a busy 2-core machine).
+  build: { format: 'directory', concurrency: 4 },
   devToolbar: { enabled: false },
   telemetry: false,
 });
