@@ -6,8 +6,9 @@
  * 50,000 articles. MinHash gives a text 15 numbers such that two texts agree on any one of them with probability equal
  * to their Jaccard similarity J over 3-word shingles. Cut into 5 bands of 3, two texts share at least one whole band
  * with probability 1 - (1 - J³)⁵: 0.9986 at J = 0.9, 0.97 at 0.8, 0.86 at 0.7, 0.13 at 0.3, 0.005 at 0.1.
- * Each band is one indexed integer key: finding candidates is five index probes, and each candidate is confirmed on
- * the exact shingle overlap of title and summary together, so a chance band match never marks a copy.
+ * Each band is one indexed integer key, and so is the summary's first 12 words (the lead key: it finds a copy cut
+ * shorter, whose J is low but whose start is the same). Finding candidates is one indexed query; each candidate is
+ * confirmed on exact shingle overlap (isNearCopy), so a chance key match never marks a copy.
  * The keys come from the summary alone when it is long enough: a wire copy keeps the summary (J near 1 there) while
  * its headline is what outlets rewrite, and headlines share stock phrases with unrelated headlines, which made
  * title shingles the main source of useless candidates. Few keys on purpose: each is a random insert into an index
@@ -28,20 +29,53 @@ const BANDS = 5;
 const ROWS = 3;
 const HASHES = BANDS * ROWS;
 
+/** A shorter summary that lies this much inside a longer one is the same text cut shorter (one outlet's description
+ * is the first paragraph, another's the first two). */
+const CONTAINED = 0.9;
+/** Containment decides only from this many summary shingles (about 14 words) up: short texts fit inside anything. */
+const MIN_CONTAINED_SHINGLES = 12;
+/** The lead key: the summary's first words, so a copy cut shorter is found even when its overlap J is low. */
+const LEAD_WORDS = 12;
+
 export interface CopySketch {
-  /** One integer per band (safe integers, never 0); empty when the text is too short to compare. */
+  /** One integer per band, plus the lead key (safe integers, never 0); empty when the text is too short to compare. */
   keys: number[];
   shingles: Set<number>;
+  summaryShingles: Set<number>;
 }
 
 /** Title and summary are shingled apart: a new headline changes its own shingles only, never the summary's. */
 export function copySketch(title: string, summary: string): CopySketch {
+  const summaryWords = words(summary);
   const summaryShingles = new Set<number>();
-  addShingles(summary, 2, summaryShingles);
+  addShingles(summaryWords, 2, summaryShingles);
   const shingles = new Set(summaryShingles);
-  addShingles(title, 1, shingles);
+  addShingles(words(title), 1, shingles);
   const keyed = summaryShingles.size >= MIN_SUMMARY_SHINGLES ? summaryShingles : shingles;
-  return { keys: keyed.size >= MIN_SHINGLES ? bandKeys(keyed) : [], shingles };
+  if (keyed.size < MIN_SHINGLES) return { keys: [], shingles, summaryShingles };
+  const keys = bandKeys(keyed);
+  if (summaryWords.length >= LEAD_WORDS) keys.push(leadKey(summaryWords.slice(0, LEAD_WORDS)));
+  return { keys, shingles, summaryShingles };
+}
+
+/**
+ * Copies: title and summary overlap by COPY_SIMILARITY (a rewritten headline, a dateline, an edited word), or one
+ * summary is the other's text cut shorter.
+ */
+export function isNearCopy(a: CopySketch, b: CopySketch): boolean {
+  if (jaccard(a.shingles, b.shingles) >= COPY_SIMILARITY) return true;
+  const [small, large] = a.summaryShingles.size <= b.summaryShingles.size ? [a.summaryShingles, b.summaryShingles] : [b.summaryShingles, a.summaryShingles];
+  return small.size >= MIN_CONTAINED_SHINGLES && shared(small, large) / small.size >= CONTAINED;
+}
+
+function leadKey(lead: readonly number[]): number {
+  let low = mix(0x1ead);
+  let high = mix(0x1ead5eed);
+  for (const word of lead) {
+    low = mix(low ^ word);
+    high = mix(high ^ mix(word ^ 0x2545f491));
+  }
+  return (high >>> 11) * 0x100000000 + low || 1;
 }
 
 function bandKeys(shingles: ReadonlySet<number>): number[] {
@@ -72,17 +106,24 @@ function bandKeys(shingles: ReadonlySet<number>): number[] {
 /** |A ∩ B| / |A ∪ B|. */
 export function jaccard(a: ReadonlySet<number>, b: ReadonlySet<number>): number {
   if (a.size === 0 || b.size === 0) return 0;
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  let shared = 0;
-  for (const value of small) if (large.has(value)) shared++;
-  return shared / (a.size + b.size - shared);
+  const common = shared(a, b);
+  return common / (a.size + b.size - common);
 }
 
-/** Lower-cased letter and digit runs, hashed; 3-word shingles (or the words themselves when there are fewer). */
-function addShingles(text: string, field: number, into: Set<number>): void {
-  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu);
-  if (!words) return;
-  const hashes = words.map(hashWord);
+function shared(a: ReadonlySet<number>, b: ReadonlySet<number>): number {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  let count = 0;
+  for (const value of small) if (large.has(value)) count++;
+  return count;
+}
+
+/** Lower-cased letter and digit runs, hashed. */
+function words(text: string): number[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu)?.map(hashWord) ?? [];
+}
+
+/** 3-word shingles (or the words themselves when there are fewer), tagged with their field. */
+function addShingles(hashes: readonly number[], field: number, into: Set<number>): void {
   if (hashes.length < SHINGLE_WORDS) {
     for (const hash of hashes) into.add(mix(hash ^ field));
     return;

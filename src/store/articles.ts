@@ -4,7 +4,7 @@ import type { FeedItem } from '../ingest/types.ts';
 import type { Store } from './store.ts';
 import { fromJson, toJson } from './store.ts';
 import { statement } from './statements.ts';
-import { COPY_SIMILARITY, copySketch, jaccard } from '../ingest/near-copy.ts';
+import { copySketch, isNearCopy } from '../ingest/near-copy.ts';
 import type { CopySketch } from '../ingest/near-copy.ts';
 
 export interface Article {
@@ -123,7 +123,7 @@ function findOriginal(store: Store, feedId: number, sketch: CopySketch): number 
     const candidate = article.get(id) as { feed_id: number; title: string; summary: string; copy_of: number | null };
     const first = candidate.copy_of ?? id;
     if (candidate.feed_id === feedId || (original !== null && first >= original)) continue;
-    if (jaccard(sketch.shingles, copySketch(candidate.title, candidate.summary).shingles) >= COPY_SIMILARITY) original = first;
+    if (isNearCopy(sketch, copySketch(candidate.title, candidate.summary))) original = first;
   }
   return original;
 }

@@ -176,7 +176,7 @@ async function fullAcceptQueue(): Promise<{ port: number; release: () => Promise
     socket.on('error', () => {});
     fillers.push(socket);
     const connected = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), 200);
+      const timer = setTimeout(() => resolve(false), 400); // a loopback connect that has not happened by now never will
       socket.once('connect', () => {
         clearTimeout(timer);
         resolve(true);

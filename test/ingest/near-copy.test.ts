@@ -58,6 +58,18 @@ describe('near copies across feeds', () => {
     store.close();
   });
 
+  it('marks a copy cut shorter (one outlet carries only the first paragraph) under its own headline', () => {
+    const store = openStore(join(tempFolder(), 'shorter.db'));
+    const first = upsertFeed(store, { url: 'https://a.example/feed' });
+    const second = upsertFeed(store, { url: 'https://b.example/feed' });
+    saveFeedItems(store, first, [item('full', 'Rocket Lab launches ten weather satellites', WIRE)], now);
+    const firstSentence = WIRE.slice(0, WIRE.indexOf('. ') + 1);
+    saveFeedItems(store, second, [item('cut', 'Electron lofts a weather fleet', firstSentence)], now);
+    expect(jaccard(copySketch('', firstSentence).shingles, copySketch('', WIRE).shingles)).toBeLessThan(COPY_SIMILARITY);
+    expect(copyOf(store, 'cut')).toBe(idOf(store, 'full'));
+    store.close();
+  });
+
   it('keeps the decision on the exact overlap: the wire copy is well above the bar and the own report far below', () => {
     const wire = copySketch('Rocket Lab launches ten weather satellites', WIRE).shingles;
     const copy = copySketch('Ten forecasting satellites reach orbit on an Electron rocket', `WELLINGTON, New Zealand — ${WIRE}`).shingles;
