@@ -71,7 +71,8 @@ export async function run(): Promise<BenchRow[]> {
     const reference = referenceMs();
     const profileDir = process.env['BENCH_INGEST_CPU_PROF'];
     worker = fork(here('./worker.ts'), [], {
-      execArgv: [...process.execArgv, ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])],
+      // The flag scripts/wirefold.ts runs with, so the peak RSS is what the command reaches.
+      execArgv: [...process.execArgv, '--max-semi-space-size=16', ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const done = nextMessage<WorkerResult>(worker, isType('result'), WORKER_DONE_MS, 'ingest worker');
