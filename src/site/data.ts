@@ -163,6 +163,16 @@ export class SiteData {
   }
 
   /**
+   * The sidebar's fallback when a story has no related stories (they are kept strict): the latest other stories of
+   * its first topic.
+   */
+  moreInTopic(story: StoryView, limit = 5): { topic: TopicView; stories: StoryView[] } | null {
+    const topic = story.topics.map((chip) => this.topicsBySlug.get(chip.slug)).find((found) => found !== undefined);
+    const stories = topic?.stories.filter((other) => other.id !== story.id).slice(0, limit) ?? [];
+    return topic && stories.length ? { topic, stories } : null;
+  }
+
+  /**
    * Topics that share the most stories with this one (ties: the smaller topic, whose overlap means more, then by
    * label). Shared stories are what a reader of one topic would also have met in the other.
    */

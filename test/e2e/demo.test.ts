@@ -53,6 +53,11 @@ describe('wirefold demo', () => {
     const stories = readdirSync(join(dist, 'stories'));
     expect(stories.length).toBeGreaterThan(20);
     for (const id of stories.slice(0, 5)) expect(existsSync(join(dist, 'stories', id, 'index.html'))).toBe(true);
+    // The sidebar: strict related stories where there are some, else the latest of the story's topic.
+    const sidebars = stories.filter((id) => existsSync(join(dist, 'stories', id, 'index.html')))
+      .map((id) => readFileSync(join(dist, 'stories', id, 'index.html'), 'utf8'));
+    expect(sidebars.some((page) => />Related stories</.test(page) && !/None yet/.test(page))).toBe(true);
+    expect(sidebars.some((page) => /More in <a href="[^"]*\/topics\//.test(page))).toBe(true);
 
     const feed = new XMLParser({ ignoreAttributes: false }).parse(readFileSync(join(dist, 'topics', 'meta', 'rss.xml'), 'utf8'));
     const items = [feed.rss.channel.item].flat();
