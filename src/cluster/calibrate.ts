@@ -23,6 +23,11 @@ export function backgroundSimilarity(vectors: readonly Float32Array[], pairs = 4
   return { mean, std: Math.sqrt(variance) };
 }
 
+/** A cosine rescaled so that 0 is what two random articles score for the model and 1 is identity. */
+export function aboveBackground(cosine: number, background: number): number {
+  return (cosine - background) / (1 - background);
+}
+
 /**
  * A threshold placed `fraction` of the way from the background mean to a perfect match. The mean is a stable anchor
  * (the spread is inflated by the very related articles we are looking for), and the scale above it is what differs

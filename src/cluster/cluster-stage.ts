@@ -4,15 +4,14 @@ import { createHash } from 'node:crypto';
 import type { Store } from '../store/store.ts';
 import type { Article } from '../store/articles.ts';
 import { unclusteredArticles } from '../store/articles.ts';
-import { loadEmbeddings } from '../store/embeddings.ts';
+import { loadEmbeddings, recentEmbeddings } from '../store/embeddings.ts';
 import { liveStoryIds, liveStoryMemberVectors, mergeStories, relatedOf, replaceRelated, saveMemberships, storiesArticles, updateStory } from '../store/stories.ts';
 import type { MemberVector } from '../store/stories.ts';
-import { StoryClusterer, defaultStoryConfig } from './story-clusterer.ts';
+import { StoryClusterer, defaultStoryConfig, wordShare } from './story-clusterer.ts';
 import type { StoryCluster } from './story-clusterer.ts';
-import { backgroundSimilarity, thresholdAbove } from './calibrate.ts';
+import { backgroundSimilarity } from './calibrate.ts';
 import type { SimilarityScale } from './calibrate.ts';
-import { salientTerms } from './terms.ts';
-import { addSparse, feedTermCounts, inverseDocumentFrequencies, tfidf, unitSparse, wordCount } from './lexical.ts';
+import { addSparse, feedTermCounts, inverseDocumentFrequencies, tfidf, unitSparse } from './lexical.ts';
 import type { TermVector } from './lexical.ts';
 import { addInto, normalized } from './vectors.ts';
 import { chooseLead, storyScore } from './lead.ts';
@@ -55,14 +54,15 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
   const active = ready.length ? liveStoryMemberVectors(store, options.modelId, new Date(earliest(ready) - defaultStoryConfig.windowHours * 3600_000).toISOString()) : [];
   for (const member of active) vectors.set(member.contentHash, member.vector);
   // Word weights come from the stream this run works with: the active stories' articles and the new ones.
-  const counts = feedTermCounts([...active, ...ready].map(({ contentHash, feedId, title, summary }) => ({ key: contentHash, feedId, title, summary })));
-  const idf = inverseDocumentFrequencies([...counts.values()]);
-  const words = (contentHash: string) => tfidf(counts.get(contentHash)!, idf);
+  const terms = feedTermCounts([...active, ...ready].map(({ contentHash, feedId, title, summary }) => ({ key: contentHash, feedId, title, summary })));
+  const idf = inverseDocumentFrequencies([...terms.values()].map((article) => article.counts));
+  const words = (contentHash: string) => tfidf(terms.get(contentHash)!.counts, idf);
+  const wordCount = (contentHash: string) => terms.get(contentHash)!.words;
 
   const clusterer = new StoryClusterer(
     { ...defaultStoryConfig, background: scale.mean },
     (article) => storyIdFor(readyById.get(article.id)!),
-    activeStories(active, words),
+    activeStories(active, words, wordCount),
   );
   const memberships = ready.map((article) => ({
     articleId: article.id,
@@ -70,9 +70,8 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
       id: article.id,
       vector: vectors.get(article.contentHash)!,
       time: Date.parse(article.publishedAt),
-      source: article.source,
       words: words(article.contentHash),
-      wordCount: wordCount(article.title, article.summary),
+      wordCount: wordCount(article.contentHash),
     }),
   }));
   const knownStories = new Set(liveStoryIds(store));
@@ -117,21 +116,20 @@ function refreshStory(store: Store, storyId: string, articles: Article[], vector
 function refreshRelated(store: Store, modelId: string, scale: SimilarityScale, changed: ReadonlySet<string>, now: Date): void {
   const since = new Date(now.getTime() - relatedHorizonDays * 86400_000).toISOString();
   const members = liveStoryMemberVectors(store, modelId, since);
-  const counts = feedTermCounts(members.map(({ contentHash, feedId, title, summary }) => ({ key: contentHash, feedId, title, summary })));
-  const idf = inverseDocumentFrequencies([...counts.values()]);
-  const { wordWeight, fullTextWords } = defaultStoryConfig;
+  const terms = feedTermCounts(members.map(({ contentHash, feedId, title, summary }) => ({ key: contentHash, feedId, title, summary })));
+  const idf = inverseDocumentFrequencies([...terms.values()].map((article) => article.counts));
   const stories = [...groupByStory(members).entries()].map(([id, list]) => {
     const words: TermVector = new Map();
-    for (const member of list) addSparse(words, tfidf(counts.get(member.contentHash)!, idf));
-    const wordsPerArticle = list.reduce((total, member) => total + wordCount(member.title, member.summary), 0) / list.length;
-    return { id, centroid: normalized(sumOfVectors(list)), words: unitSparse(words), wordWeight: wordWeight * Math.min(1, wordsPerArticle / fullTextWords) };
+    for (const member of list) addSparse(words, tfidf(terms.get(member.contentHash)!.counts, idf));
+    const wordsPerArticle = list.reduce((total, member) => total + terms.get(member.contentHash)!.words, 0) / list.length;
+    return { id, centroid: normalized(sumOfVectors(list)), words: unitSparse(words), wordWeight: wordShare(defaultStoryConfig, wordsPerArticle) };
   });
   const related = relatedStories(stories, changed, { background: scale.mean, minimum: relatedThreshold }, (ids) => relatedOf(store, ids));
   for (const [storyId, list] of related) replaceRelated(store, storyId, list);
 }
 
 /** The stories that can still take the new articles, each as the clusterer needs it. */
-function activeStories(members: readonly MemberVector[], words: (contentHash: string) => TermVector): StoryCluster[] {
+function activeStories(members: readonly MemberVector[], words: (contentHash: string) => TermVector, wordCount: (contentHash: string) => number): StoryCluster[] {
   return [...groupByStory(members).entries()].map(([id, list]) => {
     const sum: TermVector = new Map();
     for (const member of list) addSparse(sum, words(member.contentHash));
@@ -142,7 +140,7 @@ function activeStories(members: readonly MemberVector[], words: (contentHash: st
       firstTime: Date.parse(list[0]!.publishedAt),
       lastTime: Date.parse(list.at(-1)!.publishedAt),
       words: sum,
-      wordCount: list.reduce((total, member) => total + wordCount(member.title, member.summary), 0),
+      wordCount: list.reduce((total, member) => total + wordCount(member.contentHash), 0),
     };
   });
 }
@@ -164,10 +162,7 @@ function sumOfVectors(members: readonly { vector: Float32Array }[]): Float32Arra
 }
 
 function storeSimilarityScale(store: Store, modelId: string): SimilarityScale {
-  const rows = store.db
-    .prepare('SELECT vector FROM embeddings WHERE model_id = ? ORDER BY rowid DESC LIMIT 2000')
-    .all(modelId) as { vector: Uint8Array }[];
-  return backgroundSimilarity(rows.map((row) => new Float32Array(new Uint8Array(row.vector).buffer)));
+  return backgroundSimilarity(recentEmbeddings(store, modelId, 2000));
 }
 
 function sumOf(articles: readonly Article[], vectors: Map<string, Float32Array>): Float32Array | null {

@@ -1,16 +1,24 @@
 // Word overlap between an article and a story, as TF-IDF cosines. Embeddings place two earthquakes or two rehab
 // check-ins close together; the names, places and numbers that tell them apart are rare words, which TF-IDF weighs
 // most. Headline words count twice: they carry the event.
-import { namedTerms, salientTerms } from './terms.ts';
+import { namedTerms } from './terms.ts';
 
 export type TermVector = Map<string, number>;
+
+export interface ArticleTerms {
+  /** Term weights: headline words count twice, names and numbers twice again. */
+  counts: Map<string, number>;
+  /** How much the article says: the distinct salient words of its headline plus those of its summary. */
+  words: number;
+}
 
 /**
  * Term weights of an article: headline words count twice, and names and numbers (namedTerms) twice again, since
  * they carry the event: "earthquake" is shared by two quakes on one day, "Valparaíso" and "Hokkaido" are not.
  */
-export function termCounts(title: string, summary: string): Map<string, number> {
+export function termCounts(title: string, summary: string): ArticleTerms {
   const counts = new Map<string, number>();
+  let words = 0;
   for (const [text, weight] of [[title, 2], [summary, 1]] as const) {
     const seen = new Set<string>();
     for (const { term, named } of namedTerms(text)) {
@@ -18,8 +26,9 @@ export function termCounts(title: string, summary: string): Map<string, number> 
       seen.add(term);
       counts.set(term, (counts.get(term) ?? 0) + weight * (named ? namedWeight : 1));
     }
+    words += seen.size;
   }
-  return counts;
+  return { counts, words };
 }
 
 const namedWeight = 2;
@@ -30,13 +39,15 @@ const namedWeight = 2;
  * it, not what happened, yet look rare, and so telling, across all feeds. Words of an event that one feed covers
  * closely are used by other feeds too, so they stay.
  */
-export function feedTermCounts(articles: readonly { key: string; feedId: number; title: string; summary: string }[]): Map<string, Map<string, number>> {
-  const counts = new Map(articles.map((article) => [article.key, termCounts(article.title, article.summary)]));
+export function feedTermCounts(articles: readonly { key: string; feedId: number; title: string; summary: string }[]): Map<string, ArticleTerms> {
+  const terms = new Map(articles.map((article) => [article.key, termCounts(article.title, article.summary)]));
   const byFeed = new Map<number, Map<string, number>[]>();
   const everywhere = new Map<string, number>();
   for (const article of articles) {
-    const document = counts.get(article.key)!;
-    byFeed.set(article.feedId, [...(byFeed.get(article.feedId) ?? []), document]);
+    const document = terms.get(article.key)!.counts;
+    const documents = byFeed.get(article.feedId);
+    if (documents) documents.push(document);
+    else byFeed.set(article.feedId, [document]);
     for (const term of document.keys()) everywhere.set(term, (everywhere.get(term) ?? 0) + 1);
   }
   for (const documents of byFeed.values()) {
@@ -48,18 +59,13 @@ export function feedTermCounts(articles: readonly { key: string; feedId: number;
       if (boilerplate) for (const document of documents) document.delete(term);
     }
   }
-  return counts;
+  return terms;
 }
 
 /** A feed needs this many items in view; a word must be in this share of them, with this share of its uses. */
 const boilerplateMinimumItems = 6;
 const boilerplateShare = 0.4;
 const ownFeedShare = 0.8;
-
-/** How much an article says: its salient words, headline and summary. */
-export function wordCount(title: string, summary: string): number {
-  return salientTerms(title).length + salientTerms(summary).length;
-}
 
 /** Inverse document frequencies over the articles a run works with (the recent stream). */
 export function inverseDocumentFrequencies(documents: readonly Map<string, number>[]): (term: string) => number {

@@ -3,6 +3,7 @@
 // weighing as much as the stories have text). Only stories that changed are recomputed; a changed story also enters
 // the lists of the unchanged stories it now beats.
 import { dot } from './vectors.ts';
+import { aboveBackground } from './calibrate.ts';
 import { TermIndex } from './term-index.ts';
 import { sparseDot } from './lexical.ts';
 import type { TermVector } from './lexical.ts';
@@ -56,11 +57,15 @@ export function relatedStories(
       if (otherId === story.id) continue;
       const other = byId.get(otherId)!;
       const weight = (story.wordWeight + other.wordWeight) / 2;
-      const cosine = (dot(story.centroid, other.centroid) - background) / (1 - background);
+      const cosine = aboveBackground(dot(story.centroid, other.centroid), background);
       const similarity = (1 - weight) * cosine + weight * sparseDot(story.words, other.words);
       if (similarity < minimum) continue;
       scored.push({ id: otherId, similarity });
-      if (!changed.has(otherId)) entering.set(otherId, [...(entering.get(otherId) ?? []), { id: story.id, similarity }]);
+      if (!changed.has(otherId)) {
+        const newcomers = entering.get(otherId);
+        if (newcomers) newcomers.push({ id: story.id, similarity });
+        else entering.set(otherId, [{ id: story.id, similarity }]);
+      }
     }
     lists.set(story.id, best(scored));
   }

@@ -6,6 +6,7 @@
 // headline's few words are noisy, a summary's names and numbers are what separate look-alike events. Only stories
 // still active around the article's time and sharing a term with it are compared (term-index.ts).
 import { addInto, dot } from './vectors.ts';
+import { aboveBackground } from './calibrate.ts';
 import { TermIndex } from './term-index.ts';
 import { addSparse, sparseDot } from './lexical.ts';
 import type { TermVector } from './lexical.ts';
@@ -15,7 +16,6 @@ export interface ClusterArticle {
   vector: Float32Array;
   /** Milliseconds since the epoch. */
   time: number;
-  source: string;
   /** Unit TF-IDF vector of headline and summary; its terms find the candidate stories. */
   words: TermVector;
   /** How many salient words the article has: a short text gets less say for its words. */
@@ -54,6 +54,11 @@ export interface StoryClustererConfig {
  */
 export const defaultStoryConfig = { threshold: 0.2, mergeThreshold: 0.3, windowHours: 72, wordWeight: 0.85, fullTextWords: 30, candidateBudget: 100 };
 
+/** The words' share of the blend for a text (or a story's articles on average) with this many salient words. */
+export function wordShare(config: Pick<StoryClustererConfig, 'wordWeight' | 'fullTextWords'>, wordsPerArticle: number): number {
+  return config.wordWeight * Math.min(1, wordsPerArticle / config.fullTextWords);
+}
+
 export class StoryClusterer {
   readonly #config: StoryClustererConfig;
   readonly #stories = new Map<string, StoryCluster>();
@@ -67,10 +72,6 @@ export class StoryClusterer {
       this.#stories.set(story.id, story);
       this.#index.add(story.id, story.words.keys());
     }
-  }
-
-  get stories(): IterableIterator<StoryCluster> {
-    return this.#stories.values();
   }
 
   /** Places the article in the best matching active story, or starts a new one; returns the story id. */
@@ -150,10 +151,9 @@ export class StoryClusterer {
    * when it cannot beat `floor` even on perfect words, which saves the sparse product.
    */
   #similarity(sum: Float32Array, words: TermVector, wordCount: number, members: number, story: StoryCluster, floor: number): number {
-    const { background, wordWeight, fullTextWords } = this.#config;
     const pairs = members * story.articleIds.length;
-    const weight = wordWeight * Math.min(1, wordCount / members / fullTextWords);
-    const cosine = (dot(sum, story.sum) / pairs - background) / (1 - background);
+    const weight = wordShare(this.#config, wordCount / members);
+    const cosine = aboveBackground(dot(sum, story.sum) / pairs, this.#config.background);
     if ((1 - weight) * cosine + weight <= floor) return -Infinity;
     return (1 - weight) * cosine + weight * (sparseDot(words, story.words) / pairs);
   }

@@ -25,10 +25,6 @@ export class TermIndex {
     this.#terms.delete(storyId);
   }
 
-  termsOf(storyId: string): ReadonlySet<string> {
-    return this.#terms.get(storyId) ?? new Set();
-  }
-
   /**
    * Stories sharing at least one of the terms, at most about `budget` of them: the rarest terms (names, numbers) are
    * followed first, so a common word shared by thousands of stories only adds candidates while the budget lasts.

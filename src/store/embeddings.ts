@@ -29,6 +29,14 @@ export function saveEmbeddings(store: Store, modelId: string, entries: readonly 
   });
 }
 
+/** The model's most recently stored vectors, at most `limit` (for calibrating its similarity scale). */
+export function recentEmbeddings(store: Store, modelId: string, limit: number): Float32Array[] {
+  const rows = store.db
+    .prepare('SELECT vector FROM embeddings WHERE model_id = ? ORDER BY rowid DESC LIMIT ?')
+    .all(modelId, limit) as { vector: Uint8Array }[];
+  return rows.map((row) => new Float32Array(new Uint8Array(row.vector).buffer));
+}
+
 /** Vectors for the given content hashes; hashes without one are absent from the map. */
 export function loadEmbeddings(store: Store, modelId: string, hashes: readonly string[]): Map<string, Float32Array> {
   const vectors = new Map<string, Float32Array>();

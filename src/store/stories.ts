@@ -111,7 +111,11 @@ export function relatedOf(store: Store, storyIds: readonly string[]): Map<string
               WHERE story_id IN (SELECT value FROM json_each(?)) ORDER BY story_id, rank`)
     .all(toJson(storyIds)) as { story_id: string; related_id: string; similarity: number }[];
   const lists = new Map<string, { id: string; similarity: number }[]>();
-  for (const row of rows) lists.set(row.story_id, [...(lists.get(row.story_id) ?? []), { id: row.related_id, similarity: row.similarity }]);
+  for (const row of rows) {
+    const list = lists.get(row.story_id);
+    if (list) list.push({ id: row.related_id, similarity: row.similarity });
+    else lists.set(row.story_id, [{ id: row.related_id, similarity: row.similarity }]);
+  }
   return lists;
 }
 

@@ -2,6 +2,7 @@
 // and numbers weigh more than common words.
 import { describe, expect, it } from 'vitest';
 import { feedTermCounts, termCounts } from '../../src/cluster/lexical.ts';
+import { salientTerms } from '../../src/cluster/terms.ts';
 
 describe('feedTermCounts', () => {
   const incidents = ['Harbor CDN', 'Gitwell', 'Tallyhook', 'Parcelgrid', 'Northstar DNS', 'Quillpay'];
@@ -14,7 +15,7 @@ describe('feedTermCounts', () => {
 
   it('drops words that fill one feed and appear nowhere else, and keeps words other feeds use too', () => {
     const counts = feedTermCounts([...status, ...news]);
-    const first = counts.get('status-0')!;
+    const first = counts.get('status-0')!.counts;
     expect(first.has('investigating')).toBe(false);
     expect(first.has('status')).toBe(false);
     expect(first.has('harbor')).toBe(true);
@@ -23,15 +24,18 @@ describe('feedTermCounts', () => {
 
   it('leaves feeds with too few items in view alone', () => {
     const counts = feedTermCounts(status.slice(0, 3));
-    expect(counts.get('status-0')!.has('investigating')).toBe(true);
+    expect(counts.get('status-0')!.counts.has('investigating')).toBe(true);
   });
 });
 
 describe('termCounts', () => {
   it('counts headline words twice and names or numbers twice again', () => {
-    const counts = termCounts('Magnitude 6.8 earthquake strikes near Valparaíso', 'the earthquake damaged roads');
+    const title = 'Magnitude 6.8 earthquake strikes near Valparaíso';
+    const summary = 'the earthquake damaged roads';
+    const { counts, words } = termCounts(title, summary);
     expect(counts.get('valparaíso')).toBe(4);
     expect(counts.get('earthquake')).toBe(3);
     expect(counts.get('roads')).toBe(1);
+    expect(words).toBe(salientTerms(title).length + salientTerms(summary).length);
   });
 });
