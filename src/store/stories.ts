@@ -130,7 +130,7 @@ export function mergeStories(store: Store, from: string, into: string): void {
     db.prepare('UPDATE story_articles SET story_id = ? WHERE story_id = ?').run(into, from);
     db.prepare('UPDATE stories SET merged_into = ? WHERE merged_into = ? OR id = ?').run(into, from, from);
     db.prepare(`INSERT INTO topic_stories (topic_id, story_id, weight, added_at)
-                SELECT topic_id, ?, weight, added_at FROM topic_stories WHERE story_id = ? AND true
+                SELECT topic_id, ?, weight, added_at FROM topic_stories WHERE story_id = ?
                 ON CONFLICT (topic_id, story_id) DO UPDATE SET added_at = min(added_at, excluded.added_at)`).run(into, from);
     db.prepare('DELETE FROM topic_stories WHERE story_id = ?').run(from);
     db.prepare('DELETE FROM related_stories WHERE story_id = ? OR related_id = ?').run(from, from);
