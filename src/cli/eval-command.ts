@@ -8,15 +8,17 @@ export async function evalCommand(settings: Settings, args: string[], values: Re
   if (!file) throw new UsageError('eval needs a .jsonl file of labelled articles');
   const level = (values.level as string | undefined) ?? 'story';
   if (level !== 'story' && level !== 'topic') throw new UsageError('--level must be story or topic');
+  const runs = Number((values.runs as string | undefined) ?? 1);
+  if (!Number.isInteger(runs) || runs < 1) throw new UsageError('--runs must be a whole number of 1 or more');
   const { createEmbedder } = await import('../embed/transformers-embedder.ts');
   const embedder = await createEmbedder({ model: settings.model, dtype: settings.dtype });
-  const result = await evaluateClustering(readLabelledArticles(file), embedder, level);
+  const result = await evaluateClustering(readLabelledArticles(file), embedder, level, runs);
   if (values.json) {
     console.log(JSON.stringify(result));
     return 0;
   }
   const f = (value: number) => value.toFixed(3);
-  console.log(`${file} (${level} level, ${embedder.id})
+  console.log(`${file} (${level} level, ${runs === 1 ? 'one run' : `${runs} runs`}, ${embedder.id})
   B-cubed  precision ${f(result.bcubed.precision)}  recall ${f(result.bcubed.recall)}  F1 ${f(result.bcubed.f1)}
   ARI ${f(result.ari)}  NMI ${f(result.nmi)}  V-measure ${f(result.vMeasure)}  homogeneity ${f(result.homogeneity)}  completeness ${f(result.completeness)}
   clusters ${result.clusters} (gold ${result.goldClusters}), singletons ${(result.singletonShare * 100).toFixed(1)}%, ${result.seconds.toFixed(1)} s`);

@@ -64,7 +64,11 @@ export interface TopicSpread {
   sizes: { min: number; p25: number; median: number; p75: number; max: number };
 }
 
-export async function evaluateClustering(articles: readonly LabelledArticle[], embedder: Embedder, level: 'story' | 'topic' = 'story'): Promise<EvaluationResult> {
+/**
+ * `runs` splits the time-ordered articles into that many scheduled runs of equal size, each clustered as of its
+ * latest article, to measure what incremental clustering keeps of a single pass.
+ */
+export async function evaluateClustering(articles: readonly LabelledArticle[], embedder: Embedder, level: 'story' | 'topic' = 'story', runs = 1): Promise<EvaluationResult> {
   const started = performance.now();
   const folder = mkdtempSync(join(tmpdir(), 'wirefold-eval-'));
   const store = openStore(join(folder, 'eval.db'));
@@ -74,17 +78,21 @@ export async function evaluateClustering(articles: readonly LabelledArticle[], e
     const ordered = articles.map((article, index) => ({ article, time: article.published ? Date.parse(article.published) : arrival + index * 1000 }))
       .sort((a, b) => a.time - b.time);
     const feedIds = new Map<string, number>();
-    for (const { article, time } of ordered) {
-      const source = article.source ?? 'unknown';
-      let feedId = feedIds.get(source);
-      if (feedId === undefined) {
-        feedId = upsertFeed(store, { url: `https://eval.invalid/${encodeURIComponent(source)}`, title: source });
-        feedIds.set(source, feedId);
+    const runSize = Math.max(1, Math.ceil(ordered.length / Math.max(1, runs)));
+    for (let start = 0; start < ordered.length; start += runSize) {
+      const batch = ordered.slice(start, start + runSize);
+      for (const { article, time } of batch) {
+        const source = article.source ?? 'unknown';
+        let feedId = feedIds.get(source);
+        if (feedId === undefined) {
+          feedId = upsertFeed(store, { url: `https://eval.invalid/${encodeURIComponent(source)}`, title: source });
+          feedIds.set(source, feedId);
+        }
+        saveFeedItems(store, feedId, [toFeedItem(article, time)], new Date(time).toISOString());
       }
-      saveFeedItems(store, feedId, [toFeedItem(article, time)], new Date(time).toISOString());
+      await embedArticles(store, embedder);
+      clusterArticles(store, { modelId: embedder.id, topicSeeds: [], now: new Date(batch.at(-1)!.time) });
     }
-    await embedArticles(store, embedder);
-    clusterArticles(store, { modelId: embedder.id, topicSeeds: [], now: new Date(ordered.at(-1)?.time ?? arrival) });
 
     const storyOf = storiesByGuid(store);
     const gold = articles.map((article) => (level === 'topic' ? article.labelTopic ?? article.label : article.label));

@@ -4,7 +4,10 @@
 // subject): the embeddings' cosine, rescaled so that 0 is what two random articles score and 1 is identity, and the
 // TF-IDF cosine of their words (lexical.ts). Words weigh in proportion to how much text the article has: a bare
 // headline's few words are noisy, a summary's names and numbers are what separate look-alike events. Only stories
-// still active around the article's time and sharing a term with it are compared (term-index.ts).
+// still active around the article's time and sharing a term with it are compared (term-index.ts). A story that has
+// gone quiet asks for a closer match (quietPenalty): coverage of one event comes in a burst, and an article arriving
+// after a lull of many hours is more often a new development on the same subject (a second day's launch, a review
+// after the preview) than more of the same event.
 import { addInto, dot } from './vectors.ts';
 import { aboveBackground } from './calibrate.ts';
 import { TermIndex } from './term-index.ts';
@@ -42,6 +45,9 @@ export interface StoryClustererConfig {
   mergeThreshold: number;
   /** A story stops taking articles this long after its latest one. */
   windowHours: number;
+  /** What a lull costs in similarity: quietPenalty × (1 − e^(−lull / quietHours)). */
+  quietPenalty: number;
+  quietHours: number;
   /** Weight of the words in the blend for an article with `fullTextWords` salient words or more. */
   wordWeight: number;
   fullTextWords: number;
@@ -52,7 +58,7 @@ export interface StoryClustererConfig {
  * Measured with `wirefold eval` on the labelled sets (see the README); candidateBudget: at most this many stories
  * are compared with one article (TermIndex.candidates).
  */
-export const defaultStoryConfig = { threshold: 0.2, mergeThreshold: 0.3, windowHours: 72, wordWeight: 0.85, fullTextWords: 30, candidateBudget: 100 };
+export const defaultStoryConfig = { threshold: 0.2, mergeThreshold: 0.3, windowHours: 72, quietPenalty: 0.3, quietHours: 12, wordWeight: 0.85, fullTextWords: 30, candidateBudget: 100 };
 
 /** The words' share of the blend for a text (or a story's articles on average) with this many salient words. */
 export function wordShare(config: Pick<StoryClustererConfig, 'wordWeight' | 'fullTextWords'>, wordsPerArticle: number): number {
@@ -88,7 +94,8 @@ export class StoryClusterer {
         continue;
       }
       if (story.firstTime - article.time > windowMs) continue;
-      const score = this.#similarity(article.vector, article.words, article.wordCount, 1, story, Math.max(bestScore, threshold));
+      const lull = this.#lull(Math.max(article.time - story.lastTime, story.firstTime - article.time));
+      const score = this.#similarity(article.vector, article.words, article.wordCount, 1, story, Math.max(bestScore, threshold) + lull) - lull;
       if (score > bestScore) {
         bestScore = score;
         best = story;
@@ -129,7 +136,8 @@ export class StoryClusterer {
       for (const otherId of this.#index.candidates(story.words.keys(), candidateBudget)) {
         const other = this.#stories.get(otherId)!;
         if (other === story || other.firstTime - story.lastTime > windowMs || story.firstTime - other.lastTime > windowMs) continue;
-        const score = this.#similarity(story.sum, story.words, story.wordCount, story.articleIds.length, other, Math.max(bestScore, mergeThreshold));
+        const lull = this.#lull(Math.max(other.firstTime - story.lastTime, story.firstTime - other.lastTime));
+        const score = this.#similarity(story.sum, story.words, story.wordCount, story.articleIds.length, other, Math.max(bestScore, mergeThreshold) + lull) - lull;
         if (score > bestScore) {
           bestScore = score;
           best = other;
@@ -156,6 +164,12 @@ export class StoryClusterer {
     const cosine = aboveBackground(dot(sum, story.sum) / pairs, this.#config.background);
     if ((1 - weight) * cosine + weight <= floor) return -Infinity;
     return (1 - weight) * cosine + weight * (sparseDot(words, story.words) / pairs);
+  }
+
+  /** The similarity a lull of `milliseconds` between an article (or story) and a story costs; none when they overlap. */
+  #lull(milliseconds: number): number {
+    const { quietPenalty, quietHours } = this.#config;
+    return milliseconds > 0 ? quietPenalty * (1 - Math.exp(-milliseconds / (quietHours * 3600_000))) : 0;
   }
 
   #absorb(story: StoryCluster, other: StoryCluster): void {

@@ -11,7 +11,7 @@ import { upsertFeed } from '../../src/store/feeds.ts';
 import { saveFeedItems } from '../../src/store/articles.ts';
 import { embedArticles } from '../../src/embed/embed-stage.ts';
 import { clusterArticles } from '../../src/cluster/cluster-stage.ts';
-import { liveStoryIds, mergeStories, saveMemberships } from '../../src/store/stories.ts';
+import { liveStoryIds, mergeStories, relatedOf, saveMemberships, storiesByGuid } from '../../src/store/stories.ts';
 import type { FeedItem } from '../../src/ingest/types.ts';
 import { tempFolder } from '../helpers.ts';
 
@@ -73,27 +73,52 @@ describe('stories', () => {
 
   it('keeps story ids across runs as stories grow', async () => {
     const store = openStore(join(tempFolder(), 'stories.db'));
-    const feed = upsertFeed(store, { url: 'https://wire.example/feed' });
     const ordered = [...articles].sort((a, b) => a.published!.localeCompare(b.published!));
-    const asItem = (article: LabelledArticle): FeedItem => ({
-      guid: article.id, title: article.title, url: `https://wire.example/${article.id}`, originalUrl: null,
-      published: article.published, updated: null, dateFlag: null, author: null, summary: article.text,
-      contentHtml: '', image: null, categories: [],
-    });
-    const run = async (batch: LabelledArticle[]) => {
-      saveFeedItems(store, feed, batch.map(asItem), batch.at(-1)!.published!);
-      await embedArticles(store, embedder);
-      clusterArticles(store, { modelId: embedder.id, topicSeeds: [], now: new Date(batch.at(-1)!.published!) });
-    };
-    await run(ordered.slice(0, 8));
+    await clusterRun(store, ordered.slice(0, 8));
     const first = liveStoryIds(store);
-    await run(ordered.slice(8));
+    await clusterRun(store, ordered.slice(8));
     const second = new Set(liveStoryIds(store));
     for (const id of first) expect(second.has(id) || redirectsTo(store, id) !== null).toBe(true);
     expect(second.size).toBeLessThanOrEqual(first.length + 2);
     store.close();
   });
+
+  // Coverage of one event comes in a burst; the same follow-up after a quiet day is a new development, kept as its
+  // own story and shown beside the first as related.
+  it('lets a follow-up join a story that is still running, and starts a related story after a day-long lull', async () => {
+    const outage = articles.filter((article) => article.label === 'nimbusOutage');
+    const lastTime = Date.parse(outage.at(-1)!.published!);
+    const followUp = (hours: number): LabelledArticle => ({
+      id: `follow-up-${hours}`, label: 'followUp', source: 'Metro Post',
+      title: 'Nimbus Cloud publishes post-mortem of its us-east storage outage',
+      text: 'Nimbus Cloud said a faulty storage update in us-east took thousands of websites offline and promised staged rollouts.',
+      published: new Date(lastTime + hours * 3600_000).toISOString(),
+    });
+    for (const [hours, ownStory] of [[1, false], [36, true]] as const) {
+      const store = openStore(join(tempFolder(), `lull-${hours}.db`));
+      await clusterRun(store, [...articles].sort((a, b) => a.published!.localeCompare(b.published!)));
+      await clusterRun(store, [followUp(hours)]);
+      const storyOf = storiesByGuid(store);
+      const [outageStory, followUpStory] = [storyOf.get(outage[0]!.id)!, storyOf.get(`follow-up-${hours}`)!];
+      expect(new Set(outage.map((article) => storyOf.get(article.id))).size).toBe(1);
+      expect(followUpStory === outageStory).toBe(!ownStory);
+      if (ownStory) expect(relatedOf(store, [followUpStory]).get(followUpStory)?.[0]?.id).toBe(outageStory);
+      store.close();
+    }
+  });
 });
+
+/** One scheduled run: the batch arrives from its outlets' feeds, is embedded and clustered as of its latest article. */
+async function clusterRun(store: ReturnType<typeof openStore>, batch: readonly LabelledArticle[]): Promise<void> {
+  const asItem = (article: LabelledArticle): FeedItem => ({
+    guid: article.id, title: article.title, url: `https://wire.example/${article.id}`, originalUrl: null,
+    published: article.published, updated: null, dateFlag: null, author: null, summary: article.text,
+    contentHtml: '', image: null, categories: [],
+  });
+  for (const article of batch) saveFeedItems(store, upsertFeed(store, { url: `https://wire.example/${encodeURIComponent(article.source!)}` }), [asItem(article)], article.published!);
+  await embedArticles(store, embedder);
+  clusterArticles(store, { modelId: embedder.id, topicSeeds: [], now: new Date(batch.at(-1)!.published!) });
+}
 
 describe('mergeStories', () => {
   it('moves articles to the survivor and leaves the old row (and rows merged into it) pointing there', () => {
