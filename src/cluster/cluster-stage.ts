@@ -1,22 +1,27 @@
 // The cluster stage: place new articles into stories, refresh the stories that changed (lead, title, score), their
-// topics, and the related-stories lists. Only what changed is touched; history is never reclustered.
+// topics, and the related-stories lists. Only what changed is touched; history is never reclustered. Stories are
+// compared through their stored profiles (src/store/story-profiles.ts): a run reads one row per story it considers,
+// and members' vectors only for the stories it changes.
 import { createHash } from 'node:crypto';
 import type { Store } from '../store/store.ts';
 import type { Article } from '../store/articles.ts';
 import { unclusteredArticles } from '../store/articles.ts';
 import { loadEmbeddings, recentEmbeddings } from '../store/embeddings.ts';
-import { liveStoryIds, liveStoryMemberVectors, mergeStories, relatedOf, replaceRelated, saveMemberships, storiesArticles, updateStory } from '../store/stories.ts';
-import type { MemberVector } from '../store/stories.ts';
+import { liveStoryCount, liveStoryMembers, mergeStories, relatedOf, replaceRelated, saveMemberships, storiesArticles, updateStory } from '../store/stories.ts';
+import type { StoryMember } from '../store/stories.ts';
 import { StoryClusterer, defaultStoryConfig, wordShare } from './story-clusterer.ts';
 import type { StoryCluster } from './story-clusterer.ts';
 import { backgroundSimilarity } from './calibrate.ts';
 import type { SimilarityScale } from './calibrate.ts';
 import { addSparse, feedTermCounts, inverseDocumentFrequencies, tfidf, unitSparse } from './lexical.ts';
 import type { TermVector } from './lexical.ts';
-import { addInto, normalized } from './vectors.ts';
+import { addInto } from './vectors.ts';
 import { chooseLead, storyScore } from './lead.ts';
 import { relatedStories } from './related.ts';
+import { saveStoryProfiles, storiesWithoutProfile, storyProfiles, storyTermListsSince } from '../store/story-profiles.ts';
+import type { StoryProfile } from '../store/story-profiles.ts';
 import { assignTopics } from './topic-stage.ts';
+import { referenceHashes } from '../embed/embed-stage.ts';
 import type { TopicSeed } from './topics.ts';
 
 export interface ClusterOptions {
@@ -42,18 +47,18 @@ export const relatedThreshold = 0.25;
 const relatedHorizonDays = 30;
 
 export function clusterArticles(store: Store, options: ClusterOptions): ClusterSummary {
+  const { modelId } = options;
   const now = options.now ?? new Date();
   const nowIso = now.toISOString();
   const pending = unclusteredArticles(store);
-  const vectors = loadEmbeddings(store, options.modelId, pending.map((article) => article.contentHash));
+  const vectors = loadEmbeddings(store, modelId, pending.map((article) => article.contentHash));
   const ready = pending.filter((article) => vectors.has(article.contentHash));
   const readyById = new Map(ready.map((article) => [article.id, article]));
-  const scale = storeSimilarityScale(store, options.modelId);
+  const scale = storeSimilarityScale(store, modelId);
 
-  // Every vector this run touches, by content hash: the new articles' and those of the stories still taking articles.
-  const active = ready.length ? liveStoryMemberVectors(store, options.modelId, new Date(earliest(ready) - defaultStoryConfig.windowHours * 3600_000).toISOString()) : [];
-  for (const member of active) vectors.set(member.contentHash, member.vector);
-  // Word weights come from the stream this run works with: the active stories' articles and the new ones.
+  // The members of the stories still taking articles. Word weights come from the stream this run works with: their
+  // articles and the new ones.
+  const active = ready.length ? liveStoryMembers(store, new Date(earliest(ready) - defaultStoryConfig.windowHours * 3600_000).toISOString()) : [];
   const terms = feedTermCounts([...active, ...ready].map(({ contentHash, feedId, title, summary }) => ({ key: contentHash, feedId, title, summary })));
   const idf = inverseDocumentFrequencies([...terms.values()].map((article) => article.counts));
   const words = (contentHash: string) => tfidf(terms.get(contentHash)!.counts, idf);
@@ -62,7 +67,7 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
   const clusterer = new StoryClusterer(
     { ...defaultStoryConfig, background: scale.mean },
     (article) => storyIdFor(readyById.get(article.id)!),
-    activeStories(active, words, wordCount),
+    activeStories(store, modelId, active, words, wordCount),
   );
   const memberships = ready.map((article) => ({
     articleId: article.id,
@@ -74,7 +79,7 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
       wordCount: wordCount(article.contentHash),
     }),
   }));
-  const knownStories = new Set(liveStoryIds(store));
+  const knownStories = new Set(active.map((member) => member.storyId));
   // Stories this run touched may now have grown into one another. A story born in this run and merged at once is
   // simply never saved; a known one keeps its row, marked as merged into the survivor, so its URL still leads there.
   const merges = clusterer.consolidate(new Set(memberships.map((membership) => membership.storyId)));
@@ -85,17 +90,22 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
 
   const changed = [...new Set([...memberships.map((membership) => membership.storyId), ...survivor.values()])];
   store.transaction(() => {
-    for (const [storyId, articles] of storiesArticles(store, changed)) refreshStory(store, storyId, articles, vectors, now);
+    const articlesOf = storiesArticles(store, changed);
+    // Leads are chosen by their vectors: the changed stories' earlier members are loaded for that alone.
+    const earlier = [...articlesOf.values()].flat().map((article) => article.contentHash).filter((hash) => !vectors.has(hash));
+    for (const [hash, vector] of loadEmbeddings(store, modelId, earlier)) vectors.set(hash, vector);
+    for (const [storyId, articles] of articlesOf) refreshStory(store, storyId, articles, vectors, now);
   });
-  assignTopics(store, { modelId: options.modelId, seeds: options.topicSeeds, storyIds: changed, articleIds: memberships.map((membership) => membership.articleId), now });
-  store.transaction(() => refreshRelated(store, options.modelId, scale, new Set(changed), now));
+  assignTopics(store, { modelId, seeds: options.topicSeeds, storyIds: changed, articleIds: memberships.map((membership) => membership.articleId), now });
+  const profiles = changed.map((id) => storyProfile(id, clusterer.story(id)!));
+  store.transaction(() => refreshRelated(store, modelId, scale, profiles, now));
 
   return {
     clustered: ready.length,
     waiting: pending.length - ready.length,
     newStories: changed.filter((id) => !knownStories.has(id)).length,
     changedStories: changed.length,
-    stories: liveStoryIds(store).length,
+    stories: liveStoryCount(store),
   };
 }
 
@@ -113,40 +123,73 @@ function refreshStory(store: Store, storyId: string, articles: Article[], vector
   }, now.toISOString());
 }
 
-function refreshRelated(store: Store, modelId: string, scale: SimilarityScale, changed: ReadonlySet<string>, now: Date): void {
+/**
+ * Saves the changed stories' profiles, then their related lists: candidates among the live stories of the last 30
+ * days are found by their stored terms, and only those are read whole.
+ */
+function refreshRelated(store: Store, modelId: string, scale: SimilarityScale, changed: readonly StoryProfile[], now: Date): void {
+  saveStoryProfiles(store, modelId, changed);
   const since = new Date(now.getTime() - relatedHorizonDays * 86400_000).toISOString();
-  const members = liveStoryMemberVectors(store, modelId, since);
-  const terms = feedTermCounts(members.map(({ contentHash, feedId, title, summary }) => ({ key: contentHash, feedId, title, summary })));
-  const idf = inverseDocumentFrequencies([...terms.values()].map((article) => article.counts));
-  const stories = [...groupByStory(members).entries()].map(([id, list]) => {
-    const words: TermVector = new Map();
-    for (const member of list) addSparse(words, tfidf(terms.get(member.contentHash)!.counts, idf));
-    const wordsPerArticle = list.reduce((total, member) => total + terms.get(member.contentHash)!.words, 0) / list.length;
-    return { id, centroid: normalized(sumOfVectors(list)), words: unitSparse(words), wordWeight: wordShare(defaultStoryConfig, wordsPerArticle) };
-  });
-  const related = relatedStories(stories, changed, { background: scale.mean, minimum: relatedThreshold }, (ids) => relatedOf(store, ids));
+  const unprofiled = new Set(storiesWithoutProfile(store, modelId, since));
+  if (unprofiled.size) {
+    const members = liveStoryMembers(store, since).filter((member) => unprofiled.has(member.storyId));
+    saveStoryProfiles(store, modelId, profilesFromMembers(store, modelId, members));
+  }
+  const related = relatedStories(changed, storyTermListsSince(store, modelId, since), (ids) => storyProfiles(store, modelId, ids),
+    { background: scale.mean, minimum: relatedThreshold }, (ids) => relatedOf(store, ids));
   for (const [storyId, list] of related) replaceRelated(store, storyId, list);
 }
 
-/** The stories that can still take the new articles, each as the clusterer needs it. */
-function activeStories(members: readonly MemberVector[], words: (contentHash: string) => TermVector, wordCount: (contentHash: string) => number): StoryCluster[] {
-  return [...groupByStory(members).entries()].map(([id, list]) => {
+/** A story's profile as the clusterer holds it after the run. */
+function storyProfile(id: string, story: StoryCluster): StoryProfile {
+  return { id, sum: story.sum, size: story.size, words: unitSparse(story.words), wordWeight: wordShare(defaultStoryConfig, story.wordCount / story.size) };
+}
+
+/** Profiles built from the members, for stories that have none yet (a store from before profiles, or a new model). */
+function profilesFromMembers(store: Store, modelId: string, members: readonly StoryMember[]): StoryProfile[] {
+  const terms = feedTermCounts(members.map(({ contentHash, feedId, title, summary }) => ({ key: contentHash, feedId, title, summary })));
+  const idf = inverseDocumentFrequencies([...terms.values()].map((article) => article.counts));
+  const vectors = loadEmbeddings(store, modelId, members.map((member) => member.contentHash));
+  return [...groupByStory(members).entries()].flatMap(([id, list]) => {
+    const embedded = list.filter((member) => vectors.has(member.contentHash));
+    if (!embedded.length) return [];
+    const words: TermVector = new Map();
+    for (const member of embedded) addSparse(words, tfidf(terms.get(member.contentHash)!.counts, idf));
+    const wordsPerArticle = embedded.reduce((total, member) => total + terms.get(member.contentHash)!.words, 0) / embedded.length;
+    const sum = sumOf(embedded, vectors)!;
+    return [{ id, sum, size: embedded.length, words: unitSparse(words), wordWeight: wordShare(defaultStoryConfig, wordsPerArticle) }];
+  });
+}
+
+/**
+ * The stories that can still take the new articles, each as the clusterer needs it: vectors from the stored profile,
+ * words from the members (weighted for this run's stream).
+ */
+function activeStories(
+  store: Store, modelId: string, members: readonly StoryMember[], words: (contentHash: string) => TermVector, wordCount: (contentHash: string) => number,
+): StoryCluster[] {
+  const groups = groupByStory(members);
+  const profiles = storyProfiles(store, modelId, [...groups.keys()]);
+  const built = new Map(profilesFromMembers(store, modelId, members.filter((member) => !profiles.has(member.storyId))).map((profile) => [profile.id, profile]));
+  return [...groups.entries()].flatMap(([id, list]) => {
+    const profile = profiles.get(id) ?? built.get(id);
+    if (!profile) return [];
     const sum: TermVector = new Map();
     for (const member of list) addSparse(sum, words(member.contentHash));
-    return {
+    return [{
       id,
-      articleIds: list.map((member) => member.articleId),
-      sum: sumOfVectors(list),
+      size: profile.size,
+      sum: profile.sum,
       firstTime: Date.parse(list[0]!.publishedAt),
       lastTime: Date.parse(list.at(-1)!.publishedAt),
       words: sum,
       wordCount: list.reduce((total, member) => total + wordCount(member.contentHash), 0),
-    };
+    }];
   });
 }
 
-function groupByStory(members: readonly MemberVector[]): Map<string, MemberVector[]> {
-  const stories = new Map<string, MemberVector[]>();
+function groupByStory(members: readonly StoryMember[]): Map<string, StoryMember[]> {
+  const stories = new Map<string, StoryMember[]>();
   for (const member of members) {
     const list = stories.get(member.storyId);
     if (list) list.push(member);
@@ -155,17 +198,16 @@ function groupByStory(members: readonly MemberVector[]): Map<string, MemberVecto
   return stories;
 }
 
-function sumOfVectors(members: readonly { vector: Float32Array }[]): Float32Array {
-  const sum = new Float32Array(members[0]!.vector.length);
-  for (const member of members) addInto(sum, member.vector);
-  return sum;
-}
-
+/**
+ * What two unrelated articles score with this model: measured on the reference sample the embed stage stored, the
+ * same on every run; for vectors made elsewhere (the benchmarks' synthetic ones), on the store's recent articles.
+ */
 function storeSimilarityScale(store: Store, modelId: string): SimilarityScale {
-  return backgroundSimilarity(recentEmbeddings(store, modelId, 2000));
+  const reference = loadEmbeddings(store, modelId, referenceHashes);
+  return backgroundSimilarity(reference.size >= referenceHashes.length / 2 ? [...reference.values()] : recentEmbeddings(store, modelId, 2000));
 }
 
-function sumOf(articles: readonly Article[], vectors: Map<string, Float32Array>): Float32Array | null {
+function sumOf(articles: readonly { contentHash: string }[], vectors: Map<string, Float32Array>): Float32Array | null {
   let sum: Float32Array | null = null;
   for (const article of articles) {
     const vector = vectors.get(article.contentHash);

@@ -2,21 +2,11 @@
 // by the same blend stories are made with (rescaled cosine of the centroids, TF-IDF cosine of the words, words
 // weighing as much as the stories have text). Only stories that changed are recomputed; a changed story also enters
 // the lists of the unchanged stories it now beats.
-import { dot } from './vectors.ts';
+import { dot, normalized } from './vectors.ts';
 import { aboveBackground } from './calibrate.ts';
 import { TermIndex } from './term-index.ts';
 import { sparseDot } from './lexical.ts';
-import type { TermVector } from './lexical.ts';
-
-export interface StoryVector {
-  id: string;
-  /** Unit-length centroid. */
-  centroid: Float32Array;
-  /** Unit-length TF-IDF vector of the members' words. */
-  words: TermVector;
-  /** The words' share in the blend for this story. */
-  wordWeight: number;
-}
+import type { StoryProfile } from '../store/story-profiles.ts';
 
 export interface RelatedScale {
   /** Background cosine of random article pairs: the rescaled cosine's zero. */
@@ -36,32 +26,39 @@ const candidateBudget = 100;
 
 /**
  * New lists for the changed stories, and for any other story whose list a changed story enters (`current` gives
- * those stories' lists as stored). Stories absent from `stories` (merged, or too old) drop out of the lists touched.
+ * those stories' lists as stored). `others` are the stories that may be listed, by their terms alone: only the
+ * candidates of changed stories are loaded whole (`profiles`). Stories absent from `others` (merged, or too old) drop
+ * out of the lists touched.
  */
 export function relatedStories(
-  stories: readonly StoryVector[],
-  changed: ReadonlySet<string>,
+  changed: readonly StoryProfile[],
+  others: readonly { id: string; terms: readonly string[] }[],
+  profiles: (storyIds: string[]) => Map<string, StoryProfile>,
   { background, minimum }: RelatedScale,
   current: (storyIds: string[]) => Map<string, RelatedEntry[]>,
 ): Map<string, RelatedEntry[]> {
   const index = new TermIndex();
-  const byId = new Map(stories.map((story) => [story.id, story]));
-  for (const story of stories) index.add(story.id, story.words.keys());
+  for (const story of others) index.add(story.id, story.terms);
+  for (const story of changed) index.add(story.id, story.words.keys());
+  const changedIds = new Set(changed.map((story) => story.id));
+  const candidates = new Map(changed.map((story) => [story.id, [...index.candidates(story.words.keys(), candidateBudget)].filter((id) => id !== story.id)]));
+  const byId = profiles([...new Set([...candidates.values()].flat())].filter((id) => !changedIds.has(id)));
+  for (const story of changed) byId.set(story.id, story);
+  const centroids = new Map([...byId.values()].map((story) => [story.id, normalized(story.sum)]));
 
   const lists = new Map<string, RelatedEntry[]>();
   const entering = new Map<string, RelatedEntry[]>();
-  for (const story of stories) {
-    if (!changed.has(story.id)) continue;
+  for (const story of changed) {
     const scored: RelatedEntry[] = [];
-    for (const otherId of index.candidates(story.words.keys(), candidateBudget)) {
-      if (otherId === story.id) continue;
-      const other = byId.get(otherId)!;
+    for (const otherId of candidates.get(story.id)!) {
+      const other = byId.get(otherId);
+      if (!other) continue;
       const weight = (story.wordWeight + other.wordWeight) / 2;
-      const cosine = aboveBackground(dot(story.centroid, other.centroid), background);
+      const cosine = aboveBackground(dot(centroids.get(story.id)!, centroids.get(otherId)!), background);
       const similarity = (1 - weight) * cosine + weight * sparseDot(story.words, other.words);
       if (similarity < minimum) continue;
       scored.push({ id: otherId, similarity });
-      if (!changed.has(otherId)) {
+      if (!changedIds.has(otherId)) {
         const newcomers = entering.get(otherId);
         if (newcomers) newcomers.push({ id: story.id, similarity });
         else entering.set(otherId, [{ id: story.id, similarity }]);
@@ -70,9 +67,10 @@ export function relatedStories(
     lists.set(story.id, best(scored));
   }
 
+  const listable = new Set([...others.map((story) => story.id), ...changedIds]);
   const stored = current([...entering.keys()]);
   for (const [storyId, newcomers] of entering) {
-    const before = (stored.get(storyId) ?? []).filter((entry) => byId.has(entry.id) && !changed.has(entry.id));
+    const before = (stored.get(storyId) ?? []).filter((entry) => listable.has(entry.id) && !changedIds.has(entry.id));
     const after = best([...before, ...newcomers]);
     if (after.some((entry) => newcomers.includes(entry))) lists.set(storyId, after);
   }

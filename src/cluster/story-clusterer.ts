@@ -27,7 +27,8 @@ export interface ClusterArticle {
 
 export interface StoryCluster {
   id: string;
-  articleIds: number[];
+  /** How many articles the story holds. */
+  size: number;
   /** Sum of member vectors: its direction is the centroid. */
   sum: Float32Array;
   firstTime: number;
@@ -80,6 +81,10 @@ export class StoryClusterer {
     }
   }
 
+  story(id: string): StoryCluster | undefined {
+    return this.#stories.get(id);
+  }
+
   /** Places the article in the best matching active story, or starts a new one; returns the story id. */
   add(article: ClusterArticle): string {
     const { threshold, windowHours, candidateBudget } = this.#config;
@@ -103,7 +108,7 @@ export class StoryClusterer {
     }
     const single: StoryCluster = {
       id: '',
-      articleIds: [article.id],
+      size: 1,
       sum: article.vector,
       firstTime: article.time,
       lastTime: article.time,
@@ -137,7 +142,7 @@ export class StoryClusterer {
         const other = this.#stories.get(otherId)!;
         if (other === story || other.firstTime - story.lastTime > windowMs || story.firstTime - other.lastTime > windowMs) continue;
         const lull = this.#lull(Math.max(other.firstTime - story.lastTime, story.firstTime - other.lastTime));
-        const score = this.#similarity(story.sum, story.words, story.wordCount, story.articleIds.length, other, Math.max(bestScore, mergeThreshold) + lull) - lull;
+        const score = this.#similarity(story.sum, story.words, story.wordCount, story.size, other, Math.max(bestScore, mergeThreshold) + lull) - lull;
         if (score > bestScore) {
           bestScore = score;
           best = other;
@@ -159,7 +164,7 @@ export class StoryClusterer {
    * when it cannot beat `floor` even on perfect words, which saves the sparse product.
    */
   #similarity(sum: Float32Array, words: TermVector, wordCount: number, members: number, story: StoryCluster, floor: number): number {
-    const pairs = members * story.articleIds.length;
+    const pairs = members * story.size;
     const weight = wordShare(this.#config, wordCount / members);
     const cosine = aboveBackground(dot(sum, story.sum) / pairs, this.#config.background);
     if ((1 - weight) * cosine + weight <= floor) return -Infinity;
@@ -173,7 +178,7 @@ export class StoryClusterer {
   }
 
   #absorb(story: StoryCluster, other: StoryCluster): void {
-    story.articleIds.push(...other.articleIds);
+    story.size += other.size;
     addInto(story.sum, other.sum);
     addSparse(story.words, other.words);
     story.wordCount += other.wordCount;

@@ -1,8 +1,11 @@
-// The embed stage: give every article text a vector for the current model, reusing the cache for anything seen before.
+// The embed stage: give every article text a vector for the current model, reusing the cache for anything seen before,
+// and the model's reference sample its vectors once (reference-articles.ts).
 import type { Store } from '../store/store.ts';
-import { saveEmbeddings, textsMissingEmbeddings } from '../store/embeddings.ts';
+import { loadEmbeddings, saveEmbeddings, textsMissingEmbeddings } from '../store/embeddings.ts';
+import { contentHash } from '../store/articles.ts';
 import type { Embedder } from './embedder.ts';
 import { embeddingText } from './embedder.ts';
+import { referenceArticles } from './reference-articles.ts';
 
 export interface EmbedSummary {
   embedded: number;
@@ -20,5 +23,22 @@ export async function embedArticles(store: Store, embedder: Embedder, onProgress
     saveEmbeddings(store, embedder.id, chunk.map((task, index) => ({ contentHash: task.contentHash, vector: vectors[index]! })));
     onProgress?.(start + chunk.length, tasks.length);
   }
+  await embedReferenceArticles(store, embedder);
   return { embedded: tasks.length, model: embedder.id };
+}
+
+/** Content hashes of the reference sample, under which its vectors are stored like any article's. */
+export const referenceHashes = referenceArticles.map(({ title, summary }) => contentHash(title, summary));
+
+/** The reference vectors of an embedder already computed in this process (tests open many stores with one model). */
+const referenceVectors = new WeakMap<Embedder, Float32Array[]>();
+
+async function embedReferenceArticles(store: Store, embedder: Embedder): Promise<void> {
+  if (loadEmbeddings(store, embedder.id, referenceHashes).size === referenceHashes.length) return;
+  let vectors = referenceVectors.get(embedder);
+  if (!vectors) {
+    vectors = await embedder.embed(referenceArticles.map(({ title, summary }) => embeddingText(title, summary)));
+    referenceVectors.set(embedder, vectors);
+  }
+  saveEmbeddings(store, embedder.id, referenceHashes.map((hash, index) => ({ contentHash: hash, vector: vectors[index]! })));
 }

@@ -152,4 +152,19 @@ export const migrations: readonly string[] = [
   CREATE INDEX article_copy_keys_article ON article_copy_keys(article_id);
   DROP INDEX articles_fingerprint;
   `,
+  // 4: each story's profile per model (src/store/story-profiles.ts): the sum of its members' vectors and their count,
+  // its unit TF-IDF term vector (JSON) with the terms alone (space-separated, cheap to index) and the words' share in
+  // the blend. Written whenever a story changes.
+  `
+  CREATE TABLE story_profiles (
+    story_id TEXT NOT NULL REFERENCES stories(id),
+    model_id TEXT NOT NULL,
+    vector_sum BLOB NOT NULL,
+    size INTEGER NOT NULL,
+    terms TEXT NOT NULL,
+    term_list TEXT NOT NULL,
+    word_weight REAL NOT NULL,
+    PRIMARY KEY (story_id, model_id)
+  );
+  `,
 ];

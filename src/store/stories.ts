@@ -64,13 +64,17 @@ export function liveStoryIds(store: Store, since = ''): string[] {
     .map((row) => row.id);
 }
 
+export function liveStoryCount(store: Store): number {
+  return (store.db.prepare('SELECT count(*) AS n FROM stories WHERE merged_into IS NULL').get() as { n: number }).n;
+}
+
 export function replaceRelated(store: Store, storyId: string, related: readonly { id: string; similarity: number }[]): void {
   store.db.prepare('DELETE FROM related_stories WHERE story_id = ?').run(storyId);
   const insert = store.db.prepare('INSERT INTO related_stories (story_id, related_id, rank, similarity) VALUES (?, ?, ?, ?)');
   related.forEach((entry, rank) => insert.run(storyId, entry.id, rank + 1, entry.similarity));
 }
 
-export interface MemberVector {
+export interface StoryMember {
   storyId: string;
   articleId: number;
   feedId: number;
@@ -78,29 +82,21 @@ export interface MemberVector {
   title: string;
   summary: string;
   publishedAt: string;
-  vector: Float32Array;
 }
 
 /**
- * Every article of the live stories last published at `since` or later, with its vector for the model: one query, so
- * a run loads the stories it compares against without a round trip per story.
+ * Every article of the live stories last published at `since` or later, oldest first: one query, so a run loads the
+ * stories it compares against without a round trip per story.
  */
-export function liveStoryMemberVectors(store: Store, modelId: string, since: string): MemberVector[] {
+export function liveStoryMembers(store: Store, since: string): StoryMember[] {
   const rows = store.db
-    .prepare(`SELECT sa.story_id, a.id, a.feed_id, a.content_hash, a.title, a.summary, a.published_at, e.vector FROM stories s
+    .prepare(`SELECT sa.story_id, a.id, a.feed_id, a.content_hash, a.title, a.summary, a.published_at FROM stories s
               JOIN story_articles sa ON sa.story_id = s.id JOIN articles a ON a.id = sa.article_id
-              JOIN embeddings e ON e.content_hash = a.content_hash AND e.model_id = ?
               WHERE s.merged_into IS NULL AND s.last_published_at >= ? ORDER BY a.published_at, a.id`)
-    .all(modelId, since) as { story_id: string; id: number; feed_id: number; content_hash: string; title: string; summary: string; published_at: string; vector: Uint8Array }[];
+    .all(since) as { story_id: string; id: number; feed_id: number; content_hash: string; title: string; summary: string; published_at: string }[];
   return rows.map((row) => ({
-    storyId: row.story_id,
-    articleId: row.id,
-    feedId: row.feed_id,
-    contentHash: row.content_hash,
-    title: row.title,
-    summary: row.summary,
-    publishedAt: row.published_at,
-    vector: new Float32Array(new Uint8Array(row.vector).buffer), // copied: a blob may start at any byte offset
+    storyId: row.story_id, articleId: row.id, feedId: row.feed_id, contentHash: row.content_hash,
+    title: row.title, summary: row.summary, publishedAt: row.published_at,
   }));
 }
 
@@ -134,6 +130,7 @@ export function mergeStories(store: Store, from: string, into: string): void {
                 ON CONFLICT (topic_id, story_id) DO UPDATE SET added_at = min(added_at, excluded.added_at)`).run(into, from);
     db.prepare('DELETE FROM topic_stories WHERE story_id = ?').run(from);
     db.prepare('DELETE FROM related_stories WHERE story_id = ? OR related_id = ?').run(from, from);
+    db.prepare('DELETE FROM story_profiles WHERE story_id = ?').run(from);
   });
 }
 
