@@ -90,13 +90,11 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
 
   const changed = [...new Set([...memberships.map((membership) => membership.storyId), ...survivor.values()])];
   store.transaction(() => {
-    const articlesOf = storiesArticles(store, changed);
-    // Leads are chosen by their vectors: the changed stories' earlier members are loaded for that alone.
-    const earlier = [...articlesOf.values()].flat().map((article) => article.contentHash).filter((hash) => !vectors.has(hash));
-    for (const [hash, vector] of loadEmbeddings(store, modelId, earlier)) vectors.set(hash, vector);
-    for (const [storyId, articles] of articlesOf) refreshStory(store, storyId, articles, vectors, now);
+    for (const [storyId, articles] of changedArticles(store, modelId, memberships, readyById, knownStories, merges, vectors)) {
+      refreshStory(store, storyId, articles, vectors, now);
+    }
   });
-  assignTopics(store, { modelId, seeds: options.topicSeeds, storyIds: changed, articleIds: memberships.map((membership) => membership.articleId), now });
+  assignTopics(store, { modelId, seeds: options.topicSeeds, storyIds: changed, articleIds: memberships.map((membership) => membership.articleId), now, vectors });
   const profiles = changed.map((id) => storyProfile(id, clusterer.story(id)!));
   store.transaction(() => refreshRelated(store, modelId, scale, profiles, now));
 
@@ -107,6 +105,32 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
     changedStories: changed.length,
     stories: liveStoryCount(store),
   };
+}
+
+/**
+ * The articles of each changed story, oldest first. A story born in this run holds only articles at hand; the others
+ * are read back, with their earlier members' vectors (leads are chosen by vectors).
+ */
+function changedArticles(
+  store: Store, modelId: string, memberships: readonly { articleId: number; storyId: string }[], readyById: ReadonlyMap<number, Article>,
+  knownStories: ReadonlySet<string>, merges: readonly { from: string; into: string }[], vectors: Map<string, Float32Array>,
+): Map<string, Article[]> {
+  const older = new Set(merges.filter((merge) => knownStories.has(merge.from)).map((merge) => merge.into));
+  const articles = new Map<string, Article[]>();
+  for (const { articleId, storyId } of memberships) {
+    if (knownStories.has(storyId) || older.has(storyId)) {
+      older.add(storyId);
+      continue;
+    }
+    const list = articles.get(storyId);
+    if (list) list.push(readyById.get(articleId)!);
+    else articles.set(storyId, [readyById.get(articleId)!]);
+  }
+  for (const list of articles.values()) list.sort((a, b) => a.publishedAt.localeCompare(b.publishedAt) || a.id - b.id);
+  const stored = storiesArticles(store, [...older]);
+  const earlier = [...stored.values()].flat().map((article) => article.contentHash).filter((hash) => !vectors.has(hash));
+  for (const [hash, vector] of loadEmbeddings(store, modelId, earlier)) vectors.set(hash, vector);
+  return new Map([...articles, ...stored]);
 }
 
 function refreshStory(store: Store, storyId: string, articles: Article[], vectors: Map<string, Float32Array>, now: Date): void {

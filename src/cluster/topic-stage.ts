@@ -61,6 +61,8 @@ export interface TopicOptions {
   articleIds: readonly number[];
   now: Date;
   config?: Partial<TopicConfig>;
+  /** Vectors the caller already holds, by content hash: only the others are read from the store. */
+  vectors?: ReadonlyMap<string, Float32Array>;
 }
 
 export interface TopicSummary {
@@ -98,7 +100,7 @@ export function assignTopics(store: Store, options: TopicOptions): TopicSummary 
     const sampleIds = recentStoryIds(store, config.sampleStories);
     const waitingIds = storiesWithoutTopic(store, since, config.poolLimit);
     const frequencies = new DocumentFrequencies();
-    const stories = loadStories(store, options.modelId, [...new Set([...sampleIds, ...waitingIds, ...options.storyIds])], frequencies, termsOfArticle);
+    const stories = loadStories(store, options.modelId, [...new Set([...sampleIds, ...waitingIds, ...options.storyIds])], frequencies, termsOfArticle, options.vectors);
     const sample = sampleIds.flatMap((id) => stories.get(id) ?? []);
     const threshold = thresholdAbove(backgroundScale(sample, config.lexicalWeight), config.fraction);
     const named = ensureNamedTopics(store, options.seeds, sample, config.minStories, now);
@@ -298,9 +300,11 @@ function leaveOneOutSimilarity(story: TopicStory, profile: TopicProfile, lexical
 /** Each story's centroid, term vector, texts and categories; stories without any embedded article are left out. */
 function loadStories(
   store: Store, modelId: string, storyIds: readonly string[], frequencies: DocumentFrequencies, termsOfArticle: ReadonlyMap<number, string[]>,
+  known: ReadonlyMap<string, Float32Array> = new Map(),
 ): Map<string, Candidate> {
   const rows = storyTexts(store, storyIds);
-  const vectors = loadEmbeddings(store, modelId, [...new Set(rows.map((row) => row.contentHash))]);
+  const vectors = new Map(known);
+  for (const [hash, vector] of loadEmbeddings(store, modelId, [...new Set(rows.map((row) => row.contentHash))].filter((hash) => !known.has(hash)))) vectors.set(hash, vector);
   const terms = rows.map((row) => termsOfArticle.get(row.articleId) ?? contentTerms(`${row.title} ${row.summary}`));
   const idf = frequencies.forTerms(store, terms.flat());
   const stories = new Map<string, Candidate & { articleTerms: string[][] }>();

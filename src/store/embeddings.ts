@@ -43,7 +43,8 @@ export function loadEmbeddings(store: Store, modelId: string, hashes: readonly s
   if (hashes.length === 0) return vectors;
   const rows = store.db
     .prepare('SELECT content_hash, vector FROM embeddings WHERE model_id = ? AND content_hash IN (SELECT value FROM json_each(?))')
-    .all(modelId, toJson(hashes)) as { content_hash: string; vector: Uint8Array }[];
+    // Unique and in key order: the primary key's pages are then visited once each, in order.
+    .all(modelId, toJson([...new Set(hashes)].sort())) as { content_hash: string; vector: Uint8Array }[];
   for (const row of rows) {
     // Copy into an aligned buffer: SQLite's blob may start at any byte offset.
     const bytes = new Uint8Array(row.vector);
