@@ -45,7 +45,10 @@ export async function clusterStage(store: Store, settings: Settings): Promise<vo
     const summary = clusterArticles(store, { modelId, topicSeeds: readTopicSeeds(resolve(projectRoot, 'content/topics.json')) });
     const line = `cluster: ${summary.clustered} articles placed, ${summary.newStories} new stories, ` +
       `${summary.changedStories} changed, ${summary.stories} stories in all` + (summary.waiting ? `, ${summary.waiting} waiting for embeddings` : '');
-    return { result: undefined, line, counts: { ...summary } };
+    // Where the time went is kept with the run's counts (load, stories, refresh, topics, related).
+    const { seconds, ...counts } = summary;
+    const timings = Object.fromEntries(Object.entries(seconds).map(([phase, value]) => [`${phase}Seconds`, Math.round(value * 100) / 100]));
+    return { result: undefined, line, counts: { ...counts, ...timings } };
   });
 }
 

@@ -36,6 +36,8 @@ export interface ClusterSummary {
   newStories: number;
   changedStories: number;
   stories: number;
+  /** Seconds spent reading the run's articles, making stories, refreshing them, placing topics, relating stories. */
+  seconds: { load: number; stories: number; refresh: number; topics: number; related: number };
 }
 
 /**
@@ -48,6 +50,7 @@ const relatedHorizonDays = 30;
 
 export function clusterArticles(store: Store, options: ClusterOptions): ClusterSummary {
   const { modelId } = options;
+  const lap = stopwatch();
   const now = options.now ?? new Date();
   const nowIso = now.toISOString();
   const pending = unclusteredArticles(store);
@@ -64,6 +67,7 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
   const words = (contentHash: string) => tfidf(terms.get(contentHash)!.counts, idf);
   const wordCount = (contentHash: string) => terms.get(contentHash)!.words;
 
+  const load = lap();
   const clusterer = new StoryClusterer(
     { ...defaultStoryConfig, background: scale.mean },
     (article) => storyIdFor(readyById.get(article.id)!),
@@ -89,14 +93,18 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
   for (const merge of merges) if (knownStories.has(merge.from)) mergeStories(store, merge.from, merge.into);
 
   const changed = [...new Set([...memberships.map((membership) => membership.storyId), ...survivor.values()])];
+  const stories = lap();
   store.transaction(() => {
     for (const [storyId, articles] of changedArticles(store, modelId, memberships, readyById, knownStories, merges, vectors)) {
       refreshStory(store, storyId, articles, vectors, now);
     }
   });
+  const refresh = lap();
   assignTopics(store, { modelId, seeds: options.topicSeeds, storyIds: changed, articleIds: memberships.map((membership) => membership.articleId), now, vectors });
+  const topics = lap();
   const profiles = changed.map((id) => storyProfile(id, clusterer.story(id)!));
   store.transaction(() => refreshRelated(store, modelId, scale, profiles, now));
+  const related = lap();
 
   return {
     clustered: ready.length,
@@ -104,6 +112,17 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
     newStories: changed.filter((id) => !knownStories.has(id)).length,
     changedStories: changed.length,
     stories: liveStoryCount(store),
+    seconds: { load, stories, refresh, topics, related },
+  };
+}
+
+/** Each call returns the seconds since the previous one (or since the stopwatch was made). */
+function stopwatch(): () => number {
+  let mark = performance.now();
+  return () => {
+    const seconds = (performance.now() - mark) / 1000;
+    mark = performance.now();
+    return seconds;
   };
 }
 

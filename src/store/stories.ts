@@ -1,6 +1,7 @@
 // The stories tables: which articles make each story, its lead, title and score, and its related stories.
 import type { Store } from './store.ts';
 import { toJson } from './store.ts';
+import { statement } from './statements.ts';
 import { articleColumns, toArticle } from './articles.ts';
 import type { Article } from './articles.ts';
 
@@ -52,8 +53,7 @@ export function storiesArticles(store: Store, storyIds: readonly string[]): Map<
 }
 
 export function updateStory(store: Store, story: StoryRecord, now: string): void {
-  store.db
-    .prepare(`UPDATE stories SET title = ?, lead_article_id = ?, score = ?, first_published_at = ?, last_published_at = ?,
+  statement(store, `UPDATE stories SET title = ?, lead_article_id = ?, score = ?, first_published_at = ?, last_published_at = ?,
                 article_count = ?, source_count = ?, updated_at = ? WHERE id = ?`)
     .run(story.title, story.leadArticleId, story.score, story.firstPublishedAt, story.lastPublishedAt,
       story.articleCount, story.sourceCount, now, story.id);
@@ -69,8 +69,8 @@ export function liveStoryCount(store: Store): number {
 }
 
 export function replaceRelated(store: Store, storyId: string, related: readonly { id: string; similarity: number }[]): void {
-  store.db.prepare('DELETE FROM related_stories WHERE story_id = ?').run(storyId);
-  const insert = store.db.prepare('INSERT INTO related_stories (story_id, related_id, rank, similarity) VALUES (?, ?, ?, ?)');
+  statement(store, 'DELETE FROM related_stories WHERE story_id = ?').run(storyId);
+  const insert = statement(store, 'INSERT INTO related_stories (story_id, related_id, rank, similarity) VALUES (?, ?, ?, ?)');
   related.forEach((entry, rank) => insert.run(storyId, entry.id, rank + 1, entry.similarity));
 }
 
@@ -121,16 +121,16 @@ export function relatedOf(store: Store, storyIds: readonly string[]): Map<string
  * it). Topic memberships keep the survivor's earlier added_at, so topic feeds do not send the story again.
  */
 export function mergeStories(store: Store, from: string, into: string): void {
-  const db = store.db;
+  const run = (sql: string, ...values: string[]) => statement(store, sql).run(...values);
   store.transaction(() => {
-    db.prepare('UPDATE story_articles SET story_id = ? WHERE story_id = ?').run(into, from);
-    db.prepare('UPDATE stories SET merged_into = ? WHERE merged_into = ? OR id = ?').run(into, from, from);
-    db.prepare(`INSERT INTO topic_stories (topic_id, story_id, weight, added_at)
-                SELECT topic_id, ?, weight, added_at FROM topic_stories WHERE story_id = ?
-                ON CONFLICT (topic_id, story_id) DO UPDATE SET added_at = min(added_at, excluded.added_at)`).run(into, from);
-    db.prepare('DELETE FROM topic_stories WHERE story_id = ?').run(from);
-    db.prepare('DELETE FROM related_stories WHERE story_id = ? OR related_id = ?').run(from, from);
-    db.prepare('DELETE FROM story_profiles WHERE story_id = ?').run(from);
+    run('UPDATE story_articles SET story_id = ? WHERE story_id = ?', into, from);
+    run('UPDATE stories SET merged_into = ? WHERE merged_into = ? OR id = ?', into, from, from);
+    run(`INSERT INTO topic_stories (topic_id, story_id, weight, added_at)
+         SELECT topic_id, ?, weight, added_at FROM topic_stories WHERE story_id = ?
+         ON CONFLICT (topic_id, story_id) DO UPDATE SET added_at = min(added_at, excluded.added_at)`, into, from);
+    run('DELETE FROM topic_stories WHERE story_id = ?', from);
+    run('DELETE FROM related_stories WHERE story_id = ? OR related_id = ?', from, from);
+    run('DELETE FROM story_profiles WHERE story_id = ?', from);
   });
 }
 

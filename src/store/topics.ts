@@ -2,6 +2,7 @@
 // comparing new stories with its members, and the document frequencies of words that topic term vectors weigh by.
 import type { Store } from './store.ts';
 import { fromJson, toJson } from './store.ts';
+import { statement } from './statements.ts';
 
 export type TopicOrigin = 'seed' | 'category' | 'discovered';
 
@@ -69,7 +70,7 @@ export function setStoryTopics(store: Store, storyId: string, topics: readonly {
  * topic feed and comes back as a new item; its added_at is the time it first joined.
  */
 export function addStoryTopics(store: Store, storyId: string, topics: readonly { topicId: number; weight: number }[], now: string): void {
-  const upsert = store.db.prepare(
+  const upsert = statement(store,
     `INSERT INTO topic_stories (topic_id, story_id, weight, added_at) VALUES (?, ?, ?, ?)
      ON CONFLICT(topic_id, story_id) DO UPDATE SET weight = excluded.weight`,
   );
