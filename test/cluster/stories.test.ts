@@ -92,6 +92,23 @@ describe('stories', () => {
     store.close();
   });
 
+  // A run reads the stories it compares with through their stored profiles; a store written before profiles existed
+  // (or by another model) has none, and its next run builds them from the members instead of missing those stories.
+  it('builds missing story profiles from the members, and later articles still find their stories', async () => {
+    const store = openStore(join(tempFolder(), 'profiles.db'));
+    const ordered = [...articles].sort((a, b) => a.published!.localeCompare(b.published!));
+    const early = ordered.filter((article) => !article.id.endsWith('-3'));
+    await clusterRun(store, early);
+    const storyOf = storiesByGuid(store);
+    store.db.exec('DELETE FROM story_profiles');
+    await clusterRun(store, ordered.filter((article) => article.id.endsWith('-3')));
+    const after = storiesByGuid(store);
+    for (const label of Object.keys(events)) expect(after.get(`${label}-3`)).toBe(storyOf.get(`${label}-0`));
+    const profiled = store.db.prepare('SELECT count(*) AS n FROM story_profiles').get() as { n: number };
+    expect(profiled.n).toBe(liveStoryIds(store).length);
+    store.close();
+  });
+
   // Coverage of one event comes in a burst; the same follow-up after a quiet day is a new development, kept as its
   // own story and shown beside the first as related.
   it('lets a follow-up join a story that is still running, and starts a related story after a day-long lull', async () => {
