@@ -34,7 +34,7 @@ export function recentEmbeddings(store: Store, modelId: string, limit: number): 
   const rows = store.db
     .prepare('SELECT vector FROM embeddings WHERE model_id = ? ORDER BY rowid DESC LIMIT ?')
     .all(modelId, limit) as { vector: Uint8Array }[];
-  return rows.map((row) => new Float32Array(new Uint8Array(row.vector).buffer));
+  return rows.map((row) => floatsOf(row.vector));
 }
 
 /** Vectors for the given content hashes; hashes without one are absent from the map. */
@@ -45,10 +45,14 @@ export function loadEmbeddings(store: Store, modelId: string, hashes: readonly s
     .prepare('SELECT content_hash, vector FROM embeddings WHERE model_id = ? AND content_hash IN (SELECT value FROM json_each(?))')
     // Unique and in key order: the primary key's pages are then visited once each, in order.
     .all(modelId, toJson([...new Set(hashes)].sort())) as { content_hash: string; vector: Uint8Array }[];
-  for (const row of rows) {
-    // Copy into an aligned buffer: SQLite's blob may start at any byte offset.
-    const bytes = new Uint8Array(row.vector);
-    vectors.set(row.content_hash, new Float32Array(bytes.buffer, 0, bytes.byteLength / 4));
-  }
+  for (const row of rows) vectors.set(row.content_hash, floatsOf(row.vector));
   return vectors;
+}
+
+/**
+ * A stored vector's floats. node:sqlite gives each blob its own buffer, which a Float32Array can view as it is
+ * (copying 50,000 vectors costs a few hundred milliseconds); a blob at an odd offset is copied to align it.
+ */
+export function floatsOf(blob: Uint8Array): Float32Array {
+  return blob.byteOffset % 4 === 0 ? new Float32Array(blob.buffer, blob.byteOffset, blob.byteLength / 4) : new Float32Array(new Uint8Array(blob).buffer);
 }

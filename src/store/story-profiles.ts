@@ -3,6 +3,7 @@
 // every member's vector and text.
 import type { Store } from './store.ts';
 import { statement } from './statements.ts';
+import { floatsOf } from './embeddings.ts';
 
 export interface StoryProfile {
   id: string;
@@ -33,7 +34,7 @@ export function storyProfiles(store: Store, modelId: string, storyIds: readonly 
     .all(modelId, JSON.stringify(storyIds)) as { story_id: string; vector_sum: Uint8Array; size: number; terms: string; word_weight: number }[];
   return new Map(rows.map((row) => [row.story_id, {
     id: row.story_id,
-    sum: new Float32Array(new Uint8Array(row.vector_sum).buffer), // copied: a blob may start at any byte offset
+    sum: floatsOf(row.vector_sum),
     size: row.size,
     words: new Map(Object.entries(JSON.parse(row.terms) as Record<string, number>)),
     wordWeight: row.word_weight,
