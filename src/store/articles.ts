@@ -59,6 +59,7 @@ export function saveFeedItems(store: Store, feedId: number, items: readonly Feed
      WHERE s.feed_id = ?1 AND a.feed_id = ?1 AND a.content_hash = ?2 ORDER BY a.id LIMIT 1`);
   const current = statement(store, 'SELECT content_hash FROM articles WHERE id = ?');
   const addSource = statement(store, 'INSERT OR IGNORE INTO article_sources (feed_id, guid, article_id) VALUES (?, ?, ?)');
+  const forgetStoryProfile = statement(store, 'DELETE FROM story_profiles WHERE story_id IN (SELECT story_id FROM story_articles WHERE article_id = ?)');
   const insert = statement(store,
     `INSERT INTO articles (feed_id, canonical_url, original_url, title, summary, content_html, author, image, categories,
        published_at, date_flag, first_seen_at, updated_at, content_hash, text_fingerprint, copy_of)
@@ -87,6 +88,8 @@ export function saveFeedItems(store: Store, feedId: number, items: readonly Feed
           update.run(item.title, item.summary, item.contentHtml, item.author, item.image, toJson(item.categories),
             item.published, now, hash, textFingerprint(item.title, item.summary), known);
           saveCopyKeys(store, known, copySketch(item.title, item.summary).keys, true);
+          // Its story's profile holds the old words and vector; the next cluster run rebuilds it from the members.
+          forgetStoryProfile.run(known);
           counts.updated++;
         }
         continue;

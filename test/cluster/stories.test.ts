@@ -106,6 +106,16 @@ describe('stories', () => {
     for (const label of Object.keys(events)) expect(after.get(`${label}-3`)).toBe(storyOf.get(`${label}-0`));
     const profiled = store.db.prepare('SELECT count(*) AS n FROM story_profiles').get() as { n: number };
     expect(profiled.n).toBe(liveStoryIds(store).length);
+
+    // An article whose words change (a corrected headline) drops its story's profile, which held the old words and
+    // vector; the next run builds it again from the members.
+    const corrected = { ...ordered[0]!, title: `${ordered[0]!.title} (corrected)` };
+    const story = after.get(corrected.id)!;
+    const profiles = () => store.db.prepare('SELECT count(*) AS n FROM story_profiles WHERE story_id = ?').get(story);
+    saveFeedItems(store, upsertFeed(store, { url: `https://wire.example/${encodeURIComponent(corrected.source!)}` }), [asFeedItem(corrected)], corrected.published!);
+    expect(profiles()).toEqual({ n: 0 });
+    await clusterRun(store, [], corrected.published!);
+    expect(profiles()).toEqual({ n: 1 });
     store.close();
   });
 
@@ -135,15 +145,10 @@ describe('stories', () => {
 });
 
 /** One scheduled run: the batch arrives from its outlets' feeds, is embedded and clustered as of its latest article. */
-async function clusterRun(store: ReturnType<typeof openStore>, batch: readonly LabelledArticle[]): Promise<void> {
-  const asItem = (article: LabelledArticle): FeedItem => ({
-    guid: article.id, title: article.title, url: `https://wire.example/${article.id}`, originalUrl: null,
-    published: article.published, updated: null, dateFlag: null, author: null, summary: article.text,
-    contentHtml: '', image: null, categories: [],
-  });
-  for (const article of batch) saveFeedItems(store, upsertFeed(store, { url: `https://wire.example/${encodeURIComponent(article.source!)}` }), [asItem(article)], article.published!);
+async function clusterRun(store: ReturnType<typeof openStore>, batch: readonly LabelledArticle[], now = batch.at(-1)!.published!): Promise<void> {
+  for (const article of batch) saveFeedItems(store, upsertFeed(store, { url: `https://wire.example/${encodeURIComponent(article.source!)}` }), [asFeedItem(article)], article.published!);
   await embedArticles(store, embedder);
-  clusterArticles(store, { modelId: embedder.id, topicSeeds: [], now: new Date(batch.at(-1)!.published!) });
+  clusterArticles(store, { modelId: embedder.id, topicSeeds: [], now: new Date(now) });
 }
 
 describe('mergeStories', () => {
@@ -169,4 +174,12 @@ describe('mergeStories', () => {
 function redirectsTo(store: ReturnType<typeof openStore>, id: string): string | null {
   const row = store.db.prepare('SELECT merged_into FROM stories WHERE id = ?').get(id) as { merged_into: string | null } | undefined;
   return row?.merged_into ?? null;
+}
+
+function asFeedItem(article: LabelledArticle): FeedItem {
+  return {
+    guid: article.id, title: article.title, url: `https://wire.example/${article.id}`, originalUrl: null,
+    published: article.published, updated: null, dateFlag: null, author: null, summary: article.text,
+    contentHtml: '', image: null, categories: [],
+  };
 }
