@@ -24,9 +24,10 @@ export interface TopicProfile {
   stories: number;
 }
 
-/** A profile with the length of its term sums kept at hand, for skipping topics a story cannot reach. */
+/** A profile with the lengths of its sums kept at hand, for skipping topics a story cannot reach. */
 export interface LiveProfile extends TopicProfile {
   termNorm: number;
+  vectorNorm: number;
 }
 
 /** Share of the similarity that comes from the words by default; the rest comes from the embeddings. */
@@ -42,23 +43,27 @@ export function profileSimilarity(story: TopicStory, profile: TopicProfile, lexi
 }
 
 /**
- * The story's average similarity to the topic's members if it is at least `minimum`, else null. The words cannot add
- * more than the length of the mean term vector (Cauchy–Schwarz), so most topics are ruled out on the embedding alone.
+ * The story's average similarity to the topic's members if it is at least `minimum`, else null. Neither part can
+ * exceed the length of the topic's mean vector (Cauchy–Schwarz, for unit-length stories), so a topic whose words the
+ * story hardly shares is ruled out before the 512-wide product, and one it cannot reach even on perfect words before
+ * the sparse one.
  */
 export function profileSimilarityAbove(story: TopicStory, profile: LiveProfile, minimum: number, lexicalWeight = defaultLexicalWeight): number | null {
   if (profile.stories === 0) return null;
-  const embedding = (1 - lexicalWeight) * dot(story.vector, profile.vectorSum) / profile.stories;
-  if (embedding + lexicalWeight * profile.termNorm / profile.stories < minimum) return null;
-  const similarity = embedding + lexicalWeight * sparseDot(story.terms, profile.termSums) / profile.stories;
+  const embeddingAtMost = (1 - lexicalWeight) * profile.vectorNorm / profile.stories;
+  if (embeddingAtMost + lexicalWeight * profile.termNorm / profile.stories < minimum) return null;
+  const words = lexicalWeight * sparseDot(story.terms, profile.termSums) / profile.stories;
+  if (embeddingAtMost + words < minimum) return null;
+  const similarity = (1 - lexicalWeight) * dot(story.vector, profile.vectorSum) / profile.stories + words;
   return similarity >= minimum ? similarity : null;
 }
 
 export function emptyProfile(topicId: number, dimensions: number): LiveProfile {
-  return { topicId, vectorSum: new Float32Array(dimensions), termSums: new Map(), stories: 0, termNorm: 0 };
+  return { topicId, vectorSum: new Float32Array(dimensions), termSums: new Map(), stories: 0, termNorm: 0, vectorNorm: 0 };
 }
 
 export function liveProfile(profile: TopicProfile): LiveProfile {
-  return { ...profile, termNorm: termNorm(profile.termSums) };
+  return { ...profile, termNorm: termNorm(profile.termSums), vectorNorm: Math.sqrt(dot(profile.vectorSum, profile.vectorSum)) };
 }
 
 export function addToProfile(profile: LiveProfile, story: TopicStory): void {
@@ -67,6 +72,7 @@ export function addToProfile(profile: LiveProfile, story: TopicStory): void {
   profile.stories++;
   if (profile.termSums.size > profileTerms * 2) trimTerms(profile.termSums);
   profile.termNorm = termNorm(profile.termSums);
+  profile.vectorNorm = Math.sqrt(dot(profile.vectorSum, profile.vectorSum));
 }
 
 function termNorm(termSums: ReadonlyMap<string, number>): number {
