@@ -18,6 +18,8 @@ import type { TermVector } from './lexical.ts';
 import { addInto } from './vectors.ts';
 import { chooseLead, storyScore } from './lead.ts';
 import { relatedStories } from './related.ts';
+import type { RelatedEntry } from './related.ts';
+import { relatedOnThread } from './related-thread.ts';
 import { saveStoryProfiles, storiesWithoutProfile, storyProfiles, storyTermListsSince } from '../store/story-profiles.ts';
 import type { StoryProfile } from '../store/story-profiles.ts';
 import { assignTopics } from './topic-stage.ts';
@@ -36,7 +38,10 @@ export interface ClusterSummary {
   newStories: number;
   changedStories: number;
   stories: number;
-  /** Seconds spent reading the run's articles, making stories, refreshing them, placing topics, relating stories. */
+  /**
+   * Seconds spent reading the run's articles, making stories, refreshing them (leads, scores, profiles), placing
+   * topics, and relating stories (on a large run only the wait for the second thread, see startRelated).
+   */
   seconds: { load: number; stories: number; refresh: number; topics: number; related: number };
 }
 
@@ -99,11 +104,15 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
       refreshStory(store, storyId, articles, vectors, now);
     }
   });
+  const profiles = changed.map((id) => storyProfile(id, clusterer.story(id)!));
+  const relatedLists = startRelated(store, modelId, scale, profiles, now);
   const refresh = lap();
   assignTopics(store, { modelId, seeds: options.topicSeeds, storyIds: changed, articleIds: memberships.map((membership) => membership.articleId), now, vectors });
   const topics = lap();
-  const profiles = changed.map((id) => storyProfile(id, clusterer.story(id)!));
-  store.transaction(() => refreshRelated(store, modelId, scale, profiles, now));
+  const lists = relatedLists();
+  store.transaction(() => {
+    for (const [storyId, list] of lists) replaceRelated(store, storyId, list);
+  });
   const related = lap();
 
   return {
@@ -167,21 +176,29 @@ function refreshStory(store: Store, storyId: string, articles: Article[], vector
 }
 
 /**
- * Saves the changed stories' profiles, then their related lists: candidates among the live stories of the last 30
- * days are found by their stored terms, and only those are read whole.
+ * Starts the changed stories' related lists and saves their profiles: candidates among the live stories of the last
+ * 30 days are found by their stored terms, and only those are read whole. A run that changed many stories computes
+ * the lists on a second thread while this one saves the profiles and places the topics (related-thread.ts). Returns
+ * a function that gives the lists.
  */
-function refreshRelated(store: Store, modelId: string, scale: SimilarityScale, changed: readonly StoryProfile[], now: Date): void {
-  saveStoryProfiles(store, modelId, changed);
+function startRelated(store: Store, modelId: string, scale: SimilarityScale, changed: readonly StoryProfile[], now: Date): () => Map<string, RelatedEntry[]> {
   const since = new Date(now.getTime() - relatedHorizonDays * 86400_000).toISOString();
-  const unprofiled = new Set(storiesWithoutProfile(store, modelId, since));
+  const changedIds = new Set(changed.map((profile) => profile.id));
+  const unprofiled = new Set(storiesWithoutProfile(store, modelId, since).filter((id) => !changedIds.has(id)));
   if (unprofiled.size) {
     const members = liveStoryMembers(store, since).filter((member) => unprofiled.has(member.storyId));
     saveStoryProfiles(store, modelId, profilesFromMembers(store, modelId, members));
   }
-  const related = relatedStories(changed, storyTermListsSince(store, modelId, since), (ids) => storyProfiles(store, modelId, ids),
-    { background: scale.mean, minimum: relatedThreshold }, (ids) => relatedOf(store, ids));
-  for (const [storyId, list] of related) replaceRelated(store, storyId, list);
+  const relatedScale = { background: scale.mean, minimum: relatedThreshold };
+  const here = () => relatedStories(changed, storyTermListsSince(store, modelId, since), (ids) => storyProfiles(store, modelId, ids), relatedScale, (ids) => relatedOf(store, ids));
+  const lists = changed.length < relatedThreadMinimum || store.path === ':memory:' ? here : relatedOnThread({ path: store.path, modelId, since, changed, scale: relatedScale }, here);
+  // The lists read the changed stories from `changed`, never from the store, so their profiles are saved meanwhile.
+  saveStoryProfiles(store, modelId, changed);
+  return lists;
 }
+
+/** Below this many changed stories the related lists take well under a second, less than starting a thread. */
+const relatedThreadMinimum = 2000;
 
 /** A story's profile as the clusterer holds it after the run. */
 function storyProfile(id: string, story: StoryCluster): StoryProfile {

@@ -37,10 +37,12 @@ export function relatedStories(
   { background, minimum }: RelatedScale,
   current: (storyIds: string[]) => Map<string, RelatedEntry[]>,
 ): Map<string, RelatedEntry[]> {
-  const index = new TermIndex();
-  for (const story of others) index.add(story.id, story.terms);
-  for (const story of changed) index.add(story.id, story.words.keys());
+  // Changed stories are indexed by their fresh words only, after the others, whatever the store holds for them: the
+  // order of a posting decides which candidates a full budget keeps, so it must not depend on when the store is read.
   const changedIds = new Set(changed.map((story) => story.id));
+  const index = new TermIndex();
+  for (const story of others) if (!changedIds.has(story.id)) index.add(story.id, story.terms);
+  for (const story of changed) index.add(story.id, story.words.keys());
   const candidates = new Map(changed.map((story) => [story.id, [...index.candidates(story.words.keys(), candidateBudget)].filter((id) => id !== story.id)]));
   const byId = profiles([...new Set([...candidates.values()].flat())].filter((id) => !changedIds.has(id)));
   for (const story of changed) byId.set(story.id, story);
