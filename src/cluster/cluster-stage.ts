@@ -111,6 +111,7 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
   const topics = lap();
   const lists = relatedLists();
   store.transaction(() => {
+    saveStoryProfiles(store, modelId, profiles);
     for (const [storyId, list] of lists) replaceRelated(store, storyId, list);
   });
   const related = lap();
@@ -176,10 +177,10 @@ function refreshStory(store: Store, storyId: string, articles: Article[], vector
 }
 
 /**
- * Starts the changed stories' related lists and saves their profiles: candidates among the live stories of the last
- * 30 days are found by their stored terms, and only those are read whole. A run that changed many stories computes
- * the lists on a second thread while this one saves the profiles and places the topics (related-thread.ts). Returns
- * a function that gives the lists.
+ * Starts the changed stories' related lists: candidates among the live stories of the last 30 days are found by their
+ * stored terms, and only those are read whole; the changed stories themselves come from `changed`, whose profiles
+ * are saved with the lists. A run that changed many stories computes the lists on a second thread while this one
+ * places the topics (related-thread.ts). Returns a function that gives the lists.
  */
 function startRelated(store: Store, modelId: string, scale: SimilarityScale, changed: readonly StoryProfile[], now: Date): () => Map<string, RelatedEntry[]> {
   const since = new Date(now.getTime() - relatedHorizonDays * 86400_000).toISOString();
@@ -191,10 +192,7 @@ function startRelated(store: Store, modelId: string, scale: SimilarityScale, cha
   }
   const relatedScale = { background: scale.mean, minimum: relatedThreshold };
   const here = () => relatedStories(changed, storyTermListsSince(store, modelId, since), (ids) => storyProfiles(store, modelId, ids), relatedScale, (ids) => relatedOf(store, ids));
-  const lists = changed.length < relatedThreadMinimum || store.path === ':memory:' ? here : relatedOnThread({ path: store.path, modelId, since, changed, scale: relatedScale }, here);
-  // The lists read the changed stories from `changed`, never from the store, so their profiles are saved meanwhile.
-  saveStoryProfiles(store, modelId, changed);
-  return lists;
+  return changed.length < relatedThreadMinimum || store.path === ':memory:' ? here : relatedOnThread({ path: store.path, modelId, since, changed, scale: relatedScale }, here);
 }
 
 /** Below this many changed stories the related lists take well under a second, less than starting a thread. */
