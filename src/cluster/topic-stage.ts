@@ -303,13 +303,12 @@ function loadStories(
   known: ReadonlyMap<string, Float32Array> = new Map(),
 ): Map<string, Candidate> {
   const rows = storyTexts(store, storyIds);
-  const vectors = new Map(known);
-  for (const [hash, vector] of loadEmbeddings(store, modelId, [...new Set(rows.map((row) => row.contentHash))].filter((hash) => !known.has(hash)))) vectors.set(hash, vector);
+  const loaded = loadEmbeddings(store, modelId, rows.map((row) => row.contentHash).filter((hash) => !known.has(hash)));
   const terms = rows.map((row) => termsOfArticle.get(row.articleId) ?? contentTerms(`${row.title} ${row.summary}`));
   const idf = frequencies.forTerms(store, terms.flat());
   const stories = new Map<string, Candidate & { articleTerms: string[][] }>();
   rows.forEach((row, order) => {
-    const vector = vectors.get(row.contentHash);
+    const vector = known.get(row.contentHash) ?? loaded.get(row.contentHash);
     let story = stories.get(row.storyId);
     if (!story) {
       if (!vector) return;
