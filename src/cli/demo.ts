@@ -1,35 +1,60 @@
 // `wirefold demo`: the whole pipeline on the bundled sample feeds, served on loopback so nothing leaves the machine.
-import { rmSync } from 'node:fs';
+// The demo has a store and an out dir of its own, and starts its store afresh each time so its result never depends
+// on an earlier run; it deletes only a store that an earlier demo made (the store file says so, see demoStore).
+import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openStore } from '../store/store.ts';
 import type { Store } from '../store/store.ts';
+import { isDemoStore, markAsDemoStore } from '../store/demo-marker.ts';
+import { withWriterLock } from '../store/writer-lock.ts';
 import { upsertFeed } from '../store/feeds.ts';
 import { startSampleServer } from '../demo/sample-server.ts';
 import { projectRoot } from '../paths.ts';
-import { serveCommand } from './serve.ts';
+import { defaultPort, serveCommand } from './serve.ts';
 import { seconds } from './progress.ts';
 import type { Settings } from './settings.ts';
 
 export const demoStorePath = 'data/demo.db';
+export const demoOutDir = 'dist-demo';
 
-export async function demoCommand(settings: Settings, serve: boolean, rebuild: (store: Store, settings: Settings) => Promise<void>): Promise<number> {
+export async function demoCommand(settings: Settings, serve: boolean, rebuild: (store: Store, settings: Settings) => Promise<number>): Promise<number> {
   const started = performance.now();
-  // The demo's own store, started fresh each time so its result never depends on an earlier run.
-  const storePath = settings.storePath === 'data/wirefold.db' ? demoStorePath : settings.storePath;
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`${storePath}${suffix}`, { force: true });
-
-  const samples = await startSampleServer(resolve(projectRoot, 'content/samples'));
-  const store = openStore(storePath);
-  try {
-    for (const url of samples.feedUrls) upsertFeed(store, { url, tags: ['sample'] });
-    console.log(`demo: serving ${samples.feedUrls.length} sample feeds on ${new URL(samples.feedUrls[0]!).host}`);
-    await rebuild(store, { ...settings, storePath });
-  } finally {
-    store.close();
-    await samples.close();
-  }
-  console.log(`demo: site built in ${resolve(settings.outDir)} from ${storePath} in ${seconds(started)}`);
-  if (serve) return serveCommand(settings, 4321);
-  console.log('demo: preview it with "npm run wirefold -- serve" (or "wirefold demo --serve")');
+  const demo: Settings = {
+    ...settings,
+    storePath: settings.given.has('storePath') ? settings.storePath : demoStorePath,
+    outDir: settings.given.has('outDir') ? settings.outDir : demoOutDir,
+    // The sample feeds are served on 127.0.0.1, which the network policy refuses to anything but the demo.
+    allowPrivateAddresses: true,
+  };
+  const code = await withWriterLock(resolve(demo.storePath), 'demo', async () => {
+    const store = demoStore(demo.storePath);
+    const samples = await startSampleServer(resolve(projectRoot, 'content/samples'));
+    try {
+      for (const url of samples.feedUrls) upsertFeed(store, { url, tags: ['sample'] });
+      console.log(`demo: serving ${samples.feedUrls.length} sample feeds on ${new URL(samples.feedUrls[0]!).host}`);
+      return await rebuild(store, demo);
+    } finally {
+      store.close();
+      await samples.close();
+    }
+  });
+  if (code !== 0) return code;
+  console.log(`demo: site built in ${resolve(demo.outDir)} from ${demo.storePath} in ${seconds(started)}`);
+  if (serve) return serveCommand(demo, defaultPort);
+  console.log(`demo: preview it with "npx wirefold serve --out ${demo.outDir}" (or "wirefold demo --serve")`);
   return 0;
+}
+
+/**
+ * A fresh demo store at `path`: an earlier demo's store there is deleted first; any other file there is refused, so
+ * `wirefold demo --db data/wirefold.db` can never wipe a real store.
+ */
+function demoStore(path: string): Store {
+  if (existsSync(path)) {
+    if (!isDemoStore(path)) throw new Error(`refusing to use ${path} for the demo: it is not a store an earlier demo made; name a new file with --db`);
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+  }
+  const store = openStore(path);
+  markAsDemoStore(store);
+  return store;
 }

@@ -1,6 +1,7 @@
 // `wirefold eval <file.jsonl>`: clustering quality on labelled data, for people (a table) or machines (--json).
 import { evaluateClustering, readLabelledArticles } from '../cluster/evaluate.ts';
 import { UsageError } from './settings.ts';
+import { readInputFile } from './input-file.ts';
 import type { Settings } from './settings.ts';
 
 export async function evalCommand(settings: Settings, args: string[], values: Record<string, string | boolean | undefined>): Promise<number> {
@@ -10,9 +11,11 @@ export async function evalCommand(settings: Settings, args: string[], values: Re
   if (level !== 'story' && level !== 'topic') throw new UsageError('--level must be story or topic');
   const runs = Number((values.runs as string | undefined) ?? 1);
   if (!Number.isInteger(runs) || runs < 1) throw new UsageError('--runs must be a whole number of 1 or more');
+  const articles = readLabelledArticles(readInputFile(file), file);
+  if (!articles.length) throw new Error(`${file} holds no labelled articles`);
   const { createEmbedder } = await import('../embed/transformers-embedder.ts');
-  const embedder = await createEmbedder({ model: settings.model, dtype: settings.dtype });
-  const result = await evaluateClustering(readLabelledArticles(file), embedder, level, runs);
+  const embedder = await createEmbedder({ model: settings.model, dtype: settings.dtype, allowRemote: settings.allowRemoteModels });
+  const result = await evaluateClustering(articles, embedder, level, runs);
   if (values.json) {
     console.log(JSON.stringify(result));
     return 0;

@@ -7,6 +7,7 @@ import { parseOpml, renderOpml } from '../ingest/opml.ts';
 import { parseFeed } from '../ingest/parse.ts';
 import { fetchFeed } from '../ingest/fetch.ts';
 import { UsageError } from './settings.ts';
+import { readInputFile } from './input-file.ts';
 import type { Settings } from './settings.ts';
 
 export const feedsHelp = `wirefold feeds list [--json]
@@ -22,7 +23,13 @@ export async function feedsCommand(settings: Settings, args: string[], values: R
     if (!target) throw new UsageError('feeds parse needs a file or URL');
     return parseCommand(target, values.json === true);
   }
-  const store = openStore(settings.storePath);
+  if (!['list', 'add', 'remove', 'import', 'export'].includes(action ?? '')) {
+    throw new UsageError(action ? `unknown feeds action "${action}"` : 'feeds needs an action');
+  }
+  // Read before the store is opened, so a missing file never leaves a new empty store behind.
+  const opmlText = action === 'import' && target ? readInputFile(target) : undefined;
+  // Adding feeds may start a store; listing, removing and exporting never do (a typo would list an empty one).
+  const store = openStore(settings.storePath, { mustExist: action !== 'add' && action !== 'import' });
   try {
     switch (action) {
       case 'list': {
@@ -49,7 +56,7 @@ export async function feedsCommand(settings: Settings, args: string[], values: R
       }
       case 'import': {
         if (!target) throw new UsageError('feeds import needs an OPML file');
-        const opml = parseOpml(readFileSync(target, 'utf8'));
+        const opml = parseOpml(opmlText!);
         store.transaction(() => {
           for (const feed of opml.feeds) upsertFeed(store, { url: feed.url, title: feed.title, siteUrl: feed.htmlUrl, tags: feed.tags });
         });

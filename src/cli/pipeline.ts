@@ -12,8 +12,19 @@ import { buildSite } from '../site/build-site.ts';
 import { projectRoot } from '../paths.ts';
 import { progress, seconds } from './progress.ts';
 import type { Settings } from './settings.ts';
+import { interruptibleSync } from './stop-signals.ts';
+import type { EmbedderOptions } from '../embed/transformers-embedder.ts';
 
-export async function ingestStage(store: Store, settings: Settings): Promise<IngestSummary> {
+/** What the settings say about the embedding model. */
+const embedderOptions = (settings: Settings): EmbedderOptions =>
+  ({ model: settings.model, dtype: settings.dtype, allowRemote: settings.allowRemoteModels, log: (line) => console.error(line) });
+
+/**
+ * Fetches the due feeds and stores what is new. Returns why the run counts as failed, or null: a store without feeds,
+ * or a run in which every due feed failed (the network is most likely down). Some feeds failing is normal and not a
+ * failure; they are listed.
+ */
+export async function ingestStage(store: Store, settings: Settings): Promise<string | null> {
   return recorded(store, 'ingest', async () => {
     const bar = progress('ingest');
     const summary = await ingestFeeds(store, { force: settings.force, onFeedDone: bar.update });
@@ -22,15 +33,23 @@ export async function ingestStage(store: Store, settings: Settings): Promise<Ing
     const line = `ingest: ${summary.feeds} feeds, ${summary.fetched} fetched, ${summary.notModified} not modified, ` +
       `${summary.skipped} not due, ${summary.failures.length} failed; ${summary.added} new articles, ${summary.updated} updated`;
     const { failures, ...counts } = summary;
-    return { result: summary, line, counts: { ...counts, failed: failures.length }, errors: failures.map((f) => `${f.url}: ${f.error}`) };
+    const problem = ingestProblem(summary, store.path);
+    return { result: problem, line, counts: { ...counts, failed: failures.length }, errors: [...(problem ? [problem] : []), ...failures.map((f) => `${f.url}: ${f.error}`)], ok: !problem };
   });
+}
+
+function ingestProblem(summary: IngestSummary, storePath: string): string | null {
+  if (summary.feeds === 0) return `no feeds in ${storePath}: add some with "wirefold feeds import content/feeds.opml"`;
+  const due = summary.feeds - summary.skipped;
+  if (due > 0 && summary.failures.length === due) return `all ${due} feeds failed: is the network down?`;
+  return null;
 }
 
 export async function embedStage(store: Store, settings: Settings): Promise<void> {
   await recorded(store, 'embed', async () => {
     // Loaded on demand: the ONNX runtime is heavy and most commands never need it.
     const { createEmbedder } = await import('../embed/transformers-embedder.ts');
-    const embedder = await createEmbedder({ model: settings.model, dtype: settings.dtype, log: (line) => console.error(line) });
+    const embedder = await createEmbedder(embedderOptions(settings));
     const bar = progress('embed');
     const summary = await embedArticles(store, embedder, bar.update);
     bar.finish();
@@ -41,8 +60,9 @@ export async function embedStage(store: Store, settings: Settings): Promise<void
 export async function clusterStage(store: Store, settings: Settings): Promise<void> {
   await recorded(store, 'cluster', async () => {
     const { configuredEmbedderId } = await import('../embed/transformers-embedder.ts');
-    const modelId = await configuredEmbedderId({ model: settings.model, dtype: settings.dtype, log: (line) => console.error(line) });
-    const summary = clusterArticles(store, { modelId, topicSeeds: readTopicSeeds(resolve(projectRoot, 'content/topics.json')) });
+    const modelId = await configuredEmbedderId(embedderOptions(settings));
+    const topicSeeds = readTopicSeeds(resolve(projectRoot, 'content/topics.json'));
+    const summary = interruptibleSync(() => clusterArticles(store, { modelId, topicSeeds }));
     const line = `cluster: ${summary.clustered} articles placed, ${summary.newStories} new stories, ` +
       `${summary.changedStories} changed, ${summary.stories} stories in all` + (summary.waiting ? `, ${summary.waiting} waiting for embeddings` : '');
     // Where the time went is kept with the run's counts (load, stories, refresh, topics, related).
@@ -61,12 +81,12 @@ export async function buildStage(store: Store, settings: Settings): Promise<void
 
 /** Runs one stage with its runs-table record and its closing summary line (with the time it took). */
 async function recorded<T>(store: Store, stage: Stage,
-  work: () => Promise<{ result: T; line: string; counts: Counts; errors?: string[] }>): Promise<T> {
+  work: () => Promise<{ result: T; line: string; counts: Counts; errors?: string[]; ok?: boolean }>): Promise<T> {
   const started = performance.now();
   const runId = startRun(store, stage);
   try {
-    const { result, line, counts, errors } = await work();
-    finishRun(store, runId, true, counts, errors);
+    const { result, line, counts, errors, ok = true } = await work();
+    finishRun(store, runId, ok, counts, errors);
     console.log(`${line} (${seconds(started)})`);
     return result;
   } catch (error) {

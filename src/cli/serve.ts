@@ -2,7 +2,18 @@
 import { projectRoot } from '../paths.ts';
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
+import { UsageError } from './settings.ts';
 import type { Settings } from './settings.ts';
+
+export const defaultPort = 4321;
+
+/** A TCP port from the command line: a whole number up to 65535, 0 for any free port (default 4321). Throws UsageError otherwise. */
+export function parsePort(text: string | undefined): number {
+  if (text === undefined) return defaultPort;
+  const port = Number(text);
+  if (!/^\d+$/.test(text.trim()) || port > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535, not "${text}"`);
+  return port;
+}
 
 export async function serveCommand(settings: Settings, port: number): Promise<number> {
   const outDir = resolve(settings.outDir);
@@ -10,10 +21,8 @@ export async function serveCommand(settings: Settings, port: number): Promise<nu
     console.error(`no site in ${outDir}: run "wirefold build" or "wirefold demo" first`);
     return 1;
   }
-  process.env.WIREFOLD_OUT = outDir;
-  if (settings.base) process.env.WIREFOLD_BASE = settings.base;
   const { preview } = await import('astro');
-  const server = await preview({ root: projectRoot, logLevel: 'warn', server: { port, host: '127.0.0.1' } });
+  const server = await preview({ root: projectRoot, outDir, base: settings.base, logLevel: 'warn', server: { port, host: '127.0.0.1' } });
   console.log(`serve: http://127.0.0.1:${server.port}${settings.base ?? '/'} (Ctrl-C to stop)`);
   await server.closed();
   return 0;

@@ -1,4 +1,6 @@
-// Options every command shares, from flags first and the environment second.
+// The one configuration object: built once from flags, then the environment, then defaults, and the only reader of
+// process.env. It remembers which values the user gave, so a command can tell "the default store" from "a store the
+// user named" (the demo refuses to touch the latter).
 import { defaultStorePath } from '../store/store.ts';
 
 export interface Settings {
@@ -9,43 +11,103 @@ export interface Settings {
   siteUrl: string | undefined;
   base: string | undefined;
   force: boolean;
+  allowPrivateAddresses: boolean;
+  /** Transformers.js may download a hub model id (off by default: a run never reaches outside on its own). */
+  allowRemoteModels: boolean;
+  debug: boolean;
+  /** The settings the user gave by flag or environment; the rest are defaults. */
+  given: ReadonlySet<SettingName>;
 }
 
-export const sharedOptions = {
-  db: { type: 'string' },
-  out: { type: 'string' },
-  model: { type: 'string' },
-  dtype: { type: 'string' },
-  'site-url': { type: 'string' },
-  base: { type: 'string' },
-  force: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+export type SettingName = keyof Omit<Settings, 'given'>;
 
-export const sharedHelp = `Options:
-  --db <file>        the store (default ${defaultStorePath}, or WIREFOLD_DB)
-  --out <dir>        where the site is built (default dist, or WIREFOLD_OUT)
-  --model <dir|id>   embedding model folder or id (default: the built USE-lite; or WIREFOLD_MODEL_DIR)
-  --dtype q8|fp32    model weights (default q8)
-  --site-url <url>   the site's public URL (or WIREFOLD_SITE_URL)
-  --base <path>      base path when deployed under a sub-path (or WIREFOLD_BASE)
-  --force            fetch every feed now, ignoring schedules and backoff
-  -h, --help         show help`;
+interface Definition {
+  flag?: string;
+  env?: string;
+  type: 'string' | 'boolean';
+  help?: string;
+}
+
+/** Every setting: its flag, its environment variable and its line of help. Defaults are in `settingsFrom`. */
+const definitions: Record<SettingName, Definition> = {
+  storePath: { flag: 'db', env: 'WIREFOLD_DB', type: 'string', help: `--db <file>        the store (default ${defaultStorePath}, or WIREFOLD_DB)` },
+  outDir: { flag: 'out', env: 'WIREFOLD_OUT', type: 'string', help: '--out <dir>        where the site is built (default dist, or WIREFOLD_OUT)' },
+  model: { flag: 'model', env: 'WIREFOLD_MODEL_DIR', type: 'string', help: '--model <dir|id>   embedding model folder or id (default: the built USE-lite; or WIREFOLD_MODEL_DIR)' },
+  dtype: { flag: 'dtype', type: 'string', help: '--dtype q8|fp32    model weights (default q8)' },
+  siteUrl: { flag: 'site-url', env: 'WIREFOLD_SITE_URL', type: 'string', help: "--site-url <url>   the site's public URL (or WIREFOLD_SITE_URL)" },
+  base: { flag: 'base', env: 'WIREFOLD_BASE', type: 'string', help: '--base <path>      base path when deployed under a sub-path (or WIREFOLD_BASE)' },
+  force: { flag: 'force', type: 'boolean', help: '--force            fetch every feed now, ignoring schedules and backoff' },
+  allowPrivateAddresses: {
+    flag: 'allow-private-addresses', env: 'WIREFOLD_ALLOW_PRIVATE_ADDRESSES', type: 'boolean',
+    help: '--allow-private-addresses\n                     fetch feeds on loopback and private addresses (or WIREFOLD_ALLOW_PRIVATE_ADDRESSES=1)',
+  },
+  allowRemoteModels: { env: 'WIREFOLD_ALLOW_REMOTE_MODELS', type: 'boolean' },
+  debug: { env: 'WIREFOLD_DEBUG', type: 'boolean' },
+};
+
+/** The settings each kind of work reads; a command lists the groups it uses, and its --help shows just those. */
+export const settingGroups = {
+  store: ['storePath'],
+  fetch: ['force', 'allowPrivateAddresses'],
+  model: ['model', 'dtype'],
+  site: ['outDir', 'siteUrl', 'base'],
+} as const satisfies Record<string, readonly SettingName[]>;
+
+/** parseArgs options for every setting that has a flag, plus --help. */
+export const settingOptions = {
+  help: { type: 'boolean', short: 'h' },
+  ...Object.fromEntries(Object.values(definitions).filter((definition) => definition.flag)
+    .map((definition) => [definition.flag!, { type: definition.type }])),
+} as Record<string, { type: 'string' | 'boolean'; short?: string }>;
+
+/** The flag of a setting (`storePath` → `db`). */
+export const flagOf = (name: SettingName): string | undefined => definitions[name].flag;
+
+/** Help lines for the given settings, in the order given. */
+export function settingsHelp(names: readonly SettingName[]): string {
+  const lines = names.map((name) => definitions[name].help).filter(Boolean).map((line) => `  ${line}`);
+  return `Options:\n${[...lines, '  -h, --help         show help'].join('\n')}`;
+}
 
 export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export function settingsFrom(values: Record<string, string | boolean | undefined>): Settings {
-  const dtype = (values.dtype as string | undefined) ?? 'q8';
-  if (dtype !== 'q8' && dtype !== 'fp32') throw new UsageError(`--dtype must be q8 or fp32, not ${dtype}`);
-  return {
-    storePath: (values.db as string | undefined) ?? process.env.WIREFOLD_DB ?? defaultStorePath,
-    outDir: (values.out as string | undefined) ?? process.env.WIREFOLD_OUT ?? 'dist',
-    model: (values.model as string | undefined) ?? process.env.WIREFOLD_MODEL_DIR,
-    dtype,
-    siteUrl: (values['site-url'] as string | undefined) ?? process.env.WIREFOLD_SITE_URL,
-    base: (values.base as string | undefined) ?? process.env.WIREFOLD_BASE,
-    force: values.force === true,
+const truthy = (text: string) => !['', '0', 'false', 'no', 'off'].includes(text.trim().toLowerCase());
+
+/**
+ * Builds the settings from parsed flags (parseArgs `values`, keyed by flag name) and an environment (process.env by
+ * default, the one place it is read). Throws UsageError on a value no command can use.
+ */
+export function settingsFrom(flags: Record<string, string | boolean | undefined>, environment: NodeJS.ProcessEnv = process.env): Settings {
+  const given = new Set<SettingName>();
+  const read = (name: SettingName): string | boolean | undefined => {
+    const { flag, env, type } = definitions[name];
+    const fromFlag = flag ? flags[flag] : undefined;
+    const fromEnv = env ? environment[env] : undefined;
+    const value = fromFlag ?? (fromEnv === undefined || fromEnv === '' ? undefined : type === 'boolean' ? truthy(fromEnv) : fromEnv);
+    if (value !== undefined) given.add(name);
+    return value;
   };
+  const text = (name: SettingName) => read(name) as string | undefined;
+  const flag = (name: SettingName) => read(name) === true;
+
+  const dtype = text('dtype') ?? 'q8';
+  if (dtype !== 'q8' && dtype !== 'fp32') throw new UsageError(`--dtype must be q8 or fp32, not ${dtype}`);
+  const settings: Omit<Settings, 'given'> = {
+    storePath: text('storePath') ?? defaultStorePath,
+    outDir: text('outDir') ?? 'dist',
+    model: text('model'),
+    dtype,
+    siteUrl: text('siteUrl'),
+    base: text('base'),
+    force: flag('force'),
+    allowPrivateAddresses: flag('allowPrivateAddresses'),
+    allowRemoteModels: flag('allowRemoteModels'),
+    debug: flag('debug'),
+  };
+  for (const name of ['storePath', 'outDir'] as const) {
+    if (!settings[name].trim()) throw new UsageError(`--${flagOf(name)} needs a path`);
+  }
+  return { ...settings, given };
 }

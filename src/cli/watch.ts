@@ -1,7 +1,11 @@
 // `wirefold watch --every 15m`: a built-in scheduler loop for machines without cron. A failed round is reported and
-// the loop goes on; rounds never overlap.
+// the loop goes on; rounds never overlap, and a round is skipped while another run holds the store. SIGINT/SIGTERM
+// end it at once, mid-round or asleep (stop-signals.ts: every stage is safe to abandon).
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { openStore } from '../store/store.ts';
 import type { Store } from '../store/store.ts';
+import { LockHeldError, withWriterLock } from '../store/writer-lock.ts';
 import { UsageError } from './settings.ts';
 import type { Settings } from './settings.ts';
 
@@ -13,34 +17,26 @@ export function parseInterval(text: string): number {
   return milliseconds;
 }
 
-export async function watchCommand(settings: Settings, everyMs: number, rebuild: (store: Store, settings: Settings) => Promise<void>): Promise<number> {
-  let stopping = false;
-  let wake: () => void = () => {};
-  const stop = () => {
-    stopping = true;
-    wake();
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  while (!stopping) {
+export async function watchCommand(settings: Settings, everyMs: number, rebuild: (store: Store, settings: Settings) => Promise<number>): Promise<never> {
+  // The store must exist before the first round: a typo in --db should fail now, not every 15 minutes.
+  openStore(settings.storePath, { mustExist: true }).close();
+  for (;;) {
     const started = Date.now();
-    const store = openStore(settings.storePath);
     try {
-      await rebuild(store, settings);
+      await withWriterLock(resolve(settings.storePath), 'watch', async () => {
+        const store = openStore(settings.storePath, { mustExist: true });
+        try {
+          await rebuild(store, settings);
+        } finally {
+          store.close();
+        }
+      });
     } catch (error) {
-      console.error(`watch: this round failed: ${(error as Error).message}`);
-    } finally {
-      store.close();
+      if (error instanceof LockHeldError) console.error(`watch: skipped this round: ${error.message}`);
+      else console.error(`watch: this round failed: ${(error as Error).message}`);
     }
     const wait = Math.max(0, everyMs - (Date.now() - started));
-    if (!stopping) console.log(`watch: next round at ${new Date(Date.now() + wait).toISOString()}`);
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, wait);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+    console.log(`watch: next round at ${new Date(Date.now() + wait).toISOString()}`);
+    await sleep(wait);
   }
-  return 0;
 }

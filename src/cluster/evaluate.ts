@@ -1,7 +1,7 @@
 // Scores Wirefold's clustering against labelled news: the articles go through the real store, embed and cluster
 // stages in time order, exactly as ingest would hand them over; labels are read only to score. Story level scores the
 // stories against `label`; topic level scores topics against `label_topic` (or `label` for sets that only have one).
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../store/store.ts';
@@ -27,9 +27,14 @@ export interface LabelledArticle {
   labelTopic?: string;
 }
 
-export function readLabelledArticles(file: string): LabelledArticle[] {
-  return readFileSync(file, 'utf8').split('\n').filter((line) => line.trim()).map((line) => {
-    const raw = JSON.parse(line) as Record<string, unknown>;
+export function readLabelledArticles(text: string, file: string): LabelledArticle[] {
+  return text.split('\n').map((line, index) => ({ line, number: index + 1 })).filter(({ line }) => line.trim()).map(({ line, number }) => {
+    let raw: Record<string, unknown>;
+    try {
+      raw = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      throw new Error(`${file}:${number}: not a JSON object`);
+    }
     return {
       id: String(raw.id), title: String(raw.title ?? ''), text: String(raw.text ?? ''),
       published: typeof raw.published === 'string' ? raw.published : null,

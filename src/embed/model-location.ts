@@ -17,13 +17,13 @@ export interface ModelLocation {
  * Resolution order: a configured folder → the built models/ folder (built now if missing) → the hub when allowed.
  * `configured` may be a folder or a Transformers.js model id.
  */
-export async function locateModel(configured: string | undefined, log: (line: string) => void): Promise<ModelLocation> {
+export async function locateModel(configured: string | undefined, log: (line: string) => void, allowRemote = false): Promise<ModelLocation> {
   const tried: string[] = [];
   if (configured) {
     const folder = resolve(configured);
     if (existsSync(resolve(folder, 'config.json'))) return { folder, hubId: null, tried };
     tried.push(`${folder} (no config.json there)`);
-    if (/^[\w.-]+\/[\w.-]+$/.test(configured) && process.env.WIREFOLD_ALLOW_REMOTE_MODELS === '1') {
+    if (/^[\w.-]+\/[\w.-]+$/.test(configured) && allowRemote) {
       return { folder: null, hubId: configured, tried };
     }
     if (/^[\w.-]+\/[\w.-]+$/.test(configured)) tried.push(`hub id ${configured} (remote models not allowed: set WIREFOLD_ALLOW_REMOTE_MODELS=1)`);

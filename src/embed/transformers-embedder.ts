@@ -11,6 +11,8 @@ export interface EmbedderOptions {
   dtype?: 'q8' | 'fp32';
   batchSize?: number;
   threads?: number;
+  /** Let a hub model id be downloaded (the settings' allowRemoteModels); off by default. */
+  allowRemote?: boolean;
   log?: (line: string) => void;
 }
 
@@ -27,7 +29,7 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
   const dtype = options.dtype ?? 'q8';
   const batchSize = options.batchSize ?? defaultBatchSize;
   const threads = options.threads ?? defaultThreads;
-  const location = await locateModel(options.model ?? process.env.WIREFOLD_MODEL_DIR, log);
+  const location = await locateModel(options.model, log, options.allowRemote);
 
   let extractor: FeatureExtractionPipeline;
   let name: string;
@@ -158,7 +160,7 @@ export function embedderId(modelName: string, dtype: string): string {
 }
 
 export async function configuredEmbedderId(options: EmbedderOptions = {}): Promise<string> {
-  const location = await locateModel(options.model ?? process.env.WIREFOLD_MODEL_DIR, options.log ?? (() => {}));
+  const location = await locateModel(options.model, options.log ?? (() => {}), options.allowRemote);
   const name = location.folder ? splitModelFolder(location.folder).modelId : location.hubId ?? 'unknown-model';
   return embedderId(name, options.dtype ?? 'q8');
 }

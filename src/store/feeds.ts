@@ -18,6 +18,8 @@ export interface Feed {
   lastStatus: number | null;
   lastError: string | null;
   consecutiveFailures: number;
+  /** When the current run of failures began; null while the feed works. */
+  failingSince: string | null;
   nextFetchAt: string | null;
   itemsSeen: number;
   addedAt: string;
@@ -58,6 +60,7 @@ interface FeedRow {
   last_status: number | null;
   last_error: string | null;
   consecutive_failures: number;
+  failing_since: string | null;
   next_fetch_at: string | null;
   items_seen: number;
   added_at: string;
@@ -76,6 +79,7 @@ const toFeed = (row: FeedRow): Feed => ({
   lastStatus: row.last_status,
   lastError: row.last_error,
   consecutiveFailures: row.consecutive_failures,
+  failingSince: row.failing_since,
   nextFetchAt: row.next_fetch_at,
   itemsSeen: row.items_seen,
   addedAt: row.added_at,
@@ -127,6 +131,7 @@ export function recordFetch(store: Store, feedId: number, outcome: FetchOutcome)
     `UPDATE feeds SET
          last_fetched_at = ?, last_status = ?, last_error = ?,
          consecutive_failures = CASE WHEN ? THEN consecutive_failures + 1 ELSE 0 END,
+         failing_since = CASE WHEN ? THEN coalesce(failing_since, ?) ELSE NULL END,
          next_fetch_at = ?,
          etag = CASE WHEN ? THEN etag ELSE coalesce(?, etag) END,
          last_modified = CASE WHEN ? THEN last_modified ELSE coalesce(?, last_modified) END,
@@ -140,6 +145,8 @@ export function recordFetch(store: Store, feedId: number, outcome: FetchOutcome)
     outcome.status,
     outcome.error,
     failed ? 1 : 0,
+    failed ? 1 : 0,
+    outcome.fetchedAt,
     outcome.nextFetchAt,
     failed ? 1 : 0,
     outcome.etag ?? null,

@@ -167,4 +167,10 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (story_id, model_id)
   );
   `,
+  // 5: when a feed's current run of failures began (null while it works), so `doctor` can name feeds failing for a
+  // day or more; consecutive_failures alone cannot tell an hour of retries from a week.
+  `
+  ALTER TABLE feeds ADD COLUMN failing_since TEXT;
+  UPDATE feeds SET failing_since = last_fetched_at WHERE consecutive_failures > 0;
+  `,
 ];

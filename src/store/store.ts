@@ -1,6 +1,6 @@
 // Opens the one SQLite file Wirefold keeps everything in, brings its schema up to date and runs transactions.
 import { DatabaseSync } from 'node:sqlite';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { migrations } from './migrations.ts';
 
@@ -16,10 +16,26 @@ export interface Store {
 
 export interface OpenOptions {
   readOnly?: boolean;
+  /** Refuse to create the store when there is none (commands that only read or refine one); default: create it. */
+  mustExist?: boolean;
+}
+
+/** Thrown by openStore with `mustExist` when the path holds no store: a typo must never start an empty one. */
+export class StoreMissingError extends Error {
+  override name = 'StoreMissingError';
+  readonly path: string;
+  constructor(path: string) {
+    super(`no store at ${path} (start one with \`wirefold feeds import <file.opml>\` or \`wirefold feeds add <url>\`)`);
+    this.path = path;
+  }
 }
 
 export function openStore(path: string = defaultStorePath, options: OpenOptions = {}): Store {
   const fullPath = path === ':memory:' ? path : resolve(path);
+  if (fullPath !== ':memory:' && existsSync(fullPath) && statSync(fullPath).isDirectory()) {
+    throw new Error(`${fullPath} is a folder, not a store file`);
+  }
+  if (options.mustExist && fullPath !== ':memory:' && !existsSync(fullPath)) throw new StoreMissingError(path);
   if (!options.readOnly && fullPath !== ':memory:') mkdirSync(dirname(fullPath), { recursive: true });
   const db = new DatabaseSync(fullPath, { readOnly: options.readOnly ?? false });
   db.exec('PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');

@@ -19,11 +19,12 @@ const axeScript = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 // A 1×1 transparent PNG: feed images live on the outlets' hosts, which a test (and this offline machine) cannot reach.
 const placeholderImage = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 
+/** Debian's Chromium; without it, the test says what to install instead of failing with a raw spawn error. */
 function chromiumPath(): string {
   try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim() || '/usr/bin/chromium';
+    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
   } catch {
-    return '/usr/bin/chromium';
+    throw new Error('the browser test needs Chromium: install it with "apt-get install chromium" (Debian), then run npm test again');
   }
 }
 
@@ -176,10 +177,11 @@ async function follow(page: Page, selector: string): Promise<string> {
 describe('the demo site in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
+    const executablePath = chromiumPath();
     site = buildDemoSite();
     server = await serveSite(site);
     browser = await chromium.launch({
-      executablePath: chromiumPath(),
+      executablePath,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
       timeout: 60_000,
     });

@@ -5,7 +5,7 @@ import type { Feed } from '../../src/store/feeds.ts';
 
 const feed = (changes: Partial<Feed>): Feed => ({
   id: 1, url: 'https://example.org/feed.xml', title: 'Example', siteUrl: null, tags: [], status: 'active', etag: null,
-  lastModified: null, lastFetchedAt: '2026-01-01T00:00:00.000Z', lastStatus: 200, lastError: null, consecutiveFailures: 0,
+  lastModified: null, lastFetchedAt: '2026-01-01T00:00:00.000Z', lastStatus: 200, lastError: null, consecutiveFailures: 0, failingSince: null,
   nextFetchAt: null, itemsSeen: 0, addedAt: '2026-01-01T00:00:00.000Z', ...changes,
 });
 

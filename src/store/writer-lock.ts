@@ -1,0 +1,113 @@
+// One writer per store: a lock file beside the store (`<store>.lock`) naming the run that holds it. SQLite's own locks
+// guard single transactions, but a run (ingest, cluster, build) is a sequence of them spread over minutes, and two
+// runs interleaving their stages is what left pages missing; so the lock spans the whole run.
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+
+/** Who holds a lock: what is written in the lock file. */
+export interface LockHolder {
+  pid: number;
+  /** When the holding process started, ISO-8601; with the pid it tells a live holder from a reused pid. */
+  startedAt: string;
+  host: string;
+  command: string;
+}
+
+/** Thrown when another live run holds the lock; the CLI turns it into exit code 75 (EX_TEMPFAIL). */
+export class LockHeldError extends Error {
+  override name = 'LockHeldError';
+  readonly holder: LockHolder;
+  constructor(holder: LockHolder, target: string) {
+    super(`another wirefold run (pid ${holder.pid}, ${holder.command}, started ${holder.startedAt}) holds ${target}`);
+    this.holder = holder;
+  }
+}
+
+export interface WriterLock {
+  readonly path: string;
+  release(): void;
+}
+
+/**
+ * Takes the lock for `target` (a store path or an out dir): creates `<target>.lock` exclusively with this process's
+ * pid, start time and command. A lock left by a process that is gone (killed, crashed), or by a pid now used by a
+ * process that started later, is stale: it is taken over. Throws LockHeldError when a live run holds it.
+ * The lock is released by `release()` and, as a last resort, when this process exits.
+ */
+export function acquireWriterLock(target: string, command: string): WriterLock {
+  const path = `${target}.lock`;
+  const me: LockHolder = { pid: process.pid, startedAt: processStart(process.pid) ?? new Date().toISOString(), host: hostname(), command };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    let fd: number;
+    try {
+      fd = openSync(path, 'wx');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = readHolder(path);
+      if (holder && isAlive(holder)) throw new LockHeldError(holder, target);
+      rmSync(path, { force: true }); // stale: its holder is gone
+      continue;
+    }
+    writeSync(fd, JSON.stringify(me));
+    closeSync(fd);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      process.off('exit', release);
+      // Only our own lock is removed: a lock another run took over after ours went stale is theirs.
+      if (readHolder(path)?.pid === me.pid) rmSync(path, { force: true });
+    };
+    process.on('exit', release);
+    return { path, release };
+  }
+  throw new Error(`could not take the lock ${path}`);
+}
+
+/** Runs fn holding the lock for `target`, and releases it after, whatever happens. */
+export async function withWriterLock<T>(target: string, command: string, fn: () => Promise<T>): Promise<T> {
+  const lock = acquireWriterLock(target, command);
+  try {
+    return await fn();
+  } finally {
+    lock.release();
+  }
+}
+
+function readHolder(path: string): LockHolder | null {
+  try {
+    const holder = JSON.parse(readFileSync(path, 'utf8')) as LockHolder;
+    return typeof holder.pid === 'number' ? holder : null;
+  } catch {
+    return null; // unreadable or half-written: a holder killed while writing it
+  }
+}
+
+/** A holder is alive when its pid runs on this host and, where /proc tells, started when the holder says it did. */
+function isAlive(holder: LockHolder): boolean {
+  if (holder.host !== hostname()) return true; // another machine's run: we cannot tell, so we respect it
+  try {
+    process.kill(holder.pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+  }
+  const started = processStart(holder.pid);
+  return started === null || started === holder.startedAt;
+}
+
+/**
+ * When a process started, from /proc (Linux): field 22 of /proc/<pid>/stat is its start in clock ticks after boot.
+ * null where /proc is missing. Read by hand because no maintained npm package does only this.
+ */
+function processStart(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[19]);
+    const bootTime = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    // USER_HZ is 100 on every Linux that Node runs on; the start is kept to the second, which is all it must tell.
+    return new Date((bootTime + Math.floor(ticks / 100)) * 1000).toISOString();
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,175 @@
+// Wirefold never loses or wrecks what a user has: the cases seen on a real machine, each run through the real command
+// (real files, real processes, real signals).
+import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot, runWirefold, tempFolder } from '../helpers.ts';
+import { listenOnLoopback } from '../ingest/loopback.ts';
+import { acquireWriterLock } from '../../src/store/writer-lock.ts';
+
+const digest = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+/** A store with one feed, made the way a user makes one. */
+function storeWithFeed(folder: string, url = 'http://127.0.0.1:9/feed.xml'): string {
+  const db = join(folder, 'store.db');
+  expect(runWirefold(['feeds', 'add', url, '--db', db]).status).toBe(0);
+  return db;
+}
+
+describe('what wirefold may delete', () => {
+  it('demo refuses a store it did not make, named by --db or by WIREFOLD_DB, and leaves it as it was', () => {
+    const db = storeWithFeed(tempFolder());
+    const before = digest(db);
+    const byFlag = runWirefold(['demo', '--db', db, '--out', join(tempFolder(), 'site')]);
+    expect(byFlag.status).toBe(1);
+    expect(byFlag.stderr).toMatch(/refusing to use .*store\.db for the demo/);
+    const byEnvironment = runWirefold(['demo', '--out', join(tempFolder(), 'site')], { env: { WIREFOLD_DB: db } });
+    expect(byEnvironment.status).toBe(1);
+    expect(digest(db)).toBe(before);
+    expect(runWirefold(['feeds', 'list', '--db', db]).stdout).toContain('127.0.0.1:9');
+  });
+
+  it('commands that read a store never create one: a typo in --db is an error, not an empty site', () => {
+    const folder = tempFolder();
+    const typo = join(folder, 'stor.db');
+    const out = join(folder, 'site');
+    mkdirSync(out);
+    writeFileSync(join(out, 'index.html'), 'the live site');
+    for (const command of [['build', '--out', out], ['cluster'], ['embed'], ['ingest'], ['rebuild', '--out', out], ['feeds', 'list'], ['feeds', 'export']]) {
+      const result = runWirefold([...command, '--db', typo]);
+      expect(result.status, command.join(' ')).toBe(1);
+      expect(result.stderr.trim().split('\n'), command.join(' ')).toEqual([`wirefold ${command[0]}: no store at ${typo} (start one with \`wirefold feeds import <file.opml>\` or \`wirefold feeds add <url>\`)`]);
+      expect(existsSync(typo), command.join(' ')).toBe(false);
+    }
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toBe('the live site');
+  });
+
+  it('a rebuild in which every feed failed exits 1, says so, and leaves the site as it was', () => {
+    const folder = tempFolder();
+    const db = storeWithFeed(folder);
+    const out = join(folder, 'site');
+    const result = runWirefold(['rebuild', '--db', db, '--out', out]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('rebuild: stopped after ingest: all 1 feeds failed: is the network down?');
+    expect(existsSync(out)).toBe(false);
+    const ingest = runWirefold(['ingest', '--db', db, '--force']);
+    expect(ingest.status).toBe(1);
+    expect(ingest.stderr).toContain('ingest: all 1 feeds failed');
+    const doctor = runWirefold(['doctor', '--db', db]);
+    expect(doctor.stdout).toMatch(/FAIL\s+last run: ingest at .*, failed: all 1 feeds failed/);
+  });
+});
+
+describe('one writer per store', () => {
+  it('a second run exits 75 and names the run that holds the store; a lock left by a dead process is taken over', () => {
+    const db = storeWithFeed(tempFolder());
+    const lock = acquireWriterLock(db, 'test');
+    try {
+      const second = runWirefold(['cluster', '--db', db]);
+      expect(second.status).toBe(75);
+      expect(second.stderr.trim()).toBe(`wirefold cluster: another wirefold run (pid ${process.pid}, test, started ${JSON.parse(readFileSync(`${db}.lock`, 'utf8')).startedAt}) holds ${db}`);
+    } finally {
+      lock.release();
+    }
+    expect(existsSync(`${db}.lock`)).toBe(false);
+    // A run killed with SIGKILL leaves its lock behind; its pid is gone, so the next run goes ahead.
+    const dead = spawnDeadPid();
+    writeFileSync(`${db}.lock`, JSON.stringify({ pid: dead, startedAt: '2026-01-01T00:00:00.000Z', host: hostname(), command: 'rebuild' }));
+    const next = runWirefold(['cluster', '--db', db]);
+    expect(next.stderr).not.toContain('another wirefold run');
+    expect(next.status).toBe(0);
+    expect(existsSync(`${db}.lock`)).toBe(false);
+  });
+});
+
+describe('signals', () => {
+  for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+    it(`watch stops within 2 s on ${signal}, mid-round and asleep, with one "stopped" line and exit ${code}`, async () => {
+      // A feed that never answers keeps the round busy in ingest; once it answers (404), the round ends and watch sleeps.
+      let answer = false;
+      const server = createServer((_request, response) => {
+        if (answer) response.writeHead(404).end();
+      });
+      const { base } = await listenOnLoopback(server);
+      try {
+        const folder = tempFolder();
+        const db = storeWithFeed(folder, `${base}/slow.xml`);
+        for (const phase of ['mid-round', 'asleep']) {
+          const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.ts'), 'watch', '--every', '1h', '--db', db, '--out', join(folder, 'site')],
+            { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+          let output = '';
+          child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+          child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+          const exited = new Promise<number | null>((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
+          if (phase === 'mid-round') await until(() => existsSync(`${db}.lock`));
+          else {
+            answer = true;
+            await until(() => output.includes('watch: next round at'));
+          }
+          const sent = performance.now();
+          child.kill(signal);
+          expect(await exited, `${phase}: ${output}`).toBe(code);
+          expect(performance.now() - sent, phase).toBeLessThan(2000);
+          expect(output, phase).toContain(`wirefold watch: stopped (${signal})`);
+          expect(existsSync(`${db}.lock`), phase).toBe(false);
+        }
+      } finally {
+        server.closeAllConnections();
+        server.close();
+      }
+    });
+  }
+});
+
+describe('bad input', () => {
+  it('refuses bad values and extra arguments with exit 2 and one line of reason', () => {
+    for (const args of [['serve', '--port', 'abc'], ['serve', '--port', '99999'], ['ingest', 'extra'], ['build', 'now', '--db', 'x.db'], ['serve', '--model', 'm']]) {
+      const result = runWirefold(args);
+      expect(result.status, args.join(' ')).toBe(2);
+      expect(result.stderr.split('\n')[0], args.join(' ')).toMatch(new RegExp(`^wirefold ${args[0]}: `));
+    }
+  });
+
+  it('says in one line why a named file cannot be read: missing, or a folder', () => {
+    const folder = tempFolder();
+    for (const args of [['eval', join(folder, 'none.jsonl')], ['eval', folder], ['feeds', 'import', join(folder, 'none.opml'), '--db', join(folder, 's.db')], ['feeds', 'import', folder, '--db', join(folder, 's.db')]]) {
+      const result = runWirefold(args);
+      expect(result.status, args.join(' ')).toBe(1);
+      expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(result.stderr, args.join(' ')).toMatch(/cannot read .*: (no such file|it is a folder, not a file)/);
+    }
+    expect(existsSync(join(folder, 's.db'))).toBe(false);
+  });
+
+  it('takes options before the command, and each command\'s --help lists only its own options', () => {
+    const db = storeWithFeed(tempFolder());
+    const list = runWirefold(['--db', db, 'feeds', 'list']);
+    expect(list.status).toBe(0);
+    expect(list.stdout).toContain('127.0.0.1:9');
+    const serve = runWirefold(['serve', '--help']).stdout;
+    expect(serve).toContain('--out');
+    expect(serve).not.toContain('--model');
+    expect(serve).not.toContain('--force');
+    expect(runWirefold(['ingest', '--help']).stdout).not.toContain('--out');
+  });
+});
+
+/** Polls until the condition holds (at most 30 s). */
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The pid of a process that has already exited. */
+function spawnDeadPid(): number {
+  const child = spawn(process.execPath, ['-e', '0']);
+  const pid = child.pid!;
+  return pid;
+}
