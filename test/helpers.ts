@@ -20,12 +20,12 @@ export function tempFolder(): string {
   return folder;
 }
 
-export function runWirefold(args: string[], options: { cwd?: string; timeout?: number } = {}) {
+export function runWirefold(args: string[], options: { cwd?: string; timeout?: number; env?: Record<string, string> } = {}) {
   const result = spawnSync(process.execPath, [join(repoRoot, 'scripts/wirefold.ts'), ...args], {
     cwd: options.cwd ?? repoRoot,
     encoding: 'utf8',
     timeout: options.timeout ?? 120_000,
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

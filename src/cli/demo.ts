@@ -23,7 +23,7 @@ export async function demoCommand(settings: Settings, serve: boolean, rebuild: (
   try {
     for (const url of samples.feedUrls) upsertFeed(store, { url, tags: ['sample'] });
     console.log(`demo: serving ${samples.feedUrls.length} sample feeds on ${new URL(samples.feedUrls[0]!).host}`);
-    await rebuild(store, { ...settings, storePath });
+    await rebuild(store, { ...settings, storePath, allowPrivateAddresses: true }); // the samples are served on loopback
   } finally {
     store.close();
     await samples.close();

@@ -20,7 +20,7 @@ export async function feedsCommand(settings: Settings, args: string[], values: R
   const [action, target] = args;
   if (action === 'parse') {
     if (!target) throw new UsageError('feeds parse needs a file or URL');
-    return parseCommand(target, values.json === true);
+    return parseCommand(target, values.json === true, settings.allowPrivateAddresses);
   }
   const store = openStore(settings.storePath);
   try {
@@ -74,12 +74,12 @@ export async function feedsCommand(settings: Settings, args: string[], values: R
   }
 }
 
-async function parseCommand(target: string, json: boolean): Promise<number> {
+async function parseCommand(target: string, json: boolean, allowPrivateAddresses: boolean): Promise<number> {
   let bytes: Uint8Array;
   let contentType: string | null = null;
   let url = target;
   if (/^https?:\/\//.test(target)) {
-    const result = await fetchFeed({ url: target });
+    const result = await fetchFeed({ url: target }, undefined, { allowPrivateAddresses });
     if (result.kind !== 'ok') {
       console.error(`cannot read ${target}: ${result.kind === 'error' ? result.error : `HTTP ${result.status}`}`);
       return 1;

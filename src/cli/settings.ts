@@ -9,6 +9,7 @@ export interface Settings {
   siteUrl: string | undefined;
   base: string | undefined;
   force: boolean;
+  allowPrivateAddresses: boolean;
 }
 
 export const sharedOptions = {
@@ -19,6 +20,7 @@ export const sharedOptions = {
   'site-url': { type: 'string' },
   base: { type: 'string' },
   force: { type: 'boolean' },
+  'allow-private-addresses': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -30,6 +32,7 @@ export const sharedHelp = `Options:
   --site-url <url>   the site's public URL (or WIREFOLD_SITE_URL)
   --base <path>      base path when deployed under a sub-path (or WIREFOLD_BASE)
   --force            fetch every feed now, ignoring schedules and backoff
+  --allow-private-addresses  fetch feeds on loopback, private and link-local addresses (or WIREFOLD_ALLOW_PRIVATE_ADDRESSES=1)
   -h, --help         show help`;
 
 export class UsageError extends Error {
@@ -47,5 +50,6 @@ export function settingsFrom(values: Record<string, string | boolean | undefined
     siteUrl: (values['site-url'] as string | undefined) ?? process.env.WIREFOLD_SITE_URL,
     base: (values.base as string | undefined) ?? process.env.WIREFOLD_BASE,
     force: values.force === true,
+    allowPrivateAddresses: values['allow-private-addresses'] === true || process.env.WIREFOLD_ALLOW_PRIVATE_ADDRESSES === '1',
   };
 }
