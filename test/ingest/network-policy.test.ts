@@ -12,7 +12,7 @@ import { listFeeds, upsertFeed } from '../../src/store/feeds.ts';
 import { countArticles } from '../../src/store/articles.ts';
 import { ingestFeeds } from '../../src/ingest/ingest.ts';
 import { fetchFeed } from '../../src/ingest/fetch.ts';
-import { nonPublicAddressKind } from '../../src/ingest/address-policy.ts';
+import { nonPublicAddressKind, publicOnlyLookup } from '../../src/ingest/address-policy.ts';
 import { runWirefold, tempFolder } from '../helpers.ts';
 import { listenOnLoopback } from './loopback.ts';
 
@@ -74,6 +74,7 @@ describe('the address classifier', () => {
       ['::1', 'a loopback address'],
       ['::', 'an unspecified address'],
       ['fe80::1', 'a link-local address'],
+      ['fe80::1%eth0', 'a link-local address'], // with a zone, as getaddrinfo may give it
       ['fd00::1', 'a unique-local address'],
       ['ff02::1', 'a multicast address'],
       ['::ffff:127.0.0.1', 'a loopback address'],
@@ -87,6 +88,19 @@ describe('the address classifier', () => {
       expect(nonPublicAddressKind(address), address).toBeNull();
     }
     expect(() => nonPublicAddressKind('feed.example')).toThrow(TypeError);
+  });
+});
+
+describe('the connection lookup', () => {
+  // A literal address is answered by dns.lookup itself, so these ask no DNS server and connect nowhere.
+  const ask = (hostname: string, all: boolean) => new Promise<unknown[]>((resolve) =>
+    publicOnlyLookup(hostname, { all }, (error, address, family) => resolve([error?.message ?? null, address, family])));
+
+  it('answers with the public addresses in the shape asked for, and refuses when none is public', async () => {
+    expect(await ask('93.184.216.34', true)).toEqual([null, [{ address: '93.184.216.34', family: 4 }], undefined]);
+    expect(await ask('2606:4700::1', false)).toEqual([null, '2606:4700::1', 6]);
+    expect((await ask('10.0.0.5', false))[0]).toBe('refused: 10.0.0.5 resolves to 10.0.0.5, a private address; pass --allow-private-addresses to allow');
+    expect((await ask('localhost', true))[0]).toMatch(/^refused: localhost resolves to (127\.0\.0\.1|::1), a loopback address/);
   });
 });
 
@@ -128,12 +142,19 @@ describe('fetching by default', () => {
     expect(result).toMatchObject({ kind: 'error', error: expect.stringMatching(/^refused: localhost resolves to .*a loopback address/) });
     expect(requests).toEqual([]);
   });
+
+  it('refuses a name that resolves to loopback over https too, and anything but http or https', async () => {
+    expect(await fetchFeed({ url: `https://localhost:${port}/feed.xml` }))
+      .toMatchObject({ kind: 'error', error: expect.stringMatching(/^refused: localhost resolves to .*a loopback address/) });
+    expect(await fetchFeed({ url: `ftp://127.0.0.1:${port}/feed.xml` }, undefined, { allowPrivateAddresses: true }))
+      .toMatchObject({ kind: 'error', error: `refused: ftp://127.0.0.1:${port}/feed.xml (not http or https)` });
+  });
 });
 
 describe('with private addresses allowed', () => {
   const allowed = { allowPrivateAddresses: true };
 
-  it('fetches the same loopback feeds, directly and through a redirect', async () => {
+  it('fetches the same loopback feeds, directly and through a redirect, and keeps its connections to itself', async () => {
     requests = [];
     const store = openStore(join(tempFolder(), 'allowed.db'));
     upsertFeed(store, { url: `${base}/feed.xml` });
@@ -145,6 +166,9 @@ describe('with private addresses allowed', () => {
     expect(requests.sort()).toEqual(['/feed.xml', '/feed.xml', '/to-loopback']);
     expect(sockets).toBeGreaterThan(0); // the socket counter of the test above does see connections
     store.close();
+    // The opt-in's kept-alive connection to localhost must not carry a later fetch made under the default policy.
+    expect(await fetchFeed({ url: `http://localhost:${port}/feed.xml` }))
+      .toMatchObject({ kind: 'error', error: expect.stringMatching(/^refused: localhost resolves to/) });
   });
 
   it('still refuses a redirect to anything but http or https', async () => {
