@@ -6,6 +6,7 @@ import type { Feed } from '../store/feeds.ts';
 import { parseOpml, renderOpml } from '../ingest/opml.ts';
 import { parseFeed } from '../ingest/parse.ts';
 import { fetchFeed } from '../ingest/fetch.ts';
+import { feedUrlProblem } from '../ingest/feed-url.ts';
 import { UsageError } from './settings.ts';
 import { readInputFile } from './input-file.ts';
 import type { Settings } from './settings.ts';
@@ -21,7 +22,7 @@ export async function feedsCommand(settings: Settings, args: string[], values: R
   const [action, target] = args;
   if (action === 'parse') {
     if (!target) throw new UsageError('feeds parse needs a file or URL');
-    return parseCommand(target, values.json === true);
+    return parseCommand(target, values.json === true, settings.allowPrivateAddresses);
   }
   if (!['list', 'add', 'remove', 'import', 'export'].includes(action ?? '')) {
     throw new UsageError(action ? `unknown feeds action "${action}"` : 'feeds needs an action');
@@ -38,7 +39,12 @@ export async function feedsCommand(settings: Settings, args: string[], values: R
         return 0;
       }
       case 'add': {
-        if (!target || !/^https?:\/\//.test(target)) throw new UsageError('feeds add needs an http(s) URL');
+        if (!target) throw new UsageError('feeds add needs an http(s) URL');
+        const problem = feedUrlProblem(target);
+        if (problem) {
+          console.error(`wirefold feeds: cannot add ${target} (${problem}): a feed URL is http:// or https:// and a host`);
+          return 2;
+        }
         const id = upsertFeed(store, { url: target, title: (values.title as string | undefined) ?? null, tags: values.tag ? [values.tag as string] : [] });
         console.log(`feed ${id}: ${target}`);
         return 0;
@@ -57,10 +63,16 @@ export async function feedsCommand(settings: Settings, args: string[], values: R
       case 'import': {
         if (!target) throw new UsageError('feeds import needs an OPML file');
         const opml = parseOpml(opmlText!);
+        const problems = new Map(opml.feeds.map((feed) => [feed, feedUrlProblem(feed.url)]));
+        const accepted = opml.feeds.filter((feed) => problems.get(feed) === null);
+        const rejected = opml.feeds.filter((feed) => problems.get(feed) !== null);
         store.transaction(() => {
-          for (const feed of opml.feeds) upsertFeed(store, { url: feed.url, title: feed.title, siteUrl: feed.htmlUrl, tags: feed.tags });
+          for (const feed of accepted) upsertFeed(store, { url: feed.url, title: feed.title, siteUrl: feed.htmlUrl, tags: feed.tags });
         });
-        console.log(`imported ${opml.feeds.length} feeds from ${target}`);
+        console.log(`imported ${accepted.length} feeds from ${target}`);
+        if (rejected.length > 0) {
+          console.log(`skipped ${rejected.length} feeds with bad URLs: ${rejected.map((feed) => `${feed.url} (${problems.get(feed)})`).join(', ')}`);
+        }
         return 0;
       }
       case 'export': {
@@ -81,12 +93,12 @@ export async function feedsCommand(settings: Settings, args: string[], values: R
   }
 }
 
-async function parseCommand(target: string, json: boolean): Promise<number> {
+async function parseCommand(target: string, json: boolean, allowPrivateAddresses: boolean): Promise<number> {
   let bytes: Uint8Array;
   let contentType: string | null = null;
   let url = target;
   if (/^https?:\/\//.test(target)) {
-    const result = await fetchFeed({ url: target });
+    const result = await fetchFeed({ url: target }, undefined, { allowPrivateAddresses });
     if (result.kind !== 'ok') {
       console.error(`cannot read ${target}: ${result.kind === 'error' ? result.error : `HTTP ${result.status}`}`);
       return 1;

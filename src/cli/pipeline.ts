@@ -27,7 +27,7 @@ const embedderOptions = (settings: Settings): EmbedderOptions =>
 export async function ingestStage(store: Store, settings: Settings): Promise<string | null> {
   return recorded(store, 'ingest', async () => {
     const bar = progress('ingest');
-    const summary = await ingestFeeds(store, { force: settings.force, onFeedDone: bar.update });
+    const summary = await ingestFeeds(store, { force: settings.force, allowPrivateAddresses: settings.allowPrivateAddresses, onFeedDone: bar.update });
     bar.finish();
     for (const failure of summary.failures) console.log(`  feed failed: ${failure.url}: ${failure.error}`);
     const line = `ingest: ${summary.feeds} feeds, ${summary.fetched} fetched, ${summary.notModified} not modified, ` +

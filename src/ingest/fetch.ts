@@ -2,6 +2,8 @@
 // conditional GET. It returns what happened in plain data; deciding what that means for the feed is the caller's job.
 import { userAgent } from '../paths.ts';
 import { httpGet, HttpGetError } from './http-get.ts';
+import { AddressRefusedError } from './address-policy.ts';
+import { feedUrlProblem } from './feed-url.ts';
 
 export interface FetchLimits {
   concurrency: number;
@@ -32,6 +34,11 @@ export interface FetchRequest {
   url: string;
   etag?: string | null;
   lastModified?: string | null;
+}
+
+/** Where the fetcher may connect. Off by default: loopback, private, link-local and other non-public addresses are refused. */
+export interface NetworkPolicy {
+  allowPrivateAddresses: boolean;
 }
 
 export type FetchResult =
@@ -81,7 +88,12 @@ export class FetchScheduler {
   }
 }
 
-export async function fetchFeed(request: FetchRequest, limits: FetchLimits = defaultFetchLimits): Promise<FetchResult> {
+/**
+ * Fetches one feed, following up to limits.maxRedirects redirects. Never throws: every failure, including a URL or
+ * redirect refused by the scheme check or the network policy, comes back as { kind: 'error' } with a reason in words.
+ */
+export async function fetchFeed(request: FetchRequest, limits: FetchLimits = defaultFetchLimits,
+  network: NetworkPolicy = { allowPrivateAddresses: false }): Promise<FetchResult> {
   const deadline = AbortSignal.timeout(limits.totalTimeoutMs);
   const seen = new Set<string>();
   let url = request.url;
@@ -92,6 +104,8 @@ export async function fetchFeed(request: FetchRequest, limits: FetchLimits = def
     for (let hop = 0; ; hop++) {
       if (seen.has(url)) return failure(url, null, `redirect loop at ${url}`);
       seen.add(url);
+      const problem = feedUrlProblem(url);
+      if (problem) return failure(url, null, `refused: ${hop === 0 ? '' : 'redirect to '}${url} (${problem})`);
       const headers: Record<string, string> = {
         'user-agent': userAgent,
         accept: 'application/rss+xml, application/atom+xml, application/feed+json, application/json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5',
@@ -101,7 +115,8 @@ export async function fetchFeed(request: FetchRequest, limits: FetchLimits = def
       if (hop === 0 && request.etag) headers['if-none-match'] = request.etag;
       if (hop === 0 && request.lastModified) headers['if-modified-since'] = request.lastModified;
 
-      const response = await httpGet(url, { headers, connectTimeoutMs: limits.connectTimeoutMs, signal: deadline });
+      const response = await httpGet(url, { headers, connectTimeoutMs: limits.connectTimeoutMs, signal: deadline,
+        allowPrivateAddresses: network.allowPrivateAddresses });
       if (response.status >= 300 && response.status < 400 && response.status !== 304) {
         const location = response.header('location');
         response.discard();
@@ -159,7 +174,7 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 }
 
 function describeNetworkError(error: unknown): string {
-  if (error instanceof HttpGetError) return error.message;
+  if (error instanceof HttpGetError || error instanceof AddressRefusedError) return error.message;
   const err = error as NodeJS.ErrnoException;
   switch (err.code) {
     case 'ECONNREFUSED': return 'connection refused';

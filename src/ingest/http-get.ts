@@ -13,6 +13,7 @@ import type { Socket } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import type { Transform } from 'node:stream';
 import { createBrotliDecompress, createUnzip } from 'node:zlib';
+import { publicOnlyLookup, refuseNonPublicLiteral } from './address-policy.ts';
 
 export interface HttpGetOptions {
   headers: Record<string, string>;
@@ -20,6 +21,8 @@ export interface HttpGetOptions {
   connectTimeoutMs: number;
   /** Ends the whole exchange, body included, wherever it is. */
   signal: AbortSignal;
+  /** Connect to loopback, private, link-local and other non-public addresses too; when false they are refused unconnected. */
+  allowPrivateAddresses: boolean;
 }
 
 export interface HttpResponse {
@@ -44,11 +47,24 @@ export class HttpGetError extends Error {
 
 // Keep-alive: the same hosts are asked again within a run (redirects, many feeds per host) and the next run.
 // Idle sockets are unref'd by the agent, so they never keep the process alive.
-const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
+// Each address policy has its own agents, so a socket opened while private addresses were allowed is never reused for
+// a request made under the default policy. The guarded agents resolve names through publicOnlyLookup on every connect.
+const agents = {
+  guarded: {
+    'http:': new http.Agent({ keepAlive: true, lookup: publicOnlyLookup }),
+    'https:': new https.Agent({ keepAlive: true, lookup: publicOnlyLookup }),
+  },
+  open: { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) },
+};
 
 /** Bodies this small are read to the end after a discard so their connection can be reused. */
 const DRAIN_LIMIT_BYTES = 64 * 1024;
 
+/**
+ * GETs url and resolves once the response head has arrived. Rejects with AddressRefusedError when the host is (or
+ * resolves only to) a non-public address and private addresses are not allowed, with HttpGetError on a connect
+ * timeout, and with Node's own network errors (ECONNREFUSED, ENOTFOUND, ...) otherwise.
+ */
 export async function httpGet(url: string, options: HttpGetOptions): Promise<HttpResponse> {
   try {
     return await attempt(url, options);
@@ -66,8 +82,10 @@ function attempt(url: string, options: HttpGetOptions): Promise<HttpResponse> {
   const target = new URL(url);
   const protocol = target.protocol === 'https:' ? 'https:' : 'http:';
   const client = protocol === 'https:' ? https : http;
+  if (!options.allowPrivateAddresses) refuseNonPublicLiteral(target.hostname);
+  const agent = agents[options.allowPrivateAddresses ? 'open' : 'guarded'][protocol];
   return new Promise<HttpResponse>((resolve, reject) => {
-    const request = client.get(target, { headers: options.headers, agent: agents[protocol], signal: options.signal });
+    const request = client.get(target, { headers: options.headers, agent, signal: options.signal });
     request.once('socket', (socket: Socket) => {
       if (!socket.connecting) return; // a reused keep-alive connection
       const timer = setTimeout(() => {

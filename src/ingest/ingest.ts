@@ -14,6 +14,8 @@ export interface IngestOptions {
   force?: boolean;
   /** Overrides of the fetcher's defaults (concurrency, timeouts, size cap, redirects). */
   limits?: Partial<FetchLimits>;
+  /** Fetch feeds on loopback, private, link-local and other non-public addresses too (off: such feeds fail, refused). */
+  allowPrivateAddresses?: boolean;
   onFeedDone?: (done: number, total: number) => void;
   now?: () => Date;
 }
@@ -40,6 +42,7 @@ const maxHintSeconds = 24 * 3600;
 export async function ingestFeeds(store: Store, options: IngestOptions = {}): Promise<IngestSummary> {
   const now = options.now ?? (() => new Date());
   const limits: FetchLimits = { ...defaultFetchLimits, ...options.limits };
+  const network = { allowPrivateAddresses: options.allowPrivateAddresses ?? false };
   const startedAt = now();
   const feeds = listFeeds(store).filter((feed) => feed.status === 'active');
   const due = options.force ? feeds : feeds.filter((feed) => !feed.nextFetchAt || Date.parse(feed.nextFetchAt) <= startedAt.getTime());
@@ -54,7 +57,7 @@ export async function ingestFeeds(store: Store, options: IngestOptions = {}): Pr
   await Promise.all(
     due.map((feed) =>
       scheduler
-        .run(hostOf(feed.url), () => fetchFeed({ url: feed.url, etag: feed.etag, lastModified: feed.lastModified }, limits))
+        .run(hostOf(feed.url), () => fetchFeed({ url: feed.url, etag: feed.etag, lastModified: feed.lastModified }, limits, network))
         .then((result) => writer.add(land(feed, result, now()))),
     ),
   );

@@ -99,7 +99,7 @@ describe('signals', () => {
         const folder = tempFolder();
         const db = storeWithFeed(folder, `${base}/slow.xml`);
         for (const phase of ['mid-round', 'asleep']) {
-          const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.ts'), 'watch', '--every', '1h', '--db', db, '--out', join(folder, 'site')],
+          const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.ts'), 'watch', '--every', '1h', '--allow-private-addresses', '--db', db, '--out', join(folder, 'site')],
             { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
           let output = '';
           child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });

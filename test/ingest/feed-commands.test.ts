@@ -12,6 +12,9 @@ import { saveEmbeddings, textsMissingEmbeddings } from '../../src/store/embeddin
 import { runWirefold, tempFolder } from '../helpers.ts';
 import { listenOnLoopback } from './loopback.ts';
 
+// The test servers listen on 127.0.0.1, which the default network policy refuses.
+const loopback = { allowPrivateAddresses: true };
+
 let version = 1;
 const feedBody = () => `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Changing News</title>
 <link>https://changing.example/</link>
@@ -43,14 +46,14 @@ describe('changed items', () => {
     version = 1;
     const store = openStore(join(tempFolder(), 'changed.db'));
     upsertFeed(store, { url: `${base}/changing.xml` });
-    expect((await ingestFeeds(store)).added).toBe(2);
+    expect((await ingestFeeds(store, loopback)).added).toBe(2);
     // Every text embedded (by the real cache table; the vector's values do not matter here).
     saveEmbeddings(store, 'test-model', textsMissingEmbeddings(store, 'test-model')
       .map((task) => ({ contentHash: task.contentHash, vector: new Float32Array([1, 0]) })));
     expect(textsMissingEmbeddings(store, 'test-model')).toEqual([]);
 
     version = 2;
-    const second = await ingestFeeds(store, { force: true });
+    const second = await ingestFeeds(store, { ...loopback, force: true });
     expect(second).toMatchObject({ added: 0, updated: 1, unchanged: 1 });
     const missing = textsMissingEmbeddings(store, 'test-model');
     expect(missing.map((task) => task.summary)).toEqual(['The launch moved to Saturday: the winds did not drop.']);
@@ -65,7 +68,7 @@ describe('wirefold feeds', () => {
     const store = openStore(db);
     upsertFeed(store, { url: `${base}/changing.xml` });
     upsertFeed(store, { url: `${base}/broken.xml`, title: 'Broken Feed' });
-    await ingestFeeds(store);
+    await ingestFeeds(store, loopback);
     store.close();
 
     const list = runWirefold(['feeds', 'list', '--db', db]);
@@ -112,7 +115,7 @@ describe('wirefold feeds', () => {
       [`http://127.0.0.1:${deadPort}/feed.xml`, /connection refused/],
     ];
     for (const [target, reason] of cases) {
-      const result = runWirefold(['feeds', 'parse', target]);
+      const result = runWirefold(['feeds', 'parse', target, '--allow-private-addresses']);
       expect(result.status, target).toBe(1);
       const lines = result.stderr.trim().split('\n');
       expect(lines, target).toHaveLength(1);

@@ -11,6 +11,9 @@ import { ingestFeeds } from '../../src/ingest/ingest.ts';
 import { tempFolder } from '../helpers.ts';
 import { listenOnLoopback } from './loopback.ts';
 
+// The test server listens on 127.0.0.1, which the default network policy refuses.
+const loopback = { allowPrivateAddresses: true };
+
 const rss = (items: number) => `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Loop News</title><link>https://loop.example/</link>
 ${Array.from({ length: items }, (_, index) => `<item><title>Story number ${index}</title><link>https://loop.example/${index}?utm_source=rss</link>
 <guid>loop-${index}</guid><pubDate>Mon, 16 Nov 2026 1${index % 10}:00:00 GMT</pubDate><description>Body ${index}</description></item>`).join('\n')}
@@ -62,7 +65,7 @@ describe('ingest over HTTP', () => {
     const store = openStore(join(tempFolder(), 'ingest.db'));
     for (const name of ['feed', 'gzip', 'old', 'gone', 'error', 'busy', 'junk', 'loop-a']) upsertFeed(store, { url: `${base}/${name}.xml` });
 
-    const first = await ingestFeeds(store);
+    const first = await ingestFeeds(store, loopback);
     expect(first.added).toBe(5 + 3 + 2);
     expect(countArticles(store)).toBe(10);
     const errors = Object.fromEntries(first.failures.map((failure) => [failure.url.replace(base, ''), failure.error]));
@@ -85,7 +88,7 @@ describe('ingest over HTTP', () => {
 
     // Second run: the unchanged feed answers 304 and nothing new is stored; failing feeds wait out their backoff.
     requests = [];
-    const second = await ingestFeeds(store);
+    const second = await ingestFeeds(store, loopback);
     expect(second.notModified).toBe(1);
     expect(second.added).toBe(0);
     expect(requests.find((request) => request.path === '/feed.xml')?.ifNoneMatch).toBe('"v1"');
@@ -93,7 +96,7 @@ describe('ingest over HTTP', () => {
     expect(requests.some((request) => request.path === '/gone.xml')).toBe(false);
 
     // --force fetches failing feeds again, and the same items add nothing.
-    const forced = await ingestFeeds(store, { force: true });
+    const forced = await ingestFeeds(store, { ...loopback, force: true });
     expect(forced.added).toBe(0);
     expect(countArticles(store)).toBe(10);
     store.close();
@@ -105,7 +108,7 @@ describe('ingest over HTTP', () => {
     store.db.exec(`CREATE TRIGGER refuse_poison BEFORE INSERT ON articles WHEN NEW.title = 'poison'
                    BEGIN SELECT RAISE(ABORT, 'refused by the test trigger'); END`);
     for (const name of ['feed', 'poison', 'gzip']) upsertFeed(store, { url: `${base}/${name}.xml` });
-    const summary = await ingestFeeds(store);
+    const summary = await ingestFeeds(store, loopback);
     expect(summary.added).toBe(5 + 3);
     expect(summary.failures).toEqual([{ url: `${base}/poison.xml`, error: 'could not be stored: refused by the test trigger' }]);
     const poison = listFeeds(store).find((feed) => feed.url.endsWith('/poison.xml'))!;

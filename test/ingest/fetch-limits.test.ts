@@ -18,6 +18,9 @@ import { defaultFetchLimits, fetchFeed } from '../../src/ingest/fetch.ts';
 import { tempFolder } from '../helpers.ts';
 import { listenOnLoopback } from './loopback.ts';
 
+// The test servers listen on 127.0.0.1, which the default network policy refuses.
+const loopback = { allowPrivateAddresses: true };
+
 const rss = (name: string, items: number) => `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>${name}</title>
 ${Array.from({ length: items }, (_, index) => `<item><title>${name} story ${index}</title><link>https://${name}.example/${index}</link>
 <description>Body of ${name} story ${index}, long enough to read.</description></item>`).join('\n')}</channel></rss>`;
@@ -101,7 +104,7 @@ describe('fetch limits on hostile servers', () => {
         upsertFeed(store, { url });
       }
       const started = performance.now();
-      const summary = await ingestFeeds(store, { limits: { totalTimeoutMs: 700, maxBytes: MAX_BYTES } });
+      const summary = await ingestFeeds(store, { ...loopback, limits: { totalTimeoutMs: 700, maxBytes: MAX_BYTES } });
       const elapsed = performance.now() - started;
 
       expect(summary.added).toBe(3);
@@ -131,7 +134,7 @@ describe('fetch limits on hostile servers', () => {
     const queue = await fullAcceptQueue();
     try {
       const result = await fetchFeed({ url: `http://127.0.0.1:${queue.port}/feed.xml` },
-        { ...defaultFetchLimits, connectTimeoutMs: 300, totalTimeoutMs: 10_000 });
+        { ...defaultFetchLimits, connectTimeoutMs: 300, totalTimeoutMs: 10_000 }, loopback);
       expect(result).toMatchObject({ kind: 'error', error: 'could not connect within 0.3 s' });
     } finally {
       await queue.release();
@@ -143,7 +146,7 @@ describe('content encodings', () => {
   it('decodes deflate and br, and names an unknown or broken encoding', async () => {
     const store = openStore(join(tempFolder(), 'encodings.db'));
     for (const name of ['deflate', 'br', 'zstd', 'bad-gzip']) upsertFeed(store, { url: `${base}/${name}.xml` });
-    const summary = await ingestFeeds(store);
+    const summary = await ingestFeeds(store, loopback);
     expect(summary.added).toBe(2 + 4);
     const titles = (store.db.prepare('SELECT title FROM articles ORDER BY title').all() as { title: string }[]).map((row) => row.title);
     expect(titles).toContain('deflated story 1');
