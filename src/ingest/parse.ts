@@ -21,7 +21,7 @@ import { readJsonFeed } from './formats/json-feed.ts';
 import type { RawFeed } from './formats/raw.ts';
 import { isEmpty, normalizeItem } from './normalize/item.ts';
 import { canonicalUrl } from './normalize/url.ts';
-import { cleanTitle } from './normalize/html.ts';
+import { titleText } from './normalize/html.ts';
 
 export { FeedParseError } from './types.ts';
 
@@ -65,7 +65,7 @@ export function parseFeed(bytes: Uint8Array, options: ParseOptions): ParsedFeed 
   if (kept.length < raw.items.length) warnings.push(`skipped ${raw.items.length - kept.length} empty item(s)`);
   if (raw.items.length === 0) warnings.push('the feed has no items');
   return {
-    title: cleanTitle(raw.title) || hostOf(options.url),
+    title: titleText(raw.title, raw.titleType) || hostOf(options.url),
     link: canonicalUrl(raw.link, raw.base),
     format: raw.format,
     formatVersion: raw.formatVersion,

@@ -1,6 +1,7 @@
 // Adapts Atom 1.0 and Atom 0.3 (<feed><entry>), including xml:base and text constructs, into the raw feed shape.
 import { escapeText } from 'entities';
-import type { RawFeed, RawItem } from './raw.ts';
+import type { RawFeed, RawItem, TextType } from './raw.ts';
+import { hasHtmlTag } from '../normalize/html.ts';
 import { NS } from './namespaces.ts';
 import { mediaImages } from './extensions.ts';
 import { attr, child, children, childText, innerMarkup, text, withBase, type XmlNode } from './xml.ts';
@@ -12,7 +13,7 @@ export function readAtom(doc: XmlNode, feedUrl: string): RawFeed {
   return {
     format: 'atom',
     formatVersion: atomVersion(feed),
-    title: textConstruct(child(feed, 'title')),
+    ...titleConstruct(child(feed, 'title')),
     link: alternateLink(feed, base),
     base,
     ttlMinutes: null,
@@ -37,7 +38,7 @@ function readEntry(entry: XmlNode, feedBase: string, feedAuthor: string | null):
     .filter((value): value is string => !!value);
   return {
     id: childText(entry, 'id'),
-    title: textConstruct(child(entry, 'title')),
+    ...titleConstruct(child(entry, 'title')),
     link: alternateLink(entry, base),
     base,
     contentBase: withBase(content ?? summary, base),
@@ -65,8 +66,23 @@ function textConstruct(node: XmlNode | undefined): string | null {
   const value = text(node);
   if (value === null) return null;
   if (type === 'html' || type === 'text/html' || mode === 'escaped') return value;
-  if (!type && /<[a-z][a-z0-9]*[\s>/]/i.test(value)) return value;
+  if (!type && hasHtmlTag(value)) return value;
   return escapeText(value).replace(/\n/g, '<br>');
+}
+
+/**
+ * A title text construct, kept as written with how to read it: type="text" is final once the XML reader decoded it,
+ * so `&lt;animate&gt;` stays `<animate>`. With no type (text by the spec, but often HTML in practice) it is read loosely.
+ */
+function titleConstruct(node: XmlNode | undefined): { title: string | null; titleType: TextType } {
+  const type = (attr(node, 'type') ?? '').toLowerCase();
+  const mode = attr(node, 'mode');
+  if (mode === 'base64' || type === 'xhtml' || type === 'application/xhtml+xml' || mode === 'xml') {
+    return { title: textConstruct(node), titleType: 'html' };
+  }
+  if (type === 'html' || type === 'text/html' || mode === 'escaped') return { title: text(node), titleType: 'html' };
+  if (type === 'text' || type === 'text/plain') return { title: text(node), titleType: 'text' };
+  return { title: text(node), titleType: 'loose' };
 }
 
 function alternateLink(node: XmlNode | undefined, base: string): string | null {

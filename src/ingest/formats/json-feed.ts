@@ -25,6 +25,7 @@ export function readJsonFeed(source: string, feedUrl: string, warnings: string[]
     format: 'json',
     formatVersion: versionNumber ? (versionNumber.includes('.') ? versionNumber : `${versionNumber}.0`) : null,
     title: str(feed['title']),
+    titleType: 'text', // JSON Feed titles are plain text by the spec, and JSON has no escaping to undo
     link: str(feed['home_page_url']),
     base: feedUrl,
     ttlMinutes: null,
@@ -43,6 +44,7 @@ function readItem(item: Json, base: string, feedAuthor: string | null): RawItem 
   return {
     id: typeof id === 'number' ? String(id) : str(id), // 1.0 feeds sometimes use numbers
     title: str(item['title']),
+    titleType: 'text',
     link: str(item['url']) ?? str(item['external_url']),
     base,
     contentBase: base,

@@ -13,6 +13,7 @@ export function readRdf(doc: XmlNode, feedUrl: string): RawFeed {
     format: 'rdf',
     formatVersion: declared.includes(NS.rss090) ? '0.90' : '1.0',
     title: childText(channel, 'title'),
+    titleType: 'loose',
     link: childText(channel, 'link'),
     base,
     ttlMinutes: null,
@@ -26,6 +27,7 @@ function readItem(item: XmlNode, channelBase: string): RawItem {
   return {
     id: attr(item, 'rdf:about'),
     title: childText(item, 'title'),
+    titleType: 'loose',
     link: childText(item, 'link') ?? attr(item, 'rdf:about'),
     base,
     contentBase: base,

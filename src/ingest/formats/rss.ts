@@ -13,6 +13,7 @@ export function readRss(doc: XmlNode, feedUrl: string): RawFeed {
     format: 'rss',
     formatVersion: attr(rss, 'version'),
     title: childText(channel, 'title'),
+    titleType: 'loose',
     link: childText(channel, 'link') ?? alternateLink(channel),
     base,
     ttlMinutes: minutes(childText(channel, 'ttl')),
@@ -29,6 +30,7 @@ function readItem(item: XmlNode, channelBase: string): RawItem {
   return {
     id,
     title: childText(item, 'title'),
+    titleType: 'loose',
     link: childText(item, 'link') ?? alternateLink(item) ?? guidLink,
     base,
     contentBase: base,

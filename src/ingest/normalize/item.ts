@@ -4,7 +4,7 @@ import type { FeedItem } from '../types.ts';
 import type { RawItem } from '../formats/raw.ts';
 import { linkUrls } from './url.ts';
 import { normalizeDate } from './date.ts';
-import { cleanTitle, collapseWhitespace, mainImage, plainText, sanitizeFeedHtml, summarize } from './html.ts';
+import { cleanTitle, titleText, collapseWhitespace, mainImage, plainText, sanitizeFeedHtml, summarize } from './html.ts';
 
 const SUMMARY_LENGTH = 300;
 const TITLE_FROM_SUMMARY_LENGTH = 80;
@@ -18,7 +18,7 @@ export function normalizeItem(raw: RawItem, now: Date): FeedItem {
   // and text carries no markup, so the description is read as it came instead of being sanitized to be thrown away.
   const summarySource = raw.summaryHtml && raw.contentHtml != null ? raw.summaryHtml : contentHtml;
   const summary = summarize(plainText(summarySource, SUMMARY_LENGTH), SUMMARY_LENGTH);
-  const title = cleanTitle(raw.title) || summarize(summary, TITLE_FROM_SUMMARY_LENGTH) || url || 'Untitled';
+  const title = titleText(raw.title, raw.titleType) || summarize(summary, TITLE_FROM_SUMMARY_LENGTH) || url || 'Untitled';
   // Feeds that only say when an item changed (Atom <updated>, JSON date_modified) mean that as its date.
   const date = normalizeDate(raw.published ?? raw.updated, now);
   return {
