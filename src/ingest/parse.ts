@@ -21,6 +21,7 @@ import { readJsonFeed } from './formats/json-feed.ts';
 import type { RawFeed } from './formats/raw.ts';
 import { isEmpty, normalizeItem } from './normalize/item.ts';
 import { canonicalUrl } from './normalize/url.ts';
+import { distinctIdentities } from './normalize/identity.ts';
 import { titleText } from './normalize/html.ts';
 
 export { FeedParseError } from './types.ts';
@@ -70,7 +71,7 @@ export function parseFeed(bytes: Uint8Array, options: ParseOptions): ParsedFeed 
     format: raw.format,
     formatVersion: raw.formatVersion,
     ttlMinutes: raw.ttlMinutes,
-    items: kept.map((item) => normalizeItem(item, now)),
+    items: distinctIdentities(kept.map((item) => normalizeItem(item, now)), warnings),
     warnings,
   };
 }

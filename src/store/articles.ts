@@ -69,13 +69,19 @@ export function saveFeedItems(store: Store, feedId: number, items: readonly Feed
        published_at = coalesce(?, published_at), updated_at = ?, content_hash = ?, text_fingerprint = ?
      WHERE id = ?`);
 
+  // A link several items of this one fetch share (a home page, a section page) tells none of them apart: matching on
+  // it would merge them into one article, rewritten with each one's words in turn on every fetch.
+  const urlUses = new Map<string, number>();
+  for (const item of items) if (item.url) urlUses.set(item.url, (urlUses.get(item.url) ?? 0) + 1);
+
   store.transaction(() => {
     for (const item of items) {
       const hash = contentHash(item.title, item.summary);
+      const distinctUrl = item.url && urlUses.get(item.url) === 1 ? item.url : null;
       // Within a feed: the guid first, then the canonical URL, then the words themselves.
       const known =
         (bySourceGuid.get(feedId, item.guid) as { article_id: number } | undefined)?.article_id ??
-        (item.url ? (byUrl.get(item.url) as { id: number } | undefined)?.id : undefined) ??
+        (distinctUrl ? (byUrl.get(distinctUrl) as { id: number } | undefined)?.id : undefined) ??
         (byHashInFeed.get(feedId, hash) as { id: number } | undefined)?.id;
 
       if (known !== undefined) {
@@ -97,7 +103,10 @@ export function saveFeedItems(store: Store, feedId: number, items: readonly Feed
 
       const sketch = copySketch(item.title, item.summary);
       const original = findOriginal(store, feedId, sketch);
-      const row = insert.get(feedId, item.url, item.originalUrl, item.title, item.summary, item.contentHtml, item.author,
+      // canonical_url is unique: of the items sharing one link, the first stored keeps it and the others go without
+      // (their original_url still holds the link the feed gave).
+      const canonical = item.url && (distinctUrl || !byUrl.get(item.url)) ? item.url : null;
+      const row = insert.get(feedId, canonical, item.originalUrl, item.title, item.summary, item.contentHtml, item.author,
         item.image, toJson(item.categories), item.published ?? now, item.dateFlag, now, now, hash,
         textFingerprint(item.title, item.summary), original) as { id: number };
       addSource.run(feedId, item.guid, row.id);

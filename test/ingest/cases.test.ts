@@ -16,7 +16,7 @@ describe('text-title-angle-brackets.atom', () => {
 });
 
 describe('duplicate-guids.rss', () => {
-  it.fails('reads two items sharing a guid as two articles, each with its own fields', () => {
+  it('reads two items sharing a guid as two articles, each with its own fields', () => {
     const feed = parseFixture('duplicate-guids.rss');
     expect(feed.items).toHaveLength(2);
     const [storm, library] = feed.items;
