@@ -5,7 +5,8 @@ import { attr, child, children, childText, withBase, type XmlNode } from './xml.
 import { contentEncoded, dcCreator, dcDate, mediaImages, subjects } from './extensions.ts';
 
 export function readRdf(doc: XmlNode, feedUrl: string): RawFeed {
-  const rdf = child(doc, 'rdf:RDF');
+  // The root is rdf:RDF, or RDF when a feed makes the RDF namespace its default.
+  const rdf = child(doc, 'rdf:RDF') ?? child(doc, 'RDF');
   const channel = child(rdf, 'channel');
   const base = withBase(channel, withBase(rdf, feedUrl));
   const declared = Object.entries(rdf ?? {}).filter(([key]) => key.startsWith('@_xmlns')).map(([, uri]) => uri);

@@ -1,6 +1,6 @@
 // Adapts RSS 0.9x/2.0 (<rss><channel><item>) into the raw feed shape.
 import type { RawFeed, RawItem } from './raw.ts';
-import { attr, child, children, childText, withBase, type XmlNode } from './xml.ts';
+import { attr, child, children, childText, text, withBase, type XmlNode } from './xml.ts';
 import { contentEncoded, dcCreator, dcDate, mediaImages, subjects } from './extensions.ts';
 
 export function readRss(doc: XmlNode, feedUrl: string): RawFeed {
@@ -14,7 +14,7 @@ export function readRss(doc: XmlNode, feedUrl: string): RawFeed {
     formatVersion: attr(rss, 'version'),
     title: childText(channel, 'title'),
     titleType: 'loose',
-    link: childText(channel, 'link') ?? alternateLink(channel),
+    link: firstText(channel, 'link') ?? alternateLink(channel),
     base,
     ttlMinutes: minutes(childText(channel, 'ttl')),
     items: items.map((item) => readItem(item, base)),
@@ -31,7 +31,7 @@ function readItem(item: XmlNode, channelBase: string): RawItem {
     id,
     title: childText(item, 'title'),
     titleType: 'loose',
-    link: childText(item, 'link') ?? alternateLink(item) ?? guidLink,
+    link: firstText(item, 'link') ?? alternateLink(item) ?? guidLink,
     base,
     contentBase: base,
     published: childText(item, 'pubDate') ?? dcDate(item),
@@ -44,8 +44,18 @@ function readItem(item: XmlNode, channelBase: string): RawItem {
   };
 }
 
+/** The first such child with text: an Atom `<link href=…/>` written without a prefix can come before the RSS one. */
+function firstText(node: XmlNode | undefined, name: string): string | null {
+  for (const element of children(node, name)) {
+    const value = text(element);
+    if (value) return value;
+  }
+  return null;
+}
+
 function alternateLink(node: XmlNode | undefined): string | null {
-  const link = children(node, 'atom:link').find((l) => (attr(l, 'rel') ?? 'alternate') === 'alternate');
+  const link = [...children(node, 'atom:link'), ...children(node, 'link')]
+    .find((l) => attr(l, 'href') && (attr(l, 'rel') ?? 'alternate') === 'alternate');
   return attr(link, 'href');
 }
 
