@@ -22,6 +22,7 @@ import type { RawFeed } from './formats/raw.ts';
 import { isEmpty, normalizeItem } from './normalize/item.ts';
 import { canonicalUrl } from './normalize/url.ts';
 import { distinctIdentities } from './normalize/identity.ts';
+import { dateUndatedItems } from './normalize/undated.ts';
 import { titleText } from './normalize/html.ts';
 
 export { FeedParseError } from './types.ts';
@@ -71,7 +72,7 @@ export function parseFeed(bytes: Uint8Array, options: ParseOptions): ParsedFeed 
     format: raw.format,
     formatVersion: raw.formatVersion,
     ttlMinutes: raw.ttlMinutes,
-    items: distinctIdentities(kept.map((item) => normalizeItem(item, now)), warnings),
+    items: distinctIdentities(dateUndatedItems(kept.map((item) => normalizeItem(item, now)), raw.updated, now, warnings), warnings),
     warnings,
   };
 }

@@ -16,6 +16,7 @@ export function readAtom(doc: XmlNode, feedUrl: string): RawFeed {
     ...titleConstruct(child(feed, 'title')),
     link: alternateLink(feed, base),
     base,
+    updated: childText(feed, 'updated') ?? childText(feed, 'modified'),
     ttlMinutes: null,
     items: children(feed, 'entry').map((entry) => readEntry(entry, base, feedAuthor)),
   };

@@ -28,6 +28,7 @@ export function readJsonFeed(source: string, feedUrl: string, warnings: string[]
     titleType: 'text', // JSON Feed titles are plain text by the spec, and JSON has no escaping to undo
     link: str(feed['home_page_url']),
     base: feedUrl,
+    updated: null, // JSON Feed has no feed-level date
     ttlMinutes: null,
     items: feed['items'].filter(isObject).map((item) => readItem(item, feedUrl, feedAuthor)),
   };

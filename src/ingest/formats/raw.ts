@@ -39,6 +39,8 @@ export interface RawFeed {
   titleType: TextType;
   link: string | null;
   base: string;
+  /** When the feed says it last changed (RSS lastBuildDate/pubDate, Atom updated): a stand-in for undated items. */
+  updated: string | null;
   ttlMinutes: number | null;
   items: RawItem[];
 }

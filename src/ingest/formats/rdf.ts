@@ -17,6 +17,7 @@ export function readRdf(doc: XmlNode, feedUrl: string): RawFeed {
     titleType: 'loose',
     link: childText(channel, 'link'),
     base,
+    updated: dcDate(channel ?? {}),
     ttlMinutes: null,
     // RSS 1.0 puts items beside the channel; tolerate them inside it too.
     items: [...children(rdf, 'item'), ...children(channel, 'item')].map((item) => readItem(item, base)),

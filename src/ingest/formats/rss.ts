@@ -16,6 +16,7 @@ export function readRss(doc: XmlNode, feedUrl: string): RawFeed {
     titleType: 'loose',
     link: firstText(channel, 'link') ?? alternateLink(channel),
     base,
+    updated: childText(channel, 'lastBuildDate') ?? childText(channel, 'pubDate') ?? dcDate(channel ?? {}),
     ttlMinutes: minutes(childText(channel, 'ttl')),
     items: items.map((item) => readItem(item, base)),
   };
