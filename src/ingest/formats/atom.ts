@@ -1,9 +1,8 @@
 // Adapts Atom 1.0 and Atom 0.3 (<feed><entry>), including xml:base and text constructs, into the raw feed shape.
-import { escapeText } from 'entities';
 import type { RawFeed, RawItem, TextType } from './raw.ts';
 import { hasHtmlTag } from '../normalize/html.ts';
 import { NS } from './namespaces.ts';
-import { mediaImages } from './extensions.ts';
+import { mediaDescription, mediaImages, plainTextToHtml } from './extensions.ts';
 import { attr, child, children, childText, innerMarkup, text, withBase, type XmlNode } from './xml.ts';
 
 export function readAtom(doc: XmlNode, feedUrl: string): RawFeed {
@@ -47,7 +46,7 @@ function readEntry(entry: XmlNode, feedBase: string, feedAuthor: string | null):
     updated,
     author: authorName(entry) ?? feedAuthor,
     contentHtml: textConstruct(content),
-    summaryHtml: textConstruct(summary),
+    summaryHtml: textConstruct(summary) ?? mediaDescription(entry),
     images: mediaImages(entry),
     categories: [...categories, ...children(entry, 'dc:subject').map(text).filter((v): v is string => !!v)],
   };
@@ -63,12 +62,12 @@ function textConstruct(node: XmlNode | undefined): string | null {
   const type = (attr(node, 'type') ?? '').toLowerCase();
   const mode = attr(node, 'mode');
   if (mode === 'base64') return Buffer.from(text(node) ?? '', 'base64').toString('utf8');
-  if (type === 'xhtml' || type === 'application/xhtml+xml' || mode === 'xml') return innerMarkup(node);
+  if (type === 'xhtml' || type === 'application/xhtml+xml' || mode === 'xml') return unprefixedMarkup(innerMarkup(node));
   const value = text(node);
   if (value === null) return null;
   if (type === 'html' || type === 'text/html' || mode === 'escaped') return value;
   if (!type && hasHtmlTag(value)) return value;
-  return escapeText(value).replace(/\n/g, '<br>');
+  return plainTextToHtml(value);
 }
 
 /**
@@ -84,6 +83,16 @@ function titleConstruct(node: XmlNode | undefined): { title: string | null; titl
   if (type === 'html' || type === 'text/html' || mode === 'escaped') return { title: text(node), titleType: 'html' };
   if (type === 'text' || type === 'text/plain') return { title: text(node), titleType: 'text' };
   return { title: text(node), titleType: 'loose' };
+}
+
+/**
+ * XHTML content as HTML. Its elements may carry a prefix bound to the XHTML namespace (`<xhtml:div><xhtml:p>`), which an
+ * HTML reader takes for unknown elements: their markup was dropped and their paragraphs glued together. Inside an
+ * xhtml construct every element is XHTML in practice, so prefixes and namespace declarations are simply removed.
+ */
+function unprefixedMarkup(markup: string | null): string | null {
+  if (!markup?.includes(':')) return markup;
+  return markup.replace(/<(\/?)[A-Za-z_][\w.-]*:(?=[A-Za-z_])/g, '<$1').replace(/\s+xmlns(?::[\w.-]+)?\s*=\s*(["'])[^"']*\1/g, '');
 }
 
 function alternateLink(node: XmlNode | undefined, base: string): string | null {

@@ -1,4 +1,5 @@
-// Reads the namespace extensions RSS and RDF items share: content:encoded, Dublin Core, Media RSS, enclosures.
+// Reads the namespace extensions RSS, RDF and Atom items share: content:encoded, Dublin Core, Media RSS, enclosures.
+import { escapeText } from 'entities';
 import { attr, children, childText, text, type XmlNode } from './xml.ts';
 
 const IMAGE_EXTENSION = /\.(avif|gif|jpe?g|png|webp)(\?|$)/i;
@@ -32,6 +33,26 @@ function isImageMedia(node: XmlNode): boolean {
 function isImageType(type: string | null, url: string | null): boolean {
   if (type) return type.toLowerCase().startsWith('image/');
   return !!url && IMAGE_EXTENSION.test(url);
+}
+
+/**
+ * The Media RSS description as HTML: on the item, in a media:group, or on a media:content. Video channel feeds put an
+ * entry's only text there. Plain text unless it says type="html".
+ */
+export function mediaDescription(item: XmlNode): string | null {
+  const groups = [item, ...children(item, 'media:group')];
+  const holders = [...groups, ...groups.flatMap((group) => children(group, 'media:content'))];
+  for (const holder of holders) {
+    const description = children(holder, 'media:description')[0];
+    const value = text(description);
+    if (value) return attr(description, 'type') === 'html' ? value : plainTextToHtml(value);
+  }
+  return null;
+}
+
+/** Plain text as HTML that shows it: escaped, line breaks kept. */
+export function plainTextToHtml(value: string): string {
+  return escapeText(value).replace(/\n/g, '<br>');
 }
 
 export function dcCreator(item: XmlNode): string | null {

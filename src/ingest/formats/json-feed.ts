@@ -1,5 +1,5 @@
 // Parses JSON Feed 1.0 and 1.1 and adapts it into the raw feed shape.
-import { escapeText } from 'entities';
+import { plainTextToHtml } from './extensions.ts';
 import { FeedParseError } from '../types.ts';
 import type { RawFeed, RawItem } from './raw.ts';
 
@@ -52,8 +52,8 @@ function readItem(item: Json, base: string, feedAuthor: string | null): RawItem 
     published: str(item['date_published']),
     updated: str(item['date_modified']),
     author: authorName(item) ?? feedAuthor,
-    contentHtml: str(item['content_html']) ?? (contentText ? plainToHtml(contentText) : null),
-    summaryHtml: summary ? plainToHtml(summary) : null,
+    contentHtml: str(item['content_html']) ?? (contentText ? plainTextToHtml(contentText) : null),
+    summaryHtml: summary ? plainTextToHtml(summary) : null,
     images: [str(item['image']), str(item['banner_image']), ...imageAttachments].filter((url): url is string => !!url),
     categories: Array.isArray(item['tags']) ? item['tags'].map(str).filter((tag): tag is string => !!tag) : [],
   };
@@ -66,9 +66,6 @@ function authorName(node: Json): string | null {
   return first ? str(first['name']) : null;
 }
 
-function plainToHtml(value: string): string {
-  return escapeText(value).replace(/\n/g, '<br>');
-}
 
 function str(value: unknown): string | null {
   return typeof value === 'string' && value.trim() ? value.trim() : null;

@@ -1,7 +1,7 @@
 // Adapts RSS 0.9x/2.0 (<rss><channel><item>) into the raw feed shape.
 import type { RawFeed, RawItem } from './raw.ts';
 import { attr, child, children, childText, text, withBase, type XmlNode } from './xml.ts';
-import { contentEncoded, dcCreator, dcDate, mediaImages, subjects } from './extensions.ts';
+import { contentEncoded, dcCreator, dcDate, mediaDescription, mediaImages, subjects } from './extensions.ts';
 
 export function readRss(doc: XmlNode, feedUrl: string): RawFeed {
   const rss = child(doc, 'rss');
@@ -39,7 +39,7 @@ function readItem(item: XmlNode, channelBase: string): RawItem {
     updated: childText(item, 'atom:updated'),
     author: dcCreator(item) ?? childText(item, 'author'),
     contentHtml: contentEncoded(item),
-    summaryHtml: childText(item, 'description'),
+    summaryHtml: childText(item, 'description') ?? mediaDescription(item),
     images: mediaImages(item),
     categories: subjects(item),
   };
