@@ -131,7 +131,7 @@ function decodeUtf8Strictly(bytes: Uint8Array): string | null {
 }
 
 /** What each byte means in windows-1252 (undefined positions map to the C1 control of that value, as browsers do). */
-const WINDOWS_1252 = Array.from({ length: 256 }, (_, byte) => iconv.decode(Buffer.from([byte]), 'windows-1252'));
+export const WINDOWS_1252 = Array.from({ length: 256 }, (_, byte) => iconv.decode(Buffer.from([byte]), 'windows-1252'));
 
 /**
  * UTF-8 where the bytes are valid UTF-8, windows-1252 for each byte that is not part of a valid sequence (RFC 3629:

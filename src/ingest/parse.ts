@@ -23,6 +23,7 @@ import { isEmpty, normalizeItem } from './normalize/item.ts';
 import { canonicalUrl } from './normalize/url.ts';
 import { distinctIdentities } from './normalize/identity.ts';
 import { dateUndatedItems } from './normalize/undated.ts';
+import { withoutControls } from './normalize/controls.ts';
 import { titleText } from './normalize/html.ts';
 
 export { FeedParseError } from './types.ts';
@@ -67,7 +68,7 @@ export function parseFeed(bytes: Uint8Array, options: ParseOptions): ParsedFeed 
   if (kept.length < raw.items.length) warnings.push(`skipped ${raw.items.length - kept.length} empty item(s)`);
   if (raw.items.length === 0) warnings.push('the feed has no items');
   return {
-    title: titleText(raw.title, raw.titleType) || hostOf(options.url),
+    title: withoutControls(titleText(raw.title, raw.titleType)).trim() || hostOf(options.url),
     link: canonicalUrl(raw.link, raw.base),
     format: raw.format,
     formatVersion: raw.formatVersion,

@@ -4,6 +4,7 @@ import { FeedParseError } from '../types.ts';
 import { ENTITY_REFUSAL } from './xml-guard.ts';
 import { TagNamer } from './namespaces.ts';
 import { sectionEnd, splitCdata } from './cdata.ts';
+import { WINDOWS_1252 } from '../decode.ts';
 
 /**
  * Elements whose content is kept as raw text by the parser (fast-xml-parser stopNodes): they hold
@@ -227,6 +228,8 @@ function repairEntities(text: string, tally: Tally): string {
     }
     if (ref.startsWith('#')) {
       const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+      // &#150; and friends mean the windows-1252 character of that byte (as HTML reads them), not a C1 control.
+      if (code >= 0x80 && code <= 0x9f) return `&#${WINDOWS_1252[code]!.codePointAt(0)};`;
       if (isXmlChar(code)) return match;
       tally.badCharRefs++;
       return '&#xFFFD;';
