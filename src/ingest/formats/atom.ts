@@ -44,7 +44,7 @@ function readEntry(entry: XmlNode, feedBase: string, feedAuthor: string | null):
     contentBase: withBase(content ?? summary, base),
     published: childText(entry, 'published') ?? childText(entry, 'issued') ?? childText(entry, 'created'),
     updated,
-    author: authorName(entry) ?? feedAuthor,
+    author: authorName(entry) ?? authorName(child(entry, 'source')) ?? feedAuthor,
     contentHtml: textConstruct(content),
     summaryHtml: textConstruct(summary) ?? mediaDescription(entry),
     images: mediaImages(entry),
@@ -110,7 +110,10 @@ function alternateLink(node: XmlNode | undefined, base: string): string | null {
   }
 }
 
+/** Every author's name (else email) of an entry, its source or the feed, then dc:creator; "A, B" for several. */
 function authorName(node: XmlNode | undefined): string | null {
-  const author = child(node, 'author');
-  return childText(author, 'name') ?? childText(author, 'email') ?? childText(node, 'dc:creator');
+  const names = children(node, 'author')
+    .map((author) => childText(author, 'name') ?? childText(author, 'email'))
+    .filter((name): name is string => !!name);
+  return names.length ? [...new Set(names)].join(', ') : childText(node, 'dc:creator');
 }

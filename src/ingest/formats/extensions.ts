@@ -55,8 +55,17 @@ export function plainTextToHtml(value: string): string {
   return escapeText(value).replace(/\n/g, '<br>');
 }
 
-export function dcCreator(item: XmlNode): string | null {
-  return childText(item, 'dc:creator');
+/**
+ * Who wrote an RSS or RDF item, or (given the channel) a whole feed, from the places feeds name people, best first:
+ * dc:creator (every one of them), for a channel managingEditor (RSS 2.0's person responsible for its content), <author>
+ * ("email (Name)" is made a name later), itunes:author. The channel's is the items' fallback, as in gofeed.
+ */
+export function creators(node: XmlNode | undefined, { channel = false } = {}): string | null {
+  const names = (name: string) => children(node, name).map(text).filter((value): value is string => !!value);
+  const dc = [...new Set(names('dc:creator'))];
+  if (dc.length) return dc.join(', ');
+  const [author] = [...(channel ? names('managingEditor') : []), ...names('author'), ...names('itunes:author')];
+  return author ?? null;
 }
 
 export function dcDate(item: XmlNode): string | null {

@@ -59,11 +59,17 @@ function readItem(item: Json, base: string, feedAuthor: string | null): RawItem 
   };
 }
 
-/** 1.1 has an authors array; 1.0 a single author object. */
+/**
+ * 1.1 has an authors array, 1.0 a single author object; feeds also write either one as a plain string or give an author
+ * only a url (then the url stands for the name: it is all the feed says about them). Several authors read "A, B".
+ */
 function authorName(node: Json): string | null {
-  const authors = Array.isArray(node['authors']) ? node['authors'] : [node['author']];
-  const first = authors.find(isObject);
-  return first ? str(first['name']) : null;
+  const given: unknown[] = Array.isArray(node['authors']) ? node['authors'] : isObject(node['authors']) ? [node['authors']] : [];
+  if (given.length === 0) given.push(node['author']);
+  const names = given
+    .map((author) => (isObject(author) ? str(author['name']) ?? str(author['url']) : str(author)))
+    .filter((name): name is string => !!name);
+  return names.length ? [...new Set(names)].join(', ') : null;
 }
 
 

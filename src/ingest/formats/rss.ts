@@ -1,7 +1,7 @@
 // Adapts RSS 0.9x/2.0 (<rss><channel><item>) into the raw feed shape.
 import type { RawFeed, RawItem } from './raw.ts';
 import { attr, child, children, childText, text, withBase, type XmlNode } from './xml.ts';
-import { contentEncoded, dcCreator, dcDate, mediaDescription, mediaImages, subjects } from './extensions.ts';
+import { contentEncoded, creators, dcDate, mediaDescription, mediaImages, subjects } from './extensions.ts';
 
 export function readRss(doc: XmlNode, feedUrl: string): RawFeed {
   const rss = child(doc, 'rss');
@@ -9,20 +9,21 @@ export function readRss(doc: XmlNode, feedUrl: string): RawFeed {
   const base = withBase(channel, withBase(rss, feedUrl));
   // Some generators put items beside the channel instead of inside it.
   const items = [...children(channel, 'item'), ...children(rss, 'item')];
+  const channelAuthor = creators(channel, { channel: true });
   return {
     format: 'rss',
     formatVersion: attr(rss, 'version'),
-    title: childText(channel, 'title'),
+    title: childText(channel, 'title') ?? childText(channel, 'dc:title'),
     titleType: 'loose',
     link: firstText(channel, 'link') ?? alternateLink(channel),
     base,
     updated: childText(channel, 'lastBuildDate') ?? childText(channel, 'pubDate') ?? dcDate(channel ?? {}),
     ttlMinutes: minutes(childText(channel, 'ttl')),
-    items: items.map((item) => readItem(item, base)),
+    items: items.map((item) => readItem(item, base, channelAuthor)),
   };
 }
 
-function readItem(item: XmlNode, channelBase: string): RawItem {
+function readItem(item: XmlNode, channelBase: string, channelAuthor: string | null): RawItem {
   const base = withBase(item, channelBase);
   const guid = child(item, 'guid');
   const id = childText(item, 'guid');
@@ -30,14 +31,14 @@ function readItem(item: XmlNode, channelBase: string): RawItem {
   const guidLink = id && attr(guid, 'isPermaLink') !== 'false' && /^https?:\/\//i.test(id) ? id : null;
   return {
     id,
-    title: childText(item, 'title'),
+    title: childText(item, 'title') ?? childText(item, 'dc:title'),
     titleType: 'loose',
     link: firstText(item, 'link') ?? alternateLink(item) ?? guidLink,
     base,
     contentBase: base,
     published: childText(item, 'pubDate') ?? dcDate(item),
     updated: childText(item, 'atom:updated'),
-    author: dcCreator(item) ?? childText(item, 'author'),
+    author: creators(item) ?? channelAuthor,
     contentHtml: contentEncoded(item),
     summaryHtml: childText(item, 'description') ?? mediaDescription(item),
     images: mediaImages(item),

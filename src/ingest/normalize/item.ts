@@ -61,12 +61,13 @@ function contentHash(title: string, summary: string): string {
   return 'sha256:' + createHash('sha256').update(`${title}\n${summary}`).digest('hex');
 }
 
-/** RSS <author> is "email (Name)"; the name is what people want to read. */
+/** RSS <author> is "email (Name)", others write "Name <email>"; the name is what people want to read. */
 function authorName(raw: string | null): string | null {
   if (!raw) return null;
-  const name = collapseWhitespace(plainText(raw));
+  const name = collapseWhitespace(cleanTitle(raw));
   const parenthesised = /^\S+@\S+\s*\((.+)\)$/.exec(name)?.[1];
-  return parenthesised?.trim() || name || null;
+  const bracketed = /^(.+?)\s*<\S+@\S+>$/.exec(name)?.[1];
+  return parenthesised?.trim() || bracketed?.trim() || name || null;
 }
 
 function unique(values: string[]): string[] {
