@@ -1,7 +1,8 @@
 // The nine real-world inputs of issue 13 (../shared/cases/ingest/), each with the reading its README gives as right.
 // Other shapes of the same kinds of trouble are tested beside them, in the test file of each kind.
 import { describe, expect, it } from 'vitest';
-import { parseFixture } from './load.ts';
+import { discoverFeeds } from '../../src/ingest/discover.ts';
+import { fixture, parseFixture } from './load.ts';
 
 describe('text-title-angle-brackets.atom', () => {
   it('keeps type="text" titles exactly as written: decoded once, never tag-stripped', () => {
@@ -103,5 +104,13 @@ describe('mixed-utf8-windows1252.rss', () => {
     expect(feed.items[0]!.summary).toBe('L’incendie a été maîtrisé.');
     expect(feed.items[1]!.title).toBe('Marché de Noël ouvert');
     expect(feed.items[1]!.summary).toBe('Le marché ouvre ses portes – entrée libre.');
+  });
+});
+
+describe('site-page-not-feed.html', () => {
+  it("finds the page's alternate feed, resolved against the page's address", () => {
+    expect(discoverFeeds(fixture('site-page-not-feed.html'), 'https://blog.example.org/about/')).toEqual([
+      { url: 'https://blog.example.org/blog/feed.xml', type: 'application/rss+xml', title: 'A small blog' },
+    ]);
   });
 });
