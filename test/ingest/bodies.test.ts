@@ -41,6 +41,13 @@ describe('Media RSS descriptions', () => {
   });
 });
 
+describe('other description elements', () => {
+  it('itunes:summary, itunes:subtitle and dc:description are the summary when there is no description', () => {
+    const feed = parseFixture('podcast-itunes-summary.rss');
+    expect(feed.items.map((item) => item.summary)).toEqual(['We talk about tides & moons.', 'A short subtitle.', 'Described by DC.']);
+  });
+});
+
 describe('XHTML content with a prefix', () => {
   const feed = parseFixture('xhtml-prefixed-content.atom');
 

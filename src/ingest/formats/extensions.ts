@@ -50,6 +50,15 @@ export function mediaDescription(item: XmlNode): string | null {
   return null;
 }
 
+/**
+ * Text an RSS or RDF item may carry when it has no <description>: Media RSS, then Dublin Core's dc:description, then a
+ * podcast's itunes:summary or itunes:subtitle (plain text by their specs).
+ */
+export function otherDescription(item: XmlNode): string | null {
+  const plain = childText(item, 'dc:description') ?? childText(item, 'itunes:summary') ?? childText(item, 'itunes:subtitle');
+  return mediaDescription(item) ?? (plain ? plainTextToHtml(plain) : null);
+}
+
 /** Plain text as HTML that shows it: escaped, line breaks kept. */
 export function plainTextToHtml(value: string): string {
   return escapeText(value).replace(/\n/g, '<br>');

@@ -2,7 +2,7 @@
 import type { RawFeed, RawItem } from './raw.ts';
 import { NS } from './namespaces.ts';
 import { attr, child, children, childText, withBase, type XmlNode } from './xml.ts';
-import { contentEncoded, creators, dcDate, mediaDescription, mediaImages, subjects } from './extensions.ts';
+import { contentEncoded, creators, dcDate, mediaImages, otherDescription, subjects } from './extensions.ts';
 
 export function readRdf(doc: XmlNode, feedUrl: string): RawFeed {
   // The root is rdf:RDF, or RDF when a feed makes the RDF namespace its default.
@@ -37,7 +37,7 @@ function readItem(item: XmlNode, channelBase: string, channelAuthor: string | nu
     updated: null,
     author: creators(item) ?? channelAuthor,
     contentHtml: contentEncoded(item),
-    summaryHtml: childText(item, 'description') ?? mediaDescription(item),
+    summaryHtml: childText(item, 'description') ?? otherDescription(item),
     images: mediaImages(item),
     categories: subjects(item),
   };

@@ -1,7 +1,7 @@
 // Adapts RSS 0.9x/2.0 (<rss><channel><item>) into the raw feed shape.
 import type { RawFeed, RawItem } from './raw.ts';
 import { attr, child, children, childText, text, withBase, type XmlNode } from './xml.ts';
-import { contentEncoded, creators, dcDate, mediaDescription, mediaImages, subjects } from './extensions.ts';
+import { contentEncoded, creators, dcDate, mediaImages, otherDescription, subjects } from './extensions.ts';
 
 export function readRss(doc: XmlNode, feedUrl: string): RawFeed {
   const rss = child(doc, 'rss');
@@ -40,7 +40,7 @@ function readItem(item: XmlNode, channelBase: string, channelAuthor: string | nu
     updated: childText(item, 'atom:updated'),
     author: creators(item) ?? channelAuthor,
     contentHtml: contentEncoded(item),
-    summaryHtml: childText(item, 'description') ?? mediaDescription(item),
+    summaryHtml: childText(item, 'description') ?? otherDescription(item),
     images: mediaImages(item),
     categories: subjects(item),
   };
