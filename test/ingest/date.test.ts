@@ -87,6 +87,10 @@ describe('date shapes from around the world', () => {
     expect(normalizeDate('Mar 03 2026 10:00:00 GMT', NOW).iso).toBe('2026-03-03T10:00:00.000Z');
     expect(normalizeDate('mar, 03 mar 2026 10:00:00 GMT', NOW).iso).toBe('2026-03-03T10:00:00.000Z');
   });
+
+  it('reads a dash between the date and the time', () => {
+    expect(normalizeDate('Thursday, January 1, 2026 - 10:00', NOW).iso).toBe('2026-01-01T10:00:00.000Z');
+  });
 });
 
 describe('items without a readable date on a first fetch', () => {

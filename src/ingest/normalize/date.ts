@@ -149,6 +149,7 @@ function parseIsoLike(value: string): Date | null {
 function parseRfc822Like(value: string, now: Date): Date | null {
   let text = englishNames(value.replace(/ ?\(.*\)$/, '')) // "(Coordinated Universal Time)"
     .replace(/,/g, ' ')
+    .replace(/ [-–@|] (?=\d{1,2}[:.]\d{2})/, ' ') // "January 1 2026 - 10:00"
     .replace(/(\d{1,2})\.(?= )/, '$1') // "23. Januar"
     .replace(/\b(\d{1,2})\.(\d{2})(?:\.(\d{2}))?(?=\s|$)(?!\s*\d{4})/, (_, h: string, m: string, sec?: string) => `${h}:${m}${sec ? `:${sec}` : ''}`) // "klo 10.00"
     .replace(/\s+/g, ' ')
