@@ -88,6 +88,13 @@ describe('date shapes from around the world', () => {
     expect(normalizeDate('mar, 03 mar 2026 10:00:00 GMT', NOW).iso).toBe('2026-03-03T10:00:00.000Z');
   });
 
+  it('reads slashed and dashed dates and an offset in whole hours', () => {
+    expect(normalizeDate('2026/11/18 10:00:00', NOW).iso).toBe('2026-11-18T10:00:00.000Z');
+    expect(normalizeDate('18-Nov-2026 10:00', NOW).iso).toBe('2026-11-18T10:00:00.000Z');
+    expect(normalizeDate('2026-11-18T10:00:00+01', NOW).iso).toBe('2026-11-18T09:00:00.000Z');
+    expect(normalizeDate('2026-11-18', NOW).iso).toBe('2026-11-18T00:00:00.000Z');
+  });
+
   it('reads a dash between the date and the time', () => {
     expect(normalizeDate('Thursday, January 1, 2026 - 10:00', NOW).iso).toBe('2026-01-01T10:00:00.000Z');
   });

@@ -131,14 +131,15 @@ export function normalizeDate(raw: string | null | undefined, now: Date): FeedDa
 }
 
 export function parseFeedDate(raw: string, now: Date): Date | null {
-  const value = raw.trim().replace(/\s+/g, ' ');
+  const value = raw.trim().replace(/\s+/g, ' ').replace(/^(\d{4})\/(\d{2})\/(\d{2})\b/, '$1-$2-$3'); // 2026/11/18
   const date = /^\d{4}-\d{2}-\d{2}/.test(value) ? parseIsoLike(value) : parseRfc822Like(value, now);
   return date && isValid(date) ? date : null;
 }
 
 /** ISO 8601, also with a space instead of "T", a spaced offset, or no zone at all (read as UTC). */
 function parseIsoLike(value: string): Date | null {
-  let iso = value.replace(/^(\d{4}-\d{2}-\d{2}) (?=\d)/, '$1T').replace(/ ?([+-]\d{2}:?\d{2}|Z)$/i, '$1');
+  let iso = value.replace(/^(\d{4}-\d{2}-\d{2}) (?=\d)/, '$1T').replace(/ ?([+-]\d{2}:?\d{2}|Z)$/i, '$1')
+    .replace(/(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) ?([+-]\d{2})$/, '$1$2:00'); // an offset in whole hours: "+01"
   const zone = / ?([A-Z]{2,5})$/.exec(iso);
   if (zone && ZONES[zone[1]!]) iso = iso.slice(0, zone.index) + ZONES[zone[1]!];
   if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(iso)) iso += iso.includes('T') ? 'Z' : 'T00:00:00Z';
@@ -149,6 +150,7 @@ function parseIsoLike(value: string): Date | null {
 function parseRfc822Like(value: string, now: Date): Date | null {
   let text = englishNames(value.replace(/ ?\(.*\)$/, '')) // "(Coordinated Universal Time)"
     .replace(/,/g, ' ')
+    .replace(/^(\d{1,2})-([A-Za-z]{3})-(\d{2,4})\b/, '$1 $2 $3') // "18-Nov-2026"
     .replace(/ [-–@|] (?=\d{1,2}[:.]\d{2})/, ' ') // "January 1 2026 - 10:00"
     .replace(/(\d{1,2})\.(?= )/, '$1') // "23. Januar"
     .replace(/\b(\d{1,2})\.(\d{2})(?:\.(\d{2}))?(?=\s|$)(?!\s*\d{4})/, (_, h: string, m: string, sec?: string) => `${h}:${m}${sec ? `:${sec}` : ''}`) // "klo 10.00"
