@@ -1,10 +1,12 @@
 // `wirefold feeds …`: the source list and each feed's health, plus `feeds parse` to see a feed as ingest stores it.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openStore } from '../store/store.ts';
 import { findFeed, listFeeds, removeFeed, upsertFeed } from '../store/feeds.ts';
 import type { Feed } from '../store/feeds.ts';
 import { parseOpml, renderOpml } from '../ingest/opml.ts';
-import { parseFeed } from '../ingest/parse.ts';
+import { FeedParseError, parseFeed } from '../ingest/parse.ts';
+import { discoverFeeds } from '../ingest/discover.ts';
 import { fetchFeed } from '../ingest/fetch.ts';
 import { feedUrlProblem } from '../ingest/feed-url.ts';
 import { UsageError } from './settings.ts';
@@ -45,8 +47,9 @@ export async function feedsCommand(settings: Settings, args: string[], values: R
           console.error(`wirefold feeds: cannot add ${target} (${problem}): a feed URL is http:// or https:// and a host`);
           return 2;
         }
-        const id = upsertFeed(store, { url: target, title: (values.title as string | undefined) ?? null, tags: values.tag ? [values.tag as string] : [] });
-        console.log(`feed ${id}: ${target}`);
+        const url = await feedUrlFor(target, settings.allowPrivateAddresses);
+        const id = upsertFeed(store, { url, title: (values.title as string | undefined) ?? null, tags: values.tag ? [values.tag as string] : [] });
+        console.log(`feed ${id}: ${url}`);
         return 0;
       }
       case 'remove': {
@@ -93,26 +96,51 @@ export async function feedsCommand(settings: Settings, args: string[], values: R
   }
 }
 
-async function parseCommand(target: string, json: boolean, allowPrivateAddresses: boolean): Promise<number> {
-  let bytes: Uint8Array;
-  let contentType: string | null = null;
-  let url = target;
-  if (/^https?:\/\//.test(target)) {
-    const result = await fetchFeed({ url: target }, undefined, { allowPrivateAddresses });
-    if (result.kind !== 'ok') {
-      console.error(`cannot read ${target}: ${result.kind === 'error' ? result.error : `HTTP ${result.status}`}`);
-      return 1;
-    }
-    ({ body: bytes, contentType, url } = result);
-  } else {
-    try {
-      bytes = readFileSync(target);
-    } catch (error) {
-      console.error(`cannot read ${target}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-      return 1;
-    }
-    url = new URL(`file://${process.cwd()}/`).href;
+/**
+ * The feed to subscribe to for what a person gave: the URL itself, unless it serves a web page announcing a feed, then
+ * that feed (said on the console). When the URL cannot be read now it is added as given, as before.
+ */
+async function feedUrlFor(target: string, allowPrivateAddresses: boolean): Promise<string> {
+  const result = await fetchFeed({ url: target }, undefined, { allowPrivateAddresses });
+  if (result.kind !== 'ok') {
+    console.error(`note: could not read ${target} now (${result.kind === 'error' ? result.error : `HTTP ${result.status}`}); added as given`);
+    return target;
   }
+  const feed = feedOfWebPage(result.body, result.url, result.contentType);
+  if (!feed) return target;
+  console.log(`${target} is a web page; found its feed ${feed}`);
+  return feed;
+}
+
+/** When bytes are a web page rather than a feed, the first feed it announces (else null: a feed, or nothing found). */
+function feedOfWebPage(bytes: Uint8Array, pageUrl: string, contentType: string | null): string | null {
+  try {
+    parseFeed(bytes, { url: pageUrl, contentType });
+    return null;
+  } catch (error) {
+    if (!(error instanceof FeedParseError)) throw error;
+    return discoverFeeds(bytes, pageUrl)[0]?.url ?? null;
+  }
+}
+
+async function parseCommand(target: string, json: boolean, allowPrivateAddresses: boolean): Promise<number> {
+  const read = await readTarget(target, allowPrivateAddresses);
+  if (!read) return 1;
+  let { bytes, contentType, url } = read;
+  const feedUrl = feedOfWebPage(bytes, url, contentType);
+  if (feedUrl) {
+    // On stderr, so `--json` output stays one JSON document.
+    console.error(`${target} is a web page; found its feed ${feedUrl}`);
+    if (feedUrl.startsWith('file:') && !existsSync(fileURLToPath(feedUrl))) {
+      console.error("the page was read from a file, so its site-relative feed link cannot be followed: give the page's web address instead");
+      return 1;
+    }
+    const feed = await readTarget(feedUrl.startsWith('file:') ? fileURLToPath(feedUrl) : feedUrl, allowPrivateAddresses);
+    if (!feed) return 1;
+    ({ bytes, contentType, url } = feed);
+  }
+  // A feed read from a file resolves relative links against its own link (see parseFeed), not a file: address.
+  if (url.startsWith('file:')) url = new URL(`file://${process.cwd()}/`).href;
   try {
     const feed = parseFeed(bytes, { url, contentType });
     const { items, warnings, ...head } = feed;
@@ -126,6 +154,24 @@ async function parseCommand(target: string, json: boolean, allowPrivateAddresses
   } catch (error) {
     console.error(`cannot read ${target}: ${(error as Error).message}`);
     return 1;
+  }
+}
+
+/** The bytes of a file or URL, with the address they came from (a file: URL for files); null after saying why not. */
+async function readTarget(target: string, allowPrivateAddresses: boolean): Promise<{ bytes: Uint8Array; contentType: string | null; url: string } | null> {
+  if (/^https?:\/\//.test(target)) {
+    const result = await fetchFeed({ url: target }, undefined, { allowPrivateAddresses });
+    if (result.kind !== 'ok') {
+      console.error(`cannot read ${target}: ${result.kind === 'error' ? result.error : `HTTP ${result.status}`}`);
+      return null;
+    }
+    return { bytes: result.body, contentType: result.contentType, url: result.url };
+  }
+  try {
+    return { bytes: readFileSync(target), contentType: null, url: pathToFileURL(target).href };
+  } catch (error) {
+    console.error(`cannot read ${target}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    return null;
   }
 }
 

@@ -11,8 +11,12 @@ import iconv from 'iconv-lite';
  *       default stamped over a windows-1252 file is the usual cause);
  *     - header legacy, prolog utf-8, bytes valid UTF-8 with non-ASCII -> the prolog (valid multi-byte
  *       UTF-8 practically never happens by accident in legacy text).
- *  3. If UTF-8 was chosen (without a BOM) but the bytes are not valid UTF-8, decode as windows-1252
- *     and say so, rather than silently turning bytes into U+FFFD.
+ *  3. If UTF-8 was chosen but the bytes are not valid UTF-8, the valid UTF-8 sequences stay UTF-8 and only the
+ *     stray bytes are read as windows-1252 (one pasted field must not garble the whole feed; in a document with no
+ *     valid multi-byte sequence at all this is plain windows-1252), and say so, rather than writing U+FFFD.
+ *  4. If windows-1252 was chosen by a label but the bytes are valid UTF-8 with multi-byte sequences, they are UTF-8
+ *     (a server default of ISO-8859-1 stamped over a UTF-8 file; valid multi-byte UTF-8 practically never happens by
+ *     accident in windows-1252 text).
  * Latin-1 and ASCII labels decode as windows-1252, as browsers do (WHATWG Encoding Standard):
  * feeds labelled ISO-8859-1 use the 0x80-0x9F range for curly quotes and dashes.
  */
@@ -26,8 +30,10 @@ export function decodeFeedBytes(bytes: Uint8Array, contentType: string | null | 
     if (bom.charset === 'utf-8') {
       const text = decodeUtf8Strictly(body);
       if (text !== null) return text;
-      // The BOM is strong evidence for UTF-8, so keep the valid parts and mark the rest.
-      warnings.push('the feed starts with a UTF-8 byte-order mark but has invalid UTF-8 bytes; they were replaced with \uFFFD');
+      // The BOM is strong evidence for UTF-8, so keep the valid parts and read only the stray bytes otherwise.
+      const mixed = decodeUtf8WithStrayBytes(body);
+      warnings.push(`the feed starts with a UTF-8 byte-order mark but has ${mixed.stray} byte(s) that are not UTF-8; read those as windows-1252`);
+      return mixed.text;
     }
     return iconv.decode(Buffer.from(body), bom.charset);
   }
@@ -57,8 +63,15 @@ export function decodeFeedBytes(bytes: Uint8Array, contentType: string | null | 
   if (charset === 'utf-8') {
     const text = asUtf8();
     if (text !== null) return text;
-    warnings.push('the feed is declared (or assumed) UTF-8 but its bytes are not valid UTF-8; decoded it as windows-1252');
-    charset = 'windows-1252';
+    const mixed = decodeUtf8WithStrayBytes(bytes);
+    warnings.push(mixed.utf8Sequences === 0
+      ? 'the feed is declared (or assumed) UTF-8 but its bytes are not valid UTF-8; decoded it as windows-1252'
+      : `the feed is UTF-8 except for ${mixed.stray} stray byte(s); kept the UTF-8 and read those bytes as windows-1252`);
+    return mixed.text;
+  }
+  if (charset === 'windows-1252' && hasNonAscii(bytes) && asUtf8() !== null) {
+    warnings.push(`the feed is labelled ${header ?? prolog} but its bytes are valid UTF-8; read it as UTF-8`);
+    return asUtf8()!;
   }
   return iconv.decode(Buffer.from(bytes), charset);
 }
@@ -115,6 +128,58 @@ function decodeUtf8Strictly(bytes: Uint8Array): string | null {
   } catch {
     return null;
   }
+}
+
+/** What each byte means in windows-1252 (undefined positions map to the C1 control of that value, as browsers do). */
+export const WINDOWS_1252 = Array.from({ length: 256 }, (_, byte) => iconv.decode(Buffer.from([byte]), 'windows-1252'));
+
+/**
+ * UTF-8 where the bytes are valid UTF-8, windows-1252 for each byte that is not part of a valid sequence (RFC 3629:
+ * no overlong forms, no surrogates, nothing above U+10FFFF). Valid runs are decoded by TextDecoder in one piece.
+ */
+export function decodeUtf8WithStrayBytes(bytes: Uint8Array): { text: string; stray: number; utf8Sequences: number } {
+  const parts: string[] = [];
+  let runStart = 0;
+  let stray = 0;
+  let utf8Sequences = 0;
+  let at = 0;
+  while (at < bytes.length) {
+    if (bytes[at]! < 0x80) {
+      at++;
+      continue;
+    }
+    const length = utf8SequenceLength(bytes, at);
+    if (length > 0) {
+      utf8Sequences++;
+      at += length;
+      continue;
+    }
+    if (at > runStart) parts.push(strictUtf8.decode(bytes.subarray(runStart, at)));
+    parts.push(WINDOWS_1252[bytes[at]!]!);
+    stray++;
+    runStart = ++at;
+  }
+  if (runStart < bytes.length) parts.push(strictUtf8.decode(bytes.subarray(runStart)));
+  return { text: parts.join(''), stray, utf8Sequences };
+}
+
+/** The length of the valid UTF-8 sequence starting at a non-ASCII byte, or 0 when there is none. */
+function utf8SequenceLength(bytes: Uint8Array, at: number): number {
+  const lead = bytes[at]!;
+  const continuation = (offset: number, low = 0x80, high = 0xbf) => {
+    const byte = bytes[at + offset];
+    return byte !== undefined && byte >= low && byte <= high;
+  };
+  if (lead >= 0xc2 && lead <= 0xdf) return continuation(1) ? 2 : 0;
+  if (lead >= 0xe0 && lead <= 0xef) {
+    const [low, high] = lead === 0xe0 ? [0xa0, 0xbf] : lead === 0xed ? [0x80, 0x9f] : [0x80, 0xbf];
+    return continuation(1, low, high) && continuation(2) ? 3 : 0;
+  }
+  if (lead >= 0xf0 && lead <= 0xf4) {
+    const [low, high] = lead === 0xf0 ? [0x90, 0xbf] : lead === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
+    return continuation(1, low, high) && continuation(2) && continuation(3) ? 4 : 0;
+  }
+  return 0;
 }
 
 function hasNonAscii(bytes: Uint8Array): boolean {

@@ -1,5 +1,6 @@
 // The ingest stage: fetch every due feed, parse what changed, store new and changed articles, record each feed's health.
 import { parseFeed } from './parse.ts';
+import { discoverFeeds } from './discover.ts';
 import { defaultFetchLimits, fetchFeed, FetchScheduler } from './fetch.ts';
 import type { FetchLimits, FetchResult } from './fetch.ts';
 import type { Store } from '../store/store.ts';
@@ -174,6 +175,15 @@ function land(feed: Feed, result: FetchResult, fetchedAt: Date): Landing {
   try {
     parsed = parseFeed(result.body, { url: result.url, contentType: result.contentType, now: fetchedAt });
   } catch (error) {
+    // A site's page subscribed to instead of its feed: follow the feed it announces from the next run on, as a
+    // permanent redirect would be followed, and say so where the feed's health is shown.
+    const announced = discoverFeeds(result.body, result.url)[0]?.url;
+    if (announced && /^https?:/.test(announced)) {
+      return {
+        feed, kind: 'failed', items: [],
+        outcome: { fetchedAt: at, status: result.status, error: `a web page, not a feed; found its feed ${announced} and moved to it`, nextFetchAt: at, newUrl: announced },
+      };
+    }
     return failedLanding(feed, at, result.status, `unreadable feed: ${(error as Error).message}`);
   }
   return {

@@ -21,7 +21,10 @@ import { readJsonFeed } from './formats/json-feed.ts';
 import type { RawFeed } from './formats/raw.ts';
 import { isEmpty, normalizeItem } from './normalize/item.ts';
 import { canonicalUrl } from './normalize/url.ts';
-import { cleanTitle } from './normalize/html.ts';
+import { distinctIdentities } from './normalize/identity.ts';
+import { dateUndatedItems } from './normalize/undated.ts';
+import { withoutControls } from './normalize/controls.ts';
+import { titleText } from './normalize/html.ts';
 
 export { FeedParseError } from './types.ts';
 
@@ -65,12 +68,12 @@ export function parseFeed(bytes: Uint8Array, options: ParseOptions): ParsedFeed 
   if (kept.length < raw.items.length) warnings.push(`skipped ${raw.items.length - kept.length} empty item(s)`);
   if (raw.items.length === 0) warnings.push('the feed has no items');
   return {
-    title: cleanTitle(raw.title) || hostOf(options.url),
+    title: withoutControls(titleText(raw.title, raw.titleType)).trim() || hostOf(options.url),
     link: canonicalUrl(raw.link, raw.base),
     format: raw.format,
     formatVersion: raw.formatVersion,
     ttlMinutes: raw.ttlMinutes,
-    items: kept.map((item) => normalizeItem(item, now)),
+    items: distinctIdentities(dateUndatedItems(kept.map((item) => normalizeItem(item, now)), raw.updated, now, warnings), warnings),
     warnings,
   };
 }

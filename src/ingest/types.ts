@@ -14,7 +14,10 @@ export interface FeedItem {
   url: string | null;
   /** The link exactly as the feed gave it, resolved to absolute. */
   originalUrl: string | null;
-  /** ISO 8601, or null when missing, unparseable or in the future (see dateFlag). */
+  /**
+   * ISO 8601. When the item's own date is missing or unparseable (dateFlag says which) this is an estimate from its
+   * dated neighbours or the feed's own date, or null when there is none; a future date is clamped to the fetch time.
+   */
   published: string | null;
   updated: string | null;
   dateFlag: DateFlag | null;

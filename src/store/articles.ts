@@ -50,13 +50,10 @@ export function saveFeedItems(store: Store, feedId: number, items: readonly Feed
   const counts: SaveCounts = { added: 0, updated: 0, unchanged: 0 };
   const bySourceGuid = statement(store, 'SELECT article_id FROM article_sources WHERE feed_id = ? AND guid = ?');
   const byUrl = statement(store, 'SELECT id FROM articles WHERE canonical_url = ?');
-  // articles has no index on feed_id, so "WHERE feed_id = ? AND content_hash = ?" scanned the whole table (overflow
-  // pages of every content_html included) once per new item: quadratic in the store's size. Every article a feed
-  // first carried has a source row (feed_id, guid) for it, so the primary key of article_sources reaches exactly the
-  // same rows through this feed's own sources.
+  // Through the (feed_id, content_hash) index of migration 5: one look-up per item. Reaching the rows through the feed's
+  // own sources instead walked every source of the feed for every new item, quadratic in the size of one feed.
   const byHashInFeed = statement(store,
-    `SELECT a.id FROM article_sources s JOIN articles a ON a.id = s.article_id
-     WHERE s.feed_id = ?1 AND a.feed_id = ?1 AND a.content_hash = ?2 ORDER BY a.id LIMIT 1`);
+    'SELECT id FROM articles WHERE feed_id = ?1 AND content_hash = ?2 ORDER BY id LIMIT 1');
   const current = statement(store, 'SELECT content_hash FROM articles WHERE id = ?');
   const addSource = statement(store, 'INSERT OR IGNORE INTO article_sources (feed_id, guid, article_id) VALUES (?, ?, ?)');
   const forgetStoryProfile = statement(store, 'DELETE FROM story_profiles WHERE story_id IN (SELECT story_id FROM story_articles WHERE article_id = ?)');
@@ -69,13 +66,19 @@ export function saveFeedItems(store: Store, feedId: number, items: readonly Feed
        published_at = coalesce(?, published_at), updated_at = ?, content_hash = ?, text_fingerprint = ?
      WHERE id = ?`);
 
+  // A link several items of this one fetch share (a home page, a section page) tells none of them apart: matching on
+  // it would merge them into one article, rewritten with each one's words in turn on every fetch.
+  const urlUses = new Map<string, number>();
+  for (const item of items) if (item.url) urlUses.set(item.url, (urlUses.get(item.url) ?? 0) + 1);
+
   store.transaction(() => {
     for (const item of items) {
       const hash = contentHash(item.title, item.summary);
+      const distinctUrl = item.url && urlUses.get(item.url) === 1 ? item.url : null;
       // Within a feed: the guid first, then the canonical URL, then the words themselves.
       const known =
         (bySourceGuid.get(feedId, item.guid) as { article_id: number } | undefined)?.article_id ??
-        (item.url ? (byUrl.get(item.url) as { id: number } | undefined)?.id : undefined) ??
+        (distinctUrl ? (byUrl.get(distinctUrl) as { id: number } | undefined)?.id : undefined) ??
         (byHashInFeed.get(feedId, hash) as { id: number } | undefined)?.id;
 
       if (known !== undefined) {
@@ -97,7 +100,10 @@ export function saveFeedItems(store: Store, feedId: number, items: readonly Feed
 
       const sketch = copySketch(item.title, item.summary);
       const original = findOriginal(store, feedId, sketch);
-      const row = insert.get(feedId, item.url, item.originalUrl, item.title, item.summary, item.contentHtml, item.author,
+      // canonical_url is unique: of the items sharing one link, the first stored keeps it and the others go without
+      // (their original_url still holds the link the feed gave).
+      const canonical = item.url && (distinctUrl || !byUrl.get(item.url)) ? item.url : null;
+      const row = insert.get(feedId, canonical, item.originalUrl, item.title, item.summary, item.contentHtml, item.author,
         item.image, toJson(item.categories), item.published ?? now, item.dateFlag, now, now, hash,
         textFingerprint(item.title, item.summary), original) as { id: number };
       addSource.run(feedId, item.guid, row.id);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseFeed } from '../../src/ingest/parse.ts';
 import { FEED_URL, NOW, fixture, parseFixture } from './load.ts';
+import { decodeUtf8WithStrayBytes } from '../../src/ingest/decode.ts';
 
 const CP1252_TITLE = '“Smart quotes” – café costs €5';
 
@@ -65,3 +66,29 @@ describe('charset detection and decoding', () => {
     expect(feed.warnings.join('\n')).toMatch(/unknown charset "x-klingon"/);
   });
 });
+
+describe('UTF-8 with stray windows-1252 bytes', () => {
+  it('keeps the valid UTF-8 and reads only the stray bytes as windows-1252', () => {
+    const feed = parseFixture('mixed-utf8-stray-quotes.rss');
+    expect(feed.items[0]!.title).toBe('Café – déjà vu');
+    expect(feed.items[0]!.summary).toBe('“Quoted” — caféé');
+    expect(feed.warnings.join('\n')).toMatch(/UTF-8 except for 4 stray byte\(s\)/);
+  });
+
+  it('does the same after a UTF-8 byte-order mark instead of writing U+FFFD', () => {
+    const feed = parseFixture('utf8-bom-stray-byte.xml');
+    expect(feed.items[0]!.title).toBe('It’s über');
+    expect(feed.items[0]!.summary).toBe('Don’t panic');
+  });
+
+  it('reads valid UTF-8 served with a latin-1 charset and no prolog encoding as UTF-8', () => {
+    const feed = parseFixture('utf8-undeclared-latin1-header.xml', { contentType: 'text/xml; charset=ISO-8859-1' });
+    expect(feed.items[0]!.title).toBe('München – Überblick');
+    expect(feed.warnings.join('\n')).toMatch(/labelled windows-1252 but its bytes are valid UTF-8/);
+  });
+
+  it('reads overlong forms and surrogate encodings as stray bytes, not as UTF-8', () => {
+    expect(decodeUtf8WithStrayBytes(Uint8Array.from([0xc0, 0xaf, 0xed, 0xa0, 0x80, 0x41])).text).toBe('À¯í\u00a0€A');
+  });
+});
+

@@ -9,7 +9,7 @@ describe('recovering ill-formed feeds', () => {
   it('skips junk before the root and after its end, saying so', () => {
     const feed = parseFixture('junk-before-root.xml');
     expect(feed.items.map((i) => i.title)).toEqual(['Still readable']);
-    expect(feed.warnings).toEqual([
+    expect(repairWarnings(feed)).toEqual([
       'skipped whitespace before the XML declaration',
       expect.stringMatching(/^skipped \d+ characters of stray text and markup before the root element$/),
       'dropped text after the end of the root element',
@@ -24,7 +24,7 @@ describe('recovering ill-formed feeds', () => {
     expect(item.url).toBe('https://tj.example.com/story?id=1&page=2');
     expect(item.image).toBe('https://tj.example.com/img.jpg?w=600&h=400');
     expect(item.summary).toBe('Fish & chips & more.');
-    expect(feed.warnings).toEqual(["escaped 8 bare '&' character(s) that started no entity"]);
+    expect(repairWarnings(feed)).toEqual(["escaped 8 bare '&' character(s) that started no entity"]);
   });
 
   it('decodes HTML entities undeclared in XML and keeps unknown ones as text', () => {
@@ -33,7 +33,7 @@ describe('recovering ill-formed feeds', () => {
     // &nbsp; decodes to U+00A0, which whitespace collapsing then turns into a plain space.
     expect(feed.items[0]!.title).toBe('Café culture — a primer…');
     expect(feed.items[0]!.summary).toBe('It’s here & now. Unknown: &bogus; end.');
-    expect(feed.warnings).toEqual([
+    expect(repairWarnings(feed)).toEqual([
       'decoded HTML entities that XML does not declare: &eacute; &nbsp; &mdash; &hellip; &rsquo;',
       'kept unknown entities as plain text: &bogus;',
     ]);
@@ -42,7 +42,7 @@ describe('recovering ill-formed feeds', () => {
   it('keeps the complete items of a truncated document and drops the cut one', () => {
     const feed = parseFixture('truncated.xml');
     expect(feed.items.map((i) => i.title)).toEqual(['Complete one', 'Complete two']);
-    expect(feed.warnings).toEqual([
+    expect(repairWarnings(feed)).toEqual([
       'the document is cut off: dropped the incomplete last <item>',
       'the document ends early: closed 2 element(s) left open',
     ]);
@@ -53,7 +53,7 @@ describe('recovering ill-formed feeds', () => {
     expect(feed.items.map((i) => i.title)).toEqual(['Raw HTML', 'Last item, closing tags lost']);
     expect(feed.items[0]!.contentHtml).toBe('Line one<br />line <b>two</b>');
     expect(feed.items[0]!.categories).toEqual(['Misc']);
-    expect(feed.warnings).toEqual([
+    expect(repairWarnings(feed)).toEqual([
       'dropped a stray closing tag </p>',
       'closed an unclosed <category>',
       'the document ends early: closed 3 element(s) left open',
@@ -118,3 +118,8 @@ describe('refusing dangerous documents', () => {
     expect(performance.now() - started).toBeLessThan(10_000);
   });
 });
+
+/** What the XML repair said; these fixtures have no dates, which is said too and tested in date.test.ts. */
+function repairWarnings(feed: { warnings: string[] }): string[] {
+  return feed.warnings.filter((warning) => !warning.includes('no readable date'));
+}

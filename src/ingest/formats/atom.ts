@@ -1,8 +1,8 @@
 // Adapts Atom 1.0 and Atom 0.3 (<feed><entry>), including xml:base and text constructs, into the raw feed shape.
-import { escapeText } from 'entities';
-import type { RawFeed, RawItem } from './raw.ts';
+import type { RawFeed, RawItem, TextType } from './raw.ts';
+import { hasHtmlTag } from '../normalize/html.ts';
 import { NS } from './namespaces.ts';
-import { mediaImages } from './extensions.ts';
+import { mediaDescription, mediaImages, plainTextToHtml } from './extensions.ts';
 import { attr, child, children, childText, innerMarkup, text, withBase, type XmlNode } from './xml.ts';
 
 export function readAtom(doc: XmlNode, feedUrl: string): RawFeed {
@@ -12,9 +12,10 @@ export function readAtom(doc: XmlNode, feedUrl: string): RawFeed {
   return {
     format: 'atom',
     formatVersion: atomVersion(feed),
-    title: textConstruct(child(feed, 'title')),
+    ...titleConstruct(child(feed, 'title')),
     link: alternateLink(feed, base),
     base,
+    updated: childText(feed, 'updated') ?? childText(feed, 'modified'),
     ttlMinutes: null,
     items: children(feed, 'entry').map((entry) => readEntry(entry, base, feedAuthor)),
   };
@@ -37,15 +38,15 @@ function readEntry(entry: XmlNode, feedBase: string, feedAuthor: string | null):
     .filter((value): value is string => !!value);
   return {
     id: childText(entry, 'id'),
-    title: textConstruct(child(entry, 'title')),
+    ...titleConstruct(child(entry, 'title')),
     link: alternateLink(entry, base),
     base,
     contentBase: withBase(content ?? summary, base),
     published: childText(entry, 'published') ?? childText(entry, 'issued') ?? childText(entry, 'created'),
     updated,
-    author: authorName(entry) ?? feedAuthor,
+    author: authorName(entry) ?? authorName(child(entry, 'source')) ?? feedAuthor,
     contentHtml: textConstruct(content),
-    summaryHtml: textConstruct(summary),
+    summaryHtml: textConstruct(summary) ?? mediaDescription(entry),
     images: mediaImages(entry),
     categories: [...categories, ...children(entry, 'dc:subject').map(text).filter((v): v is string => !!v)],
   };
@@ -61,12 +62,37 @@ function textConstruct(node: XmlNode | undefined): string | null {
   const type = (attr(node, 'type') ?? '').toLowerCase();
   const mode = attr(node, 'mode');
   if (mode === 'base64') return Buffer.from(text(node) ?? '', 'base64').toString('utf8');
-  if (type === 'xhtml' || type === 'application/xhtml+xml' || mode === 'xml') return innerMarkup(node);
+  if (type === 'xhtml' || type === 'application/xhtml+xml' || mode === 'xml') return unprefixedMarkup(innerMarkup(node));
   const value = text(node);
   if (value === null) return null;
   if (type === 'html' || type === 'text/html' || mode === 'escaped') return value;
-  if (!type && /<[a-z][a-z0-9]*[\s>/]/i.test(value)) return value;
-  return escapeText(value).replace(/\n/g, '<br>');
+  if (!type && hasHtmlTag(value)) return value;
+  return plainTextToHtml(value);
+}
+
+/**
+ * A title text construct, kept as written with how to read it: type="text" is final once the XML reader decoded it,
+ * so `&lt;animate&gt;` stays `<animate>`. With no type (text by the spec, but often HTML in practice) it is read loosely.
+ */
+function titleConstruct(node: XmlNode | undefined): { title: string | null; titleType: TextType } {
+  const type = (attr(node, 'type') ?? '').toLowerCase();
+  const mode = attr(node, 'mode');
+  if (mode === 'base64' || type === 'xhtml' || type === 'application/xhtml+xml' || mode === 'xml') {
+    return { title: textConstruct(node), titleType: 'html' };
+  }
+  if (type === 'html' || type === 'text/html' || mode === 'escaped') return { title: text(node), titleType: 'html' };
+  if (type === 'text' || type === 'text/plain') return { title: text(node), titleType: 'text' };
+  return { title: text(node), titleType: 'loose' };
+}
+
+/**
+ * XHTML content as HTML. Its elements may carry a prefix bound to the XHTML namespace (`<xhtml:div><xhtml:p>`), which an
+ * HTML reader takes for unknown elements: their markup was dropped and their paragraphs glued together. Inside an
+ * xhtml construct every element is XHTML in practice, so prefixes and namespace declarations are simply removed.
+ */
+function unprefixedMarkup(markup: string | null): string | null {
+  if (!markup?.includes(':')) return markup;
+  return markup.replace(/<(\/?)[A-Za-z_][\w.-]*:(?=[A-Za-z_])/g, '<$1').replace(/\s+xmlns(?::[\w.-]+)?\s*=\s*(["'])[^"']*\1/g, '');
 }
 
 function alternateLink(node: XmlNode | undefined, base: string): string | null {
@@ -84,7 +110,10 @@ function alternateLink(node: XmlNode | undefined, base: string): string | null {
   }
 }
 
+/** Every author's name (else email) of an entry, its source or the feed, then dc:creator; "A, B" for several. */
 function authorName(node: XmlNode | undefined): string | null {
-  const author = child(node, 'author');
-  return childText(author, 'name') ?? childText(author, 'email') ?? childText(node, 'dc:creator');
+  const names = children(node, 'author')
+    .map((author) => childText(author, 'name') ?? childText(author, 'email'))
+    .filter((name): name is string => !!name);
+  return names.length ? [...new Set(names)].join(', ') : childText(node, 'dc:creator');
 }

@@ -1,4 +1,5 @@
-// Reads the namespace extensions RSS and RDF items share: content:encoded, Dublin Core, Media RSS, enclosures.
+// Reads the namespace extensions RSS, RDF and Atom items share: content:encoded, Dublin Core, Media RSS, enclosures.
+import { escapeText } from 'entities';
 import { attr, children, childText, text, type XmlNode } from './xml.ts';
 
 const IMAGE_EXTENSION = /\.(avif|gif|jpe?g|png|webp)(\?|$)/i;
@@ -34,8 +35,46 @@ function isImageType(type: string | null, url: string | null): boolean {
   return !!url && IMAGE_EXTENSION.test(url);
 }
 
-export function dcCreator(item: XmlNode): string | null {
-  return childText(item, 'dc:creator');
+/**
+ * The Media RSS description as HTML: on the item, in a media:group, or on a media:content. Video channel feeds put an
+ * entry's only text there. Plain text unless it says type="html".
+ */
+export function mediaDescription(item: XmlNode): string | null {
+  const groups = [item, ...children(item, 'media:group')];
+  const holders = [...groups, ...groups.flatMap((group) => children(group, 'media:content'))];
+  for (const holder of holders) {
+    const description = children(holder, 'media:description')[0];
+    const value = text(description);
+    if (value) return attr(description, 'type') === 'html' ? value : plainTextToHtml(value);
+  }
+  return null;
+}
+
+/**
+ * Text an RSS or RDF item may carry when it has no <description>: Media RSS, then Dublin Core's dc:description, then a
+ * podcast's itunes:summary or itunes:subtitle (plain text by their specs).
+ */
+export function otherDescription(item: XmlNode): string | null {
+  const plain = childText(item, 'dc:description') ?? childText(item, 'itunes:summary') ?? childText(item, 'itunes:subtitle');
+  return mediaDescription(item) ?? (plain ? plainTextToHtml(plain) : null);
+}
+
+/** Plain text as HTML that shows it: escaped, line breaks kept. */
+export function plainTextToHtml(value: string): string {
+  return escapeText(value).replace(/\n/g, '<br>');
+}
+
+/**
+ * Who wrote an RSS or RDF item, or (given the channel) a whole feed, from the places feeds name people, best first:
+ * dc:creator (every one of them), for a channel managingEditor (RSS 2.0's person responsible for its content), <author>
+ * ("email (Name)" is made a name later), itunes:author. The channel's is the items' fallback, as in gofeed.
+ */
+export function creators(node: XmlNode | undefined, { channel = false } = {}): string | null {
+  const names = (name: string) => children(node, name).map(text).filter((value): value is string => !!value);
+  const dc = [...new Set(names('dc:creator'))];
+  if (dc.length) return dc.join(', ');
+  const [author] = [...(channel ? names('managingEditor') : []), ...names('author'), ...names('itunes:author')];
+  return author ?? null;
 }
 
 export function dcDate(item: XmlNode): string | null {

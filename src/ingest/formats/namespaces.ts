@@ -29,7 +29,7 @@ const XMLNS_ATTRIBUTE = /\sxmlns(?::([\w.-]+))?\s*=\s*(["'])(.*?)\2/g;
  * Declarations are learnt from every start tag, document-wide: feeds don't rebind prefixes.
  */
 export class TagNamer {
-  private readonly prefixes = new Map<string, string>(); // declared prefix ('' = default) -> canonical
+  private readonly prefixes = new Map<string, string>(); // declared prefix -> canonical
   private readonly main: ReadonlySet<string>;
 
   constructor(mainNamespaces: readonly string[]) {
@@ -39,9 +39,13 @@ export class TagNamer {
   learn(startTag: string): void {
     if (!startTag.includes('xmlns')) return;
     for (const [, prefix = '', , uri = ''] of startTag.matchAll(XMLNS_ATTRIBUTE)) {
+      // Unprefixed names always stay unprefixed, whatever default namespace is declared: the format adapters read
+      // them as the format's own elements. Real feeds declare surprising defaults (RSS 2.0 rooted in the Atom
+      // namespace, `<link xmlns="…Atom">` inside an RSS channel), and renaming every unprefixed element after such a
+      // declaration (declarations are learnt document-wide) emptied the whole feed.
+      if (prefix === '') continue;
       const canonical = this.main.has(uri) ? '' : CANONICAL_PREFIX[uri];
       if (canonical !== undefined) this.prefixes.set(prefix, canonical);
-      else if (prefix === '') this.prefixes.set('', ''); // an unknown default namespace: leave names alone
     }
   }
 

@@ -3,6 +3,8 @@ import { decodeHTML } from 'entities';
 import { FeedParseError } from '../types.ts';
 import { ENTITY_REFUSAL } from './xml-guard.ts';
 import { TagNamer } from './namespaces.ts';
+import { sectionEnd, splitCdata } from './cdata.ts';
+import { WINDOWS_1252 } from '../decode.ts';
 
 /**
  * Elements whose content is kept as raw text by the parser (fast-xml-parser stopNodes): they hold
@@ -47,6 +49,7 @@ export function repairXml(xml: string, mainNamespaces: readonly string[], warnin
   const fixes: string[] = [];
   let truncatedInside: 'field' | 'between' | null = null;
   const closers = new Map<string, RegExp>(); // one close-tag pattern per raw-text element name in this document
+  const cdata: CdataCursor = { next: -1 };
   let i = 0;
 
   while (i < xml.length) {
@@ -117,7 +120,7 @@ export function repairXml(xml: string, mainNamespaces: readonly string[], warnin
         continue;
       }
       if (RAW_TEXT.has(name)) {
-        const close = findClose(xml, rawName, i, closers);
+        const close = findClose(xml, rawName, i, closers, cdata);
         if (!close) {
           stack.push({ name, outLength });
           truncatedInside = 'field';
@@ -173,22 +176,45 @@ function startsName(code: number): boolean {
   return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
 }
 
-function findClose(xml: string, rawName: string, from: number, closers: Map<string, RegExp>): { start: number; end: number } | null {
+/**
+ * The close tag of a raw-text element. One written inside a CDATA section is text (an article quoting feed XML), so
+ * the search goes on after that section. Where the next CDATA section starts is remembered (`cdata`), as raw-text
+ * elements come in document order: without it, a feed with no CDATA left would be scanned to its end once per field.
+ */
+function findClose(xml: string, rawName: string, from: number, closers: Map<string, RegExp>, cdata: CdataCursor): { start: number; end: number } | null {
   let pattern = closers.get(rawName);
   if (!pattern) {
     pattern = new RegExp(`</${rawName.replace(/[.]/g, '\\.')}\\s*>`, 'g');
     closers.set(rawName, pattern);
   }
-  pattern.lastIndex = from;
-  const match = pattern.exec(xml);
-  return match ? { start: match.index, end: match.index + match[0].length } : null;
+  let at = from;
+  for (;;) {
+    pattern.lastIndex = at;
+    const match = pattern.exec(xml);
+    if (!match) return null;
+    if (cdata.next < at) {
+      const next = xml.indexOf('<![CDATA[', at);
+      cdata.next = next === -1 ? Infinity : next;
+    }
+    if (cdata.next > match.index) return { start: match.index, end: match.index + match[0].length };
+    const end = sectionEnd(xml, cdata.next);
+    if (end === -1) return { start: match.index, end: match.index + match[0].length };
+    at = end + 3;
+    cdata.next = -1;
+  }
+}
+
+interface CdataCursor {
+  /** Where the next CDATA section starts at or after the last search point (Infinity: none; -1: not known). */
+  next: number;
 }
 
 /** Repairs entities in raw element content, leaving CDATA sections exactly as they are. */
 function repairRawText(raw: string, tally: Tally): string {
-  return raw
-    .split(/(<!\[CDATA\[[\s\S]*?\]\]>)/)
-    .map((part) => (part.startsWith('<![CDATA[') ? part : repairEntities(part, tally)))
+  if (!raw.includes('<![CDATA[')) return repairEntities(raw, tally);
+  // Nested sections are flattened here (see splitCdata), so the XML reader sees one well-formed section.
+  return splitCdata(raw)
+    .map((part) => (part.cdata ? `<![CDATA[${part.text.replaceAll(']]>', ']]]]><![CDATA[>')}]]>` : repairEntities(part.text, tally)))
     .join('');
 }
 
@@ -202,6 +228,8 @@ function repairEntities(text: string, tally: Tally): string {
     }
     if (ref.startsWith('#')) {
       const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+      // &#150; and friends mean the windows-1252 character of that byte (as HTML reads them), not a C1 control.
+      if (code >= 0x80 && code <= 0x9f) return `&#${WINDOWS_1252[code]!.codePointAt(0)};`;
       if (isXmlChar(code)) return match;
       tally.badCharRefs++;
       return '&#xFFFD;';

@@ -3,6 +3,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { decodeXML } from 'entities';
 import { FeedParseError } from '../types.ts';
 import { RAW_TEXT_TAGS } from './xml-repair.ts';
+import { splitCdata } from './cdata.ts';
 
 /** An element: '@_name' attributes (strings), '#text', '#cdata', and child elements as arrays. */
 export type XmlNode = { readonly [key: string]: unknown };
@@ -78,10 +79,7 @@ export function withBase(node: XmlNode | undefined, inherited: string): string {
 
 /** Raw-text elements can hold CDATA sections inline: those are literal, the rest is entity-decoded. */
 function decodeMixed(raw: string): string {
-  return raw
-    .split(/<!\[CDATA\[([\s\S]*?)\]\]>/)
-    .map((part, index) => (index % 2 === 1 ? part : decodeXML(part)))
-    .join('');
+  return splitCdata(raw).map((part) => (part.cdata ? part.text : decodeXML(part.text))).join('');
 }
 
 function isNode(value: unknown): value is XmlNode {

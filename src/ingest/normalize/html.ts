@@ -2,6 +2,7 @@
 import sanitize from 'sanitize-html';
 import { Parser } from 'htmlparser2';
 import { resolveUrl } from './url.ts';
+import type { TextType } from '../formats/raw.ts';
 
 const ALLOWED_TAGS = [
   'a', 'abbr', 'b', 'blockquote', 'br', 'caption', 'cite', 'code', 'dd', 'del', 'dl', 'dt', 'em', 'figcaption',
@@ -123,17 +124,48 @@ export function summarize(text: string, max = 300): string {
 }
 
 /**
- * A title as plain text. Feeds escape titles once, twice (`&amp;amp;`) or wrap them in tags, so
- * strip-and-decode repeats until nothing changes (at most three rounds: "&amp;amp;amp;" is not a title).
+ * A title (or any short text field) as plain text, read once according to how it was written (see TextType): a text
+ * construct is never decoded again nor tag-stripped, so `std::vector&lt;bool&gt;` stays `std::vector<bool>`.
  */
+export function titleText(raw: string | null | undefined, type: TextType = 'loose'): string {
+  if (!raw) return '';
+  if (type === 'text') return collapseWhitespace(raw);
+  return plainText(type === 'html' ? raw : keepNonHtmlAngles(raw));
+}
+
+/** A short loose text field (category, author name) as plain text: see titleText. */
 export function cleanTitle(raw: string | null | undefined): string {
-  let title = raw ?? '';
-  for (let round = 0; round < 3; round++) {
-    const next = plainText(title);
-    if (next === title) break;
-    title = next;
-  }
-  return collapseWhitespace(title);
+  return titleText(raw, 'loose');
+}
+
+/**
+ * HTML element names. In loose text only these count as tags: a '<' before anything else (`<bool>`, `<<<`, `a < b`)
+ * is the author's text. The hidden-content elements are included so a `<script>` in a title still loses its code.
+ */
+const HTML_ELEMENTS = new Set([
+  ...ALLOWED_TAGS, ...HIDDEN_CONTENT, ...BLOCK_TAGS, 'span', 'font', 'big', 'center', 'strike', 'tt', 'var', 'samp',
+  'dfn', 'bdi', 'bdo', 'wbr', 'nobr', 'time', 'data', 'label', 'form', 'input', 'embed', 'video', 'audio', 'source',
+  'picture', 'svg', 'math', 'html', 'body', 'head', 'meta', 'link', 'title', 'main', 'nav', 'details', 'summary',
+]);
+const ANGLE = /<(?!!--)(\/?)([A-Za-z][A-Za-z0-9]*)?/g;
+
+/** Escapes every '<' that does not open or close a known HTML element, so an HTML reading keeps it as text. */
+export function keepNonHtmlAngles(text: string): string {
+  if (!text.includes('<')) return text;
+  return text.replace(ANGLE, (match: string, _slash: string, name: string | undefined, offset: number) =>
+    isHtmlTag(text, match, name, offset) ? match : '&lt;' + match.slice(1));
+}
+
+/** Whether text holds at least one known HTML element tag (how Atom text with no declared type is told apart). */
+export function hasHtmlTag(text: string): boolean {
+  if (!text.includes('<')) return false;
+  for (const match of text.matchAll(ANGLE)) if (isHtmlTag(text, match[0], match[2], match.index)) return true;
+  return false;
+}
+
+function isHtmlTag(text: string, match: string, name: string | undefined, offset: number): boolean {
+  const next = text[offset + match.length];
+  return !!name && HTML_ELEMENTS.has(name.toLowerCase()) && (next === undefined || /[\s/>]/.test(next));
 }
 
 /** Explicit media (media:content, media:thumbnail, image enclosures) first, else the first image in the content. */

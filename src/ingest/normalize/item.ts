@@ -4,12 +4,27 @@ import type { FeedItem } from '../types.ts';
 import type { RawItem } from '../formats/raw.ts';
 import { linkUrls } from './url.ts';
 import { normalizeDate } from './date.ts';
-import { cleanTitle, collapseWhitespace, mainImage, plainText, sanitizeFeedHtml, summarize } from './html.ts';
+import { withoutControls, withoutControlsOrNull } from './controls.ts';
+import { cleanTitle, titleText, collapseWhitespace, mainImage, plainText, sanitizeFeedHtml, summarize } from './html.ts';
 
 const SUMMARY_LENGTH = 300;
 const TITLE_FROM_SUMMARY_LENGTH = 80;
 
 export function normalizeItem(raw: RawItem, now: Date): FeedItem {
+  const item = readItem(raw, now);
+  // Controls are removed from what is stored, after every decoding step (an escaped `&amp;#1;` only becomes one late).
+  return {
+    ...item,
+    guid: withoutControls(item.guid),
+    title: withoutControls(item.title) || 'Untitled',
+    author: withoutControlsOrNull(item.author),
+    summary: withoutControls(item.summary),
+    contentHtml: withoutControls(item.contentHtml),
+    categories: item.categories.map(withoutControls).filter(Boolean),
+  };
+}
+
+function readItem(raw: RawItem, now: Date): FeedItem {
   const { url, originalUrl } = linkUrls(raw.link, raw.base);
   // One sanitizing pass per item: the content (else the description) becomes the stored HTML and yields the image.
   const content = sanitizeFeedHtml(raw.contentHtml ?? raw.summaryHtml ?? '', raw.contentBase);
@@ -18,7 +33,7 @@ export function normalizeItem(raw: RawItem, now: Date): FeedItem {
   // and text carries no markup, so the description is read as it came instead of being sanitized to be thrown away.
   const summarySource = raw.summaryHtml && raw.contentHtml != null ? raw.summaryHtml : contentHtml;
   const summary = summarize(plainText(summarySource, SUMMARY_LENGTH), SUMMARY_LENGTH);
-  const title = cleanTitle(raw.title) || summarize(summary, TITLE_FROM_SUMMARY_LENGTH) || url || 'Untitled';
+  const title = withoutControls(titleText(raw.title, raw.titleType)).trim() || summarize(summary, TITLE_FROM_SUMMARY_LENGTH) || url || 'Untitled';
   // Feeds that only say when an item changed (Atom <updated>, JSON date_modified) mean that as its date.
   const date = normalizeDate(raw.published ?? raw.updated, now);
   return {
@@ -46,12 +61,13 @@ function contentHash(title: string, summary: string): string {
   return 'sha256:' + createHash('sha256').update(`${title}\n${summary}`).digest('hex');
 }
 
-/** RSS <author> is "email (Name)"; the name is what people want to read. */
+/** RSS <author> is "email (Name)", others write "Name <email>"; the name is what people want to read. */
 function authorName(raw: string | null): string | null {
   if (!raw) return null;
-  const name = collapseWhitespace(plainText(raw));
+  const name = collapseWhitespace(cleanTitle(raw));
   const parenthesised = /^\S+@\S+\s*\((.+)\)$/.exec(name)?.[1];
-  return parenthesised?.trim() || name || null;
+  const bracketed = /^(.+?)\s*<\S+@\S+>$/.exec(name)?.[1];
+  return parenthesised?.trim() || bracketed?.trim() || name || null;
 }
 
 function unique(values: string[]): string[] {
