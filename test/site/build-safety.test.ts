@@ -4,7 +4,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { repoRoot, runWirefold, tempFolder } from '../helpers.ts';
@@ -33,6 +34,76 @@ function storyCount(storePath: string): number {
     return (db.prepare('SELECT count(*) AS n FROM stories').get() as { n: number }).n;
   } finally {
     db.close();
+  }
+}
+
+interface ProcessInfo {
+  pid: number;
+  state: string;
+  /** Start time in clock ticks since boot: a build's descendants start no earlier than the build. */
+  startTicks: number;
+  cmdline: string;
+}
+
+/** What /proc says about pid, or null when it is gone. */
+function processInfo(pid: number): ProcessInfo | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+    return { pid, state: fields[0]!, startTicks: Number(fields[19]), cmdline };
+  } catch {
+    return null;
+  }
+}
+
+const alive = (info: ProcessInfo | null): info is ProcessInfo => info !== null && info.state !== 'Z';
+
+function childrenOf(pid: number): ProcessInfo[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`)
+      .flatMap((task) => readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean))
+      .map((child) => processInfo(Number(child))).filter(alive);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Processes still running that a killed build left behind: its children at the moment of the kill, and anything
+ * started since the build that runs one of this checkout's native tools (esbuild, Pagefind) or names the test folder.
+ */
+async function leftBehind(build: ProcessInfo, children: ProcessInfo[]): Promise<string[]> {
+  const suspects = () => [
+    ...children.map((child) => processInfo(child.pid)).filter(alive),
+    ...readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map((name) => processInfo(Number(name))).filter(alive)
+      .filter((info) => info.startTicks >= build.startTicks &&
+        (info.cmdline.includes(join(repoRoot, 'node_modules', '@')) || info.cmdline.includes(folder))),
+  ];
+  // Children learn of the kill when their end of a pipe closes: give them a moment.
+  for (let attempt = 0; attempt < 40 && suspects().length > 0; attempt++) await sleep(100);
+  return suspects().map((info) => `${info.pid} ${info.cmdline}`);
+}
+
+/**
+ * Runs `wirefold build` and kills it with SIGKILL as soon as killWhen (given the milliseconds since it started and its
+ * children) says so; fails if the build ends first. Returns the build and its children at the kill.
+ */
+async function killBuild(storePath: string, outDir: string, killWhen: (elapsedMs: number, children: ProcessInfo[]) => boolean) {
+  const started = performance.now();
+  const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.ts'), 'build', '--db', storePath, '--out', outDir],
+    { cwd: repoRoot, stdio: 'ignore' });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const build = processInfo(child.pid!)!;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the build ended (${child.exitCode}) before the moment to kill it`);
+    const children = childrenOf(child.pid!);
+    if (killWhen(performance.now() - started, children)) {
+      child.kill('SIGKILL');
+      await exited;
+      return { build, children };
+    }
+    await sleep(20);
   }
 }
 
@@ -112,4 +183,33 @@ describe('wirefold build never loses or wrecks what a user has', () => {
     expect(filesUnder(out, () => true).some((file) => file.startsWith('pagefind/'))).toBe(true);
     expect(readdirSync(parent)).toEqual(['site']);
   }, 2 * buildTimeoutMs);
+
+  it('leaves the previous site whole when killed with SIGKILL at any moment, and no child process behind', async () => {
+    const parent = join(folder, 'public');
+    const out = join(parent, 'site');
+    if (!existsSync(join(out, '.wirefold-site'))) expect(build(storeB, out).status).toBe(0);
+    const previous = snapshot(out);
+    expect(Object.keys(previous)).toContain('index.html');
+    expect(Object.keys(previous).some((file) => /^stories\/[^/]+\/index\.html$/.test(file))).toBe(true);
+
+    const moments: [string, (elapsedMs: number, children: ProcessInfo[]) => boolean][] = [
+      ['after 0.5 s', (elapsedMs) => elapsedMs >= 500],
+      ['after 1.5 s', (elapsedMs) => elapsedMs >= 1500],
+      ['after 3 s', (elapsedMs) => elapsedMs >= 3000],
+      ['once esbuild runs', (_, children) => children.some((child) => child.cmdline.includes('esbuild'))],
+      ['once Pagefind runs', (_, children) => children.some((child) => child.cmdline.includes('pagefind'))],
+    ];
+    for (const [moment, killWhen] of moments) {
+      // Killed while building store A's site over store B's: any page it wrote in place would differ.
+      const { build: killed, children } = await killBuild(storeA, out, killWhen);
+      if (moment.startsWith('once')) expect(children.length, moment).toBeGreaterThan(0);
+      expect(await leftBehind(killed, children), moment).toEqual([]);
+      expect(snapshot(out), moment).toEqual(previous);
+    }
+
+    const result = build(storeA, out);
+    expect(result.status, result.stderr).toBe(0);
+    expect(readdirSync(parent)).toEqual(['site']);
+    expect(snapshot(out)['index.html']).not.toBe(previous['index.html']);
+  }, 4 * buildTimeoutMs);
 });
