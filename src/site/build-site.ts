@@ -1,4 +1,7 @@
 // The build stage: render the static site from the store with Astro, then index it for search with Pagefind.
+// The child processes a build starts (esbuild's service, from Vite; Pagefind's binary, from its Node API) are driven over
+// their stdin and exit when it closes, which the kernel does when this process dies, even by SIGKILL; so no watcher
+// process is needed (test/site/build-safety.test.ts kills real builds and looks for them).
 import { join, resolve } from 'node:path';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { projectRoot } from '../paths.ts';

@@ -21,7 +21,8 @@ export function refuseDangerousOutDir(outDir: string, storePath: string): void {
   if (holds(out, realPathOf(process.cwd()))) refuse('it holds the current folder');
   for (const suffix of ['', '-wal', '-shm']) {
     const file = `${storePath}${suffix}`;
-    if (existsSync(file) && holds(out, realPathOf(file))) refuse(`it contains the store ${resolve(file)}`);
+    if (!existsSync(file) || !holds(out, realPathOf(file))) continue;
+    refuse(`${out === realPathOf(file) ? 'it is' : 'it contains'} the store ${resolve(file)}`);
   }
 }
 

@@ -102,6 +102,7 @@ describe('the out dir refusals', () => {
     expect(() => refuseDangerousOutDir(join(parent, 'site'), storePath)).toThrow(`it contains the store ${storePath}-wal`);
     spawnSync('ln', ['-s', join(parent, 'site'), join(parent, 'link')]);
     expect(() => refuseDangerousOutDir(join(parent, 'link'), storePath)).toThrow(/it contains the store/);
+    expect(() => refuseDangerousOutDir(`${storePath}-wal`, storePath)).toThrow(`it is the store ${storePath}-wal`);
     expect(() => refuseDangerousOutDir(join(parent, 'elsewhere'), storePath)).not.toThrow();
   });
 
