@@ -40,8 +40,8 @@ function storyCount(storePath: string): number {
 interface ProcessInfo {
   pid: number;
   state: string;
-  /** Start time in clock ticks since boot: a build's descendants start no earlier than the build. */
-  startTicks: number;
+  /** The process group: a build started as a group leader shares its id with its descendants, orphaned or not. */
+  group: number;
   cmdline: string;
 }
 
@@ -51,7 +51,7 @@ function processInfo(pid: number): ProcessInfo | null {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
-    return { pid, state: fields[0]!, startTicks: Number(fields[19]), cmdline };
+    return { pid, state: fields[0]!, group: Number(fields[2]), cmdline };
   } catch {
     return null;
   }
@@ -70,15 +70,14 @@ function childrenOf(pid: number): ProcessInfo[] {
 }
 
 /**
- * Processes still running that a killed build left behind: its children at the moment of the kill, and anything
- * started since the build that runs one of this checkout's native tools (esbuild, Pagefind) or names the test folder.
+ * Processes still running that a killed build left behind: its children at the moment of the kill, anything in its
+ * process group (its descendants, even once orphaned), and anything that names the test folder.
  */
 async function leftBehind(build: ProcessInfo, children: ProcessInfo[]): Promise<string[]> {
   const suspects = () => [
     ...children.map((child) => processInfo(child.pid)).filter(alive),
     ...readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map((name) => processInfo(Number(name))).filter(alive)
-      .filter((info) => info.startTicks >= build.startTicks &&
-        (info.cmdline.includes(join(repoRoot, 'node_modules', '@')) || info.cmdline.includes(folder))),
+      .filter((info) => info.group === build.pid || info.cmdline.includes(folder)),
   ];
   // Children learn of the kill when their end of a pipe closes: give them a moment.
   for (let attempt = 0; attempt < 40 && suspects().length > 0; attempt++) await sleep(100);
@@ -92,7 +91,7 @@ async function leftBehind(build: ProcessInfo, children: ProcessInfo[]): Promise<
 async function killBuild(storePath: string, outDir: string, killWhen: (elapsedMs: number, children: ProcessInfo[]) => boolean) {
   const started = performance.now();
   const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.ts'), 'build', '--db', storePath, '--out', outDir],
-    { cwd: repoRoot, stdio: 'ignore' });
+    { cwd: repoRoot, stdio: 'ignore', detached: true });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const build = processInfo(child.pid!)!;
   for (;;) {
