@@ -196,12 +196,13 @@ describe('wirefold build never loses or wrecks what a user has', () => {
       ['after 1.5 s', (elapsedMs) => elapsedMs >= 1500],
       ['after 3 s', (elapsedMs) => elapsedMs >= 3000],
       ['once esbuild runs', (_, children) => children.some((child) => child.cmdline.includes('esbuild'))],
+      ['once pages are being written', () => readdirSync(parent).some((name) => existsSync(join(parent, name, 'stories')) && name !== 'site')],
       ['once Pagefind runs', (_, children) => children.some((child) => child.cmdline.includes('pagefind'))],
     ];
     for (const [moment, killWhen] of moments) {
       // Killed while building store A's site over store B's: any page it wrote in place would differ.
       const { build: killed, children } = await killBuild(storeA, out, killWhen);
-      if (moment.startsWith('once')) expect(children.length, moment).toBeGreaterThan(0);
+      if (moment.startsWith('once')) expect(children.length, `${moment}: children at the kill`).toBeGreaterThan(0);
       expect(await leftBehind(killed, children), moment).toEqual([]);
       expect(snapshot(out), moment).toEqual(previous);
     }
