@@ -1,7 +1,12 @@
 // The build stage: render the static site from the store with Astro, then index it for search with Pagefind.
+// The child processes a build starts (esbuild's service, from Vite; Pagefind's binary, from its Node API) are driven over
+// their stdin and exit when it closes, which the kernel does when this process dies, even by SIGKILL; so no watcher
+// process is needed (test/site/build-safety.test.ts kills real builds and looks for them).
 import { join, resolve } from 'node:path';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { projectRoot } from '../paths.ts';
+import { realPathOf, refuseDangerousOutDir, refuseForeignOutDir } from './out-dir-guard.ts';
+import { createFreshSite, recoverInterruptedSwap, swapIn } from './site-swap.ts';
 
 export interface BuildOptions {
   storePath: string;
@@ -15,8 +20,32 @@ export interface BuildSummary {
   outDir: string;
 }
 
+/**
+ * Builds the site from the store at storePath into a fresh folder beside outDir and swaps it in whole (site-swap.ts);
+ * the previous site in outDir is deleted only after that. Refuses (one-line errors, nothing changed on disk) an outDir
+ * that is not a Wirefold site and not empty, that holds the store, the project or the current folder; throws "cannot
+ * write the site to <outDir>: <reason>" when the folder beside it cannot be made. Returns the number of HTML pages.
+ */
 export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
-  const outDir = resolve(options.outDir);
+  // Symlinks resolved, so that a linked out dir is replaced at its target and the link stays.
+  const outDir = realPathOf(options.outDir);
+  refuseDangerousOutDir(outDir, options.storePath);
+  recoverInterruptedSwap(outDir);
+  refuseForeignOutDir(outDir);
+  const fresh = createFreshSite(outDir);
+  try {
+    await renderSite(options, fresh);
+    await indexForSearch(fresh);
+    swapIn(fresh, outDir);
+  } catch (error) {
+    rmSync(fresh, { recursive: true, force: true });
+    throw error;
+  }
+  return { pages: countPages(outDir), outDir };
+}
+
+/** Renders the Astro site from the store into outDir, an empty folder that holds only the site marker. */
+async function renderSite(options: BuildOptions, outDir: string): Promise<void> {
   // astro.config.mjs and the site's data module read these; the environment is how Astro's config takes parameters.
   process.env.WIREFOLD_DB = resolve(options.storePath);
   process.env.WIREFOLD_OUT = outDir;
@@ -34,13 +63,12 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const privateDirectory = mkdtempSync(resolve(projectRoot, '.astro', 'build-'));
   process.chdir(privateDirectory);
   try {
-    await build({ root: projectRoot, outDir, logLevel: 'warn' });
+    // Astro empties its out dir before writing; ours is fresh, and emptying it would delete the site marker.
+    await build({ root: projectRoot, outDir, logLevel: 'warn', vite: { build: { emptyOutDir: false } } });
   } finally {
     process.chdir(workingDirectory);
     rmSync(privateDirectory, { recursive: true, force: true });
   }
-  await indexForSearch(outDir);
-  return { pages: countPages(outDir), outDir };
 }
 
 /**

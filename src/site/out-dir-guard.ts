@@ -1,0 +1,53 @@
+// The checks that keep `wirefold build` from wrecking a folder it does not own: every refusal is one line and happens
+// before anything on disk changes.
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, isAbsolute, join, parse, relative, resolve, sep } from 'node:path';
+import { projectRoot } from '../paths.ts';
+import { readSiteMarker } from './site-marker.ts';
+
+/**
+ * Throws (one line, "refusing to build into <outDir>: <why>") when outDir is a place a site must never replace: the
+ * filesystem root, the home folder, the Wirefold project or a folder that holds it, the current folder or one of its
+ * parents, or a folder that is or holds the store file (or its -wal/-shm). Paths are compared after resolving symlinks.
+ * Reads the disk, changes nothing.
+ */
+export function refuseDangerousOutDir(outDir: string, storePath: string): void {
+  const out = realPathOf(outDir);
+  const refuse = (why: string) => { throw new Error(`refusing to build into ${outDir}: ${why}`); };
+  if (out === parse(out).root) refuse('it is the filesystem root');
+  if (out === realPathOf(homedir())) refuse('it is your home folder');
+  if (holds(out, realPathOf(projectRoot))) refuse('it holds the Wirefold project');
+  if (holds(out, realPathOf(process.cwd()))) refuse('it holds the current folder');
+  for (const suffix of ['', '-wal', '-shm']) {
+    const file = `${storePath}${suffix}`;
+    if (!existsSync(file) || !holds(out, realPathOf(file))) continue;
+    refuse(`${out === realPathOf(file) ? 'it is' : 'it contains'} the store ${resolve(file)}`);
+  }
+}
+
+/**
+ * Throws (one line) when outDir exists and is not a folder, or is a non-empty folder without the marker of a site
+ * Wirefold built: only an empty folder, a missing one or a previous Wirefold site may be replaced. Changes nothing.
+ */
+export function refuseForeignOutDir(outDir: string): void {
+  if (!existsSync(outDir)) return;
+  if (!statSync(outDir).isDirectory()) throw new Error(`refusing to build into ${outDir}: it is a file, not a folder`);
+  if (readdirSync(outDir).length > 0 && !readSiteMarker(outDir)) {
+    throw new Error(`refusing to build into ${outDir}: it is not empty and was not made by wirefold build; choose an empty or new folder`);
+  }
+}
+
+/** True when path is folder itself or lies somewhere below it. */
+function holds(folder: string, path: string): boolean {
+  const route = relative(folder, path);
+  return route === '' || (route !== '..' && !route.startsWith(`..${sep}`) && !isAbsolute(route));
+}
+
+/** The absolute path with symlinks resolved as far as it exists (a missing tail is kept as written). */
+export function realPathOf(path: string): string {
+  const absolute = resolve(path);
+  if (existsSync(absolute)) return realpathSync(absolute);
+  const parent = dirname(absolute);
+  return parent === absolute ? absolute : join(realPathOf(parent), basename(absolute));
+}

@@ -1,0 +1,32 @@
+// The marker file at the root of every site `wirefold build` writes: how a later build tells a folder it may replace
+// from a user's folder that it must leave alone.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const siteMarkerName = '.wirefold-site';
+
+export interface SiteMarker {
+  writtenBy: 'wirefold build';
+  /** When the build that wrote the folder started, ISO 8601 UTC. */
+  startedAt: string;
+  /** The building process, so that a later build leaves a folder alone while its builder is still running. */
+  pid: number;
+}
+
+/** Writes the marker into dir (which must exist); returns what it wrote. */
+export function writeSiteMarker(dir: string, now: Date = new Date()): SiteMarker {
+  const marker: SiteMarker = { writtenBy: 'wirefold build', startedAt: now.toISOString(), pid: process.pid };
+  writeFileSync(join(dir, siteMarkerName), `${JSON.stringify(marker)}\n`);
+  return marker;
+}
+
+/** The marker in dir, or null when there is none or it is not ours (unreadable, not JSON, another writer). */
+export function readSiteMarker(dir: string): SiteMarker | null {
+  try {
+    const value = JSON.parse(readFileSync(join(dir, siteMarkerName), 'utf8')) as Partial<SiteMarker>;
+    if (value.writtenBy !== 'wirefold build' || typeof value.startedAt !== 'string' || typeof value.pid !== 'number') return null;
+    return value as SiteMarker;
+  } catch {
+    return null;
+  }
+}

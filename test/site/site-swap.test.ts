@@ -1,0 +1,120 @@
+// The pieces of a safe build on real folders: the swap, the repair of what a build killed mid-swap leaves behind,
+// and the refusals that must never let a build replace the root, the home folder, the project or the store.
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { repoRoot, tempFolder } from '../helpers.ts';
+import { createFreshSite, recoverInterruptedSwap, swapIn } from '../../src/site/site-swap.ts';
+import { readSiteMarker, siteMarkerName, writeSiteMarker } from '../../src/site/site-marker.ts';
+import { refuseDangerousOutDir, refuseForeignOutDir } from '../../src/site/out-dir-guard.ts';
+
+/** A folder holding a marked "site" whose index.html says which build made it. */
+function markedSite(path: string, label: string, pid = process.pid): string {
+  mkdirSync(path, { recursive: true });
+  writeFileSync(join(path, siteMarkerName), JSON.stringify({ writtenBy: 'wirefold build', startedAt: new Date().toISOString(), pid }));
+  writeFileSync(join(path, 'index.html'), label);
+  return path;
+}
+
+/** The pid of a process that has run and been reaped, so nothing answers to it (until the kernel reuses it). */
+function deadPid(): number {
+  return spawnSync('true').pid!;
+}
+
+describe('the site swap', () => {
+  it('builds beside the out dir with the marker in place, and swaps the new site in and the old one out', () => {
+    const parent = tempFolder();
+    const out = markedSite(join(parent, 'site'), 'old');
+    writeFileSync(join(out, 'gone.html'), 'a page the new build no longer makes');
+    const fresh = createFreshSite(out);
+    expect(dirname(fresh)).toBe(parent);
+    expect(readSiteMarker(fresh)?.pid).toBe(process.pid);
+    writeFileSync(join(fresh, 'index.html'), 'new');
+    swapIn(fresh, out);
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toBe('new');
+    expect(existsSync(join(out, 'gone.html'))).toBe(false);
+    expect(readdirSync(parent)).toEqual(['site']);
+  });
+
+  it('puts the previous site back when a build was killed between the two renames, and removes the new one', () => {
+    const parent = tempFolder();
+    markedSite(join(parent, '.site.wirefold-old-0a1b2c'), 'previous', deadPid());
+    markedSite(join(parent, '.site.wirefold-new-3d4e5f'), 'next', deadPid());
+    expect(recoverInterruptedSwap(join(parent, 'site'))).toBe(2);
+    expect(readdirSync(parent)).toEqual(['site']);
+    expect(readFileSync(join(parent, 'site', 'index.html'), 'utf8')).toBe('previous');
+  });
+
+  it('removes marked leftovers of dead builds, but keeps a running build\'s folder and anything without our marker', () => {
+    const parent = tempFolder();
+    markedSite(join(parent, 'site'), 'current');
+    markedSite(join(parent, '.site.wirefold-old-000001'), 'deleted too late', deadPid());
+    markedSite(join(parent, '.site.wirefold-new-000002'), 'killed build', deadPid());
+    markedSite(join(parent, '.site.wirefold-new-000003'), 'running build', process.pid);
+    mkdirSync(join(parent, '.site.wirefold-new-000004')); // looks like ours, has no marker
+    markedSite(join(parent, '.other.wirefold-old-000005'), 'another out dir', deadPid());
+    writeFileSync(join(parent, '.site.wirefold-old-000006'), 'a file, not a folder');
+    expect(recoverInterruptedSwap(join(parent, 'site'))).toBe(2);
+    expect(readdirSync(parent).sort()).toEqual(['.other.wirefold-old-000005', '.site.wirefold-new-000003',
+      '.site.wirefold-new-000004', '.site.wirefold-old-000006', 'site']);
+    expect(readFileSync(join(parent, 'site', 'index.html'), 'utf8')).toBe('current');
+  });
+
+  it('copies the mode of the folder it replaces, so whoever reads the site can read the new one', () => {
+    const parent = tempFolder();
+    const out = markedSite(join(parent, 'site'), 'old');
+    spawnSync('chmod', ['751', out]);
+    const fresh = createFreshSite(out);
+    swapIn(fresh, out);
+    expect(spawnSync('stat', ['-c', '%a', out], { encoding: 'utf8' }).stdout.trim()).toBe('751');
+  });
+
+  it('replaces an empty folder in one rename', () => {
+    const parent = tempFolder();
+    mkdirSync(join(parent, 'site'));
+    const fresh = createFreshSite(join(parent, 'site'));
+    writeSiteMarker(fresh);
+    swapIn(fresh, join(parent, 'site'));
+    expect(readdirSync(join(parent, 'site'))).toEqual([siteMarkerName]);
+    expect(readdirSync(parent)).toEqual(['site']);
+  });
+});
+
+describe('the out dir refusals', () => {
+  const store = join(repoRoot, 'data', 'not-created.db');
+
+  // Checked here on the functions, never through a build: a broken guard must not get to empty these folders.
+  it('refuses the filesystem root, the home folder, the project and a folder that holds it', () => {
+    expect(() => refuseDangerousOutDir('/', store)).toThrow(/^refusing to build into \/: it is the filesystem root$/);
+    expect(() => refuseDangerousOutDir(homedir(), store)).toThrow(/your home folder|holds the Wirefold project/);
+    expect(() => refuseDangerousOutDir(repoRoot, store)).toThrow(/it holds the Wirefold project$/);
+    expect(() => refuseDangerousOutDir(dirname(repoRoot), store)).toThrow(/it holds the Wirefold project$/);
+    expect(() => refuseDangerousOutDir(join(repoRoot, 'dist'), store)).not.toThrow();
+  });
+
+  it('refuses a folder that is or holds the store, its -wal or its -shm, at any depth and through a symlink', () => {
+    const parent = tempFolder();
+    mkdirSync(join(parent, 'site', 'deep'), { recursive: true });
+    writeFileSync(join(parent, 'site', 'deep', 'store.db-wal'), '');
+    const storePath = join(parent, 'site', 'deep', 'store.db');
+    expect(() => refuseDangerousOutDir(join(parent, 'site'), storePath)).toThrow(`it contains the store ${storePath}-wal`);
+    spawnSync('ln', ['-s', join(parent, 'site'), join(parent, 'link')]);
+    expect(() => refuseDangerousOutDir(join(parent, 'link'), storePath)).toThrow(/it contains the store/);
+    expect(() => refuseDangerousOutDir(`${storePath}-wal`, storePath)).toThrow(`it is the store ${storePath}-wal`);
+    expect(() => refuseDangerousOutDir(join(parent, 'elsewhere'), storePath)).not.toThrow();
+  });
+
+  it('accepts a missing folder, an empty one and a Wirefold site; refuses a file and a foreign folder', () => {
+    const parent = tempFolder();
+    expect(() => refuseForeignOutDir(join(parent, 'missing'))).not.toThrow();
+    mkdirSync(join(parent, 'empty'));
+    expect(() => refuseForeignOutDir(join(parent, 'empty'))).not.toThrow();
+    expect(() => refuseForeignOutDir(markedSite(join(parent, 'ours'), 'x'))).not.toThrow();
+    writeFileSync(join(parent, 'file'), 'x');
+    expect(() => refuseForeignOutDir(join(parent, 'file'))).toThrow(/it is a file, not a folder$/);
+    renameSync(join(parent, 'ours', siteMarkerName), join(parent, 'ours', 'marker-moved'));
+    expect(() => refuseForeignOutDir(join(parent, 'ours'))).toThrow(/it is not empty and was not made by wirefold build; choose an empty or new folder$/);
+  });
+});
