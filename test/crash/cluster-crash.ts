@@ -216,7 +216,10 @@ function writePhase(db: string, spawned: number): { from: number; to: number } {
 export interface KillResult {
   delayMs: number;
   killed: boolean;
-  /** Where the kill fell by the reference run's clock: an estimate, since a shared machine's speed varies. */
+  /**
+   * Where the kill fell: known when the store shows it (half written: during the writes; as after: after them), else
+   * estimated by the reference run's clock (a shared machine's speed varies).
+   */
   phase: 'before writes' | 'during writes' | 'after writes';
   /** What the killed run left, exactly: the prepared store, the reference, or something in between. */
   found: 'as before' | 'as after' | 'partial';
@@ -228,10 +231,12 @@ export interface KillResult {
 export async function killAndRerun(workload: Workload, reference: Reference, db: string, delayMs: number): Promise<KillResult> {
   copyStore(workload.db, db);
   const killed = await runCluster(workload, db, delayMs);
-  const at = killed.killedAtMs ?? killed.ms;
-  const phase = at < reference.writes.from ? 'before writes' : at <= reference.writes.to ? 'during writes' : 'after writes';
   const left = snapshot(db);
   const found = differences(reference.before, left).length === 0 ? 'as before' : differences(reference.snapshot, left).length === 0 ? 'as after' : 'partial';
+  const at = killed.killedAtMs ?? killed.ms;
+  const byClock = at < reference.writes.from ? 'before writes' : at <= reference.writes.to ? 'during writes' : 'after writes';
+  // A store as before, killed "after" by the clock, was killed in a slower run's writes, before they committed.
+  const phase = found === 'partial' ? 'during writes' : found === 'as after' ? 'after writes' : byClock === 'after writes' ? 'during writes' : byClock;
   const rerun = await runCluster(workload, db);
   const summary = /cluster: [^\n]*/.exec(rerun.output)?.[0] ?? rerun.output.trim().split('\n').at(-1) ?? '';
   const mismatches = rerun.code === 0 ? [...differences(reference.snapshot, snapshot(db)), ...brokenStories(db)] : [`the rerun failed (${rerun.code}): ${summary}`];
