@@ -7,7 +7,7 @@ import type { Store } from '../store/store.ts';
 import type { Article } from '../store/articles.ts';
 import { unclusteredArticles } from '../store/articles.ts';
 import { loadEmbeddings, recentEmbeddings } from '../store/embeddings.ts';
-import { liveStoryCount, liveStoryMembers, mergeStories, replaceRelated, saveMemberships, storiesArticles, updateStory } from '../store/stories.ts';
+import { liveStoryCount, liveStoryMembers, mergeStories, replaceRelated, saveMemberships, storiesArticles, unrefreshedStoryIds, updateStory } from '../store/stories.ts';
 import type { StoryMember } from '../store/stories.ts';
 import { StoryClusterer, defaultStoryConfig, wordShare } from './story-clusterer.ts';
 import type { StoryCluster } from './story-clusterer.ts';
@@ -57,6 +57,7 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
   const lap = stopwatch();
   const now = options.now ?? new Date();
   const nowIso = now.toISOString();
+  refreshUnrefreshedStories(store, modelId, now);
   const pending = unclusteredArticles(store);
   const vectors = loadEmbeddings(store, modelId, pending.map((article) => article.contentHash));
   const ready = pending.filter((article) => vectors.has(article.contentHash));
@@ -180,6 +181,21 @@ function refreshStory(store: Store, storyId: string, articles: Article[], vector
     articleCount: articles.length,
     sourceCount: new Set(articles.map((article) => article.source)).size,
   }, now.toISOString());
+}
+
+/**
+ * Gives stories that an older Wirefold's interrupted run left holding articles but showing none their lead, title
+ * and counts from their members, first, so that this run can add articles to them. Like the profiles below, this
+ * mends what the stored memberships already say, so it commits on its own, before the run's transaction; their
+ * profiles are then built too. (Their topics and related lists come when they next gain an article.)
+ */
+function refreshUnrefreshedStories(store: Store, modelId: string, now: Date): void {
+  const stories = storiesArticles(store, unrefreshedStoryIds(store));
+  if (!stories.size) return;
+  const vectors = loadEmbeddings(store, modelId, [...stories.values()].flat().map((article) => article.contentHash));
+  store.transaction(() => {
+    for (const [storyId, articles] of stories) refreshStory(store, storyId, articles, vectors, now);
+  });
 }
 
 /**

@@ -59,6 +59,16 @@ export function updateStory(store: Store, story: StoryRecord, now: string): void
       story.articleCount, story.sourceCount, now, story.id);
 }
 
+/**
+ * Live stories that hold articles but were never refreshed (no lead, counted empty): what a cluster run of an older
+ * Wirefold, which saved memberships in a transaction of their own, left when it was killed right after them.
+ */
+export function unrefreshedStoryIds(store: Store): string[] {
+  return (store.db.prepare(`SELECT id FROM stories s WHERE merged_into IS NULL AND article_count = 0
+                            AND EXISTS (SELECT 1 FROM story_articles sa WHERE sa.story_id = s.id) ORDER BY id`).all() as { id: string }[])
+    .map((row) => row.id);
+}
+
 export function liveStoryIds(store: Store, since = ''): string[] {
   return (store.db.prepare('SELECT id FROM stories WHERE merged_into IS NULL AND last_published_at >= ? ORDER BY id').all(since) as { id: string }[])
     .map((row) => row.id);
