@@ -184,8 +184,8 @@ function refreshStory(store: Store, storyId: string, articles: Article[], vector
 }
 
 /**
- * Gives stories that an older Wirefold's interrupted run left holding articles but showing none their lead, title
- * and counts from their members, first, so that this run can add articles to them. Like the profiles below, this
+ * Gives stories that an older Wirefold's interrupted run left with members it never counted (new ones showing 0
+ * articles) their lead, title and counts from their members, first, so that this run can add articles to them. Like the profiles below, this
  * mends what the stored memberships already say, so it commits on its own, before the run's transaction; their
  * profiles are then built too. (Their topics and related lists come when they next gain an article.)
  */

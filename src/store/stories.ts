@@ -60,12 +60,14 @@ export function updateStory(store: Store, story: StoryRecord, now: string): void
 }
 
 /**
- * Live stories that hold articles but were never refreshed (no lead, counted empty): what a cluster run of an older
- * Wirefold, which saved memberships in a transaction of their own, left when it was killed right after them.
+ * Live stories whose article count disagrees with their members: what a cluster run of an older Wirefold, which saved
+ * memberships in a transaction of their own, left when it was killed after them (new stories counted empty, grown or
+ * merged-into ones counted as before). A run now saves memberships and counts together, so no other path leads here.
  */
 export function unrefreshedStoryIds(store: Store): string[] {
-  return (store.db.prepare(`SELECT id FROM stories s WHERE merged_into IS NULL AND article_count = 0
-                            AND EXISTS (SELECT 1 FROM story_articles sa WHERE sa.story_id = s.id) ORDER BY id`).all() as { id: string }[])
+  return (store.db.prepare(`SELECT s.id FROM stories s
+                            JOIN (SELECT story_id, count(*) AS members FROM story_articles GROUP BY story_id) m ON m.story_id = s.id
+                            WHERE s.merged_into IS NULL AND s.article_count <> m.members ORDER BY s.id`).all() as { id: string }[])
     .map((row) => row.id);
 }
 
