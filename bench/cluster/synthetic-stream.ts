@@ -76,14 +76,17 @@ export function syntheticStream(count: number, start: number, days = 30, seed = 
   return articles.sort((a, b) => a.item.published!.localeCompare(b.item.published!));
 }
 
-/** Writes the articles and their vectors into the store as ingest and embed would. */
-export function writeStream(store: Store, articles: readonly StreamArticle[], now: string): void {
+/**
+ * Writes the articles and their vectors into the store as ingest and embed would; `modelId` is the id the vectors are
+ * stored under (the `wirefold` command names its model `<folder name>:<dtype>`).
+ */
+export function writeStream(store: Store, articles: readonly StreamArticle[], now: string, modelId = syntheticModelId): void {
   const feeds = Array.from({ length: 60 }, (_, outlet) => upsertFeed(store, { url: `https://outlet${outlet}.example/feed`, title: `Outlet ${outlet}` }, now));
   const byOutlet = new Map<number, FeedItem[]>();
   for (const article of articles) byOutlet.set(article.outlet, [...(byOutlet.get(article.outlet) ?? []), article.item]);
   store.transaction(() => {
     for (const [outlet, items] of byOutlet) saveFeedItems(store, feeds[outlet]!, items, now);
   });
-  saveEmbeddings(store, syntheticModelId, articles.map(({ item, vector }) => ({ contentHash: contentHash(item.title, item.summary), vector })));
+  saveEmbeddings(store, modelId, articles.map(({ item, vector }) => ({ contentHash: contentHash(item.title, item.summary), vector })));
 }
 

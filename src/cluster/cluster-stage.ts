@@ -7,7 +7,7 @@ import type { Store } from '../store/store.ts';
 import type { Article } from '../store/articles.ts';
 import { unclusteredArticles } from '../store/articles.ts';
 import { loadEmbeddings, recentEmbeddings } from '../store/embeddings.ts';
-import { liveStoryCount, liveStoryMembers, mergeStories, relatedOf, replaceRelated, saveMemberships, storiesArticles, updateStory } from '../store/stories.ts';
+import { liveStoryCount, liveStoryMembers, mergeStories, replaceRelated, saveMemberships, storiesArticles, unrefreshedStoryIds, updateStory } from '../store/stories.ts';
 import type { StoryMember } from '../store/stories.ts';
 import { StoryClusterer, defaultStoryConfig, wordShare } from './story-clusterer.ts';
 import type { StoryCluster } from './story-clusterer.ts';
@@ -17,10 +17,9 @@ import { addSparse, feedTermCounts, inverseDocumentFrequencies, tfidf, unitSpars
 import type { TermVector } from './lexical.ts';
 import { addInto } from './vectors.ts';
 import { chooseLead, storyScore } from './lead.ts';
-import { relatedStories } from './related.ts';
 import type { RelatedEntry } from './related.ts';
-import { relatedOnThread } from './related-thread.ts';
-import { saveStoryProfiles, storiesWithoutProfile, storyProfiles, storyTermListsSince } from '../store/story-profiles.ts';
+import { relatedFromStore, relatedOnThread } from './related-thread.ts';
+import { saveStoryProfiles, storiesWithoutProfile, storyProfiles } from '../store/story-profiles.ts';
 import type { StoryProfile } from '../store/story-profiles.ts';
 import { assignTopics } from './topic-stage.ts';
 import { referenceHashes } from '../embed/embed-stage.ts';
@@ -39,8 +38,8 @@ export interface ClusterSummary {
   changedStories: number;
   stories: number;
   /**
-   * Seconds spent reading the run's articles, making stories, refreshing them (leads, scores, profiles), placing
-   * topics, and relating stories (on a large run only the wait for the second thread, see startRelated).
+   * Seconds spent reading the run's articles, making stories, saving them and refreshing their leads and scores,
+   * placing topics, and relating stories (on a large run only the wait for the second thread, see startRelated).
    */
   seconds: { load: number; stories: number; refresh: number; topics: number; related: number };
 }
@@ -58,6 +57,7 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
   const lap = stopwatch();
   const now = options.now ?? new Date();
   const nowIso = now.toISOString();
+  refreshUnrefreshedStories(store, modelId, now);
   const pending = unclusteredArticles(store);
   const vectors = loadEmbeddings(store, modelId, pending.map((article) => article.contentHash));
   const ready = pending.filter((article) => vectors.has(article.contentHash));
@@ -94,23 +94,30 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
   const merges = clusterer.consolidate(new Set(memberships.map((membership) => membership.storyId)));
   const survivor = new Map(merges.map((merge) => [merge.from, merge.into]));
   for (const membership of memberships) membership.storyId = survivor.get(membership.storyId) ?? membership.storyId;
-  saveMemberships(store, memberships, nowIso);
-  for (const merge of merges) if (knownStories.has(merge.from)) mergeStories(store, merge.from, merge.into);
-
+  const knownMerges = merges.filter((merge) => knownStories.has(merge.from));
+  const gone = knownMerges.map((merge) => merge.from);
   const changed = [...new Set([...memberships.map((membership) => membership.storyId), ...survivor.values()])];
+  const profiles = changed.map((id) => storyProfile(id, clusterer.story(id)!));
+  const since = new Date(now.getTime() - relatedHorizonDays * 86400_000).toISOString();
+  repairMissingProfiles(store, modelId, since, new Set([...changed, ...gone]));
+  const relatedLists = startRelated(store, modelId, scale, profiles, gone, since);
   const stories = lap();
+
+  // Everything the run decided lands in one transaction: a run killed at any moment leaves the store as before it
+  // (the next run places the same articles again) or as after it, never stories whose members are saved but whose
+  // lead, profile, topics or related list are not (a next run would find nothing left to place and never mend them).
+  let refresh = 0;
+  let topics = 0;
   store.transaction(() => {
+    saveMemberships(store, memberships, nowIso);
+    for (const merge of knownMerges) mergeStories(store, merge.from, merge.into);
     for (const [storyId, articles] of changedArticles(store, modelId, memberships, readyById, knownStories, merges, vectors)) {
       refreshStory(store, storyId, articles, vectors, now);
     }
-  });
-  const profiles = changed.map((id) => storyProfile(id, clusterer.story(id)!));
-  const relatedLists = startRelated(store, modelId, scale, profiles, now);
-  const refresh = lap();
-  assignTopics(store, { modelId, seeds: options.topicSeeds, storyIds: changed, articleIds: memberships.map((membership) => membership.articleId), now, vectors });
-  const topics = lap();
-  const lists = relatedLists();
-  store.transaction(() => {
+    refresh = lap();
+    assignTopics(store, { modelId, seeds: options.topicSeeds, storyIds: changed, articleIds: memberships.map((membership) => membership.articleId), now, vectors });
+    topics = lap();
+    const lists = relatedLists();
     saveStoryProfiles(store, modelId, profiles);
     for (const [storyId, list] of lists) replaceRelated(store, storyId, list);
   });
@@ -177,22 +184,47 @@ function refreshStory(store: Store, storyId: string, articles: Article[], vector
 }
 
 /**
+ * Gives stories that an older Wirefold's interrupted run left with members it never counted (new ones showing 0
+ * articles) their lead, title and counts from their members, first, so that this run can add articles to them. Like the profiles below, this
+ * mends what the stored memberships already say, so it commits on its own, before the run's transaction; their
+ * profiles are then built too. (Their topics and related lists come when they next gain an article.)
+ */
+function refreshUnrefreshedStories(store: Store, modelId: string, now: Date): void {
+  const stories = storiesArticles(store, unrefreshedStoryIds(store));
+  if (!stories.size) return;
+  const vectors = loadEmbeddings(store, modelId, [...stories.values()].flat().map((article) => article.contentHash));
+  store.transaction(() => {
+    for (const [storyId, articles] of stories) refreshStory(store, storyId, articles, vectors, now);
+  });
+}
+
+/**
+ * Builds the profiles that live stories of the last 30 days lack (a store from before profiles, a new model, or
+ * profiles that ingest dropped when an article's words changed), except those of stories this run changes or merges
+ * away (`skip`). This mends derived data without changing what any story holds, so it commits on its own, before the
+ * run's transaction: the second thread, which reads only what is committed, then finds them.
+ */
+function repairMissingProfiles(store: Store, modelId: string, since: string, skip: ReadonlySet<string>): void {
+  const unprofiled = new Set(storiesWithoutProfile(store, modelId, since).filter((id) => !skip.has(id)));
+  if (!unprofiled.size) return;
+  const members = liveStoryMembers(store, since).filter((member) => unprofiled.has(member.storyId));
+  saveStoryProfiles(store, modelId, profilesFromMembers(store, modelId, members));
+}
+
+/**
  * Starts the changed stories' related lists: candidates among the live stories of the last 30 days are found by their
  * stored terms, and only those are read whole; the changed stories themselves come from `changed`, whose profiles
- * are saved with the lists. A run that changed many stories computes the lists on a second thread while this one
- * places the topics (related-thread.ts). Returns a function that gives the lists.
+ * are saved with the lists, and the stories this run merges away (`gone`) are left out. The lists are read before
+ * the run's writes land, as the second thread sees the store, or after them, as this thread does: both find the same.
+ * A run that changed many stories computes the lists on a second thread while this one writes (related-thread.ts).
+ * Returns a function that gives the lists.
  */
-function startRelated(store: Store, modelId: string, scale: SimilarityScale, changed: readonly StoryProfile[], now: Date): () => Map<string, RelatedEntry[]> {
-  const since = new Date(now.getTime() - relatedHorizonDays * 86400_000).toISOString();
-  const changedIds = new Set(changed.map((profile) => profile.id));
-  const unprofiled = new Set(storiesWithoutProfile(store, modelId, since).filter((id) => !changedIds.has(id)));
-  if (unprofiled.size) {
-    const members = liveStoryMembers(store, since).filter((member) => unprofiled.has(member.storyId));
-    saveStoryProfiles(store, modelId, profilesFromMembers(store, modelId, members));
-  }
-  const relatedScale = { background: scale.mean, minimum: relatedThreshold };
-  const here = () => relatedStories(changed, storyTermListsSince(store, modelId, since), (ids) => storyProfiles(store, modelId, ids), relatedScale, (ids) => relatedOf(store, ids));
-  return changed.length < relatedThreadMinimum || store.path === ':memory:' ? here : relatedOnThread({ path: store.path, modelId, since, changed, scale: relatedScale }, here);
+function startRelated(
+  store: Store, modelId: string, scale: SimilarityScale, changed: readonly StoryProfile[], gone: readonly string[], since: string,
+): () => Map<string, RelatedEntry[]> {
+  const job = { path: store.path, modelId, since, changed, gone, scale: { background: scale.mean, minimum: relatedThreshold } };
+  const here = () => relatedFromStore(store, job);
+  return changed.length < relatedThreadMinimum || store.path === ':memory:' ? here : relatedOnThread(job, here);
 }
 
 /** Below this many changed stories the related lists take well under a second, less than starting a thread. */

@@ -1,9 +1,13 @@
 // Related lists on a second thread. A large run (a first import) changes thousands of stories, and comparing each
-// with its candidates takes seconds that need nothing the topic stage writes: the lists are computed beside the
-// topics and collected afterwards. The worker reads the store through its own read-only connection; the main thread
-// writes the lists, so the store keeps one writer.
+// with its candidates takes seconds that need nothing the run writes: the lists are computed beside the
+// run's writes and collected afterwards. The worker reads the store through its own read-only connection, so it sees
+// the store as it was before the run's transaction; the main thread writes the lists, so the store keeps one writer.
 import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
+import type { Store } from '../store/store.ts';
+import { relatedOf } from '../store/stories.ts';
+import { storyProfiles, storyTermListsSince } from '../store/story-profiles.ts';
 import type { StoryProfile } from '../store/story-profiles.ts';
+import { relatedStories } from './related.ts';
 import type { RelatedEntry, RelatedScale } from './related.ts';
 
 export interface RelatedJob {
@@ -11,7 +15,19 @@ export interface RelatedJob {
   modelId: string;
   since: string;
   changed: readonly StoryProfile[];
+  /** Stories the run merges away: still live in what the worker reads, since the run has not committed yet. */
+  gone: readonly string[];
   scale: RelatedScale;
+}
+
+/**
+ * The job's lists, read through `store`, on either thread: stories the run merges away are left out whether or not
+ * the store still shows them live, so the lists are the same before and after the run's writes.
+ */
+export function relatedFromStore(store: Store, job: RelatedJob): Map<string, RelatedEntry[]> {
+  const gone = new Set(job.gone);
+  const others = storyTermListsSince(store, job.modelId, job.since).filter((story) => !gone.has(story.id));
+  return relatedStories(job.changed, others, (ids) => storyProfiles(store, job.modelId, ids), job.scale, (ids) => relatedOf(store, ids));
 }
 
 /** The longest the main thread waits for the lists before computing them itself. */

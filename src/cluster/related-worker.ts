@@ -3,18 +3,13 @@
 import { workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { openStore } from '../store/store.ts';
-import { relatedOf } from '../store/stories.ts';
-import { storyProfiles, storyTermListsSince } from '../store/story-profiles.ts';
-import type { StoryProfile } from '../store/story-profiles.ts';
-import { relatedStories } from './related.ts';
-import type { RelatedScale } from './related.ts';
+import { relatedFromStore } from './related-thread.ts';
+import type { RelatedJob } from './related-thread.ts';
 
-const { path, modelId, since, changed, scale, port, done } = workerData as {
-  path: string; modelId: string; since: string; changed: StoryProfile[]; scale: RelatedScale; port: MessagePort; done: Int32Array;
-};
+const { port, done, ...job } = workerData as RelatedJob & { port: MessagePort; done: Int32Array };
 try {
-  const store = openStore(path, { readOnly: true });
-  const lists = relatedStories(changed, storyTermListsSince(store, modelId, since), (ids) => storyProfiles(store, modelId, ids), scale, (ids) => relatedOf(store, ids));
+  const store = openStore(job.path, { readOnly: true });
+  const lists = relatedFromStore(store, job);
   store.close();
   port.postMessage({ lists: [...lists] });
 } catch (error) {

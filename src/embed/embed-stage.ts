@@ -16,6 +16,10 @@ export interface EmbedSummary {
 const chunkSize = 256;
 
 export async function embedArticles(store: Store, embedder: Embedder, onProgress?: (done: number, total: number) => void): Promise<EmbedSummary> {
+  // The reference sample comes first: the cluster stage calibrates similarity on it, and a run stopped between chunks
+  // must not leave articles with vectors but the model without its sample, or a cluster run before the next embed
+  // would place those articles on another scale (and stories are never reclustered).
+  await embedReferenceArticles(store, embedder);
   const tasks = textsMissingEmbeddings(store, embedder.id);
   for (let start = 0; start < tasks.length; start += chunkSize) {
     const chunk = tasks.slice(start, start + chunkSize);
@@ -23,7 +27,6 @@ export async function embedArticles(store: Store, embedder: Embedder, onProgress
     saveEmbeddings(store, embedder.id, chunk.map((task, index) => ({ contentHash: task.contentHash, vector: vectors[index]! })));
     onProgress?.(start + chunk.length, tasks.length);
   }
-  await embedReferenceArticles(store, embedder);
   return { embedded: tasks.length, model: embedder.id };
 }
 

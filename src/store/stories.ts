@@ -59,6 +59,18 @@ export function updateStory(store: Store, story: StoryRecord, now: string): void
       story.articleCount, story.sourceCount, now, story.id);
 }
 
+/**
+ * Live stories whose article count disagrees with their members: what a cluster run of an older Wirefold, which saved
+ * memberships in a transaction of their own, left when it was killed after them (new stories counted empty, grown or
+ * merged-into ones counted as before). A run now saves memberships and counts together, so no other path leads here.
+ */
+export function unrefreshedStoryIds(store: Store): string[] {
+  return (store.db.prepare(`SELECT s.id FROM stories s
+                            JOIN (SELECT story_id, count(*) AS members FROM story_articles GROUP BY story_id) m ON m.story_id = s.id
+                            WHERE s.merged_into IS NULL AND s.article_count <> m.members ORDER BY s.id`).all() as { id: string }[])
+    .map((row) => row.id);
+}
+
 export function liveStoryIds(store: Store, since = ''): string[] {
   return (store.db.prepare('SELECT id FROM stories WHERE merged_into IS NULL AND last_published_at >= ? ORDER BY id').all(since) as { id: string }[])
     .map((row) => row.id);
