@@ -7,6 +7,7 @@ import { openStore } from '../store/store.ts';
 import type { Store } from '../store/store.ts';
 import { isDemoStore, markAsDemoStore } from '../store/demo-marker.ts';
 import { withWriterLock } from '../store/writer-lock.ts';
+import { realPathOf, refuseForeignOutDir } from '../site/out-dir-guard.ts';
 import { upsertFeed } from '../store/feeds.ts';
 import { startSampleServer } from '../demo/sample-server.ts';
 import { projectRoot } from '../paths.ts';
@@ -25,7 +26,10 @@ export async function demoCommand(settings: Settings, serve: boolean, rebuild: (
     outDir: settings.given.has('outDir') ? settings.outDir : demoOutDir,
     // The sample feeds are served on 127.0.0.1, which the network policy refuses to anything but the demo.
     allowPrivateAddresses: true,
+    demo: true,
   };
+  // Checked now, before the samples are read, and again by the build.
+  refuseForeignOutDir(realPathOf(demo.outDir), true);
   const code = await withWriterLock(resolve(demo.storePath), 'demo', async () => {
     const store = demoStore(demo.storePath);
     const samples = await startSampleServer(resolve(projectRoot, 'content/samples'));

@@ -15,6 +15,8 @@ export interface Settings {
   /** Transformers.js may download a hub model id (off by default: a run never reaches outside on its own). */
   allowRemoteModels: boolean;
   debug: boolean;
+  /** This run is `wirefold demo` (set by that command, not by the user): its site is marked as the demo's. */
+  demo: boolean;
   /** The settings the user gave by flag or environment; the rest are defaults. */
   given: ReadonlySet<SettingName>;
 }
@@ -43,6 +45,7 @@ const definitions: Record<SettingName, Definition> = {
   },
   allowRemoteModels: { env: 'WIREFOLD_ALLOW_REMOTE_MODELS', type: 'boolean' },
   debug: { env: 'WIREFOLD_DEBUG', type: 'boolean' },
+  demo: { type: 'boolean' },
 };
 
 /** The settings each kind of work reads; a command lists the groups it uses, and its --help shows just those. */
@@ -105,6 +108,7 @@ export function settingsFrom(flags: Record<string, string | boolean | undefined>
     allowPrivateAddresses: flag('allowPrivateAddresses'),
     allowRemoteModels: flag('allowRemoteModels'),
     debug: flag('debug'),
+    demo: false,
   };
   for (const name of ['storePath', 'outDir'] as const) {
     if (!settings[name].trim()) throw new UsageError(`--${flagOf(name)} needs a path`);

@@ -13,6 +13,8 @@ export interface BuildOptions {
   outDir: string;
   siteUrl?: string;
   base?: string;
+  /** A demo build: its site is marked as the demo's, and it replaces only a demo site. */
+  demo?: boolean;
 }
 
 export interface BuildSummary {
@@ -31,8 +33,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const outDir = realPathOf(options.outDir);
   refuseDangerousOutDir(outDir, options.storePath);
   recoverInterruptedSwap(outDir);
-  refuseForeignOutDir(outDir);
-  const fresh = createFreshSite(outDir);
+  refuseForeignOutDir(outDir, options.demo);
+  const fresh = createFreshSite(outDir, options.demo);
   try {
     await renderSite(options, fresh);
     await indexForSearch(fresh);

@@ -28,13 +28,19 @@ export function refuseDangerousOutDir(outDir: string, storePath: string): void {
 
 /**
  * Throws (one line) when outDir exists and is not a folder, or is a non-empty folder without the marker of a site
- * Wirefold built: only an empty folder, a missing one or a previous Wirefold site may be replaced. Changes nothing.
+ * Wirefold built: only an empty folder, a missing one or a previous Wirefold site may be replaced. A demo build
+ * replaces only a previous demo site (the marker says so), never a real one. Changes nothing.
  */
-export function refuseForeignOutDir(outDir: string): void {
+export function refuseForeignOutDir(outDir: string, demo = false): void {
   if (!existsSync(outDir)) return;
   if (!statSync(outDir).isDirectory()) throw new Error(`refusing to build into ${outDir}: it is a file, not a folder`);
-  if (readdirSync(outDir).length > 0 && !readSiteMarker(outDir)) {
+  if (readdirSync(outDir).length === 0) return;
+  const marker = readSiteMarker(outDir);
+  if (!marker) {
     throw new Error(`refusing to build into ${outDir}: it is not empty and was not made by wirefold build; choose an empty or new folder`);
+  }
+  if (demo && !marker.demo) {
+    throw new Error(`refusing to build the demo into ${outDir}: it holds a site that is not the demo's; choose an empty or new folder with --out`);
   }
 }
 

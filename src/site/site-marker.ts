@@ -11,11 +11,13 @@ export interface SiteMarker {
   startedAt: string;
   /** The building process, so that a later build leaves a folder alone while its builder is still running. */
   pid: number;
+  /** Set on a site built by `wirefold demo`: the demo replaces only its own sites, never a real one. */
+  demo?: boolean;
 }
 
 /** Writes the marker into dir (which must exist); returns what it wrote. */
-export function writeSiteMarker(dir: string, now: Date = new Date()): SiteMarker {
-  const marker: SiteMarker = { writtenBy: 'wirefold build', startedAt: now.toISOString(), pid: process.pid };
+export function writeSiteMarker(dir: string, now: Date = new Date(), demo = false): SiteMarker {
+  const marker: SiteMarker = { writtenBy: 'wirefold build', startedAt: now.toISOString(), pid: process.pid, ...(demo ? { demo } : {}) };
   writeFileSync(join(dir, siteMarkerName), `${JSON.stringify(marker)}\n`);
   return marker;
 }

@@ -24,7 +24,7 @@ const siblingPath = (outDir: string, kind: SiblingKind) =>
  * that a build killed at any later moment leaves something the next build recognises. Creates outDir's parent folders
  * when missing. Throws one line, "cannot write the site to <outDir>: <reason>", when any of that fails.
  */
-export function createFreshSite(outDir: string): string {
+export function createFreshSite(outDir: string, demo = false): string {
   let fresh: string | null = null;
   try {
     mkdirSync(dirname(outDir), { recursive: true });
@@ -32,7 +32,7 @@ export function createFreshSite(outDir: string): string {
     mkdirSync(fresh);
     // Whoever reads the site now (a web server's user) must be able to read the new one: keep the folder's mode.
     if (existsSync(outDir)) chmodSync(fresh, statSync(outDir).mode & 0o7777);
-    writeSiteMarker(fresh);
+    writeSiteMarker(fresh, new Date(), demo);
     return fresh;
   } catch (error) {
     if (fresh) rmSync(fresh, { recursive: true, force: true });

@@ -4,12 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, runWirefold, tempFolder } from '../helpers.ts';
 import { listenOnLoopback } from '../ingest/loopback.ts';
 import { acquireWriterLock } from '../../src/store/writer-lock.ts';
+import { writeSiteMarker } from '../../src/site/site-marker.ts';
 
 const digest = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
@@ -31,6 +32,18 @@ describe('what wirefold may delete', () => {
     expect(byEnvironment.status).toBe(1);
     expect(digest(db)).toBe(before);
     expect(runWirefold(['feeds', 'list', '--db', db]).stdout).toContain('127.0.0.1:9');
+  });
+
+  it('demo refuses an out dir that holds a real site (or anything else), and touches nothing', () => {
+    const site = tempFolder();
+    writeSiteMarker(site);
+    writeFileSync(join(site, 'index.html'), 'the live site');
+    const folder = tempFolder();
+    const result = runWirefold(['demo', '--db', join(folder, 'demo.db'), '--out', site]);
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe(`wirefold demo: refusing to build the demo into ${realpathSync(site)}: it holds a site that is not the demo's; choose an empty or new folder with --out`);
+    expect(readFileSync(join(site, 'index.html'), 'utf8')).toBe('the live site');
+    expect(existsSync(join(folder, 'demo.db'))).toBe(false);
   });
 
   it('commands that read a store never create one: a typo in --db is an error, not an empty site', () => {
