@@ -13,7 +13,6 @@ import { projectRoot } from '../paths.ts';
 import { progress, seconds } from './progress.ts';
 import type { Settings } from './settings.ts';
 import { interruptibleSync } from './stop-signals.ts';
-import { withWriterLock } from '../store/writer-lock.ts';
 import type { EmbedderOptions } from '../embed/transformers-embedder.ts';
 
 /** What the settings say about the embedding model. */
@@ -75,10 +74,7 @@ export async function clusterStage(store: Store, settings: Settings): Promise<vo
 
 export async function buildStage(store: Store, settings: Settings): Promise<void> {
   await recorded(store, 'build', async () => {
-    // Two builds into one out dir (from two stores) would swap their sites under each other: one at a time.
-    const outDir = resolve(settings.outDir);
-    const summary = await withWriterLock(outDir, 'build', () =>
-      buildSite({ storePath: store.path, outDir, siteUrl: settings.siteUrl, base: settings.base, demo: settings.demo }));
+    const summary = await buildSite({ storePath: store.path, outDir: settings.outDir, siteUrl: settings.siteUrl, base: settings.base, demo: settings.demo });
     return { result: undefined, line: `build: ${summary.pages} pages in ${summary.outDir}`, counts: { pages: summary.pages } };
   });
 }
