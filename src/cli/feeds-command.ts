@@ -13,13 +13,6 @@ import { UsageError } from './settings.ts';
 import { readInputFile } from './input-file.ts';
 import type { Settings } from './settings.ts';
 
-export const feedsHelp = `wirefold feeds list [--json]
-       wirefold feeds add <url> [--title T] [--tag T]
-       wirefold feeds remove <id-or-url>
-       wirefold feeds import <file.opml>
-       wirefold feeds export [file.opml]
-       wirefold feeds parse <file-or-url> [--json]`;
-
 export async function feedsCommand(settings: Settings, args: string[], values: Record<string, string | boolean | undefined>): Promise<number> {
   const [action, target] = args;
   if (action === 'parse') {

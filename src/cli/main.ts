@@ -1,21 +1,12 @@
 // The `wirefold` command line: a table of commands, each a few lines that call into the stages.
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
-import { openStore, StoreMissingError } from '../store/store.ts';
-import type { Store } from '../store/store.ts';
-import { LockHeldError, withWriterLock } from '../store/writer-lock.ts';
-import { buildStage, clusterStage, embedStage, ingestStage } from './pipeline.ts';
+import { StoreMissingError } from '../store/store.ts';
+import { LockHeldError } from '../store/writer-lock.ts';
 import { flagOf, settingGroups, settingOptions, settingsFrom, settingsHelp, UsageError } from './settings.ts';
 import type { SettingName, Settings } from './settings.ts';
-import { feedsCommand, feedsHelp } from './feeds-command.ts';
-import { demoCommand } from './demo.ts';
-import { doctorCommand } from './doctor.ts';
-import { parsePort, serveCommand } from './serve.ts';
-import { watchCommand, parseInterval } from './watch.ts';
-import { modelCommand } from './model-command.ts';
-import { seconds } from './progress.ts';
-import { evalCommand } from './eval-command.ts';
+import { exitCodes } from './exit-codes.ts';
 import { exitOnStopSignals } from './stop-signals.ts';
+import { seconds } from './progress.ts';
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -31,63 +22,38 @@ interface Command {
   run(settings: Settings, args: string[], values: Values): Promise<number>;
 }
 
-/** Exit codes, as the README documents them. 75 is sysexits' EX_TEMPFAIL: try again later. */
-export const exitCodes = { ok: 0, failure: 1, usage: 2, locked: 75 } as const;
-
-/** The whole pipeline, in order. Each stage reads the store and writes the store. Returns the exit code. */
-export async function rebuild(store: Store, settings: Settings): Promise<number> {
-  const problem = await ingestStage(store, settings);
-  if (problem) {
-    console.error(`rebuild: stopped after ingest: ${problem} (the site was left as it was)`);
-    return exitCodes.failure;
-  }
-  await embedStage(store, settings);
-  await clusterStage(store, settings);
-  await buildStage(store, settings);
-  return exitCodes.ok;
-}
-
-/**
- * Runs a stage on the store as its one writer: the store must exist (a typo never starts an empty one) and no other
- * run may hold it.
- */
-const onStore = (command: string, stage: (store: Store, settings: Settings) => Promise<number>) =>
-  (settings: Settings): Promise<number> => withWriterLock(resolve(settings.storePath), command, async () => {
-    const store = openStore(settings.storePath, { mustExist: true });
-    try {
-      return await stage(store, settings);
-    } finally {
-      store.close();
-    }
-  });
-
-const done = (stage: (store: Store, settings: Settings) => Promise<unknown>) =>
-  async (store: Store, settings: Settings) => {
-    await stage(store, settings);
-    return exitCodes.ok;
-  };
-
 const { store, fetch, model, site } = settingGroups;
+
+// Each command loads its code when it runs, so `wirefold --help` (and a command's --help) loads none of it.
+const stages = () => import('./pipeline.ts');
+const stage = (name: 'embed' | 'cluster' | 'build') => async (settings: Settings) => {
+  const pipeline = await stages();
+  const work = { embed: pipeline.embedStage, cluster: pipeline.clusterStage, build: pipeline.buildStage }[name];
+  return pipeline.onStore(name, settings, async (opened) => {
+    await work(opened, settings);
+    return exitCodes.ok;
+  });
+};
 
 const commands: Record<string, Command> = {
   ingest: {
     summary: 'fetch the feeds and store new articles', usage: 'wirefold ingest [--force]', settings: [...store, ...fetch],
-    run: onStore('ingest', async (opened, settings) => {
-      const problem = await ingestStage(opened, settings);
-      if (problem) console.error(`ingest: ${problem}`);
-      return problem ? exitCodes.failure : exitCodes.ok;
-    }),
+    run: async (settings) => {
+      const { onStore, ingestCommand } = await stages();
+      return onStore('ingest', settings, (opened) => ingestCommand(opened, settings));
+    },
   },
-  embed: { summary: 'embed articles that have no vector yet', usage: 'wirefold embed', settings: [...store, ...model], run: onStore('embed', done(embedStage)) },
-  cluster: { summary: 'group new articles into stories and topics', usage: 'wirefold cluster', settings: [...store, ...model], run: onStore('cluster', done(clusterStage)) },
-  build: { summary: 'build the static site from the store', usage: 'wirefold build [--out dist]', settings: [...store, ...site], run: onStore('build', done(buildStage)) },
+  embed: { summary: 'embed articles that have no vector yet', usage: 'wirefold embed', settings: [...store, ...model], run: stage('embed') },
+  cluster: { summary: 'group new articles into stories and topics', usage: 'wirefold cluster', settings: [...store, ...model], run: stage('cluster') },
+  build: { summary: 'build the static site from the store', usage: 'wirefold build [--out dist]', settings: [...store, ...site], run: stage('build') },
   rebuild: {
     summary: 'ingest, embed, cluster and build, in order',
     usage: 'wirefold rebuild',
     settings: [...store, ...fetch, ...model, ...site],
     run: async (settings) => {
       const started = performance.now();
-      const code = await onStore('rebuild', rebuild)(settings);
+      const { onStore, rebuild } = await stages();
+      const code = await onStore('rebuild', settings, (opened) => rebuild(opened, settings));
       if (code === exitCodes.ok) console.log(`rebuild: done in ${seconds(started)}`);
       return code;
     },
@@ -97,34 +63,53 @@ const commands: Record<string, Command> = {
     usage: 'wirefold watch [--every 15m]',
     settings: [...store, ...fetch, ...model, ...site],
     options: { every: { type: 'string' } },
-    run: (settings, _args, values) => watchCommand(settings, parseInterval((values.every as string | undefined) ?? '15m'), rebuild),
+    run: async (settings, _args, values) => {
+      const { watchCommand, parseInterval } = await import('./watch.ts');
+      const every = parseInterval((values.every as string | undefined) ?? '15m');
+      return watchCommand(settings, every, (await stages()).rebuild);
+    },
   },
   demo: {
     summary: 'build the site from the bundled sample feeds, offline',
     usage: 'wirefold demo [--serve]',
     settings: [...store, ...model, ...site],
     options: { serve: { type: 'boolean' } },
-    run: (settings, _args, values) => demoCommand(settings, values.serve === true, rebuild),
+    run: async (settings, _args, values) => (await import('./demo.ts')).demoCommand(settings, values.serve === true, (await stages()).rebuild),
   },
   serve: {
     summary: 'preview the built site', usage: 'wirefold serve [--port 4321]', settings: ['outDir', 'base'], options: { port: { type: 'string' } },
-    run: (settings, _args, values) => serveCommand(settings, parsePort(values.port as string | undefined)),
+    run: async (settings, _args, values) => {
+      const { parsePort, serveCommand } = await import('./serve.ts');
+      return serveCommand(settings, parsePort(values.port as string | undefined));
+    },
   },
   feeds: {
-    summary: 'list, add, remove, import or export feeds', usage: feedsHelp, settings: ['storePath', 'allowPrivateAddresses'], maxArguments: 2,
+    summary: 'list, add, remove, import or export feeds',
+    usage: `wirefold feeds list [--json]
+       wirefold feeds add <url> [--title T] [--tag T]
+       wirefold feeds remove <id-or-url>
+       wirefold feeds import <file.opml>
+       wirefold feeds export [file.opml]
+       wirefold feeds parse <file-or-url> [--json]`,
+    settings: ['storePath', 'allowPrivateAddresses'], maxArguments: 2,
     options: { title: { type: 'string' }, tag: { type: 'string' }, json: { type: 'boolean' } },
-    run: (settings, args, values) => feedsCommand(settings, args, values),
+    run: async (settings, args, values) => (await import('./feeds-command.ts')).feedsCommand(settings, args, values),
   },
   model: {
     summary: 'build the default embedding model from the npm package', usage: 'wirefold model build [--out-model dir]', settings: [], maxArguments: 1,
-    options: { 'out-model': { type: 'string' } }, run: (_settings, args, values) => modelCommand(args, values['out-model'] as string | undefined),
+    options: { 'out-model': { type: 'string' } },
+    run: async (_settings, args, values) => (await import('./model-command.ts')).modelCommand(args, values['out-model'] as string | undefined),
   },
   eval: {
     summary: 'score clustering on a labelled .jsonl file', usage: 'wirefold eval <file.jsonl> [--level story|topic] [--runs N] [--json]',
     settings: [...model], maxArguments: 1,
-    options: { level: { type: 'string' }, runs: { type: 'string' }, json: { type: 'boolean' } }, run: (settings, args, values) => evalCommand(settings, args, values),
+    options: { level: { type: 'string' }, runs: { type: 'string' }, json: { type: 'boolean' } },
+    run: async (settings, args, values) => (await import('./eval-command.ts')).evalCommand(settings, args, values),
   },
-  doctor: { summary: 'check Node, the store, the feeds and the model', usage: 'wirefold doctor', settings: [...store, ...model], run: (settings) => doctorCommand(settings) },
+  doctor: {
+    summary: 'check Node, the store, the feeds and the model', usage: 'wirefold doctor', settings: [...store, ...model],
+    run: async (settings) => (await import('./doctor.ts')).doctorCommand(settings),
+  },
 };
 
 function generalHelp(): string {

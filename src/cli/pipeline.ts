@@ -1,6 +1,9 @@
-// The four stages as commands: each opens the store, records a run, prints a one-line summary, and returns its result.
+// The four stages as commands: each opens the store, records a run, prints a one-line summary, and returns its result;
+// and `rebuild`, the four in order.
 import { resolve } from 'node:path';
+import { openStore } from '../store/store.ts';
 import type { Store } from '../store/store.ts';
+import { withWriterLock } from '../store/writer-lock.ts';
 import { finishRun, startRun } from '../store/runs.ts';
 import type { Counts, Stage } from '../store/runs.ts';
 import { ingestFeeds } from '../ingest/ingest.ts';
@@ -13,7 +16,43 @@ import { projectRoot } from '../paths.ts';
 import { progress, seconds } from './progress.ts';
 import type { Settings } from './settings.ts';
 import { interruptibleSync } from './stop-signals.ts';
+import { exitCodes } from './exit-codes.ts';
 import type { EmbedderOptions } from '../embed/transformers-embedder.ts';
+
+/** The whole pipeline, in order. Each stage reads the store and writes the store. Returns the exit code. */
+export async function rebuild(store: Store, settings: Settings): Promise<number> {
+  const problem = await ingestStage(store, settings);
+  if (problem) {
+    console.error(`rebuild: stopped after ingest: ${problem} (the site was left as it was)`);
+    return exitCodes.failure;
+  }
+  await embedStage(store, settings);
+  await clusterStage(store, settings);
+  await buildStage(store, settings);
+  return exitCodes.ok;
+}
+
+/**
+ * Runs work on the store as its one writer: the store must exist (a typo never starts an empty one) and no other run
+ * may hold it (LockHeldError otherwise).
+ */
+export function onStore(command: string, settings: Settings, work: (store: Store) => Promise<number>): Promise<number> {
+  return withWriterLock(resolve(settings.storePath), command, async () => {
+    const store = openStore(settings.storePath, { mustExist: true });
+    try {
+      return await work(store);
+    } finally {
+      store.close();
+    }
+  });
+}
+
+/** The `ingest` command: exit 1 when the run failed as a whole (no feeds, or every due feed failed). */
+export async function ingestCommand(store: Store, settings: Settings): Promise<number> {
+  const problem = await ingestStage(store, settings);
+  if (problem) console.error(`ingest: ${problem}`);
+  return problem ? exitCodes.failure : exitCodes.ok;
+}
 
 /** What the settings say about the embedding model. */
 const embedderOptions = (settings: Settings): EmbedderOptions =>
