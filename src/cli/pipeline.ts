@@ -8,7 +8,8 @@ import { finishRun, startRun } from '../store/runs.ts';
 import type { Counts, Stage } from '../store/runs.ts';
 import { ingestFeeds } from '../ingest/ingest.ts';
 import type { IngestSummary } from '../ingest/ingest.ts';
-import { embedArticles } from '../embed/embed-stage.ts';
+import { embedArticles, needsEmbedding } from '../embed/embed-stage.ts';
+import { configuredEmbedderId } from '../embed/model-location.ts';
 import { clusterArticles } from '../cluster/cluster-stage.ts';
 import { readTopicSeeds } from '../cluster/topics.ts';
 import { buildSite } from '../site/build-site.ts';
@@ -86,7 +87,11 @@ function ingestProblem(summary: IngestSummary, storePath: string): string | null
 
 export async function embedStage(store: Store, settings: Settings): Promise<void> {
   await recorded(store, 'embed', async () => {
-    // Loaded on demand: the ONNX runtime is heavy and most commands never need it.
+    const modelId = await configuredEmbedderId(embedderOptions(settings));
+    if (!needsEmbedding(store, modelId)) {
+      return { result: undefined, line: `embed: nothing to embed for ${modelId}`, counts: { embedded: 0 } };
+    }
+    // Loaded on demand: the ONNX runtime is heavy, and a run with nothing to embed never needs it.
     const { createEmbedder } = await import('../embed/transformers-embedder.ts');
     const embedder = await createEmbedder(embedderOptions(settings));
     const bar = progress('embed');
@@ -98,7 +103,6 @@ export async function embedStage(store: Store, settings: Settings): Promise<void
 
 export async function clusterStage(store: Store, settings: Settings): Promise<void> {
   await recorded(store, 'cluster', async () => {
-    const { configuredEmbedderId } = await import('../embed/transformers-embedder.ts');
     const modelId = await configuredEmbedderId(embedderOptions(settings));
     const topicSeeds = readTopicSeeds(resolve(projectRoot, 'content/topics.json'));
     const summary = interruptibleSync(() => clusterArticles(store, { modelId, topicSeeds }));

@@ -30,6 +30,14 @@ export async function embedArticles(store: Store, embedder: Embedder, onProgress
   return { embedded: tasks.length, model: embedder.id };
 }
 
+/**
+ * True when the store holds work for the model `modelId` (an Embedder id): a text without its vector, or the
+ * reference sample not yet embedded. Lets a run with nothing new skip loading the model at all.
+ */
+export function needsEmbedding(store: Store, modelId: string): boolean {
+  return loadEmbeddings(store, modelId, referenceHashes).size < referenceHashes.length || textsMissingEmbeddings(store, modelId).length > 0;
+}
+
 /** Content hashes of the reference sample, under which its vectors are stored like any article's. */
 export const referenceHashes = referenceArticles.map(({ title, summary }) => contentHash(title, summary));
 

