@@ -12,12 +12,14 @@ import type { FeedView } from './feed-health.ts';
 import { outletDisplayNames, outletOf } from './outlets.ts';
 import type { Outlet } from './outlets.ts';
 import { stripDateline } from './dateline.ts';
-import { rankStories, rankingClock } from './ranking.ts';
+import { newestArticleTime, rankStories, rankingClock } from './ranking.ts';
 import { storyScore } from '../cluster/lead.ts';
 import { storyTimeline } from './timeline.ts';
 import type { TimelineEntry } from './timeline.ts';
 import { sharedTerms } from './shared-terms.ts';
 import type { SharedTerm } from './shared-terms.ts';
+import { whatHappened } from './what-happened.ts';
+import type { SummarySentence } from './what-happened.ts';
 
 export type { ArticleSummary } from '../store/site-reads.ts';
 
@@ -134,14 +136,13 @@ export class SiteData {
       topicsOfStory.set(link.storyId, chips);
     }
 
-    const rows = liveStories(store);
-    const newest = Math.max(0, ...rows.map((row) => Date.parse(row.lastPublishedAt)));
-    const clock = rankingClock(newest, now);
-    this.stories = rows.flatMap((row) => {
-      const members = articles.get(row.id)?.map((article): StoryArticle => {
-        const outlet = outletOfFeed.get(article.feedId);
-        return { ...article, source: outlet?.name ?? article.source, outletKey: outlet?.key ?? article.source, summary: stripDateline(article.summary) };
-      });
+    const membersOf = new Map([...articles].map(([storyId, summaries]) => [storyId, summaries.map((article): StoryArticle => {
+      const outlet = outletOfFeed.get(article.feedId);
+      return { ...article, source: outlet?.name ?? article.source, outletKey: outlet?.key ?? article.source, summary: stripDateline(article.summary) };
+    })]));
+    const clock = rankingClock(newestArticleTime([...membersOf.values()].flat()), now);
+    this.stories = liveStories(store).flatMap((row) => {
+      const members = membersOf.get(row.id);
       if (!members?.length) return [];
       const lead = members.find((article) => article.id === row.leadArticleId) ?? members[0]!;
       return [{
@@ -240,6 +241,14 @@ export class SiteData {
   /** What the story's articles have in common (names, places, numbers), most shared first: why they are one story. */
   sharedTermsOf(story: StoryView, limit = 8): SharedTerm[] {
     return sharedTerms(story.articles.map((article) => `${article.title}. ${article.summary}`), limit, story.outlets.map((outlet) => outlet.source));
+  }
+
+  /**
+   * Two or three attributed sentences from different outlets' summaries; empty for a one-outlet story. The lead's own
+   * summary is left out: the page shows it just above.
+   */
+  summaryOf(story: StoryView): SummarySentence[] {
+    return whatHappened(story.articles.filter((article) => article.id !== story.lead.id));
   }
 
   /** Topics with the most stories first: the front page's topic list. */

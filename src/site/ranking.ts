@@ -15,6 +15,21 @@ export interface Rankable {
 }
 
 /**
+ * The newest article time that a second outlet confirms: the second latest of the outlets' newest articles. One
+ * outlet's odd clock cannot move it: an undated item stamped with the time it was fetched (as in the demo's
+ * snapshot), or a date in the future. With a single outlet, its newest article.
+ */
+export function newestArticleTime(articles: readonly { outletKey: string; publishedAt: string }[]): number {
+  const newestByOutlet = new Map<string, number>();
+  for (const article of articles) {
+    const time = Date.parse(article.publishedAt);
+    if (time > (newestByOutlet.get(article.outletKey) ?? -Infinity)) newestByOutlet.set(article.outletKey, time);
+  }
+  const newest = [...newestByOutlet.values()].sort((a, b) => b - a);
+  return newest[1] ?? newest[0] ?? 0;
+}
+
+/**
  * The time recency is measured from: now, unless the newest article in the store is more than a day older than now
  * (a paused site, an archive, a replay); then that article's time, so stories still rank by their coverage.
  */

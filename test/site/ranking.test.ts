@@ -1,7 +1,7 @@
 // The front page's order: recency measured from the store's newest article when the store is old, and one-outlet
 // stories never above multi-outlet stories of the same day.
 import { describe, expect, it } from 'vitest';
-import { rankStories, rankingClock } from '../../src/site/ranking.ts';
+import { newestArticleTime, rankStories, rankingClock } from '../../src/site/ranking.ts';
 import type { Rankable } from '../../src/site/ranking.ts';
 import { storyScore } from '../../src/cluster/lead.ts';
 
@@ -26,6 +26,21 @@ describe('rankingClock', () => {
     const clock = rankingClock(newest, now);
     expect(storyScore(big, clock)).toBeGreaterThan(storyScore(small, clock));
     expect(storyScore(big, clock)).toBeGreaterThan(3);
+  });
+});
+
+describe('newestArticleTime', () => {
+  it('is the newest article that a second outlet confirms, so one outlet’s odd date cannot move it', () => {
+    const articles = [
+      { outletKey: 'a', publishedAt: '2026-11-20T21:00:00Z' },
+      { outletKey: 'b', publishedAt: '2026-11-20T18:00:00Z' },
+      { outletKey: 'b', publishedAt: '2026-11-19T18:00:00Z' },
+      // An undated item, stamped with the time it was fetched ten days later.
+      { outletKey: 'c', publishedAt: '2026-11-30T16:37:00Z' },
+    ];
+    expect(newestArticleTime(articles)).toBe(Date.parse('2026-11-20T21:00:00Z'));
+    expect(newestArticleTime(articles.slice(1, 3))).toBe(Date.parse('2026-11-20T18:00:00Z'));
+    expect(newestArticleTime([])).toBe(0);
   });
 });
 
