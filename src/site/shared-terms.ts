@@ -1,4 +1,4 @@
-// "Why grouped": the names, places and numbers a story's articles have in common, which is what a reader checks to
+// "Why grouped": the names, places, numbers and key words a story's articles have in common, which is what a reader checks to
 // trust that the articles are about the same thing. Clustering decides by embeddings and terms of its own; this is
 // only an explanation a person can read, taken from the text the pages show (titles and summaries).
 import { eng } from 'stopword';
@@ -10,6 +10,9 @@ export interface SharedTerm {
 }
 
 const stopwords = new Set(eng);
+// Words of reporting, in every story: they say nothing about why these articles belong together.
+const reportingWords = new Set(['says', 'told', 'according', 'reported', 'report', 'reports', 'news', 'people', 'year',
+  'week', 'first', 'update', 'updates', 'new']);
 // A run of capitalised words ("Mark Zuckerberg", "Northstar Cloud", "EU"), or a number with its unit ("$4bn", "40%",
 // "2x", "1,200").
 const capitalisedRun = /[A-Z][\p{L}\p{N}'’&.-]*(?:\s+[A-Z][\p{L}\p{N}'’&.-]*)*/gu;
@@ -17,7 +20,7 @@ const number = /(?<![\p{L}\p{N}])[$€£]?\d[\d,.]*(?:\s?(?:%|bn|billion|million
 const sentenceStart = /(?:^|[.!?:;"“]\s*)$/;
 
 /**
- * Capitalised runs and numbers found in at least two of the texts (one text per article: title and summary), most
+ * Capitalised runs, numbers and key words found in at least two of the texts (one text per article: title and summary), most
  * shared first, at most `limit`; a run counts as itself and as each of its words. A run's first word is dropped when the sentence starts with it and the texts use it
  * in lower case elsewhere ("Engineers restored…" beside "engineers said"; a common word that only ever starts
  * sentences still passes, a known limit of working without a dictionary), and stopwords are dropped from either end ("The", "In"). Of two
@@ -38,6 +41,12 @@ export function sharedTerms(texts: readonly string[], limit = 8, exclude: readon
       if (known) known.articles++;
       else counts.set(key, { term, articles: 1 });
     }
+  }
+  // A key word (or pair of words: "fossil record") must be in half the articles: common words meet by chance.
+  const keyWordCounts = new Map<string, number>();
+  for (const text of texts) for (const word of keyWordsOf(text)) keyWordCounts.set(word, (keyWordCounts.get(word) ?? 0) + 1);
+  for (const [word, articles] of keyWordCounts) {
+    if (articles >= Math.max(2, texts.length / 2) && !counts.has(word) && !excluded.some((name) => name.includes(word))) counts.set(word, { term: word, articles });
   }
   const shared = [...counts.values()].filter((entry) => entry.articles >= 2)
     .sort((a, b) => b.articles - a.articles || b.term.length - a.term.length || a.term.localeCompare(b.term));
@@ -73,6 +82,21 @@ function termsOf(text: string, lowercaseWords: ReadonlySet<string>): string[] {
     if (term.length >= 2) terms.push(term);
   }
   return terms;
+}
+
+/** Lower-case words of four letters or more that are no stopwords, and pairs of them side by side, once each. */
+function keyWordsOf(text: string): Set<string> {
+  const keys = new Set<string>();
+  for (const phrase of text.split(/[^\p{L}\p{N}'’ -]+/u)) {
+    const words = phrase.split(/\s+/);
+    words.forEach((word, index) => {
+      const isKey = (candidate: string | undefined) => !!candidate && /^[a-z][a-z'’-]{3,}$/.test(candidate) && !stopwords.has(candidate) && !reportingWords.has(candidate);
+      if (!isKey(word)) return;
+      keys.add(word);
+      if (isKey(words[index + 1])) keys.add(`${word} ${words[index + 1]}`);
+    });
+  }
+  return keys;
 }
 
 /** Whether `outer` holds `inner` as whole words ("Mark Zuckerberg" holds "Zuckerberg", not "Berg"). */

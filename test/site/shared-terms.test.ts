@@ -32,6 +32,16 @@ describe('sharedTerms', () => {
     expect(terms).toEqual([{ term: 'Meta', articles: 2 }]);
   });
 
+  it('adds key words and pairs of them that half the articles share', () => {
+    const terms = sharedTerms([
+      'Many rare extinct species were probably common, a fossil record study says.',
+      'Blame the fossil record, not the animals, for why so many species look rare.',
+      'A patchy fossil record may explain rare species.',
+      'Feathers keep traces of colour proteins.',
+    ]);
+    expect(terms.map((term) => term.term)).toEqual(['fossil record', 'species', 'rare']);
+  });
+
   it('counts an article once however often it repeats a term, and leaves out the outlets’ own names', () => {
     const terms = sharedTerms(['NASA NASA NASA and Meridian Wire', 'NASA says, Meridian Wire reports'], 8, ['Meridian Wire']);
     expect(terms).toEqual([{ term: 'NASA', articles: 2 }]);
