@@ -153,6 +153,14 @@ describe('the HTML pages of the built demo site', () => {
     expect(shared.length).toBeGreaterThan(5);
   });
 
+  it('groups the sources page by outlet, one row group per outlet', () => {
+    const sources = pages.find((page) => page.file === 'sources/index.html')!.document;
+    const groups = DomUtils.findAll((element) => element.attribs['scope'] === 'rowgroup', sources.children).map(text);
+    expect(groups).toContain('Meridian Wire');
+    expect(new Set(groups).size).toBe(groups.length);
+    expect(groups.length).toBe(10);
+  });
+
   it('names every "Full coverage" link by the story it leads to', () => {
     expect(problemsOnEveryPage((document) => elements(document, 'a').filter((link) => link.attribs['class'] === 'coverage-link')
       .filter((link) => !(link.attribs['aria-label'] ?? '').startsWith(text(link)) || (link.attribs['aria-label'] ?? '').length <= text(link).length + 5)
