@@ -1,6 +1,9 @@
 // The order of the front page and of each archive day, decided when the site is read rather than from the score
-// clustering stored: that score fades with the age of a story measured from the clustering run's clock, so on a
-// paused or replayed store every story had faded to 0 and the order fell back to whatever moved last.
+// clustering stored: that score fades with the age of a story measured from the clock of the run that last touched
+// the story, so stories scored by different runs were not comparable, and on a paused or replayed store every story
+// had faded to 0 and the order fell back to whatever moved last. Scored here, every story is measured from one clock.
+// (The fade is exponential, so moving that clock scales all scores alike: the order does not depend on when the site
+// is built, only on the store.)
 
 const dayMs = 24 * 3600_000;
 
