@@ -25,7 +25,7 @@ export function chooseLead(articles: readonly Article[], vectors: Map<string, Fl
 }
 
 /** Front-page score: distinct outlets matter most, then how fast coverage arrived, fading with age. */
-export function storyScore(articles: readonly Article[], now: number): number {
+export function storyScore(articles: readonly Pick<Article, 'source' | 'publishedAt'>[], now: number): number {
   const sources = new Set(articles.map((article) => article.source)).size;
   const times = articles.map((article) => Date.parse(article.publishedAt));
   const latest = Math.max(...times);

@@ -2,14 +2,39 @@
 import { openStore } from '../store/store.ts';
 import type { Store } from '../store/store.ts';
 import { listFeeds } from '../store/feeds.ts';
+import type { Feed } from '../store/feeds.ts';
 import { listTopics } from '../store/topics.ts';
 import type { TopicRecord } from '../store/topics.ts';
 import { articleCountsByFeed, articlesByStory, liveStories, mergedStories, relatedStoryIds, topicStoryLinks } from '../store/site-reads.ts';
 import type { ArticleSummary } from '../store/site-reads.ts';
 import { feedHealth } from './feed-health.ts';
 import type { FeedView } from './feed-health.ts';
+import { outletDisplayNames, outletOf } from './outlets.ts';
+import type { Outlet } from './outlets.ts';
+import { stripDateline } from './dateline.ts';
+import { newestArticleTime, rankStories, rankingClock } from './ranking.ts';
+import { storyScore } from '../cluster/lead.ts';
+import { storyTimeline } from './timeline.ts';
+import type { TimelineEntry } from './timeline.ts';
+import { sharedTerms } from './shared-terms.ts';
+import type { SharedTerm } from './shared-terms.ts';
+import { whatHappened } from './what-happened.ts';
+import type { SummarySentence } from './what-happened.ts';
 
 export type { ArticleSummary } from '../store/site-reads.ts';
+
+/** An article as pages show it: `source` is the outlet's clean name, and the summary has no wire dateline. */
+export interface StoryArticle extends ArticleSummary {
+  /** The outlet's identity (its registrable domain): one outlet's several feeds share it. */
+  outletKey: string;
+}
+
+/** One outlet and its feeds, for the sources page. */
+export interface OutletFeeds {
+  key: string;
+  name: string;
+  feeds: FeedView[];
+}
 
 export interface TopicChip {
   slug: string;
@@ -19,21 +44,23 @@ export interface TopicChip {
 export interface OutletCoverage {
   source: string;
   /** This outlet's articles in the story, oldest first. */
-  articles: ArticleSummary[];
+  articles: StoryArticle[];
 }
 
 export interface StoryView {
   id: string;
   title: string;
+  /** Front-page score, worked out when the site is read (see ranking.ts). */
   score: number;
   firstPublishedAt: string;
   lastPublishedAt: string;
+  /** Distinct outlets (not feeds) that covered the story. */
   sourceCount: number;
-  lead: ArticleSummary;
+  lead: StoryArticle;
   /** Every article, oldest first. */
-  articles: ArticleSummary[];
+  articles: StoryArticle[];
   /** The rest of the coverage: one article per other outlet, earliest first. */
-  coverage: ArticleSummary[];
+  coverage: StoryArticle[];
   /** Every article grouped by outlet: the lead's outlet first, then by who reported first. */
   outlets: OutletCoverage[];
   topics: TopicChip[];
@@ -61,7 +88,10 @@ export interface ArchiveDay {
 
 let cached: SiteData | null = null;
 
-/** The whole store once per build: a static site reads all of it anyway. */
+/**
+ * The whole store once per build: a static site reads all of it anyway. Now is read once, for ranking only; nothing
+ * on a page depends on it, so an unchanged store gives an unchanged site.
+ */
 export function siteData(): SiteData {
   if (!cached) {
     const store = openStore(process.env.WIREFOLD_DB ?? 'data/wirefold.db', { readOnly: true });
@@ -85,10 +115,14 @@ export class SiteData {
   /** Archive days, newest first. */
   readonly days: ArchiveDay[];
   readonly feeds: FeedView[];
+  /** Feeds grouped by outlet, by outlet name. */
+  readonly outlets: OutletFeeds[];
   readonly #related: Map<string, string[]>;
   readonly #relatedTopics = new Map<string, TopicView[]>();
 
-  constructor(store: Store) {
+  constructor(store: Store, now = Date.now()) {
+    const feeds = listFeeds(store);
+    const outletOfFeed = outletsOfFeeds(feeds);
     const articles = articlesByStory(store);
     const topics = listTopics(store);
     const topicById = new Map(topics.map((topic) => [topic.id, topic]));
@@ -102,13 +136,19 @@ export class SiteData {
       topicsOfStory.set(link.storyId, chips);
     }
 
+    const membersOf = new Map([...articles].map(([storyId, summaries]) => [storyId, summaries.map((article): StoryArticle => {
+      const outlet = outletOfFeed.get(article.feedId);
+      return { ...article, source: outlet?.name ?? article.source, outletKey: outlet?.key ?? article.source, summary: stripDateline(article.summary) };
+    })]));
+    const clock = rankingClock(newestArticleTime([...membersOf.values()].flat()), now);
     this.stories = liveStories(store).flatMap((row) => {
-      const members = articles.get(row.id);
+      const members = membersOf.get(row.id);
       if (!members?.length) return [];
       const lead = members.find((article) => article.id === row.leadArticleId) ?? members[0]!;
       return [{
-        id: row.id, title: row.title || lead.title, score: row.score, firstPublishedAt: row.firstPublishedAt,
-        lastPublishedAt: row.lastPublishedAt, sourceCount: row.sourceCount, lead, articles: members,
+        id: row.id, title: row.title || lead.title, firstPublishedAt: row.firstPublishedAt, lastPublishedAt: row.lastPublishedAt,
+        score: storyScore(members.map((article) => ({ source: article.outletKey, publishedAt: article.publishedAt })), clock),
+        sourceCount: new Set(members.map((article) => article.outletKey)).size, lead, articles: members,
         coverage: otherOutlets(members, lead), outlets: byOutlet(members, lead),
         topics: topicsOfStory.get(row.id) ?? [], day: row.firstPublishedAt.slice(0, 10),
       }];
@@ -137,16 +177,17 @@ export class SiteData {
       else byDay.set(story.day, [story]);
     }
     this.days = [...byDay].sort(([a], [b]) => b.localeCompare(a))
-      .map(([day, stories]) => ({ day, stories: stories.sort((a, b) => b.score - a.score || newestFirst(a, b)) }));
+      .map(([day, stories]) => ({ day, stories: rankStories(stories) }));
 
     this.#related = relatedStoryIds(store);
     const articleCounts = articleCountsByFeed(store);
-    this.feeds = listFeeds(store).map((feed) => feedHealth(feed, articleCounts.get(feed.id) ?? 0));
+    this.feeds = feeds.map((feed) => feedHealth(feed, articleCounts.get(feed.id) ?? 0));
+    this.outlets = groupByOutlet(this.feeds, outletOfFeed);
   }
 
   /** Stories covered by more than one outlet, best first: the top of the front page. */
   topStories(limit = 20): StoryView[] {
-    return this.stories.filter((story) => story.sourceCount > 1).sort((a, b) => b.score - a.score || newestFirst(a, b)).slice(0, limit);
+    return rankStories(this.stories.filter((story) => story.sourceCount > 1)).slice(0, limit);
   }
 
   latestStories(limit = 50, exclude: ReadonlySet<string> = new Set()): StoryView[] {
@@ -192,6 +233,24 @@ export class SiteData {
     return related.slice(0, limit);
   }
 
+  /** The story's articles in time order, the first report and later updates marked. */
+  timelineOf(story: StoryView): TimelineEntry<StoryArticle>[] {
+    return storyTimeline(story.articles);
+  }
+
+  /** What the story's articles have in common (names, places, numbers), most shared first: why they are one story. */
+  sharedTermsOf(story: StoryView, limit = 8): SharedTerm[] {
+    return sharedTerms(story.articles.map((article) => `${article.title}. ${article.summary}`), limit, story.outlets.map((outlet) => outlet.source));
+  }
+
+  /**
+   * Two or three attributed sentences from different outlets' summaries; empty for a one-outlet story. The lead's own
+   * summary is left out: the page shows it just above.
+   */
+  summaryOf(story: StoryView): SummarySentence[] {
+    return whatHappened(story.articles.filter((article) => article.id !== story.lead.id));
+  }
+
   /** Topics with the most stories first: the front page's topic list. */
   busiestTopics(limit: number): TopicView[] {
     return [...this.topics].sort((a, b) => b.stories.length - a.stories.length || a.label.localeCompare(b.label)).slice(0, limit);
@@ -205,19 +264,37 @@ export class SiteData {
 
 const newestFirst = (a: StoryView, b: StoryView) => b.lastPublishedAt.localeCompare(a.lastPublishedAt) || a.id.localeCompare(b.id);
 
-function otherOutlets(members: readonly ArticleSummary[], lead: ArticleSummary): ArticleSummary[] {
-  const seen = new Set([lead.source]);
-  return members.filter((article) => !seen.has(article.source) && seen.add(article.source));
+/** Each feed's outlet, with one name per outlet however its feeds' titles differ. */
+function outletsOfFeeds(feeds: readonly Feed[]): Map<number, Outlet> {
+  const outlets = new Map(feeds.map((feed) => [feed.id, outletOf(feed.title, feed.siteUrl, feed.url)]));
+  const names = outletDisplayNames([...outlets.values()]);
+  return new Map([...outlets].map(([id, outlet]) => [id, { key: outlet.key, name: names.get(outlet.key) ?? outlet.name }]));
 }
 
-function byOutlet(members: readonly ArticleSummary[], lead: ArticleSummary): OutletCoverage[] {
-  const groups = new Map<string, ArticleSummary[]>([[lead.source, []]]);
-  for (const article of members) {
-    const list = groups.get(article.source);
-    if (list) list.push(article);
-    else groups.set(article.source, [article]);
+function groupByOutlet(feeds: readonly FeedView[], outletOfFeed: ReadonlyMap<number, Outlet>): OutletFeeds[] {
+  const groups = new Map<string, OutletFeeds>();
+  for (const feed of feeds) {
+    const outlet = outletOfFeed.get(feed.id) ?? { key: `feed:${feed.id}`, name: feed.title };
+    const group = groups.get(outlet.key);
+    if (group) group.feeds.push(feed);
+    else groups.set(outlet.key, { key: outlet.key, name: outlet.name, feeds: [feed] });
   }
-  return [...groups].map(([source, articles]) => ({ source, articles }));
+  return [...groups.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function otherOutlets(members: readonly StoryArticle[], lead: StoryArticle): StoryArticle[] {
+  const seen = new Set([lead.outletKey]);
+  return members.filter((article) => !seen.has(article.outletKey) && seen.add(article.outletKey));
+}
+
+function byOutlet(members: readonly StoryArticle[], lead: StoryArticle): OutletCoverage[] {
+  const groups = new Map<string, OutletCoverage>([[lead.outletKey, { source: lead.source, articles: [] }]]);
+  for (const article of members) {
+    const group = groups.get(article.outletKey);
+    if (group) group.articles.push(article);
+    else groups.set(article.outletKey, { source: article.source, articles: [article] });
+  }
+  return [...groups.values()];
 }
 
 /** Follows merge chains (a → b → c) to the live story at the end; chains that end nowhere get no page. */

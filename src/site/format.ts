@@ -1,18 +1,12 @@
-// Small formatting helpers shared by pages: links under the base path, relative times, dates, short summaries.
-// Dates are shown in UTC and say so: a static page is read in every time zone, and the build machine's own is arbitrary.
+// Small formatting helpers shared by pages: links under the base path, dates, short summaries. Dates are shown in UTC
+// and say so: a static page is read in every time zone, and the build machine's own is arbitrary. Relative times
+// ("3 h ago") are the browser's job (relative-time.ts): written at build time they would go stale.
 import { formatDistanceStrict } from 'date-fns/formatDistanceStrict';
 
 /** A site-internal link that respects the configured base path. */
 export function href(path: string): string {
   const base = import.meta.env.BASE_URL.replace(/\/$/, '');
   return `${base}/${path.replace(/^\//, '')}`;
-}
-
-export const buildTime = new Date(process.env.WIREFOLD_NOW ?? Date.now());
-
-/** "3 hours ago", measured against the build time so a static page reads correctly the day it was built. */
-export function timeAgo(iso: string, now: Date = buildTime): string {
-  return `${formatDistanceStrict(new Date(iso), now)} ago`;
 }
 
 /** "14 hours", "3 days": how long something lasted. */

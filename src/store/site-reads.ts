@@ -7,6 +7,8 @@ export interface ArticleSummary {
   id: number;
   /** The outlet: the title of the feed that first carried the article, or its host. */
   source: string;
+  /** The feed that first carried the article. */
+  feedId: number;
   url: string | null;
   title: string;
   /** Plain text. */
@@ -60,17 +62,17 @@ export function mergedStories(store: Store): MergedStoryRow[] {
 /** Every article of a live story, grouped by story, each group oldest first. */
 export function articlesByStory(store: Store): Map<string, ArticleSummary[]> {
   const rows = store.db.prepare(
-    `SELECT sa.story_id, a.id, f.title AS feed_title, f.url AS feed_url, a.canonical_url, a.title,
+    `SELECT sa.story_id, a.id, a.feed_id, f.title AS feed_title, f.url AS feed_url, a.canonical_url, a.title,
        a.summary, a.image, a.published_at
      FROM story_articles sa JOIN articles a ON a.id = sa.article_id JOIN feeds f ON f.id = a.feed_id
      JOIN stories s ON s.id = sa.story_id AND s.merged_into IS NULL
      ORDER BY a.published_at, a.id`,
-  ).all() as { story_id: string; id: number; feed_title: string | null; feed_url: string; canonical_url: string | null; title: string;
+  ).all() as { story_id: string; id: number; feed_id: number; feed_title: string | null; feed_url: string; canonical_url: string | null; title: string;
     summary: string; image: string | null; published_at: string }[];
   const byStory = new Map<string, ArticleSummary[]>();
   for (const row of rows) {
     const article: ArticleSummary = {
-      id: row.id, source: outletName(row.feed_title, row.feed_url), url: row.canonical_url, title: row.title,
+      id: row.id, source: outletName(row.feed_title, row.feed_url), feedId: row.feed_id, url: row.canonical_url, title: row.title,
       summary: row.summary, image: row.image, publishedAt: row.published_at,
     };
     const list = byStory.get(row.story_id);

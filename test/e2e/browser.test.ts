@@ -12,6 +12,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { AxeResults } from 'axe-core';
 import { repoRoot } from '../helpers.ts';
 import { buildDemoSite, demoBuildTimeoutMs, serveSite } from '../demo-site.ts';
+import { relativePhrase } from '../../src/site/relative-time.ts';
 import type { DemoSite, RunningServer } from '../demo-site.ts';
 
 const screenshots = join(repoRoot, 'test-results', 'browser');
@@ -275,6 +276,63 @@ describe('the demo site in Chromium', () => {
     await search.page.locator('.pagefind-ui__result-link').first().waitFor({ timeout: 30_000 });
     await finish(search);
     await checkEverywhere('/search/?q=asteroid', 'search', 200, '.pagefind-ui__result-link');
+  });
+
+  it('writes relative times in the browser from the absolute times in the HTML, and keeps them current', async () => {
+    const context = await browser!.newContext();
+    const page = await context.newPage();
+    // A reader two days after the demo's newest news, then an hour and a minute later.
+    await page.clock.install({ time: new Date('2026-11-22T12:00:00Z') });
+    await page.goto(new URL('/', server!.url).href);
+    const times = page.locator('time[data-relative]');
+    expect(await times.count()).toBeGreaterThan(10);
+    const read = () => times.evaluateAll((elements) => elements.map((element) =>
+      ({ datetime: element.getAttribute('datetime')!, text: element.textContent!.trim(), title: element.getAttribute('title'),
+        absolute: (element as HTMLElement).dataset['absolute'] ?? '' })));
+    const expected = (time: { datetime: string; absolute: string }, at: string) =>
+      relativePhrase(Date.parse(time.datetime), Date.parse(at)) ?? time.absolute;
+    const before = await read();
+    for (const time of before) {
+      expect(time.text).toBe(expected(time, '2026-11-22T12:00:00Z'));
+      expect(time.text).toMatch(/ago|just now/);
+      expect(time.title, 'the absolute time stays at hand').toMatch(/UTC$/);
+    }
+    // The script runs again every minute, so a day and an hour later every phrase has followed the clock.
+    await page.clock.runFor(25 * 3600_000);
+    await expect.poll(async () => (await read()).every((time) => time.text === expected(time, '2026-11-23T13:00:00Z'))).toBe(true);
+    expect((await read()).map((time) => time.text)).not.toEqual(before.map((time) => time.text));
+    await context.close();
+  });
+
+  it('shows a story’s summary, timeline, what its articles share, and clean outlet names', async () => {
+    const visit = await open('/');
+    const outlets = await visit.page.locator('.story-card .outlet').allInnerTexts();
+    expect(outlets).toContain('Meridian Wire');
+    expect(outlets.filter((name) => /Top stories|:/.test(name))).toEqual([]);
+    await follow(visit.page, '.story-card .coverage-link');
+    const entries = visit.page.locator('ol.timeline li');
+    expect(await entries.count()).toBeGreaterThan(1);
+    expect(await entries.first().innerText()).toMatch(/first report/i);
+    expect(await visit.page.locator('.shared li').count()).toBeGreaterThan(0);
+    // "What happened": two or three sentences, each from another outlet, linked to its article.
+    const sentences = visit.page.locator('ul.summary li');
+    expect(await sentences.count()).toBeGreaterThanOrEqual(2);
+    const attributions = await visit.page.locator('ul.summary .attribution a').allInnerTexts();
+    expect(attributions.length).toBe(await sentences.count());
+    expect(new Set(attributions).size).toBe(attributions.length);
+    await screenshot(visit.page, 'story-timeline-light');
+    await finish(visit);
+  });
+
+  it('ranks the story with the widest coverage first when searching, with an excerpt that does not repeat its headline', async () => {
+    const visit = await open('/search/?q=outage');
+    const results = visit.page.locator('.pagefind-ui__result');
+    await results.first().waitFor({ timeout: 30_000 });
+    const title = await results.first().locator('.pagefind-ui__result-link').innerText();
+    expect(title).toMatch(/Meta/);
+    const excerpt = await results.first().locator('.pagefind-ui__result-excerpt').innerText();
+    expect(excerpt.startsWith(title)).toBe(false);
+    await finish(visit);
   });
 
   it('answers an unknown address with the 404 page', async () => {

@@ -123,7 +123,7 @@ describe('the feeds, OPML and sitemap of the built demo site', () => {
     }
   });
 
-  it('lists every topic feed in the topics OPML', () => {
+  it('lists the front page’s feed and every topic feed in the topics OPML', () => {
     const document = xmlDocument('topics.opml');
     const opml = DomUtils.getElementsByTagName('opml', document)[0];
     expect(opml?.attribs['version']).toMatch(/^(1\.0|2\.0)$/);
@@ -135,7 +135,7 @@ describe('the feeds, OPML and sitemap of the built demo site', () => {
       expectBuiltPage(outline.attribs['htmlUrl'], `OPML htmlUrl of ${outline.attribs['text']}`);
     }
     const listed = outlines.map((outline) => outline.attribs['xmlUrl']).sort();
-    const expected = topicSlugs().map((slug) => new URL(`topics/${slug}/rss.xml`, home).href).sort();
+    const expected = [new URL('rss.xml', home).href, ...topicSlugs().map((slug) => new URL(`topics/${slug}/rss.xml`, home).href)].sort();
     expect(listed).toEqual(expected);
     for (const url of listed) expect(existsSync(join(site.dist, distFileFor(site, url!)!)), url).toBe(true);
   });

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { buildDemoSite, demoBuildTimeoutMs, distFileFor, filesUnder } from '../demo-site.ts';
+import { runWirefold, tempFolder } from '../helpers.ts';
 import type { DemoSite } from '../demo-site.ts';
 
 type Document = ReturnType<typeof parseDocument>;
@@ -109,5 +110,60 @@ describe('the HTML pages of the built demo site', () => {
         return file !== null && !existsSync(join(site.dist, file)) ? [`broken link: ${target}`] : [];
       });
     })).toEqual([]);
+  });
+
+  it('writes times as absolute UTC dates in <time datetime>, never a build-time "ago"', () => {
+    expect(problemsOnEveryPage((document) => elements(document, 'time').flatMap((time) => {
+      const problems: string[] = [];
+      if (Number.isNaN(Date.parse(time.attribs['datetime'] ?? ''))) problems.push(`<time> without a datetime: ${text(time)}`);
+      if (/\bago\b|just now/.test(text(time))) problems.push(`relative time in the HTML: ${text(time)}`);
+      return problems;
+    }))).toEqual([]);
+    const home = pages.find((page) => page.file === 'index.html')!.document;
+    expect(elements(home, 'time').filter((time) => time.attribs['data-relative'] !== undefined).length).toBeGreaterThan(10);
+  });
+
+  it('builds the same pages again from the same store, whenever it is built', () => {
+    const again = join(tempFolder(), 'dist');
+    const result = runWirefold(['build', '--db', site.db, '--out', again, '--site-url', site.siteUrl, '--base', site.base], { timeout: demoBuildTimeoutMs });
+    expect(result.status, result.stderr).toBe(0);
+    const changed = pages.map((page) => page.file)
+      .filter((file) => readFileSync(join(site.dist, file), 'utf8') !== readFileSync(join(again, file), 'utf8'));
+    expect(changed).toEqual([]);
+  }, demoBuildTimeoutMs);
+
+  it('names outlets cleanly and counts each once', () => {
+    const outletNames = pages.filter((page) => page.file !== 'sources/index.html').flatMap(({ document }) =>
+      DomUtils.findAll((element) => /\boutlet\b/.test(element.attribs['class'] ?? '') || element.name === 'dt', document.children).map(text));
+    expect(outletNames).toContain('Meridian Wire');
+    expect(outletNames.filter((name) => /:|Top stories/.test(name))).toEqual([]);
+  });
+
+  it('shows a story’s timeline in time order, the first report marked, and what its articles share', () => {
+    const stories = pages.filter((page) => page.file.startsWith('stories/') && elements(page.document, 'ol').some((list) => list.attribs['class'] === 'timeline'));
+    const biggest = stories.map(({ document }) => DomUtils.findAll((element) => element.attribs['class'] === 'timeline', document.children)[0]!)
+      .sort((a, b) => DomUtils.getElementsByTagName('li', b).length - DomUtils.getElementsByTagName('li', a).length)[0]!;
+    const entries = DomUtils.getElementsByTagName('li', biggest);
+    expect(entries.length).toBeGreaterThan(5);
+    const times = entries.map((entry) => Date.parse(elements(entry as unknown as Document, 'time')[0]!.attribs['datetime']!));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(text(entries[0]!)).toMatch(/first report/);
+    expect(entries.slice(1).filter((entry) => /first report/.test(text(entry)))).toEqual([]);
+    const shared = pages.filter((page) => page.file.startsWith('stories/') && DomUtils.findAll((element) => element.attribs['class'] === 'shared', page.document.children).length > 0);
+    expect(shared.length).toBeGreaterThan(5);
+  });
+
+  it('groups the sources page by outlet, one row group per outlet', () => {
+    const sources = pages.find((page) => page.file === 'sources/index.html')!.document;
+    const groups = DomUtils.findAll((element) => element.attribs['scope'] === 'rowgroup', sources.children).map(text);
+    expect(groups).toContain('Meridian Wire');
+    expect(new Set(groups).size).toBe(groups.length);
+    expect(groups.length).toBe(10);
+  });
+
+  it('names every "Full coverage" link by the story it leads to', () => {
+    expect(problemsOnEveryPage((document) => elements(document, 'a').filter((link) => link.attribs['class'] === 'coverage-link')
+      .filter((link) => !(link.attribs['aria-label'] ?? '').startsWith(text(link)) || (link.attribs['aria-label'] ?? '').length <= text(link).length + 5)
+      .map((link) => `coverage link "${text(link)}" named "${link.attribs['aria-label'] ?? ''}"`))).toEqual([]);
   });
 });

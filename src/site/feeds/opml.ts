@@ -1,7 +1,8 @@
-// /topics.opml: every topic's RSS feed in one OPML 2.0 file, so a reader can subscribe to all of them at once.
+// /topics.opml: the front page's RSS feed and every topic's, in one OPML 2.0 file, so a reader can subscribe to all of
+// them at once.
 import { XMLBuilder } from 'fast-xml-parser';
 import type { SiteData } from '../data.ts';
-import { absoluteUrl, feedPaths, topicPath } from '../routes.ts';
+import { absoluteUrl, feedPaths, homePath, topicPath } from '../routes.ts';
 
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, suppressEmptyNode: true });
 
@@ -12,14 +13,20 @@ export function topicsOpml(data: SiteData, site: URL | undefined): string {
       '@_version': '2.0',
       head: { title: 'Wirefold topics', dateModified: new Date(data.lastUpdated()).toUTCString() },
       body: {
-        outline: data.topics.map((topic) => ({
+        outline: [{
+          '@_type': 'rss',
+          '@_text': 'Wirefold: top stories',
+          '@_title': 'Wirefold: top stories',
+          '@_xmlUrl': absoluteUrl(feedPaths().rss, site),
+          '@_htmlUrl': absoluteUrl(homePath(), site),
+        }, ...data.topics.map((topic) => ({
           '@_type': 'rss',
           '@_text': topic.label,
           '@_title': topic.label,
           ...(topic.description ? { '@_description': topic.description } : {}),
           '@_xmlUrl': absoluteUrl(feedPaths(topic.slug).rss, site),
           '@_htmlUrl': absoluteUrl(topicPath(topic.slug), site),
-        })),
+        }))],
       },
     },
   }) as string;
