@@ -73,8 +73,8 @@ const commands: Record<string, Command> = {
     run: (settings, args, values) => feedsCommand(settings, args, values) },
   model: { summary: 'build the default embedding model from the npm package', usage: 'wirefold model build [--out-model dir]',
     options: { 'out-model': { type: 'string' } }, run: (_settings, args, values) => modelCommand(args, values['out-model'] as string | undefined) },
-  eval: { summary: 'score clustering on a labelled .jsonl file', usage: 'wirefold eval <file.jsonl> [--level story|topic] [--runs N] [--json]',
-    options: { level: { type: 'string' }, runs: { type: 'string' }, json: { type: 'boolean' } }, run: (settings, args, values) => evalCommand(settings, args, values) },
+  eval: { summary: 'score clustering on labelled .jsonl files', usage: 'wirefold eval <file.jsonl>... [--level story|topic] [--runs N] [--explain N] [--cache dir|none] [--json]',
+    options: { level: { type: 'string' }, runs: { type: 'string' }, explain: { type: 'string' }, cache: { type: 'string' }, json: { type: 'boolean' } }, run: (settings, args, values) => evalCommand(settings, args, values) },
   doctor: { summary: 'check Node, the store and the model', usage: 'wirefold doctor', run: (settings) => doctorCommand(settings) },
 };
 

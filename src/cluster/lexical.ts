@@ -2,6 +2,8 @@
 // check-ins close together; the names, places and numbers that tell them apart are rare words, which TF-IDF weighs
 // most. Headline words count twice: they carry the event.
 import { namedTerms } from './terms.ts';
+import { casing, isSpecific, streamNames } from './specifics.ts';
+import type { Casing } from './specifics.ts';
 
 export type TermVector = Map<string, number>;
 
@@ -10,6 +12,13 @@ export interface ArticleTerms {
   counts: Map<string, number>;
   /** How much the article says: the distinct salient words of its headline plus those of its summary. */
   words: number;
+  /**
+   * Its specifics: names, places, organisations and numbers (specifics.ts). termCounts gives the words the article
+   * itself writes as names; feedTermCounts gives those of its words the stream writes as names.
+   */
+  names: Set<string>;
+  /** How it writes its words, which tells the stream's names from ordinary words. */
+  casing: Casing;
 }
 
 /**
@@ -28,7 +37,10 @@ export function termCounts(title: string, summary: string): ArticleTerms {
     }
     words += seen.size;
   }
-  return { counts, words };
+  const [head, body] = [casing(title), casing(summary)];
+  const union = (a: Set<string>, b: Set<string>) => new Set([...a, ...b]);
+  const written = { names: union(head.names, body.names), plain: union(head.plain, body.plain), capitalised: union(head.capitalised, body.capitalised) };
+  return { counts, words, names: new Set([...written.names].filter((name) => counts.has(name) && isSpecific(name))), casing: written };
 }
 
 const namedWeight = 2;
@@ -59,6 +71,12 @@ export function feedTermCounts(articles: readonly { key: string; feedId: number;
       if (boilerplate) for (const document of documents) document.delete(term);
     }
   }
+  const names = streamNames([...terms.values()].map((article) => article.casing));
+  for (const article of terms.values()) article.names = new Set([...article.casing.capitalised].filter((term) => names.has(term) && article.counts.has(term)));
+  // A name no other article uses can never be shared, so it says nothing about which story an article belongs to.
+  const uses = new Map<string, number>();
+  for (const article of terms.values()) for (const name of article.names) uses.set(name, (uses.get(name) ?? 0) + 1);
+  for (const article of terms.values()) for (const name of article.names) if (uses.get(name)! < 2) article.names.delete(name);
   return terms;
 }
 

@@ -1,0 +1,86 @@
+// Specifics: the names, places, organisations and numbers an article shares with a story. Two shootings on one day,
+// two market reports of one afternoon or two quakes read alike to the embedding and share genre words ("gunman",
+// "stocks", "magnitude"); what tells one event from another is a shared "Valparaíso", "Nasdaq" or "6.8". A word
+// counts as a name when the stream writes it with a capital inside a sentence and (almost) never in lower case. A
+// sentence's first word and a Title Case headline capitalise ordinary words, so they are no evidence either way; an
+// article written that way still has the names the rest of the stream writes as names.
+
+export interface Casing {
+  /** Terms written with a capital inside a sentence of ordinary case, and numbers. */
+  names: Set<string>;
+  /** Terms written in lower case. */
+  plain: Set<string>;
+  /** Every term written with a capital or a digit, wherever it stands. */
+  capitalised: Set<string>;
+}
+
+const wordPattern = /[\p{L}\p{N}][\p{L}\p{N}'’.-]*[\p{L}\p{N}]|\p{N}/gu;
+
+/** How a text writes its words (terms as terms.ts makes them: lower case, no possessive). */
+export function casing(text: string): Casing {
+  const found = { names: new Set<string>(), plain: new Set<string>(), capitalised: new Set<string>() };
+  const words = [...text.matchAll(wordPattern)];
+  const long = words.filter((match) => match[0].length >= 4 && /^\p{L}/u.test(match[0]));
+  const titleCase = long.length >= 2 && long.filter((match) => /^\p{Lu}/u.test(match[0])).length >= 0.7 * long.length;
+  let previousEnd = 0;
+  for (const match of words) {
+    const word = match[0];
+    const term = word.toLowerCase().replace(/['’]s$/, '');
+    const sentenceStart = match.index === 0 || /[.!?:;|"“«(\[—–]\s*$|^\s*[-–—]\s*$/.test(text.slice(previousEnd, match.index)) || /[.!?]$/.test(text.slice(0, match.index).trimEnd());
+    previousEnd = match.index + word.length;
+    if (/\p{N}/u.test(word)) {
+      found.names.add(term);
+      found.capitalised.add(term);
+    } else if (/^\p{Lu}/u.test(word)) {
+      found.capitalised.add(term);
+      if (!sentenceStart && !titleCase) found.names.add(term);
+    } else found.plain.add(term);
+  }
+  return found;
+}
+
+/**
+ * The stream's names: terms some article writes as a name, unless they are ordinary words (in lower case in two
+ * articles, or in a quarter of their uses as names).
+ */
+export function streamNames(articles: readonly { names: ReadonlySet<string>; plain: ReadonlySet<string> }[]): Set<string> {
+  const ordinary = ordinaryWords(articles);
+  const names = new Set<string>();
+  for (const article of articles) for (const name of article.names) if (!ordinary.has(name) && isSpecific(name)) names.add(name);
+  return names;
+}
+
+function ordinaryWords(articles: readonly { names: ReadonlySet<string>; plain: ReadonlySet<string> }[]): Set<string> {
+  const capitalised = new Map<string, number>();
+  const lower = new Map<string, number>();
+  for (const article of articles) {
+    for (const term of article.names) capitalised.set(term, (capitalised.get(term) ?? 0) + 1);
+    for (const term of article.plain) lower.set(term, (lower.get(term) ?? 0) + 1);
+  }
+  const ordinary = new Set<string>();
+  for (const [term, count] of lower) if (count >= 2 || count * 4 >= (capitalised.get(term) ?? 0)) ordinary.add(term);
+  return ordinary;
+}
+
+/**
+ * Whether a capitalised or numeric term can be evidence at all: a year or a single digit is shared by unrelated events
+ * ("2014", "3 things"), while a quantity ("6.8", "80,000") or a model name ("s5", "a320") is specific.
+ */
+export function isSpecific(term: string): boolean {
+  if (/^\d{1,2}$/.test(term)) return false;
+  if (/^(19|20)\d\d$/.test(term)) return false;
+  return !calendarWords.has(term);
+}
+
+/** Days and months are written as names but shared by everything published then ("Tuesday", "September", "Aug"). */
+const calendarWords = new Set(
+  ('monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun january february march april may ' +
+    'june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec gmt utc est edt pst pdt bst cet').split(' '),
+);
+
+/** The specifics two texts (or an article and a story) share. */
+export function sharedSpecifics(names: ReadonlySet<string>, other: ReadonlyMap<string, number> | ReadonlySet<string>): string[] {
+  const shared: string[] = [];
+  for (const name of names) if (other.has(name)) shared.push(name);
+  return shared;
+}
