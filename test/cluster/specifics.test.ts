@@ -1,8 +1,10 @@
 // Specifics (names, places, numbers) as evidence that two texts tell one event: the stream decides which capitalised
-// words are names.
+// words are names, and names shared or missing move an article towards one story or away from another.
 import { describe, expect, it } from 'vitest';
 import { feedTermCounts } from '../../src/cluster/lexical.ts';
-import { casing, isSpecific, sharedSpecifics, streamNames } from '../../src/cluster/specifics.ts';
+import { casing, isSpecific, namesEvidence, sharedSpecifics, streamNames } from '../../src/cluster/specifics.ts';
+import { StoryClusterer, defaultStoryConfig } from '../../src/cluster/story-clusterer.ts';
+import type { ClusterArticle } from '../../src/cluster/story-clusterer.ts';
 
 describe('specifics', () => {
   it('treats a word the stream also writes in lower case as ordinary, however a headline capitalises it, and keeps names others use', () => {
@@ -35,5 +37,46 @@ describe('specifics', () => {
   it('does not take years, days, months or small numbers as evidence, but quantities and model names', () => {
     expect(['2014', '3', '16', 'tuesday', 'aug', '6.8', '80,000', 's5'].map(isSpecific)).toEqual([false, false, false, false, false, true, true, true]);
     expect(sharedSpecifics(new Set(['chile', '6.8']), new Map([['6.8', 2]]))).toEqual(['6.8']);
+  });
+});
+
+describe('names as evidence', () => {
+  it('weighs shared names by how many members on each side use them, and counts the names a story lacks', () => {
+    const story = new Map([['titanfall', 9], ['xbox', 3]]);
+    expect(namesEvidence(new Map([['titanfall', 1]]), 1, story, 10)).toEqual({ shared: 0.9, missing: 0 });
+    const { shared, missing } = namesEvidence(new Map([['xbox', 1], ['capaldi', 1]]), 1, story, 10);
+    expect(shared).toBeCloseTo(0.3);
+    expect(missing).toBe(0.5);
+    expect(namesEvidence(new Map(), 1, story, 10)).toEqual({ shared: 0, missing: 0 });
+  });
+
+  const unit = (values: number[]) => {
+    const norm = Math.hypot(...values);
+    return Float32Array.from(values.map((value) => value / norm));
+  };
+  const article = (id: number, vector: number[], names: string[]): ClusterArticle => ({
+    id, vector: unit(vector), time: Date.parse('2026-03-03T06:00:00Z') + id * 60_000,
+    words: new Map([['patch', 1]]), wordCount: 4, names: new Set(names),
+  });
+
+  // Two events of one subject: the same embedding distance to both stories, told apart by the names each one uses.
+  it('sends an article to the story whose names it shares, and keeps one whose names a story lacks out of it', () => {
+    const twoStories = () => {
+      let next = 0;
+      const clusterer = new StoryClusterer({ ...defaultStoryConfig, background: 0 }, () => `story-${next++}`);
+      const felt = clusterer.add(article(1, [1, 1, 0], ['watergate', 'felt']));
+      const larue = clusterer.add(article(2, [1, -1, 0], ['nixon', 'larue']));
+      expect(larue).not.toBe(felt);
+      return { clusterer, felt, larue };
+    };
+    const first = twoStories();
+    expect(first.clusterer.add(article(3, [1, 0, 0.3], ['nixon', 'larue']))).toBe(first.larue);
+    const second = twoStories();
+    expect(second.clusterer.add(article(3, [1, 0, 0.3], ['watergate', 'felt']))).toBe(second.felt);
+    // Close enough to join on the blend alone (rescaled cosine 0.12), unless it names only what the story lacks.
+    const unnamed = twoStories();
+    expect(unnamed.clusterer.add(article(3, [-0.4, 0.6, 1], []))).toBe(unnamed.felt);
+    const named = twoStories();
+    expect(named.clusterer.add(article(3, [-0.4, 0.6, 1], ['capaldi']))).not.toBe(named.felt);
   });
 });
