@@ -21,6 +21,16 @@ describe('specifics', () => {
     expect(terms.get('a')!.names.has('6.8')).toBe(false);
   });
 
+  it('ignores the names of one outlet\'s template or series, which say who wrote an item and not what happened', () => {
+    const topics = ['Nvidia earnings', 'Gaza ceasefire', 'Arsenal win', 'Paris floods', 'Tesla recall', 'Nvidia chips'];
+    const terms = feedTermCounts([
+      ...topics.map((topic, index) => ({ key: `series-${index}`, feedId: 1, title: `Daily brief on ${topic} with Brightcast`, summary: '' })),
+      { key: 'other', feedId: 2, title: 'Chip maker Nvidia beats estimates', summary: '' },
+    ]);
+    for (let index = 0; index < topics.length; index++) expect(terms.get(`series-${index}`)!.names.has('brightcast')).toBe(false);
+    expect(terms.get('series-0')!.names.has('nvidia')).toBe(true);
+  });
+
   it('counts a word as ordinary when written in lower case twice, or in a quarter of its uses as a name', () => {
     const article = (names: string[], plain: string[]) => ({ names: new Set(names), plain: new Set(plain) });
     const names = streamNames([article(['apple', 'storm'], []), article(['apple'], ['storm']), article(['apple'], []), article(['apple'], []), article(['apple'], []), article([], ['apple'])]);
