@@ -4,8 +4,8 @@
 // (the decision the clusterer faces): the article's own story is a positive, the ten closest other active stories
 // sharing a word with it are the negatives.
 //   node_modules/.bin/node scripts/fit-evidence.ts ../shared/eval/uci-dev/articles.jsonl ../shared/eval/ecbplus/articles.jsonl
-import { readLabelledArticles } from '../src/cluster/evaluate.ts';
-import type { LabelledArticle } from '../src/cluster/evaluate.ts';
+import { readLabelledArticles } from '../src/eval/evaluate.ts';
+import type { LabelledArticle } from '../src/eval/evaluate.ts';
 import { createEmbedder } from '../src/embed/transformers-embedder.ts';
 import { embeddingText } from '../src/embed/embedder.ts';
 import { referenceArticles } from '../src/embed/reference-articles.ts';

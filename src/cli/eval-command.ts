@@ -1,8 +1,8 @@
 // `wirefold eval <file.jsonl>...`: clustering quality on labelled data, for people (one table over all files, and with
 // --explain the worst merges and splits with their signals) or machines (--json, one line per file). Vectors are
 // remembered between runs (--cache), so scoring a set again after a clustering change costs only the clustering.
-import { evaluateClustering, readLabelledArticles } from '../cluster/evaluate.ts';
-import type { EvaluationResult } from '../cluster/evaluate.ts';
+import { evaluateClustering, readLabelledArticles } from '../eval/evaluate.ts';
+import type { EvaluationResult } from '../eval/evaluate.ts';
 import { cachedEmbedder } from '../eval/cached-embedder.ts';
 import { formatExplanation } from '../eval/explain.ts';
 import { UsageError } from './settings.ts';

@@ -12,16 +12,16 @@ import { saveFeedItems } from '../store/articles.ts';
 import type { FeedItem } from '../ingest/types.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import { embedArticles } from '../embed/embed-stage.ts';
-import { clusterArticles } from './cluster-stage.ts';
+import { clusterArticles } from '../cluster/cluster-stage.ts';
 import { strongestTopicOfStories } from '../store/topics.ts';
 import { scoreClustering } from './metrics.ts';
 import type { ClusteringScores } from './metrics.ts';
-import { feedTermCounts, inverseDocumentFrequencies, tfidf } from './lexical.ts';
+import { feedTermCounts, inverseDocumentFrequencies, tfidf } from '../cluster/lexical.ts';
 import { loadEmbeddings } from '../store/embeddings.ts';
-import { backgroundSimilarity } from './calibrate.ts';
+import { backgroundSimilarity } from '../cluster/calibrate.ts';
 import { referenceHashes } from '../embed/embed-stage.ts';
-import { explainErrors } from '../eval/explain.ts';
-import type { ExplainedArticle, Explanation } from '../eval/explain.ts';
+import { explainErrors } from './explain.ts';
+import type { ExplainedArticle, Explanation } from './explain.ts';
 
 export interface LabelledArticle {
   id: string;
