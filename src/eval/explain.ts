@@ -20,8 +20,9 @@ export interface GroupSignals {
   /** Average-link rescaled cosine between the groups, and that of their closest pair. */
   cosine: number;
   closestCosine: number;
-  /** Specifics named in both groups, most used first. */
+  /** Specifics named in both groups, most used first; and those only the smaller group names. */
   sharedNames: string[];
+  missingNames: string[];
   /** TF-IDF cosine of the groups' summed words. */
   wordOverlap: number;
   /** Hours between the groups' time spans (0 when they overlap). */
@@ -94,6 +95,7 @@ export function groupSignals(a: readonly ExplainedArticle[], b: readonly Explain
   };
   const [namesA, namesB] = [namesOf(a), namesOf(b)];
   const sharedNames = [...namesB.keys()].filter((name) => namesA.has(name)).sort((x, y) => namesA.get(y)! + namesB.get(y)! - namesA.get(x)! - namesB.get(x)!);
+  const missingNames = [...namesB.keys()].filter((name) => !namesA.has(name)).sort((x, y) => namesB.get(y)! - namesB.get(x)!);
   const span = (group: readonly ExplainedArticle[]) => [Math.min(...group.map((article) => article.time)), Math.max(...group.map((article) => article.time))] as const;
   const [[firstA, lastA], [firstB, lastB]] = [span(a), span(b)];
   const outlets = new Set(a.map((article) => article.source));
@@ -101,6 +103,7 @@ export function groupSignals(a: readonly ExplainedArticle[], b: readonly Explain
     cosine: aboveBackground(dot(sum(a), sum(b)) / (a.length * b.length), background),
     closestCosine: aboveBackground(closest, background),
     sharedNames,
+    missingNames,
     wordOverlap: sparseDot(wordsOf(a), wordsOf(b)),
     hours: Math.max(0, firstB - lastA, firstA - lastB) / 3600_000,
     sameOutlet: b.filter((article) => outlets.has(article.source)).length / b.length,
@@ -110,9 +113,9 @@ export function groupSignals(a: readonly ExplainedArticle[], b: readonly Explain
 export function formatExplanation({ merges, splits }: Explanation): string {
   const f = (value: number) => value.toFixed(2);
   const line = (error: ExplainedError) => {
-    const { cosine, closestCosine, sharedNames, wordOverlap, hours, sameOutlet } = error.signals;
+    const { cosine, closestCosine, sharedNames, missingNames, wordOverlap, hours, sameOutlet } = error.signals;
     return `  ${error.pairs} pairs: ${error.larger.size} × ${error.smaller.size}  cosine ${f(cosine)} (closest ${f(closestCosine)})  words ${f(wordOverlap)}  ` +
-      `gap ${hours.toFixed(1)} h  same outlet ${f(sameOutlet)}  names [${sharedNames.slice(0, 6).join(', ')}]\n` +
+      `gap ${hours.toFixed(1)} h  same outlet ${f(sameOutlet)}  names [${sharedNames.slice(0, 6).join(', ')}], only B [${missingNames.slice(0, 4).join(', ')}]\n` +
       `    A: ${error.larger.titles.map((title) => title.slice(0, 90)).join(' | ')}\n    B: ${error.smaller.titles.map((title) => title.slice(0, 90)).join(' | ')}`;
   };
   return [`worst merges (A: the story's largest event, B: another event in it)`, ...merges.map(line),
