@@ -165,7 +165,7 @@ function changedArticles(
 }
 
 function refreshStory(store: Store, storyId: string, articles: Article[], vectors: Map<string, Float32Array>, now: Date): void {
-  const lead = chooseLead(articles, vectors, sumOf(articles, vectors));
+  const lead = chooseLead(articles, vectors);
   updateStory(store, {
     id: storyId,
     title: lead.title,
