@@ -4,6 +4,7 @@
 // counts as a name when the stream writes it with a capital inside a sentence and (almost) never in lower case. A
 // sentence's first word and a Title Case headline capitalise ordinary words, so they are no evidence either way; an
 // article written that way still has the names the rest of the stream writes as names.
+import { isSalient, wordPattern } from './terms.ts';
 
 export interface Casing {
   /** Terms written with a capital inside a sentence of ordinary case, and numbers. */
@@ -12,13 +13,16 @@ export interface Casing {
   plain: Set<string>;
   /** Every term written with a capital or a digit, wherever it stands. */
   capitalised: Set<string>;
+  /** The salient terms in order (terms.ts namedTerms: the same words, read in the same pass). */
+  terms: { term: string; named: boolean }[];
 }
 
-const wordPattern = /[\p{L}\p{N}][\p{L}\p{N}'’.-]*[\p{L}\p{N}]|\p{N}/gu;
+
+const sentenceBreak = /[.!?:;|"“«(\[—–]\s*$|^\s*[-–—]\s*$/;
 
 /** How a text writes its words (terms as terms.ts makes them: lower case, no possessive). */
 export function casing(text: string): Casing {
-  const found = { names: new Set<string>(), plain: new Set<string>(), capitalised: new Set<string>() };
+  const found: Casing = { names: new Set<string>(), plain: new Set<string>(), capitalised: new Set<string>(), terms: [] };
   const words = [...text.matchAll(wordPattern)];
   const long = words.filter((match) => match[0].length >= 4 && /^\p{L}/u.test(match[0]));
   const titleCase = long.length >= 2 && long.filter((match) => /^\p{Lu}/u.test(match[0])).length >= 0.7 * long.length;
@@ -26,8 +30,11 @@ export function casing(text: string): Casing {
   for (const match of words) {
     const word = match[0];
     const term = word.toLowerCase().replace(/['’]s$/, '');
-    const sentenceStart = match.index === 0 || /[.!?:;|"“«(\[—–]\s*$|^\s*[-–—]\s*$/.test(text.slice(previousEnd, match.index)) || /[.!?]$/.test(text.slice(0, match.index).trimEnd());
+    // Only the gap since the previous word can end a sentence (words never end in punctuation), so this stays linear.
+    const sentenceStart = match.index === 0 || sentenceBreak.test(text.slice(previousEnd, match.index));
     previousEnd = match.index + word.length;
+    const named = /^[\p{Lu}\p{N}]/u.test(word);
+    if (isSalient(term)) found.terms.push({ term, named });
     if (/\p{N}/u.test(word)) {
       found.names.add(term);
       found.capitalised.add(term);
