@@ -1,7 +1,7 @@
 // Word overlap between an article and a story, as TF-IDF cosines. Embeddings place two earthquakes or two rehab
 // check-ins close together; the names, places and numbers that tell them apart are rare words, which TF-IDF weighs
 // most. Headline words count twice: they carry the event.
-import { casing, isSpecific, streamNames } from './specifics.ts';
+import { isSpecific, readCasing, streamNames } from './specifics.ts';
 import type { Casing } from './specifics.ts';
 
 export type TermVector = Map<string, number>;
@@ -27,18 +27,16 @@ export interface ArticleTerms {
 export function termCounts(title: string, summary: string): ArticleTerms {
   const counts = new Map<string, number>();
   let words = 0;
-  const [head, body] = [casing(title), casing(summary)];
-  for (const [read, weight] of [[head, 2], [body, 1]] as const) {
+  const written: Casing = { names: new Set(), plain: new Set(), capitalised: new Set(), terms: [] };
+  for (const [text, weight] of [[title, 2], [summary, 1]] as const) {
     const seen = new Set<string>();
-    for (const { term, named } of read.terms) {
+    for (const { term, named } of readCasing(text, written)) {
       if (seen.has(term)) continue;
       seen.add(term);
       counts.set(term, (counts.get(term) ?? 0) + weight * (named ? namedWeight : 1));
     }
     words += seen.size;
   }
-  const union = (a: Set<string>, b: Set<string>) => new Set([...a, ...b]);
-  const written = { names: union(head.names, body.names), plain: union(head.plain, body.plain), capitalised: union(head.capitalised, body.capitalised), terms: [] };
   return { counts, words, names: new Set([...written.names].filter((name) => counts.has(name) && isSpecific(name))), casing: written };
 }
 

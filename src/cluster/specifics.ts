@@ -23,9 +23,27 @@ const sentenceBreak = /[.!?:;|"“«(\[—–]\s*$|^\s*[-–—]\s*$/;
 /** How a text writes its words (terms as terms.ts makes them: lower case, no possessive). */
 export function casing(text: string): Casing {
   const found: Casing = { names: new Set<string>(), plain: new Set<string>(), capitalised: new Set<string>(), terms: [] };
+  found.terms = readCasing(text, found);
+  return found;
+}
+
+/**
+ * Adds how `text` writes its words to `into` (so a headline and its summary fill one record) and returns its salient
+ * terms in order, each marked when it starts with a capital or a digit (terms.ts namedTerms, in the same pass).
+ */
+export function readCasing(text: string, into: Omit<Casing, 'terms'>): { term: string; named: boolean }[] {
   const words = [...text.matchAll(wordPattern)];
-  const long = words.filter((match) => match[0].length >= 4 && /^\p{L}/u.test(match[0]));
-  const titleCase = long.length >= 2 && long.filter((match) => /^\p{Lu}/u.test(match[0])).length >= 0.7 * long.length;
+  let long = 0;
+  let longCapitalised = 0;
+  for (const match of words) {
+    const word = match[0];
+    if (word.length >= 4 && isLetter(word[0]!)) {
+      long++;
+      if (isUpper(word[0]!)) longCapitalised++;
+    }
+  }
+  const titleCase = long >= 2 && longCapitalised >= 0.7 * long;
+  const terms: { term: string; named: boolean }[] = [];
   let previousEnd = 0;
   for (const match of words) {
     const word = match[0];
@@ -33,18 +51,24 @@ export function casing(text: string): Casing {
     // Only the gap since the previous word can end a sentence (words never end in punctuation), so this stays linear.
     const sentenceStart = match.index === 0 || sentenceBreak.test(text.slice(previousEnd, match.index));
     previousEnd = match.index + word.length;
-    const named = /^[\p{Lu}\p{N}]/u.test(word);
-    if (isSalient(term)) found.terms.push({ term, named });
-    if (/\p{N}/u.test(word)) {
-      found.names.add(term);
-      found.capitalised.add(term);
-    } else if (/^\p{Lu}/u.test(word)) {
-      found.capitalised.add(term);
-      if (!sentenceStart && !titleCase) found.names.add(term);
-    } else found.plain.add(term);
+    if (!isSalient(term)) continue;
+    const capital = isUpper(word[0]!);
+    const number = /\d/.test(word);
+    terms.push({ term, named: capital || isDigit(word[0]!) });
+    if (number) {
+      into.names.add(term);
+      into.capitalised.add(term);
+    } else if (capital) {
+      into.capitalised.add(term);
+      if (!sentenceStart && !titleCase) into.names.add(term);
+    } else into.plain.add(term);
   }
-  return found;
+  return terms;
 }
+
+const isUpper = (character: string) => character !== character.toLowerCase();
+const isLetter = (character: string) => character.toLowerCase() !== character.toUpperCase();
+const isDigit = (character: string) => character >= '0' && character <= '9';
 
 /**
  * The stream's names: terms some article writes as a name, unless they are ordinary words (in lower case in two
@@ -60,10 +84,9 @@ export function streamNames(articles: readonly { names: ReadonlySet<string>; pla
 function ordinaryWords(articles: readonly { names: ReadonlySet<string>; plain: ReadonlySet<string> }[]): Set<string> {
   const capitalised = new Map<string, number>();
   const lower = new Map<string, number>();
-  for (const article of articles) {
-    for (const term of article.names) capitalised.set(term, (capitalised.get(term) ?? 0) + 1);
-    for (const term of article.plain) lower.set(term, (lower.get(term) ?? 0) + 1);
-  }
+  for (const article of articles) for (const term of article.names) capitalised.set(term, (capitalised.get(term) ?? 0) + 1);
+  // Only words some article writes as a name can be ordinary words taken for names; the rest need no count.
+  for (const article of articles) for (const term of article.plain) if (capitalised.has(term)) lower.set(term, (lower.get(term) ?? 0) + 1);
   const ordinary = new Set<string>();
   for (const [term, count] of lower) if (count >= 2 || count * 4 >= (capitalised.get(term) ?? 0)) ordinary.add(term);
   return ordinary;
