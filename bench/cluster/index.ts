@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { openStore } from '../../src/store/store.ts';
 import { clusterArticles } from '../../src/cluster/cluster-stage.ts';
 import type { ClusterSummary } from '../../src/cluster/cluster-stage.ts';
-import { scoreClustering } from '../../src/cluster/metrics.ts';
+import { scoreClustering } from '../../src/eval/metrics.ts';
 import { syntheticModelId, syntheticStream, writeStream } from './synthetic-stream.ts';
 import type { BenchRow } from '../run.ts';
 

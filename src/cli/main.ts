@@ -101,9 +101,9 @@ const commands: Record<string, Command> = {
     run: async (_settings, args, values) => (await import('./model-command.ts')).modelCommand(args, values['out-model'] as string | undefined),
   },
   eval: {
-    summary: 'score clustering on a labelled .jsonl file', usage: 'wirefold eval <file.jsonl> [--level story|topic] [--runs N] [--json]',
-    settings: [...model], maxArguments: 1,
-    options: { level: { type: 'string' }, runs: { type: 'string' }, json: { type: 'boolean' } },
+    summary: 'score clustering on labelled .jsonl files', usage: 'wirefold eval <file.jsonl>... [--level story|topic] [--runs N] [--explain N] [--cache dir|none] [--json]',
+    settings: [...model], maxArguments: Infinity,
+    options: { level: { type: 'string' }, runs: { type: 'string' }, explain: { type: 'string' }, cache: { type: 'string' }, json: { type: 'boolean' } },
     run: async (settings, args, values) => (await import('./eval-command.ts')).evalCommand(settings, args, values),
   },
   doctor: {

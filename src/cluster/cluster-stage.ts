@@ -71,12 +71,13 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
   const idf = inverseDocumentFrequencies([...terms.values()].map((article) => article.counts));
   const words = (contentHash: string) => tfidf(terms.get(contentHash)!.counts, idf);
   const wordCount = (contentHash: string) => terms.get(contentHash)!.words;
+  const names = (contentHash: string) => terms.get(contentHash)!.names;
 
   const load = lap();
   const clusterer = new StoryClusterer(
     { ...defaultStoryConfig, background: scale.mean },
     (article) => storyIdFor(readyById.get(article.id)!),
-    activeStories(store, modelId, active, words, wordCount),
+    activeStories(store, modelId, active, words, wordCount, names),
   );
   const memberships = ready.map((article) => ({
     articleId: article.id,
@@ -86,6 +87,7 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
       time: Date.parse(article.publishedAt),
       words: words(article.contentHash),
       wordCount: wordCount(article.contentHash),
+      names: names(article.contentHash),
     }),
   }));
   const knownStories = new Set(active.map((member) => member.storyId));
@@ -170,7 +172,7 @@ function changedArticles(
 }
 
 function refreshStory(store: Store, storyId: string, articles: Article[], vectors: Map<string, Float32Array>, now: Date): void {
-  const lead = chooseLead(articles, vectors, sumOf(articles, vectors));
+  const lead = chooseLead(articles, vectors);
   updateStory(store, {
     id: storyId,
     title: lead.title,
@@ -257,6 +259,7 @@ function profilesFromMembers(store: Store, modelId: string, members: readonly St
  */
 function activeStories(
   store: Store, modelId: string, members: readonly StoryMember[], words: (contentHash: string) => TermVector, wordCount: (contentHash: string) => number,
+  names: (contentHash: string) => ReadonlySet<string>,
 ): StoryCluster[] {
   const groups = groupByStory(members);
   const profiles = storyProfiles(store, modelId, [...groups.keys()]);
@@ -266,6 +269,8 @@ function activeStories(
     if (!profile) return [];
     const sum: TermVector = new Map();
     for (const member of list) addSparse(sum, words(member.contentHash));
+    const named = new Map<string, number>();
+    for (const member of list) for (const name of names(member.contentHash)) named.set(name, (named.get(name) ?? 0) + 1);
     return [{
       id,
       size: profile.size,
@@ -274,6 +279,7 @@ function activeStories(
       lastTime: Date.parse(list.at(-1)!.publishedAt),
       words: sum,
       wordCount: list.reduce((total, member) => total + wordCount(member.contentHash), 0),
+      names: named,
     }];
   });
 }

@@ -1,7 +1,8 @@
 // Word overlap between an article and a story, as TF-IDF cosines. Embeddings place two earthquakes or two rehab
 // check-ins close together; the names, places and numbers that tell them apart are rare words, which TF-IDF weighs
 // most. Headline words count twice: they carry the event.
-import { namedTerms } from './terms.ts';
+import { isSpecific, readCasing, streamNames } from './specifics.ts';
+import type { Casing } from './specifics.ts';
 
 export type TermVector = Map<string, number>;
 
@@ -10,6 +11,13 @@ export interface ArticleTerms {
   counts: Map<string, number>;
   /** How much the article says: the distinct salient words of its headline plus those of its summary. */
   words: number;
+  /**
+   * Its specifics: names, places, organisations and numbers (specifics.ts). termCounts gives the words the article
+   * itself writes as names; feedTermCounts gives those of its words the stream writes as names.
+   */
+  names: Set<string>;
+  /** How it writes its words, which tells the stream's names from ordinary words. */
+  casing: Casing;
 }
 
 /**
@@ -19,16 +27,17 @@ export interface ArticleTerms {
 export function termCounts(title: string, summary: string): ArticleTerms {
   const counts = new Map<string, number>();
   let words = 0;
+  const written: Casing = { names: new Set(), plain: new Set(), capitalised: new Set(), terms: [] };
   for (const [text, weight] of [[title, 2], [summary, 1]] as const) {
     const seen = new Set<string>();
-    for (const { term, named } of namedTerms(text)) {
+    for (const { term, named } of readCasing(text, written)) {
       if (seen.has(term)) continue;
       seen.add(term);
       counts.set(term, (counts.get(term) ?? 0) + weight * (named ? namedWeight : 1));
     }
     words += seen.size;
   }
-  return { counts, words };
+  return { counts, words, names: new Set([...written.names].filter((name) => counts.has(name) && isSpecific(name))), casing: written };
 }
 
 const namedWeight = 2;
@@ -59,6 +68,12 @@ export function feedTermCounts(articles: readonly { key: string; feedId: number;
       if (boilerplate) for (const document of documents) document.delete(term);
     }
   }
+  const names = streamNames([...terms.values()].map((article) => article.casing));
+  for (const article of terms.values()) article.names = new Set([...article.casing.capitalised].filter((term) => names.has(term) && article.counts.has(term)));
+  // A name no other article uses can never be shared, so it says nothing about which story an article belongs to.
+  const uses = new Map<string, number>();
+  for (const article of terms.values()) for (const name of article.names) uses.set(name, (uses.get(name) ?? 0) + 1);
+  for (const article of terms.values()) for (const name of article.names) if (uses.get(name)! < 2) article.names.delete(name);
   return terms;
 }
 

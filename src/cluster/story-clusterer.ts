@@ -7,12 +7,14 @@
 // still active around the article's time and sharing a term with it are compared (term-index.ts). A story that has
 // gone quiet asks for a closer match (quietPenalty): coverage of one event comes in a burst, and an article arriving
 // after a lull of many hours is more often a new development on the same subject (a second day's launch, a review
-// after the preview) than more of the same event.
+// after the preview) than more of the same event. Specifics weigh in as evidence (specifics.ts): shared names add a
+// little, names the story lacks cost more, since two events of one subject share its main name but not their own.
 import { addInto, dot } from './vectors.ts';
 import { aboveBackground } from './calibrate.ts';
 import { TermIndex } from './term-index.ts';
 import { addSparse, sparseDot } from './lexical.ts';
 import type { TermVector } from './lexical.ts';
+import { namesEvidence } from './specifics.ts';
 
 export interface ClusterArticle {
   id: number;
@@ -23,6 +25,8 @@ export interface ClusterArticle {
   words: TermVector;
   /** How many salient words the article has: a short text gets less say for its words. */
   wordCount: number;
+  /** Its specifics (names, places, numbers: specifics.ts); a join needs one in common with the story. */
+  names: ReadonlySet<string>;
 }
 
 export interface StoryCluster {
@@ -36,6 +40,8 @@ export interface StoryCluster {
   /** Sum of the members' TF-IDF vectors, and of their word counts. */
   words: TermVector;
   wordCount: number;
+  /** How many members name each specific. */
+  names: Map<string, number>;
 }
 
 export interface StoryClustererConfig {
@@ -53,6 +59,12 @@ export interface StoryClustererConfig {
   wordWeight: number;
   fullTextWords: number;
   candidateBudget: number;
+  /**
+   * Specifics as evidence (specifics.ts namesEvidence): shared names add `namesBonus` times their strength (0 to 1), and
+   * the share of the article's names that the story lacks costs `missingNamesCost`.
+   */
+  namesBonus: number;
+  missingNamesCost: number;
 }
 
 /**
@@ -61,7 +73,7 @@ export interface StoryClustererConfig {
  * it, so it was set on bench/cluster's 50k stream, where 50 scores B-cubed F1 0.994 against its events (100: 0.989,
  * more false joins among stories sharing only common words) and takes 1.4 s less.
  */
-export const defaultStoryConfig = { threshold: 0.2, mergeThreshold: 0.3, windowHours: 72, quietPenalty: 0.3, quietHours: 12, wordWeight: 0.85, fullTextWords: 30, candidateBudget: 50 };
+export const defaultStoryConfig = { threshold: 0.2, mergeThreshold: 0.3, windowHours: 72, quietPenalty: 0.3, quietHours: 12, wordWeight: 0.85, fullTextWords: 30, candidateBudget: 50, namesBonus: 0.03, missingNamesCost: 0.1 };
 
 /** The words' share of the blend for a text (or a story's articles on average) with this many salient words. */
 export function wordShare(config: Pick<StoryClustererConfig, 'wordWeight' | 'fullTextWords'>, wordsPerArticle: number): number {
@@ -90,6 +102,7 @@ export class StoryClusterer {
   /** Places the article in the best matching active story, or starts a new one; returns the story id. */
   add(article: ClusterArticle): string {
     const { threshold, windowHours, candidateBudget } = this.#config;
+    const names = new Map([...article.names].map((name) => [name, 1]));
     const windowMs = windowHours * 3600_000;
     let best: StoryCluster | null = null;
     let bestScore = -Infinity;
@@ -102,7 +115,7 @@ export class StoryClusterer {
       }
       if (story.firstTime - article.time > windowMs) continue;
       const lull = this.#lull(Math.max(article.time - story.lastTime, story.firstTime - article.time));
-      const score = this.#similarity(article.vector, article.words, article.wordCount, 1, story, Math.max(bestScore, threshold) + lull) - lull;
+      const score = this.#similarity(article.vector, article.words, article.wordCount, names, 1, story, lull, Math.max(bestScore, threshold));
       if (score > bestScore) {
         bestScore = score;
         best = story;
@@ -116,6 +129,7 @@ export class StoryClusterer {
       lastTime: article.time,
       words: article.words,
       wordCount: article.wordCount,
+      names,
     };
     if (best && bestScore >= threshold) {
       this.#absorb(best, single);
@@ -144,7 +158,7 @@ export class StoryClusterer {
         const other = this.#stories.get(otherId)!;
         if (other === story || other.firstTime - story.lastTime > windowMs || story.firstTime - other.lastTime > windowMs) continue;
         const lull = this.#lull(Math.max(other.firstTime - story.lastTime, story.firstTime - other.lastTime));
-        const score = this.#similarity(story.sum, story.words, story.wordCount, story.size, other, Math.max(bestScore, mergeThreshold) + lull) - lull;
+        const score = this.#similarity(story.sum, story.words, story.wordCount, story.names, story.size, other, lull, Math.max(bestScore, mergeThreshold));
         if (score > bestScore) {
           bestScore = score;
           best = other;
@@ -162,15 +176,18 @@ export class StoryClusterer {
   }
 
   /**
-   * Blended average-link similarity of a group (one article, or a story: sums of `members` vectors) to a story; -Infinity
-   * when it cannot beat `floor` even on perfect words, which saves the sparse product.
+   * Blended average-link similarity of a group (one article, or a story: sums of `members` vectors, names counted over
+   * members) to a story, with what the specifics and the lull say (see StoryClustererConfig); -Infinity when it cannot
+   * beat `floor` even on perfect words, which saves the sparse product.
    */
-  #similarity(sum: Float32Array, words: TermVector, wordCount: number, members: number, story: StoryCluster, floor: number): number {
+  #similarity(sum: Float32Array, words: TermVector, wordCount: number, names: ReadonlyMap<string, number>, members: number, story: StoryCluster, lull: number, floor: number): number {
     const pairs = members * story.size;
     const weight = wordShare(this.#config, wordCount / members);
     const cosine = aboveBackground(dot(sum, story.sum) / pairs, this.#config.background);
-    if ((1 - weight) * cosine + weight <= floor) return -Infinity;
-    return (1 - weight) * cosine + weight * (sparseDot(words, story.words) / pairs);
+    const { shared, missing } = namesEvidence(names, members, story.names, story.size);
+    const adjust = this.#config.namesBonus * shared - this.#config.missingNamesCost * missing - lull;
+    if ((1 - weight) * cosine + weight + adjust <= floor) return -Infinity;
+    return (1 - weight) * cosine + weight * (sparseDot(words, story.words) / pairs) + adjust;
   }
 
   /** The similarity a lull of `milliseconds` between an article (or story) and a story costs; none when they overlap. */
@@ -184,6 +201,7 @@ export class StoryClusterer {
     addInto(story.sum, other.sum);
     addSparse(story.words, other.words);
     story.wordCount += other.wordCount;
+    for (const [name, count] of other.names) story.names.set(name, (story.names.get(name) ?? 0) + count);
     story.firstTime = Math.min(story.firstTime, other.firstTime);
     story.lastTime = Math.max(story.lastTime, other.lastTime);
     this.#index.add(story.id, other.words.keys());

@@ -9,17 +9,25 @@ export function salientTerms(text: string): string[] {
   return [...new Set(namedTerms(text).map(({ term }) => term))];
 }
 
+/** A word: letters and digits, with inner apostrophes, dots and hyphens ("U.S.", "6.8", "Jay-Z", "Valparaíso's"). */
+export const wordPattern = /[\p{L}\p{N}][\p{L}\p{N}'’.-]*[\p{L}\p{N}]|\p{N}/gu;
+
 /**
  * Salient terms in order of appearance, lower-cased, each marked when written as a name or a number (a capital or a
  * digit in the text): what tells two look-alike events apart. In a headline written in Title Case every word looks
  * like a name, which weighs all of them alike.
  */
 export function namedTerms(text: string): { term: string; named: boolean }[] {
-  const words = text.match(/[\p{L}\p{N}][\p{L}\p{N}'’.-]*[\p{L}\p{N}]|\p{N}/gu) ?? [];
+  const words = text.match(wordPattern) ?? [];
   const terms: { term: string; named: boolean }[] = [];
   for (const word of words) {
     const term = word.toLowerCase().replace(/['’]s$/, '');
-    if ((term.length > 2 || /\d/.test(term)) && !stopWords.has(term)) terms.push({ term, named: /^[\p{Lu}\p{N}]/u.test(word) });
+    if (isSalient(term)) terms.push({ term, named: /^[\p{Lu}\p{N}]/u.test(word) });
   }
   return terms;
+}
+
+/** Whether a lower-cased word is a salient term: not a glue word, and longer than two letters unless it is a number. */
+export function isSalient(term: string): boolean {
+  return (term.length > 2 || /\d/.test(term)) && !stopWords.has(term);
 }

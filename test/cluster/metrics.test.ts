@@ -2,7 +2,7 @@
 // from scikit-learn's documented examples, or from an independent plain-python reference
 // (naive per-item B-cubed, exact-fraction Hubert–Arabie ARI, conditional-entropy V-measure).
 import { describe, expect, it } from 'vitest';
-import { scoreClustering, type ClusterLabel, type ClusteringScores } from '../../src/cluster/metrics.ts';
+import { scoreClustering, type ClusterLabel, type ClusteringScores } from '../../src/eval/metrics.ts';
 
 const DIGITS = 12;
 

@@ -12,10 +12,16 @@ import { saveFeedItems } from '../store/articles.ts';
 import type { FeedItem } from '../ingest/types.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import { embedArticles } from '../embed/embed-stage.ts';
-import { clusterArticles } from './cluster-stage.ts';
+import { clusterArticles } from '../cluster/cluster-stage.ts';
 import { strongestTopicOfStories } from '../store/topics.ts';
 import { scoreClustering } from './metrics.ts';
 import type { ClusteringScores } from './metrics.ts';
+import { feedTermCounts, inverseDocumentFrequencies, tfidf } from '../cluster/lexical.ts';
+import { loadEmbeddings } from '../store/embeddings.ts';
+import { backgroundSimilarity } from '../cluster/calibrate.ts';
+import { referenceHashes } from '../embed/embed-stage.ts';
+import { explainErrors } from './explain.ts';
+import type { ExplainedArticle, Explanation } from './explain.ts';
 
 export interface LabelledArticle {
   id: string;
@@ -50,6 +56,8 @@ export interface EvaluationResult extends ClusteringScores {
   topics?: TopicSpread;
   /** Story level, when the set has label_topic: how many of each story's top 3 related stories share its topic. */
   related?: RelatedAgreement;
+  /** Story level, when asked: the worst merges and splits with their signals. */
+  explanation?: Explanation;
 }
 
 export interface RelatedAgreement {
@@ -73,7 +81,7 @@ export interface TopicSpread {
  * `runs` splits the time-ordered articles into that many scheduled runs of equal size, each clustered as of its
  * latest article, to measure what incremental clustering keeps of a single pass.
  */
-export async function evaluateClustering(articles: readonly LabelledArticle[], embedder: Embedder, level: 'story' | 'topic' = 'story', runs = 1): Promise<EvaluationResult> {
+export async function evaluateClustering(articles: readonly LabelledArticle[], embedder: Embedder, level: 'story' | 'topic' = 'story', runs = 1, explain = 0): Promise<EvaluationResult> {
   const started = performance.now();
   const folder = mkdtempSync(join(tmpdir(), 'wirefold-eval-'));
   const store = openStore(join(folder, 'eval.db'));
@@ -104,7 +112,8 @@ export async function evaluateClustering(articles: readonly LabelledArticle[], e
     if (level === 'story') {
       const predicted = articles.map((article) => storyOf.get(article.id) ?? `unplaced:${article.id}`);
       const related = articles.some((article) => article.labelTopic !== undefined) ? relatedAgreement(store, articles, storyOf) : undefined;
-      return { ...scoreClustering(predicted, gold), seconds: (performance.now() - started) / 1000, related };
+      const explanation = explain ? explainStore(store, embedder.id, articles, predicted, gold, explain) : undefined;
+      return { ...scoreClustering(predicted, gold), seconds: (performance.now() - started) / 1000, related, explanation };
     }
     // An article in several topics counts in its story's strongest one; an article in no topic is a cluster of its own.
     const topicOfStory = strongestTopicOfStories(store);
@@ -115,6 +124,24 @@ export async function evaluateClustering(articles: readonly LabelledArticle[], e
     store.close();
     rmSync(folder, { recursive: true, force: true });
   }
+}
+
+/** The worst merges and splits, with the signals the cluster stage sees (the same words, specifics and scale). */
+function explainStore(store: Store, modelId: string, articles: readonly LabelledArticle[], predicted: readonly string[], gold: readonly string[], limit: number): Explanation {
+  const rows = store.db.prepare(
+    `SELECT s.guid, a.title, a.summary, a.content_hash AS hash, a.published_at AS published, a.feed_id AS feedId, f.title AS source
+     FROM article_sources s JOIN articles a ON a.id = s.article_id JOIN feeds f ON f.id = a.feed_id`).all() as { guid: string; title: string; summary: string; hash: string; published: string; feedId: number; source: string }[];
+  const byGuid = new Map(rows.map((row) => [row.guid, row]));
+  const terms = feedTermCounts(rows.map(({ hash, feedId, title, summary }) => ({ key: hash, feedId, title, summary })));
+  const idf = inverseDocumentFrequencies([...terms.values()].map((term) => term.counts));
+  const vectors = loadEmbeddings(store, modelId, rows.map((row) => row.hash));
+  const background = backgroundSimilarity([...loadEmbeddings(store, modelId, referenceHashes).values()]).mean;
+  const kept = articles.map((article, index) => ({ row: byGuid.get(article.id), index })).filter(({ row }) => row && vectors.has(row.hash));
+  const explained: ExplainedArticle[] = kept.map(({ row }) => ({
+    title: row!.title, source: row!.source, time: Date.parse(row!.published), vector: vectors.get(row!.hash)!,
+    words: tfidf(terms.get(row!.hash)!.counts, idf), names: terms.get(row!.hash)!.names,
+  }));
+  return explainErrors(explained, kept.map(({ index }) => predicted[index]!), kept.map(({ index }) => gold[index]!), background, limit);
 }
 
 function relatedAgreement(store: Store, articles: readonly LabelledArticle[], storyOf: Map<string, string>): RelatedAgreement {
