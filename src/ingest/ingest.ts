@@ -1,5 +1,5 @@
 // The ingest stage: fetch every due feed, parse what changed, store new and changed articles, record each feed's health.
-import { parseFeed } from './parse.ts';
+import { encodingIgnoredWarning, parseFeed } from './parse.ts';
 import { discoverFeeds } from './discover.ts';
 import { defaultFetchLimits, fetchFeed, FetchScheduler } from './fetch.ts';
 import type { FetchLimits, FetchResult } from './fetch.ts';
@@ -26,6 +26,12 @@ export interface FeedFailure {
   error: string;
 }
 
+/** Something a feed's server got wrong that ingest read around, worth telling whoever runs the feed. */
+export interface FeedWarning {
+  url: string;
+  warning: string;
+}
+
 export interface IngestSummary {
   feeds: number;
   fetched: number;
@@ -35,6 +41,7 @@ export interface IngestSummary {
   updated: number;
   unchanged: number;
   failures: FeedFailure[];
+  warnings: FeedWarning[];
 }
 
 const maxBackoffSeconds = 6 * 3600;
@@ -49,7 +56,7 @@ export async function ingestFeeds(store: Store, options: IngestOptions = {}): Pr
   const due = options.force ? feeds : feeds.filter((feed) => !feed.nextFetchAt || Date.parse(feed.nextFetchAt) <= startedAt.getTime());
   const summary: IngestSummary = {
     feeds: feeds.length, fetched: 0, notModified: 0, skipped: feeds.length - due.length,
-    added: 0, updated: 0, unchanged: 0, failures: [],
+    added: 0, updated: 0, unchanged: 0, failures: [], warnings: [],
   };
   keyUnkeyedArticles(store); // a store from before near-copy keys: key its articles once
 
@@ -72,6 +79,8 @@ interface Landing {
   kind: 'fetched' | 'not-modified' | 'failed';
   outcome: FetchOutcome;
   items: readonly FeedItem[];
+  /** Only the server's faults worth a line in the run's summary; the rest of the parse warnings are for `feeds parse`. */
+  warnings?: string[];
 }
 
 /** How long landed feeds wait to share a commit. A crash loses at most this much work, fetched again next run. */
@@ -140,6 +149,7 @@ class LandingWriter {
     if (landing.kind === 'fetched') summary.fetched++;
     if (landing.kind === 'not-modified') summary.notModified++;
     if (landing.outcome.error !== null) summary.failures.push({ url: landing.feed.url, error: landing.outcome.error });
+    for (const warning of landing.warnings ?? []) summary.warnings.push({ url: landing.feed.url, warning });
     summary.added += counts.added;
     summary.updated += counts.updated;
     summary.unchanged += counts.unchanged;
@@ -173,7 +183,7 @@ function land(feed: Feed, result: FetchResult, fetchedAt: Date): Landing {
 
   let parsed;
   try {
-    parsed = parseFeed(result.body, { url: result.url, contentType: result.contentType, now: fetchedAt });
+    parsed = parseFeed(result.body, { url: result.url, contentType: result.contentType, now: fetchedAt, encodingIgnored: result.encodingIgnored });
   } catch (error) {
     // A site's page subscribed to instead of its feed: follow the feed it announces from the next run on, as a
     // permanent redirect would be followed, and say so where the feed's health is shown.
@@ -188,6 +198,7 @@ function land(feed: Feed, result: FetchResult, fetchedAt: Date): Landing {
   }
   return {
     feed, kind: 'fetched', items: parsed.items,
+    warnings: result.encodingIgnored ? [encodingIgnoredWarning(result.encodingIgnored)] : [],
     outcome: {
       fetchedAt: at, status: result.status, error: null,
       etag: result.etag, lastModified: result.lastModified,

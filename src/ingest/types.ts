@@ -51,6 +51,8 @@ export interface ParseOptions {
   contentType?: string | null;
   /** "Now" for future-date checks; defaults to the current time. */
   now?: Date;
+  /** The Content-Encoding the server named but did not apply (the fetcher read the body as sent): said in the warnings. */
+  encodingIgnored?: string | null;
 }
 
 /** A feed that cannot be read at all; message is one plain-words line for people. */

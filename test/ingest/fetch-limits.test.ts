@@ -8,7 +8,7 @@ import type { Writable } from 'node:stream';
 import { createServer as createTcpServer, connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { Worker } from 'node:worker_threads';
-import { brotliCompressSync, deflateSync, createGzip } from 'node:zlib';
+import { brotliCompressSync, deflateRawSync, deflateSync, createGzip } from 'node:zlib';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/store.ts';
 import { listFeeds, upsertFeed } from '../../src/store/feeds.ts';
@@ -17,6 +17,7 @@ import { ingestFeeds } from '../../src/ingest/ingest.ts';
 import { defaultFetchLimits, fetchFeed } from '../../src/ingest/fetch.ts';
 import { tempFolder } from '../helpers.ts';
 import { listenOnLoopback } from './loopback.ts';
+import { fixture } from './load.ts';
 
 // The test servers listen on 127.0.0.1, which the default network policy refuses.
 const loopback = { allowPrivateAddresses: true };
@@ -58,6 +59,12 @@ beforeAll(async () => {
           .end(brotliCompressSync(rss('brotli', 4)));
       case '/zstd.xml':
         return void response.writeHead(200, { 'content-type': 'application/rss+xml', 'content-encoding': 'zstd' }).end('not really zstd');
+      case '/plain-labelled-gzip.xml':
+        return void response.writeHead(200, { 'content-type': 'application/rss+xml', 'content-encoding': 'gzip' })
+          .end(fixture('wrong-content-encoding.rss'));
+      case '/raw-deflate.xml':
+        return void response.writeHead(200, { 'content-type': 'application/rss+xml', 'content-encoding': 'deflate' })
+          .end(deflateRawSync(fixture('wrong-content-encoding.rss')));
       case '/bad-gzip.xml':
         return void response.writeHead(200, { 'content-type': 'application/rss+xml', 'content-encoding': 'gzip' }).end('plain, not gzip');
       case '/drip.xml': {
@@ -154,6 +161,25 @@ describe('content encodings', () => {
     const errors = Object.fromEntries(summary.failures.map((failure) => [failure.url.replace(base, ''), failure.error]));
     expect(errors['/zstd.xml']).toBe('the server sent an unsupported content-encoding "zstd"');
     expect(errors['/bad-gzip.xml']).toMatch(/^the gzip body could not be decompressed/);
+    store.close();
+  });
+
+  it('reads a feed sent uncompressed but labelled gzip as sent, and says so; inflates raw deflate labelled deflate', async () => {
+    const plain = await fetchFeed({ url: `${base}/plain-labelled-gzip.xml` }, defaultFetchLimits, loopback);
+    expect(plain).toMatchObject({ kind: 'ok', encodingIgnored: 'gzip' });
+    expect(Buffer.from((plain as { body: Uint8Array }).body).equals(fixture('wrong-content-encoding.rss'))).toBe(true);
+    const raw = await fetchFeed({ url: `${base}/raw-deflate.xml` }, defaultFetchLimits, loopback);
+    expect(raw).toMatchObject({ kind: 'ok', encodingIgnored: null });
+    expect(Buffer.from((raw as { body: Uint8Array }).body).equals(fixture('wrong-content-encoding.rss'))).toBe(true);
+
+    const store = openStore(join(tempFolder(), 'mislabelled.db'));
+    for (const name of ['plain-labelled-gzip', 'raw-deflate']) upsertFeed(store, { url: `${base}/${name}.xml` });
+    const summary = await ingestFeeds(store, loopback);
+    expect(summary.failures).toEqual([]);
+    expect(summary.fetched).toBe(2);
+    // Both feeds serve the same two items (one article each in the store); each feed saw both.
+    expect(listFeeds(store).map((feed) => feed.itemsSeen)).toEqual([2, 2]);
+    expect(summary.warnings).toEqual([{ url: `${base}/plain-labelled-gzip.xml`, warning: 'sent as gzip but not compressed; read as sent' }]);
     store.close();
   });
 });
