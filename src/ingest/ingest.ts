@@ -183,7 +183,8 @@ function land(feed: Feed, result: FetchResult, fetchedAt: Date): Landing {
 
   let parsed;
   try {
-    parsed = parseFeed(result.body, { url: result.url, contentType: result.contentType, now: fetchedAt, encodingIgnored: result.encodingIgnored });
+    parsed = parseFeed(result.body, { url: result.url, contentType: result.contentType, now: fetchedAt,
+      encodingIgnored: result.encodingIgnored, firstRead: feed.itemsSeen === 0 });
   } catch (error) {
     // A site's page subscribed to instead of its feed: follow the feed it announces from the next run on, as a
     // permanent redirect would be followed, and say so where the feed's health is shown.

@@ -74,7 +74,9 @@ export function parseFeed(bytes: Uint8Array, options: ParseOptions): ParsedFeed 
     format: raw.format,
     formatVersion: raw.formatVersion,
     ttlMinutes: raw.ttlMinutes,
-    items: distinctIdentities(dateUndatedItems(kept.map((item) => normalizeItem(item, now)), raw.updated, now, warnings), warnings),
+    items: distinctIdentities(
+      dateUndatedItems(kept.map((item) => normalizeItem(item, now)), raw.updated, options.firstRead ?? true, now, warnings),
+      warnings),
     warnings,
   };
 }
