@@ -1,5 +1,6 @@
 // The fetcher against hostile and unusual servers on loopback: slow-drip and endless bodies, a server that accepts TCP
-// but never answers, one whose accept queue is full (a real connect timeout), and deflate / br / unknown encodings.
+// but never answers, one whose accept queue is full (a real connect timeout), a feed slow to parse (the per-feed parse
+// budget), and deflate / br / unknown / wrong encodings.
 // Limits are set small through the ingest options so each case ends in well under a second.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
@@ -75,6 +76,10 @@ beforeAll(async () => {
         response.on('close', () => clearInterval(timer));
         return;
       }
+      case '/slow-to-read.xml':
+        // Arrives at once, but thousands of unclosed tags take the parser seconds: the budget ends it, not the fetch.
+        return void response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(`<?xml version="1.0"?><rss version="2.0">
+<channel><title>Slow</title><item><title>Slow</title><description>${'<b><i>a'.repeat(25_000)}</description></item></channel></rss>`);
       case '/endless.xml':
         response.writeHead(200, { 'content-type': 'application/rss+xml' });
         return endless(response, response, Buffer.alloc(64 * 1024, '<!-- endless -->'), (bytes) => (written.endless += bytes));
@@ -107,11 +112,12 @@ describe('fetch limits on hostile servers', () => {
     try {
       const store = openStore(join(tempFolder(), 'limits.db'));
       const silentUrl = `http://127.0.0.1:${silentPort}/feed.xml`;
-      for (const url of [`${base}/good.xml`, `${base}/drip.xml`, `${base}/endless.xml`, `${base}/endless-gzip.xml`, silentUrl]) {
+      for (const url of [`${base}/good.xml`, `${base}/drip.xml`, `${base}/endless.xml`, `${base}/endless-gzip.xml`, silentUrl,
+        `${base}/slow-to-read.xml`]) {
         upsertFeed(store, { url });
       }
       const started = performance.now();
-      const summary = await ingestFeeds(store, { ...loopback, limits: { totalTimeoutMs: 700, maxBytes: MAX_BYTES } });
+      const summary = await ingestFeeds(store, { ...loopback, limits: { totalTimeoutMs: 700, maxBytes: MAX_BYTES }, parseTimeoutMs: 300 });
       const elapsed = performance.now() - started;
 
       expect(summary.added).toBe(3);
@@ -121,6 +127,7 @@ describe('fetch limits on hostile servers', () => {
       expect(errors[silentUrl]).toBe('no complete response within 0.7 s');
       expect(errors['/endless.xml']).toBe('response larger than 256 KB: stopped reading');
       expect(errors['/endless-gzip.xml']).toBe('response larger than 256 KB: stopped reading');
+      expect(errors['/slow-to-read.xml']).toBe('took longer than 0.3 s to read; skipped this run');
       // Every feed ran at once and each stopped at its own limit: nothing waited for the slowest.
       expect(elapsed).toBeLessThan(5_000);
       // Reading stopped at the cap instead of buffering what the server kept sending (what the sockets hold aside).
