@@ -119,7 +119,7 @@ function feedOfWebPage(bytes: Uint8Array, pageUrl: string, contentType: string |
 async function parseCommand(target: string, json: boolean, allowPrivateAddresses: boolean): Promise<number> {
   const read = await readTarget(target, allowPrivateAddresses);
   if (!read) return 1;
-  let { bytes, contentType, url } = read;
+  let { bytes, contentType, url, encodingIgnored } = read;
   const feedUrl = feedOfWebPage(bytes, url, contentType);
   if (feedUrl) {
     // On stderr, so `--json` output stays one JSON document.
@@ -130,12 +130,12 @@ async function parseCommand(target: string, json: boolean, allowPrivateAddresses
     }
     const feed = await readTarget(feedUrl.startsWith('file:') ? fileURLToPath(feedUrl) : feedUrl, allowPrivateAddresses);
     if (!feed) return 1;
-    ({ bytes, contentType, url } = feed);
+    ({ bytes, contentType, url, encodingIgnored } = feed);
   }
   // A feed read from a file resolves relative links against its own link (see parseFeed), not a file: address.
   if (url.startsWith('file:')) url = new URL(`file://${process.cwd()}/`).href;
   try {
-    const feed = parseFeed(bytes, { url, contentType });
+    const feed = parseFeed(bytes, { url, contentType, encodingIgnored });
     const { items, warnings, ...head } = feed;
     if (json) console.log(JSON.stringify({ feed: head, items, warnings }, null, 2));
     else {
@@ -151,17 +151,18 @@ async function parseCommand(target: string, json: boolean, allowPrivateAddresses
 }
 
 /** The bytes of a file or URL, with the address they came from (a file: URL for files); null after saying why not. */
-async function readTarget(target: string, allowPrivateAddresses: boolean): Promise<{ bytes: Uint8Array; contentType: string | null; url: string } | null> {
+async function readTarget(target: string, allowPrivateAddresses: boolean):
+  Promise<{ bytes: Uint8Array; contentType: string | null; url: string; encodingIgnored: string | null } | null> {
   if (/^https?:\/\//.test(target)) {
     const result = await fetchFeed({ url: target }, undefined, { allowPrivateAddresses });
     if (result.kind !== 'ok') {
       console.error(`cannot read ${target}: ${result.kind === 'error' ? result.error : `HTTP ${result.status}`}`);
       return null;
     }
-    return { bytes: result.body, contentType: result.contentType, url: result.url };
+    return { bytes: result.body, contentType: result.contentType, url: result.url, encodingIgnored: result.encodingIgnored };
   }
   try {
-    return { bytes: readFileSync(target), contentType: null, url: pathToFileURL(target).href };
+    return { bytes: readFileSync(target), contentType: null, url: pathToFileURL(target).href, encodingIgnored: null };
   } catch (error) {
     console.error(`cannot read ${target}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
     return null;

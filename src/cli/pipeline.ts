@@ -70,9 +70,10 @@ export async function ingestStage(store: Store, settings: Settings): Promise<str
     const summary = await ingestFeeds(store, { force: settings.force, allowPrivateAddresses: settings.allowPrivateAddresses, onFeedDone: bar.update });
     bar.finish();
     for (const failure of summary.failures) console.log(`  feed failed: ${failure.url}: ${failure.error}`);
+    for (const warning of summary.warnings) console.log(`  feed warning: ${warning.url}: ${warning.warning}`);
     const line = `ingest: ${summary.feeds} feeds, ${summary.fetched} fetched, ${summary.notModified} not modified, ` +
       `${summary.skipped} not due, ${summary.failures.length} failed; ${summary.added} new articles, ${summary.updated} updated`;
-    const { failures, ...counts } = summary;
+    const { failures, warnings: _warnings, ...counts } = summary;
     const problem = ingestProblem(summary, store.path);
     return { result: problem, line, counts: { ...counts, failed: failures.length }, errors: [...(problem ? [problem] : []), ...failures.map((f) => `${f.url}: ${f.error}`)], ok: !problem };
   });

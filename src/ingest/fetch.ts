@@ -43,7 +43,9 @@ export interface NetworkPolicy {
 
 export type FetchResult =
   | { kind: 'ok'; url: string; status: number; body: Uint8Array; contentType: string | null; etag: string | null;
-      lastModified: string | null; maxAgeSeconds: number | null; permanentUrl: string | null }
+      lastModified: string | null; maxAgeSeconds: number | null; permanentUrl: string | null;
+      /** The Content-Encoding the server named but did not apply (the body was read as sent); else null. */
+      encodingIgnored: string | null }
   | { kind: 'not-modified'; url: string; status: 304; maxAgeSeconds: number | null; permanentUrl: string | null }
   | { kind: 'gone'; url: string; status: 410 }
   | { kind: 'error'; url: string; status: number | null; error: string; retryAfterSeconds: number | null };
@@ -145,7 +147,7 @@ export async function fetchFeed(request: FetchRequest, limits: FetchLimits = def
       const body = await response.readBody(limits.maxBytes);
       if (body === null) return failure(url, response.status, `response larger than ${megabytes(limits.maxBytes)}: stopped reading`);
       return {
-        kind: 'ok', url, status: response.status, body,
+        kind: 'ok', url, status: response.status, body: body.bytes, encodingIgnored: body.encodingIgnored,
         contentType: response.header('content-type'),
         etag: response.header('etag'),
         lastModified: response.header('last-modified'),

@@ -1,6 +1,6 @@
 // One HTTP(S) GET over node:http/https: a connect timeout kept apart from the deadline for the whole exchange, and a
 // body decoded (gzip, deflate, br) and capped while it arrives, so a slow, endless or bomb-like body costs bounded time
-// and memory.
+// and memory; a body sent with a wrong Content-Encoding is read as sent.
 /*
  * Why node:http rather than the global fetch: fetch (undici inside Node) offers no connect timeout without the npm
  * `undici` package's Agent, and its decoded body can only be capped after the web-stream layers. node:http gives the
@@ -10,9 +10,11 @@ import http from 'node:http';
 import https from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
+import { PassThrough } from 'node:stream';
 import type { Transform } from 'node:stream';
-import { createBrotliDecompress, createUnzip } from 'node:zlib';
+import { createBrotliDecompress, createUnzip, inflateRawSync } from 'node:zlib';
 import { publicOnlyLookup, refuseNonPublicLiteral } from './address-policy.ts';
 
 export interface HttpGetOptions {
@@ -30,7 +32,7 @@ export interface HttpResponse {
   statusText: string;
   header(name: string): string | null;
   /** The decoded body, or null when it (or its compressed form) passes maxBytes; reading stops right there. */
-  readBody(maxBytes: number): Promise<Buffer | null>;
+  readBody(maxBytes: number): Promise<Body | null>;
   /** Lets go of a body we do not want: drained when small so the connection is reused, else the socket is closed. */
   discard(): void;
 }
@@ -123,10 +125,24 @@ function wrap(response: IncomingMessage, signal: AbortSignal): HttpResponse {
 
 class TooLarge extends Error {}
 
+/** A body as read: decoded, or as sent when its Content-Encoding was wrong (see readCapped). */
+export interface Body {
+  bytes: Buffer;
+  /** The Content-Encoding the server named but did not apply, when the raw bytes were kept instead; else null. */
+  encodingIgnored: string | null;
+}
+
 // node's pipeline takes any mix of streams and async generator stages; its typings cannot express a spread of decoders.
 const pipelineOfAny = pipeline as (...stages: unknown[]) => Promise<void>;
 
-async function readCapped(response: IncomingMessage, encoding: string | null, maxBytes: number, signal: AbortSignal): Promise<Buffer | null> {
+/*
+ * The wire bytes are read in one loop and handed to the decoders through a PassThrough, rather than piping the
+ * response through the decoders, so that a decoder failing does not stop the reading: servers do send plain XML
+ * labelled `Content-Encoding: gzip` (a proxy or CMS adds the header to an already stored file), and raw deflate
+ * labelled `deflate` (old IIS and PHP). The wire chunks are kept while decoding, already counted against the cap, so
+ * that such a body can be read as sent once the decoder gives up.
+ */
+async function readCapped(response: IncomingMessage, encoding: string | null, maxBytes: number, signal: AbortSignal): Promise<Body | null> {
   const declared = Number(response.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > maxBytes) {
     response.destroy();
@@ -139,44 +155,95 @@ async function readCapped(response: IncomingMessage, encoding: string | null, ma
     response.destroy();
     throw error;
   }
-  const chunks: Buffer[] = [];
+  const wire: Buffer[] = [];
   let received = 0;
-  let decoded = 0;
+  let toDecoders: PassThrough | undefined;
   try {
-    await pipelineOfAny(
-      response,
-      // The bytes on the wire count too: an endless compressed body stops at the cap even if it decodes to little.
-      async function* countReceived(source: AsyncIterable<Buffer>) {
-        for await (const chunk of source) {
-          received += chunk.byteLength;
-          if (received > maxBytes) throw new TooLarge();
-          yield chunk;
-        }
-      },
-      ...decoders,
-      async (source: AsyncIterable<Buffer>) => {
-        for await (const chunk of source) {
-          decoded += chunk.byteLength;
-          if (decoded > maxBytes) throw new TooLarge();
-          chunks.push(chunk);
-        }
-      },
-      { signal },
-    );
-  } catch (error) {
-    if (error instanceof TooLarge) return null;
-    if (decoders.length > 0 && (error as NodeJS.ErrnoException).code?.startsWith('Z_')) {
-      throw new HttpGetError('bad-encoding', `the ${encoding} body could not be decompressed (${(error as Error).message})`);
+    if (decoders.length === 0) {
+      for await (const chunk of response as AsyncIterable<Buffer>) {
+        received += chunk.byteLength;
+        if (received > maxBytes) throw new TooLarge();
+        wire.push(chunk);
+      }
+      return { bytes: Buffer.concat(wire, received), encodingIgnored: null };
     }
+
+    const decoded: Buffer[] = [];
+    let decodedBytes = 0;
+    let decodeError: Error | null = null;
+    toDecoders = new PassThrough();
+    const decoding = pipelineOfAny(toDecoders, ...decoders, async (source: AsyncIterable<Buffer>) => {
+      for await (const chunk of source) {
+        decodedBytes += chunk.byteLength;
+        if (decodedBytes > maxBytes) throw new TooLarge();
+        decoded.push(chunk);
+      }
+    }, { signal }).catch((error: Error) => {
+      // A decoded body over the cap ends the whole read; any other failure of the decoders is a wrong encoding.
+      if (error instanceof TooLarge || signal.aborted) throw error;
+      decodeError = error;
+    });
+    const decodingEnded = decoding.then(() => true, () => true);
+    let decodingOver = false;
+    void decodingEnded.then(() => (decodingOver = true));
+
+    for await (const chunk of response as AsyncIterable<Buffer>) {
+      // The bytes on the wire count too: an endless compressed body stops at the cap even if it decodes to little.
+      received += chunk.byteLength;
+      if (received > maxBytes) throw new TooLarge();
+      wire.push(chunk);
+      if (decodingOver) {
+        await decoding; // rethrows TooLarge; after a decode error the rest of the body is only kept
+        continue;
+      }
+      // Wait for the decoders to take the chunk, so a bomb decodes no faster than its output is counted.
+      if (!toDecoders.write(chunk)) await Promise.race([once(toDecoders, 'drain').catch(() => {}), decodingEnded]);
+    }
+    toDecoders.end();
+    await decoding;
+    if (!decodeError) return { bytes: Buffer.concat(decoded, decodedBytes), encodingIgnored: null };
+    return readAsSent(Buffer.concat(wire, received), encoding!, decodeError, maxBytes);
+  } catch (error) {
+    response.destroy();
+    toDecoders?.destroy();
+    if (error instanceof TooLarge) return null;
     throw error;
   }
-  return Buffer.concat(chunks, decoded);
+}
+
+/**
+ * The body of a response whose decoders failed: raw deflate inflated as such, or the bytes as sent when they look
+ * like a document (what other readers do; a real gzip, zlib or brotli stream never starts with `<` or `{`), else the
+ * failure in words. Null when raw deflate inflates past the cap.
+ */
+function readAsSent(raw: Buffer, encoding: string, decodeError: Error, maxBytes: number): Body | null {
+  const codings = listCodings(encoding);
+  if (codings.length === 1 && codings[0] === 'deflate') {
+    try {
+      return { bytes: inflateRawSync(raw, { maxOutputLength: maxBytes }), encodingIgnored: null };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return null;
+      // not raw deflate either: fall through to the bytes as sent
+    }
+  }
+  if (looksLikeDocument(raw)) return { bytes: raw, encodingIgnored: encoding };
+  throw new HttpGetError('bad-encoding', `the ${encoding} body could not be decompressed (${decodeError.message})`);
+}
+
+/** True when the first byte after an optional UTF-8 byte-order mark and whitespace starts markup or JSON. */
+function looksLikeDocument(bytes: Buffer): boolean {
+  let index = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (index < bytes.length && (bytes[index] === 0x20 || bytes[index] === 0x09 || bytes[index] === 0x0a || bytes[index] === 0x0d)) index++;
+  return bytes[index] === 0x3c || bytes[index] === 0x7b; // < or {
+}
+
+function listCodings(encoding: string | null): string[] {
+  return (encoding ?? '').split(',').map((coding) => coding.trim().toLowerCase()).filter((c) => c && c !== 'identity');
 }
 
 /** Decoders in the order to apply them: Content-Encoding lists codings in the order the server applied them. */
 function decodersFor(encoding: string | null): Transform[] {
-  const codings = (encoding ?? '').split(',').map((coding) => coding.trim().toLowerCase()).filter((c) => c && c !== 'identity');
-  return codings.reverse().map((coding) => {
+  return listCodings(encoding).reverse().map((coding) => {
     // createUnzip reads both the gzip and the zlib ("deflate" in HTTP) header, so a mislabelled one still decodes.
     if (coding === 'gzip' || coding === 'x-gzip' || coding === 'deflate') return createUnzip();
     if (coding === 'br') return createBrotliDecompress();

@@ -1,5 +1,6 @@
 // The ingest stage: fetch every due feed, parse what changed, store new and changed articles, record each feed's health.
-import { parseFeed } from './parse.ts';
+import { encodingIgnoredWarning } from './parse.ts';
+import { FeedReader, ParseBudgetError } from './feed-reader.ts';
 import { discoverFeeds } from './discover.ts';
 import { defaultFetchLimits, fetchFeed, FetchScheduler } from './fetch.ts';
 import type { FetchLimits, FetchResult } from './fetch.ts';
@@ -17,6 +18,8 @@ export interface IngestOptions {
   limits?: Partial<FetchLimits>;
   /** Fetch feeds on loopback, private, link-local and other non-public addresses too (off: such feeds fail, refused). */
   allowPrivateAddresses?: boolean;
+  /** How long one feed may take to parse (default 30 s); a slower one fails for this run. */
+  parseTimeoutMs?: number;
   onFeedDone?: (done: number, total: number) => void;
   now?: () => Date;
 }
@@ -24,6 +27,12 @@ export interface IngestOptions {
 export interface FeedFailure {
   url: string;
   error: string;
+}
+
+/** Something a feed's server got wrong that ingest read around, worth telling whoever runs the feed. */
+export interface FeedWarning {
+  url: string;
+  warning: string;
 }
 
 export interface IngestSummary {
@@ -35,9 +44,18 @@ export interface IngestSummary {
   updated: number;
   unchanged: number;
   failures: FeedFailure[];
+  warnings: FeedWarning[];
 }
 
 const maxBackoffSeconds = 6 * 3600;
+
+/*
+ * Each feed's time is bounded in two parts: its fetch by limits.totalTimeoutMs (connect, redirects and body, however
+ * slowly the server drips), its parse by parseTimeoutMs in a worker (see feed-reader.ts). Its store write is linear in
+ * its items, at most 10 MB of them. 30 s for the parse: the 50,000-item feed of bench/ingest parses in a few seconds,
+ * while 10 MB of hostile markup was seen to take over a minute.
+ */
+const defaultParseTimeoutMs = 30_000;
 const maxHintSeconds = 24 * 3600;
 
 export async function ingestFeeds(store: Store, options: IngestOptions = {}): Promise<IngestSummary> {
@@ -49,19 +67,24 @@ export async function ingestFeeds(store: Store, options: IngestOptions = {}): Pr
   const due = options.force ? feeds : feeds.filter((feed) => !feed.nextFetchAt || Date.parse(feed.nextFetchAt) <= startedAt.getTime());
   const summary: IngestSummary = {
     feeds: feeds.length, fetched: 0, notModified: 0, skipped: feeds.length - due.length,
-    added: 0, updated: 0, unchanged: 0, failures: [],
+    added: 0, updated: 0, unchanged: 0, failures: [], warnings: [],
   };
   keyUnkeyedArticles(store); // a store from before near-copy keys: key its articles once
 
   const writer = new LandingWriter(store, summary, (done) => options.onFeedDone?.(done, due.length));
   const scheduler = new FetchScheduler(limits);
-  await Promise.all(
-    due.map((feed) =>
-      scheduler
-        .run(hostOf(feed.url), () => fetchFeed({ url: feed.url, etag: feed.etag, lastModified: feed.lastModified }, limits, network))
-        .then((result) => writer.add(land(feed, result, now()))),
-    ),
-  );
+  const reader = new FeedReader(options.parseTimeoutMs ?? defaultParseTimeoutMs);
+  try {
+    await Promise.all(
+      due.map((feed) =>
+        scheduler
+          .run(hostOf(feed.url), () => fetchFeed({ url: feed.url, etag: feed.etag, lastModified: feed.lastModified }, limits, network))
+          .then(async (result) => writer.add(await land(feed, result, now(), reader))),
+      ),
+    );
+  } finally {
+    await reader.close();
+  }
   writer.flush();
   return summary;
 }
@@ -72,6 +95,8 @@ interface Landing {
   kind: 'fetched' | 'not-modified' | 'failed';
   outcome: FetchOutcome;
   items: readonly FeedItem[];
+  /** Only the server's faults worth a line in the run's summary; the rest of the parse warnings are for `feeds parse`. */
+  warnings?: string[];
 }
 
 /** How long landed feeds wait to share a commit. A crash loses at most this much work, fetched again next run. */
@@ -140,6 +165,7 @@ class LandingWriter {
     if (landing.kind === 'fetched') summary.fetched++;
     if (landing.kind === 'not-modified') summary.notModified++;
     if (landing.outcome.error !== null) summary.failures.push({ url: landing.feed.url, error: landing.outcome.error });
+    for (const warning of landing.warnings ?? []) summary.warnings.push({ url: landing.feed.url, warning });
     summary.added += counts.added;
     summary.updated += counts.updated;
     summary.unchanged += counts.unchanged;
@@ -155,7 +181,7 @@ function write(store: Store, landing: Landing): SaveCounts {
 
 const noCounts = (): SaveCounts => ({ added: 0, updated: 0, unchanged: 0 });
 
-function land(feed: Feed, result: FetchResult, fetchedAt: Date): Landing {
+async function land(feed: Feed, result: FetchResult, fetchedAt: Date, reader: FeedReader): Promise<Landing> {
   const at = fetchedAt.toISOString();
   const later = (seconds: number) => new Date(fetchedAt.getTime() + seconds * 1000).toISOString();
 
@@ -173,8 +199,10 @@ function land(feed: Feed, result: FetchResult, fetchedAt: Date): Landing {
 
   let parsed;
   try {
-    parsed = parseFeed(result.body, { url: result.url, contentType: result.contentType, now: fetchedAt });
+    parsed = await reader.parse(result.body, { url: result.url, contentType: result.contentType, now: fetchedAt,
+      encodingIgnored: result.encodingIgnored, firstRead: feed.itemsSeen === 0 });
   } catch (error) {
+    if (error instanceof ParseBudgetError) return failedLanding(feed, at, result.status, error.message);
     // A site's page subscribed to instead of its feed: follow the feed it announces from the next run on, as a
     // permanent redirect would be followed, and say so where the feed's health is shown.
     const announced = discoverFeeds(result.body, result.url)[0]?.url;
@@ -188,6 +216,7 @@ function land(feed: Feed, result: FetchResult, fetchedAt: Date): Landing {
   }
   return {
     feed, kind: 'fetched', items: parsed.items,
+    warnings: result.encodingIgnored ? [encodingIgnoredWarning(result.encodingIgnored)] : [],
     outcome: {
       fetchedAt: at, status: result.status, error: null,
       etag: result.etag, lastModified: result.lastModified,

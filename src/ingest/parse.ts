@@ -44,6 +44,7 @@ export function parseFeed(bytes: Uint8Array, options: ParseOptions): ParsedFeed 
     throw new FeedParseError(`refused: the feed is ${(bytes.length / 1048576).toFixed(1)} MB, over the ${MAX_FEED_BYTES / 1048576} MB limit`);
   }
   const warnings: string[] = [];
+  if (options.encodingIgnored) warnings.push(encodingIgnoredWarning(options.encodingIgnored));
   const text = decodeFeedBytes(bytes, options.contentType, warnings);
   const detected = detectFormat(text, warnings);
   let read: (documentUrl: string) => RawFeed;
@@ -73,9 +74,16 @@ export function parseFeed(bytes: Uint8Array, options: ParseOptions): ParsedFeed 
     format: raw.format,
     formatVersion: raw.formatVersion,
     ttlMinutes: raw.ttlMinutes,
-    items: distinctIdentities(dateUndatedItems(kept.map((item) => normalizeItem(item, now)), raw.updated, now, warnings), warnings),
+    items: distinctIdentities(
+      dateUndatedItems(kept.map((item) => normalizeItem(item, now)), raw.updated, options.firstRead ?? true, now, warnings),
+      warnings),
     warnings,
   };
+}
+
+/** What a feed whose server named a compression it did not apply is told, in `feeds parse` and the ingest summary. */
+export function encodingIgnoredWarning(encoding: string): string {
+  return `sent as ${encoding} but not compressed; read as sent`;
 }
 
 function hostOf(url: string): string {

@@ -2,8 +2,11 @@
 
 export type FeedFormat = 'rss' | 'rdf' | 'atom' | 'json';
 
-/** Why an item's date could not be trusted; the store then uses the first-seen time instead. */
-export type DateFlag = 'missing' | 'unparseable' | 'future';
+/**
+ * Why an item's date could not be trusted; the store then uses the first-seen time instead. 'undated': no readable
+ * date and nothing in the feed to date it from, seen on the feed's first read, so its age is unknown (see undated.ts).
+ */
+export type DateFlag = 'missing' | 'unparseable' | 'future' | 'undated';
 
 export interface FeedItem {
   /** Stable identity within the feed: the feed's own guid/id, else the canonical URL, else a content hash. */
@@ -51,6 +54,13 @@ export interface ParseOptions {
   contentType?: string | null;
   /** "Now" for future-date checks; defaults to the current time. */
   now?: Date;
+  /**
+   * True (the default) when this is the feed's first successful read, whose items are its back catalogue: an item
+   * that nothing dates is then flagged 'undated' rather than taken as new. Ingest passes false once the feed has been read.
+   */
+  firstRead?: boolean;
+  /** The Content-Encoding the server named but did not apply (the fetcher read the body as sent): said in the warnings. */
+  encodingIgnored?: string | null;
 }
 
 /** A feed that cannot be read at all; message is one plain-words line for people. */

@@ -213,11 +213,15 @@ export function getArticles(store: Store, ids: readonly number[]): Article[] {
   return rows.map(toArticle);
 }
 
-/** Articles not yet placed in any story, oldest first: the clusterer's input. */
+/**
+ * Articles not yet placed in any story, oldest first: the clusterer's input. Articles flagged 'undated' are left out:
+ * their stored date is only when a feed's back catalogue was first read, so in a story they would make it look new.
+ */
 export function unclusteredArticles(store: Store): Article[] {
   const rows = store.db
     .prepare(`SELECT ${articleColumns} FROM articles a JOIN feeds f ON f.id = a.feed_id
-              WHERE a.id NOT IN (SELECT article_id FROM story_articles) ORDER BY a.published_at, a.id`)
+              WHERE a.id NOT IN (SELECT article_id FROM story_articles) AND a.date_flag IS NOT 'undated'
+              ORDER BY a.published_at, a.id`)
     .all() as unknown as ArticleRow[];
   return rows.map(toArticle);
 }

@@ -116,8 +116,14 @@ describe('items without a readable date on a first fetch', () => {
 
   it('stay undated (never "now") when nothing in the feed is dated', () => {
     const feed = parseFixture('undated-no-dates-at-all.rss');
+    expect(feed.items[0]).toMatchObject({ published: null, dateFlag: 'undated' });
+    expect(feed.warnings.join('\n')).toMatch(/flagged undated and kept off the front page and latest/);
+  });
+
+  it('on a later read are new since the last one, so they keep their own flag and are dated at first sight', () => {
+    const feed = parseFixture('undated-no-dates-at-all.rss', { firstRead: false });
     expect(feed.items[0]).toMatchObject({ published: null, dateFlag: 'missing' });
-    expect(feed.warnings.join('\n')).toMatch(/flagged undated/);
+    expect(feed.warnings.join('\n')).toMatch(/new since the last read, so dated as first seen/);
   });
 });
 

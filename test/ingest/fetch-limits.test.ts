@@ -1,5 +1,6 @@
 // The fetcher against hostile and unusual servers on loopback: slow-drip and endless bodies, a server that accepts TCP
-// but never answers, one whose accept queue is full (a real connect timeout), and deflate / br / unknown encodings.
+// but never answers, one whose accept queue is full (a real connect timeout), a feed slow to parse (the per-feed parse
+// budget), and deflate / br / unknown / wrong encodings.
 // Limits are set small through the ingest options so each case ends in well under a second.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
@@ -8,7 +9,7 @@ import type { Writable } from 'node:stream';
 import { createServer as createTcpServer, connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { Worker } from 'node:worker_threads';
-import { brotliCompressSync, deflateSync, createGzip } from 'node:zlib';
+import { brotliCompressSync, deflateRawSync, deflateSync, createGzip } from 'node:zlib';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/store.ts';
 import { listFeeds, upsertFeed } from '../../src/store/feeds.ts';
@@ -17,6 +18,7 @@ import { ingestFeeds } from '../../src/ingest/ingest.ts';
 import { defaultFetchLimits, fetchFeed } from '../../src/ingest/fetch.ts';
 import { tempFolder } from '../helpers.ts';
 import { listenOnLoopback } from './loopback.ts';
+import { fixture } from './load.ts';
 
 // The test servers listen on 127.0.0.1, which the default network policy refuses.
 const loopback = { allowPrivateAddresses: true };
@@ -58,6 +60,12 @@ beforeAll(async () => {
           .end(brotliCompressSync(rss('brotli', 4)));
       case '/zstd.xml':
         return void response.writeHead(200, { 'content-type': 'application/rss+xml', 'content-encoding': 'zstd' }).end('not really zstd');
+      case '/plain-labelled-gzip.xml':
+        return void response.writeHead(200, { 'content-type': 'application/rss+xml', 'content-encoding': 'gzip' })
+          .end(fixture('wrong-content-encoding.rss'));
+      case '/raw-deflate.xml':
+        return void response.writeHead(200, { 'content-type': 'application/rss+xml', 'content-encoding': 'deflate' })
+          .end(deflateRawSync(fixture('wrong-content-encoding.rss')));
       case '/bad-gzip.xml':
         return void response.writeHead(200, { 'content-type': 'application/rss+xml', 'content-encoding': 'gzip' }).end('plain, not gzip');
       case '/drip.xml': {
@@ -68,6 +76,10 @@ beforeAll(async () => {
         response.on('close', () => clearInterval(timer));
         return;
       }
+      case '/slow-to-read.xml':
+        // Arrives at once, but thousands of unclosed tags take the parser seconds: the budget ends it, not the fetch.
+        return void response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(`<?xml version="1.0"?><rss version="2.0">
+<channel><title>Slow</title><item><title>Slow</title><description>${'<b><i>a'.repeat(25_000)}</description></item></channel></rss>`);
       case '/endless.xml':
         response.writeHead(200, { 'content-type': 'application/rss+xml' });
         return endless(response, response, Buffer.alloc(64 * 1024, '<!-- endless -->'), (bytes) => (written.endless += bytes));
@@ -100,11 +112,12 @@ describe('fetch limits on hostile servers', () => {
     try {
       const store = openStore(join(tempFolder(), 'limits.db'));
       const silentUrl = `http://127.0.0.1:${silentPort}/feed.xml`;
-      for (const url of [`${base}/good.xml`, `${base}/drip.xml`, `${base}/endless.xml`, `${base}/endless-gzip.xml`, silentUrl]) {
+      for (const url of [`${base}/good.xml`, `${base}/drip.xml`, `${base}/endless.xml`, `${base}/endless-gzip.xml`, silentUrl,
+        `${base}/slow-to-read.xml`]) {
         upsertFeed(store, { url });
       }
       const started = performance.now();
-      const summary = await ingestFeeds(store, { ...loopback, limits: { totalTimeoutMs: 700, maxBytes: MAX_BYTES } });
+      const summary = await ingestFeeds(store, { ...loopback, limits: { totalTimeoutMs: 700, maxBytes: MAX_BYTES }, parseTimeoutMs: 300 });
       const elapsed = performance.now() - started;
 
       expect(summary.added).toBe(3);
@@ -114,6 +127,7 @@ describe('fetch limits on hostile servers', () => {
       expect(errors[silentUrl]).toBe('no complete response within 0.7 s');
       expect(errors['/endless.xml']).toBe('response larger than 256 KB: stopped reading');
       expect(errors['/endless-gzip.xml']).toBe('response larger than 256 KB: stopped reading');
+      expect(errors['/slow-to-read.xml']).toBe('took longer than 0.3 s to read; skipped this run');
       // Every feed ran at once and each stopped at its own limit: nothing waited for the slowest.
       expect(elapsed).toBeLessThan(5_000);
       // Reading stopped at the cap instead of buffering what the server kept sending (what the sockets hold aside).
@@ -154,6 +168,25 @@ describe('content encodings', () => {
     const errors = Object.fromEntries(summary.failures.map((failure) => [failure.url.replace(base, ''), failure.error]));
     expect(errors['/zstd.xml']).toBe('the server sent an unsupported content-encoding "zstd"');
     expect(errors['/bad-gzip.xml']).toMatch(/^the gzip body could not be decompressed/);
+    store.close();
+  });
+
+  it('reads a feed sent uncompressed but labelled gzip as sent, and says so; inflates raw deflate labelled deflate', async () => {
+    const plain = await fetchFeed({ url: `${base}/plain-labelled-gzip.xml` }, defaultFetchLimits, loopback);
+    expect(plain).toMatchObject({ kind: 'ok', encodingIgnored: 'gzip' });
+    expect(Buffer.from((plain as { body: Uint8Array }).body).equals(fixture('wrong-content-encoding.rss'))).toBe(true);
+    const raw = await fetchFeed({ url: `${base}/raw-deflate.xml` }, defaultFetchLimits, loopback);
+    expect(raw).toMatchObject({ kind: 'ok', encodingIgnored: null });
+    expect(Buffer.from((raw as { body: Uint8Array }).body).equals(fixture('wrong-content-encoding.rss'))).toBe(true);
+
+    const store = openStore(join(tempFolder(), 'mislabelled.db'));
+    for (const name of ['plain-labelled-gzip', 'raw-deflate']) upsertFeed(store, { url: `${base}/${name}.xml` });
+    const summary = await ingestFeeds(store, loopback);
+    expect(summary.failures).toEqual([]);
+    expect(summary.fetched).toBe(2);
+    // Both feeds serve the same two items (one article each in the store); each feed saw both.
+    expect(listFeeds(store).map((feed) => feed.itemsSeen)).toEqual([2, 2]);
+    expect(summary.warnings).toEqual([{ url: `${base}/plain-labelled-gzip.xml`, warning: 'sent as gzip but not compressed; read as sent' }]);
     store.close();
   });
 });

@@ -6,10 +6,17 @@ import { normalizeDate } from './date.ts';
 /**
  * Gives each undated item (dateFlag missing/unparseable) an estimated date, keeping its flag: the older of its nearest
  * dated neighbours in document order (feeds list items by date, so an item sits between the dates around it), else
- * the feed's own date (lastBuildDate, pubDate, Atom updated). Items with no estimate keep a null date. Says what it
- * did in the warnings.
+ * the feed's own date (lastBuildDate, pubDate, Atom updated). Items with no estimate keep a null date, and the store
+ * dates them at first sight. Says what it did in the warnings.
+ *
+ * The rule for items with no estimate at all: on a later read of a feed, an item that was not there before appeared
+ * since the last fetch, so its first sight is an honest date. On the feed's first read it may be years old: such an
+ * item is flagged 'undated' and the store keeps it out of clustering, so it never makes or joins a story and never
+ * reaches the front page, "latest" or a story's score. We chose that over inventing a date (the epoch, or the oldest
+ * date of the run): a wrong date would show on pages, and none is better than a guess.
  */
-export function dateUndatedItems(items: FeedItem[], feedDate: string | null, now: Date, warnings: string[]): FeedItem[] {
+export function dateUndatedItems(items: FeedItem[], feedDate: string | null, firstRead: boolean, now: Date,
+  warnings: string[]): FeedItem[] {
   if (!items.some(isUndated)) return items;
   const feedIso = normalizeDate(feedDate, now).iso;
   // The nearest own date above and below each position, found in two linear passes.
@@ -36,11 +43,17 @@ export function dateUndatedItems(items: FeedItem[], feedDate: string | null, now
     if (neighbour) fromNeighbours++;
     else if (feedIso) fromFeed++;
     else none++;
-    return { ...item, published: neighbour ?? feedIso };
+    const published = neighbour ?? feedIso;
+    if (!published && firstRead) return { ...item, published, dateFlag: 'undated' as const };
+    return { ...item, published };
   });
   if (fromNeighbours) warnings.push(`${fromNeighbours} item(s) had no readable date; dated from the items around them`);
   if (fromFeed) warnings.push(`${fromFeed} item(s) had no readable date; dated from the feed's own date ${feedIso}`);
-  if (none) warnings.push(`${none} item(s) had no readable date and the feed gives none: stored as first seen, flagged undated`);
+  if (none && firstRead) {
+    warnings.push(`${none} item(s) had no readable date and the feed gives none: on a first read they may be old, so they are flagged undated and kept off the front page and latest`);
+  } else if (none) {
+    warnings.push(`${none} item(s) had no readable date and the feed gives none: new since the last read, so dated as first seen`);
+  }
   return dated;
 }
 
