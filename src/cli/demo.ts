@@ -1,8 +1,8 @@
 // `wirefold demo`: the whole pipeline on the bundled sample feeds, served on loopback so nothing leaves the machine.
 // The demo has a store and an out dir of its own, and starts its store afresh each time so its result never depends
 // on an earlier run; it deletes only a store that an earlier demo made (the store file says so, see demoStore).
-import { existsSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { openStore } from '../store/store.ts';
 import type { Store } from '../store/store.ts';
 import { isDemoStore, markAsDemoStore } from '../store/demo-marker.ts';
@@ -30,6 +30,8 @@ export async function demoCommand(settings: Settings, serve: boolean, rebuild: (
   };
   // Checked now, before the samples are read, and again by the build.
   refuseForeignOutDir(realPathOf(demo.outDir), true);
+  // The demo starts its store, so its folder may not exist yet (data/ on a fresh clone); the lock file goes there.
+  mkdirSync(dirname(resolve(demo.storePath)), { recursive: true });
   const code = await withWriterLock(resolve(demo.storePath), 'demo', async () => {
     const store = demoStore(demo.storePath);
     const samples = await startSampleServer(resolve(projectRoot, 'content/samples'));

@@ -1,5 +1,5 @@
 // `wirefold feeds …`: the source list and each feed's health, plus `feeds parse` to see a feed as ingest stores it.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openStore } from '../store/store.ts';
 import { findFeed, listFeeds, removeFeed, upsertFeed } from '../store/feeds.ts';
@@ -77,7 +77,7 @@ export async function feedsCommand(settings: Settings, args: string[], values: R
           feeds: listFeeds(store).filter((feed) => feed.status === 'active')
             .map((feed) => ({ url: feed.url, title: feed.title, htmlUrl: feed.siteUrl, tags: feed.tags })),
         });
-        if (target) writeFileSync(target, opml);
+        if (target) writeExport(target, opml);
         else process.stdout.write(opml);
         return 0;
       }
@@ -167,6 +167,22 @@ async function readTarget(target: string, allowPrivateAddresses: boolean):
     console.error(`cannot read ${target}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
     return null;
   }
+}
+
+/**
+ * Writes the OPML export to `target`: a new file, or over an earlier OPML export; anything else there (the store
+ * itself, a document, a folder) is refused with one line, never overwritten. Written to a temporary file beside it
+ * and renamed, so a failed write leaves the old export whole.
+ */
+function writeExport(target: string, opml: string): void {
+  if (existsSync(target)) {
+    if (statSync(target).isDirectory()) throw new Error(`cannot export to ${target}: it is a folder`);
+    const head = readFileSync(target).subarray(0, 512).toString('utf8');
+    if (!/<opml[\s>]/i.test(head)) throw new Error(`refusing to overwrite ${target}: it is not an OPML file`);
+  }
+  const temporary = `${target}.wirefold-${process.pid}.tmp`;
+  writeFileSync(temporary, opml);
+  renameSync(temporary, target);
 }
 
 function feedTable(feeds: readonly Feed[]): string {

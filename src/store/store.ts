@@ -1,6 +1,6 @@
 // Opens the one SQLite file Wirefold keeps everything in, brings its schema up to date and runs transactions.
 import { DatabaseSync } from 'node:sqlite';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { migrations } from './migrations.ts';
 
@@ -30,6 +30,17 @@ export class StoreMissingError extends Error {
   }
 }
 
+/**
+ * The real path of an existing store (symlinks resolved, so two names of one file are one store, and one lock).
+ * Throws StoreMissingError when there is no file, and an Error when the path is a folder.
+ */
+export function existingStorePath(path: string): string {
+  const fullPath = resolve(path);
+  if (!existsSync(fullPath)) throw new StoreMissingError(path);
+  if (statSync(fullPath).isDirectory()) throw new Error(`${fullPath} is a folder, not a store file`);
+  return realpathSync(fullPath);
+}
+
 export function openStore(path: string = defaultStorePath, options: OpenOptions = {}): Store {
   const fullPath = path === ':memory:' ? path : resolve(path);
   if (fullPath !== ':memory:' && existsSync(fullPath) && statSync(fullPath).isDirectory()) {
@@ -39,6 +50,11 @@ export function openStore(path: string = defaultStorePath, options: OpenOptions 
   if (!options.readOnly && fullPath !== ':memory:') mkdirSync(dirname(fullPath), { recursive: true });
   const db = new DatabaseSync(fullPath, { readOnly: options.readOnly ?? false });
   db.exec('PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
+  // Another program's SQLite file (a mistyped --db) is never touched: no WAL switch, no migrations.
+  if (schemaVersion(db) === 0 && (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n > 0) {
+    db.close();
+    throw new Error(`${fullPath} is not a Wirefold store (it is another program's database); name another file with --db`);
+  }
   if (!options.readOnly) {
     db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
     migrate(db);

@@ -4,9 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { repoRoot, runWirefold, tempFolder } from '../helpers.ts';
 import { listenOnLoopback } from '../ingest/loopback.ts';
 import { acquireWriterLock } from '../../src/store/writer-lock.ts';
@@ -59,6 +60,9 @@ describe('what wirefold may delete', () => {
       expect(existsSync(typo), command.join(' ')).toBe(false);
     }
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toBe('the live site');
+    const inMissingFolder = join(folder, 'no-such-folder', 'store.db');
+    expect(runWirefold(['rebuild', '--db', inMissingFolder]).stderr).toContain(`wirefold rebuild: no store at ${inMissingFolder}`);
+    expect(existsSync(join(folder, 'no-such-folder'))).toBe(false);
   });
 
   it('a rebuild in which every feed failed exits 1, says so, and leaves the site as it was', () => {
@@ -77,6 +81,37 @@ describe('what wirefold may delete', () => {
   });
 });
 
+describe('files that are not ours', () => {
+  it('never migrates or switches another program\'s SQLite file named by --db', () => {
+    const folder = tempFolder();
+    const notes = join(folder, 'notes.db');
+    const other = new DatabaseSync(notes);
+    other.exec("CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('mine')");
+    other.close();
+    const before = digest(notes);
+    const result = runWirefold(['build', '--db', notes, '--out', join(folder, 'site')]);
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe(`wirefold build: ${notes} is not a Wirefold store (it is another program's database); name another file with --db`);
+    expect(digest(notes)).toBe(before);
+    expect(existsSync(join(folder, 'site'))).toBe(false);
+  });
+
+  it('feeds export writes a new file or over its earlier export, and refuses to overwrite anything else', () => {
+    const folder = tempFolder();
+    const db = storeWithFeed(folder);
+    const before = digest(db);
+    const overStore = runWirefold(['feeds', 'export', db, '--db', db]);
+    expect(overStore.status).toBe(1);
+    expect(overStore.stderr.trim()).toBe(`wirefold feeds: refusing to overwrite ${db}: it is not an OPML file`);
+    expect(digest(db)).toBe(before);
+    const exported = join(folder, 'feeds.opml');
+    expect(runWirefold(['feeds', 'export', exported, '--db', db]).status).toBe(0);
+    expect(runWirefold(['feeds', 'export', exported, '--db', db]).status).toBe(0);
+    expect(readFileSync(exported, 'utf8')).toContain('127.0.0.1:9');
+    expect(runWirefold(['feeds', 'export', folder, '--db', db]).stderr.trim()).toBe(`wirefold feeds: cannot export to ${folder}: it is a folder`);
+  });
+});
+
 describe('one writer per store', () => {
   it('a second run exits 75 and names the run that holds the store; a lock left by a dead process is taken over', () => {
     const db = storeWithFeed(tempFolder());
@@ -89,6 +124,15 @@ describe('one writer per store', () => {
       lock.release();
     }
     expect(existsSync(`${db}.lock`)).toBe(false);
+    // Another name for the same file is the same store, with the same lock.
+    const alias = join(dirname(db), 'alias.db');
+    symlinkSync(db, alias);
+    const held = acquireWriterLock(db, 'test');
+    try {
+      expect(runWirefold(['cluster', '--db', alias]).status).toBe(75);
+    } finally {
+      held.release();
+    }
     // A run killed with SIGKILL leaves its lock behind; its pid is gone, so the next run goes ahead.
     const dead = spawnDeadPid();
     writeFileSync(`${db}.lock`, JSON.stringify({ pid: dead, startedAt: '2026-01-01T00:00:00.000Z', host: hostname(), command: 'rebuild' }));
@@ -140,11 +184,14 @@ describe('signals', () => {
 
 describe('bad input', () => {
   it('refuses bad values and extra arguments with exit 2 and one line of reason', () => {
-    for (const args of [['serve', '--port', 'abc'], ['serve', '--port', '99999'], ['ingest', 'extra'], ['build', 'now', '--db', 'x.db'], ['serve', '--model', 'm']]) {
+    for (const args of [['serve', '--port', 'abc'], ['serve', '--port', '99999'], ['ingest', 'extra'], ['build', 'now', '--db', 'x.db'], ['serve', '--model', 'm'],
+      ['build', '--site-url', 'notaurl'], ['build', '--out=~/site'], ['build', '--bogus']]) {
       const result = runWirefold(args);
       expect(result.status, args.join(' ')).toBe(2);
       expect(result.stderr.split('\n')[0], args.join(' ')).toMatch(new RegExp(`^wirefold ${args[0]}: `));
     }
+    expect(runWirefold(['build', '--bogus']).stderr.split('\n')[0]).toBe('wirefold build: unknown option --bogus');
+    expect(existsSync(join(repoRoot, '~'))).toBe(false);
   });
 
   it('says in one line why a named file cannot be read: missing, or a folder', () => {
