@@ -49,8 +49,7 @@ export async function feedsCommand(settings: Settings, args: string[], values: R
         if (!target) throw new UsageError('feeds remove needs a feed id or URL');
         const feed = findFeed(store, target);
         if (!feed) {
-          console.error(`no feed ${target}`);
-          return 1;
+          throw new Error(`no feed ${target} (see "wirefold feeds list")`);
         }
         removeFeed(store, feed.id);
         console.log(`removed feed ${feed.id}: ${feed.url}`);

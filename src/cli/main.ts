@@ -1,4 +1,5 @@
 // The `wirefold` command line: a table of commands, each a few lines that call into the stages.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { StoreMissingError } from '../store/store.ts';
 import { LockHeldError } from '../store/writer-lock.ts';
@@ -132,7 +133,7 @@ Usage: wirefold <command> [options]
 Commands:
 ${Object.entries(commands).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`).join('\n')}
 
-Run "wirefold <command> --help" for a command's own options.
+Run "wirefold <command> --help" for a command's own options, "wirefold --version" for the version.
 
 Exit codes: 0 ok (also when some feeds failed: they are listed), 1 failure (also when every feed failed),
 2 usage error, 75 another run holds the store (try again later), 130/143 stopped by SIGINT/SIGTERM.`;
@@ -156,6 +157,11 @@ function commandName(argv: string[]): { name: string | undefined; rest: string[]
 
 export async function main(argv: string[]): Promise<number> {
   const { name, rest } = commandName(argv);
+  if (!name && (argv.includes('--version') || argv.includes('-V'))) {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    console.log(`wirefold ${version}`);
+    return exitCodes.ok;
+  }
   if (!name || name === 'help') {
     const asked = name === 'help' || argv.includes('--help') || argv.includes('-h');
     (asked ? console.log : console.error)(generalHelp());

@@ -18,11 +18,12 @@ export function parsePort(text: string | undefined): number {
 export async function serveCommand(settings: Settings, port: number): Promise<number> {
   const outDir = resolve(settings.outDir);
   if (!existsSync(resolve(outDir, 'index.html'))) {
-    console.error(`no site in ${outDir}: run "wirefold build" or "wirefold demo" first`);
-    return 1;
+    throw new Error(`no site in ${outDir}: run "wirefold build" or "wirefold demo" first`);
   }
   const { preview } = await import('astro');
-  const server = await preview({ root: projectRoot, outDir, base: settings.base, logLevel: 'warn', server: { port, host: '127.0.0.1' } });
+  // strictPort: a port the user chose that is taken is an error, not a quiet move to another one. Astro's own log is
+  // silenced: its errors reach the user as one line through main, not as a stack.
+  const server = await preview({ root: projectRoot, outDir, base: settings.base, logLevel: 'silent', server: { port, host: '127.0.0.1' }, vite: { preview: { strictPort: true } } });
   console.log(`serve: http://127.0.0.1:${server.port}${settings.base ?? '/'} (Ctrl-C to stop)`);
   await server.closed();
   return 0;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -194,6 +194,30 @@ describe('bad input', () => {
     expect(existsSync(join(repoRoot, '~'))).toBe(false);
   });
 
+  it('refuses to write the model among a user\'s files, and prints its version', () => {
+    const folder = tempFolder();
+    writeFileSync(join(folder, 'notes.txt'), 'mine');
+    const model = runWirefold(['model', 'build', '--out-model', folder]);
+    expect(model.status).toBe(1);
+    expect(model.stderr.trim()).toBe(`wirefold model: refusing to write the model into ${folder}: it is not empty and holds no model; choose an empty or new folder`);
+    expect(readdirSync(folder)).toEqual(['notes.txt']);
+    expect(runWirefold(['--version']).stdout).toMatch(/^wirefold \d+\.\d+\.\d+\n$/);
+  });
+
+  it('serve refuses a port that is taken rather than moving to another one', async () => {
+    const busy = createServer();
+    const { port } = await listenOnLoopback(busy);
+    try {
+      const site = tempFolder();
+      writeFileSync(join(site, 'index.html'), '<!doctype html><title>x</title>');
+      const result = await runAsync(['serve', '--out', site, '--port', String(port)]);
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim()).toBe(`wirefold serve: Port ${port} is already in use`);
+    } finally {
+      busy.close();
+    }
+  });
+
   it('says in one line why a named file cannot be read: missing, or a folder', () => {
     const folder = tempFolder();
     for (const args of [['eval', join(folder, 'none.jsonl')], ['eval', folder], ['feeds', 'import', join(folder, 'none.opml'), '--db', join(folder, 's.db')], ['feeds', 'import', folder, '--db', join(folder, 's.db')]]) {
@@ -225,6 +249,14 @@ async function until(condition: () => boolean): Promise<void> {
     if (Date.now() > deadline) throw new Error('timed out waiting');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** The real command, without blocking this test's event loop (a server of the test's may need to answer). */
+function runAsync(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.ts'), ...args], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
 }
 
 /** The pid of a process that has already exited. */
