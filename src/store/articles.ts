@@ -54,7 +54,8 @@ export function saveFeedItems(store: Store, feedId: number, items: readonly Feed
   // own sources instead walked every source of the feed for every new item, quadratic in the size of one feed.
   const byHashInFeed = statement(store,
     'SELECT id FROM articles WHERE feed_id = ?1 AND content_hash = ?2 ORDER BY id LIMIT 1');
-  const current = statement(store, 'SELECT content_hash FROM articles WHERE id = ?');
+  const current = statement(store, 'SELECT content_hash, date_flag FROM articles WHERE id = ?');
+  const dateNow = statement(store, 'UPDATE articles SET published_at = ?, date_flag = NULL, updated_at = ? WHERE id = ?');
   const addSource = statement(store, 'INSERT OR IGNORE INTO article_sources (feed_id, guid, article_id) VALUES (?, ?, ?)');
   const forgetStoryProfile = statement(store, 'DELETE FROM story_profiles WHERE story_id IN (SELECT story_id FROM story_articles WHERE article_id = ?)');
   const insert = statement(store,
@@ -83,8 +84,12 @@ export function saveFeedItems(store: Store, feedId: number, items: readonly Feed
 
       if (known !== undefined) {
         addSource.run(feedId, item.guid, known);
-        const stored = current.get(known) as { content_hash: string };
-        if (stored.content_hash === hash) {
+        const stored = current.get(known) as { content_hash: string; date_flag: string | null };
+        if (stored.content_hash === hash && stored.date_flag === 'undated' && item.dateFlag === null && item.published) {
+          // An item kept off the stories for want of a date now carries one of its own: it takes its place in time.
+          dateNow.run(item.published, now, known);
+          counts.updated++;
+        } else if (stored.content_hash === hash) {
           counts.unchanged++;
         } else {
           // New words: a new content hash, which has no embedding yet, so the embed stage picks the article up again.

@@ -45,6 +45,15 @@ describe('undated items', () => {
       { title: 'Posted since', published_at: secondFetch.toISOString(), date_flag: 'missing' },
     ]);
     expect(unclusteredArticles(store).map((article) => article.title)).toEqual(['Posted since']);
+
+    // Fetched again unchanged, nothing is updated; once the feed dates the first item, it takes that date and joins.
+    const third = await ingestFeeds(store, { ...loopback, force: true, now: () => new Date('2026-11-20T14:00:00Z') });
+    expect(third).toMatchObject({ added: 0, updated: 0 });
+    body = body.replace('<title>Only a title</title>', '<title>Only a title</title><pubDate>Tue, 03 Nov 2026 09:00:00 GMT</pubDate>');
+    const dated = await ingestFeeds(store, { ...loopback, force: true, now: () => new Date('2026-11-20T15:00:00Z') });
+    expect(dated).toMatchObject({ added: 0, updated: 1 });
+    expect(stored()[0]).toEqual({ title: 'Only a title', published_at: '2026-11-03T09:00:00.000Z', date_flag: null });
+    expect(unclusteredArticles(store).map((article) => article.title)).toEqual(['Only a title', 'Posted since']);
     store.close();
   });
 });
