@@ -115,6 +115,13 @@ export function settingsFrom(flags: Record<string, string | boolean | undefined>
     // `--out=~/site` reaches us unexpanded (the shell expands ~ only at the start of a word): it would make a folder named "~".
     if (settings[name].startsWith('~')) throw new UsageError(`--${flagOf(name)} ${settings[name]}: the shell did not expand "~"; write the path out (or use $HOME)`);
   }
+  // A store location with a scheme: `sqlite:` names a file; any other (postgres://…) is not a store this Wirefold can
+  // open, and taking it for a file name would quietly start a SQLite file called "postgres:".
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(settings.storePath)?.[1];
+  if (scheme && scheme.length > 1) {
+    if (scheme.toLowerCase() !== 'sqlite') throw new UsageError(`--db ${settings.storePath}: "${scheme}:" stores are not supported (a SQLite file path or sqlite:PATH)`);
+    settings.storePath = settings.storePath.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+  }
   if (settings.siteUrl !== undefined && !/^https?:\/\/[^/\s]+/i.test(settings.siteUrl)) {
     throw new UsageError(`--site-url must be an http:// or https:// address, not "${settings.siteUrl}"`);
   }

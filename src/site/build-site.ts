@@ -48,13 +48,12 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
 
 /** Renders the Astro site from the store into outDir, an empty folder that holds only the site marker. */
 async function renderSite(options: BuildOptions, outDir: string): Promise<void> {
-  // astro.config.mjs and the site's data module read these; the environment is how Astro's config takes parameters.
-  process.env.WIREFOLD_DB = resolve(options.storePath);
-  process.env.WIREFOLD_OUT = outDir;
-  if (options.siteUrl) process.env.WIREFOLD_SITE_URL = options.siteUrl;
-  if (options.base) process.env.WIREFOLD_BASE = options.base;
   // Vite lets a BASE_URL in the environment override import.meta.env.BASE_URL, which would silently undo --base.
   delete process.env.BASE_URL;
+  // Astro takes the site's address, base path and out dir as inline config (over astro.config.mjs); the data module
+  // learns the store's path from a constant Vite writes into the bundle (__WIREFOLD_STORE__, see data.ts).
+  const addresses = { ...(options.siteUrl ? { site: options.siteUrl } : {}), ...(options.base ? { base: options.base } : {}) };
+  const define = { __WIREFOLD_STORE__: JSON.stringify(resolve(options.storePath)) };
   const { build } = await import('astro');
   // Astro bundles the pages to prerender into <outDir>/.prerender when outDir lies below the working directory, and
   // else into <cwd>/.astro/.prerender: one folder shared by every build started from the same place, which concurrent
@@ -66,7 +65,7 @@ async function renderSite(options: BuildOptions, outDir: string): Promise<void> 
   process.chdir(privateDirectory);
   try {
     // Astro empties its out dir before writing; ours is fresh, and emptying it would delete the site marker.
-    await build({ root: projectRoot, outDir, logLevel: 'warn', vite: { build: { emptyOutDir: false } } });
+    await build({ root: projectRoot, outDir, ...addresses, logLevel: 'warn', vite: { build: { emptyOutDir: false }, define } });
   } finally {
     process.chdir(workingDirectory);
     rmSync(privateDirectory, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 // The site's one window on the store: loads everything once per build and shapes it for pages, which only pick.
-import { openStore } from '../store/store.ts';
+import { defaultStorePath, openStore } from '../store/store.ts';
 import type { Store } from '../store/store.ts';
 import { listFeeds } from '../store/feeds.ts';
 import type { Feed } from '../store/feeds.ts';
@@ -92,9 +92,12 @@ let cached: SiteData | null = null;
  * The whole store once per build: a static site reads all of it anyway. Now is read once, for ranking only; nothing
  * on a page depends on it, so an unchanged store gives an unchanged site.
  */
+/** The store to render, written into the bundle by the build (build-site.ts); absent outside a build. */
+declare const __WIREFOLD_STORE__: string | undefined;
+
 export function siteData(): SiteData {
   if (!cached) {
-    const store = openStore(process.env.WIREFOLD_DB ?? 'data/wirefold.db', { readOnly: true });
+    const store = openStore(typeof __WIREFOLD_STORE__ === 'string' ? __WIREFOLD_STORE__ : defaultStorePath, { readOnly: true });
     try {
       cached = new SiteData(store);
     } finally {
