@@ -102,13 +102,17 @@ export function assignTopics(store: Store, options: TopicOptions): TopicSummary 
     const frequencies = new DocumentFrequencies();
     const stories = loadStories(store, options.modelId, [...new Set([...sampleIds, ...waitingIds, ...options.storyIds])], frequencies, termsOfArticle, options.vectors);
     const sample = sampleIds.flatMap((id) => stories.get(id) ?? []);
-    const threshold = thresholdAbove(backgroundScale(sample, config.lexicalWeight), config.fraction);
+    const background = backgroundScale(sample, config.lexicalWeight);
+    const threshold = thresholdAbove(background, config.fraction);
+    // A keyword match must be backed by the members: the story resembles them at least halfway from what unrelated
+    // stories score to the join threshold ("Meta" took a singer's date night on the word Instagram alone).
+    const agreement = (background.mean + threshold) / 2;
     const named = ensureNamedTopics(store, options.seeds, sample, config.minStories, now);
     const changed = new Set(options.storyIds);
     const byTime = (ids: Iterable<string>) => [...ids].flatMap((id) => stories.get(id) ?? []).sort((a, b) => a.order - b.order);
     const candidates = byTime(changed);
     const dimensions = stories.values().next().value?.vector.length ?? 0;
-    const placer = new TopicPlacer(store, options.modelId, config, threshold, named, dimensions, candidates, frequencies, now);
+    const placer = new TopicPlacer(store, options.modelId, config, { join: threshold, agreement }, named, dimensions, candidates, frequencies, now);
 
     // Stories already waiting are not offered to the topics one by one again; they meet in the pool, and are offered
     // again only after new topics appear.
@@ -134,7 +138,7 @@ class TopicPlacer {
   readonly #store: Store;
   readonly #modelId: string;
   readonly #config: TopicConfig;
-  readonly #threshold: number;
+  readonly #thresholds: Thresholds;
   readonly #named: readonly NamedTopic[];
   readonly #dimensions: number;
   readonly #frequencies: DocumentFrequencies;
@@ -143,11 +147,11 @@ class TopicPlacer {
   readonly #topicsOf: Map<string, Set<number>>;
   readonly #touched = new Set<number>();
 
-  constructor(store: Store, modelId: string, config: TopicConfig, threshold: number, named: readonly NamedTopic[], dimensions: number, candidates: readonly Candidate[], frequencies: DocumentFrequencies, now: string) {
+  constructor(store: Store, modelId: string, config: TopicConfig, thresholds: Thresholds, named: readonly NamedTopic[], dimensions: number, candidates: readonly Candidate[], frequencies: DocumentFrequencies, now: string) {
     this.#store = store;
     this.#modelId = modelId;
     this.#config = config;
-    this.#threshold = threshold;
+    this.#thresholds = thresholds;
     this.#named = named;
     this.#dimensions = dimensions;
     this.#frequencies = frequencies;
@@ -160,7 +164,7 @@ class TopicPlacer {
   /** Adds the story to the topics it matches; false when it belongs to none, even from earlier runs. */
   place(story: Candidate): boolean {
     const has = this.#topicsOf.get(story.id) ?? new Set<number>();
-    for (const match of matchingTopics(story, this.#profiles, this.#named, has, this.#threshold, this.#config)) this.#join(story, match.topicId, match.weight);
+    for (const match of matchingTopics(story, this.#profiles, this.#named, has, this.#thresholds, this.#config)) this.#join(story, match.topicId, match.weight);
     return (this.#topicsOf.get(story.id)?.size ?? 0) > 0;
   }
 
@@ -192,10 +196,21 @@ class TopicPlacer {
   }
 }
 
-/** The topics a story should join: similar enough to their members, or carrying their keywords or category. */
+/** Similarity levels on the blend's scale: `join` takes a story by resemblance alone; `agreement` (lower) is what a
+ * story carrying a topic's keywords or category must still reach once the topic has members to resemble. */
+interface Thresholds {
+  join: number;
+  agreement: number;
+}
+
+/**
+ * The topics a story should join: similar enough to their members, or carrying their category, or carrying a seed's
+ * keywords and resembling its members at least at `agreement` (a seed with fewer than minStories members takes
+ * stories by keyword alone: it has nothing yet to resemble).
+ */
 function matchingTopics(
   story: Candidate, profiles: ReadonlyMap<number, LiveProfile>, named: readonly NamedTopic[], has: ReadonlySet<number>,
-  threshold: number, config: TopicConfig,
+  { join: threshold, agreement }: Thresholds, config: TopicConfig,
 ): { topicId: number; weight: number }[] {
   const matches = new Map<number, number>();
   for (const profile of profiles.values()) {
@@ -208,8 +223,11 @@ function matchingTopics(
     const texts = topic.matchCategories ? story.articles.map((article) => article.categories.join('\n')) : story.texts;
     if (keywordWeight(texts, topic.keywords) >= 1 / 3) {
       const profile = profiles.get(topic.id)!;
+      const similarity = profile.stories > 0 ? profileSimilarity(story, profile, config.lexicalWeight) : 0;
+      // A feed's own category is the outlet's judgement, and holds without it.
+      if (!topic.matchCategories && profile.stories >= config.minStories && similarity < agreement) continue;
       // Weighed like a similarity match, so "strongest topic" compares like with like.
-      matches.set(topic.id, profile.stories > 0 ? Math.max(threshold, profileSimilarity(story, profile, config.lexicalWeight)) : threshold);
+      matches.set(topic.id, Math.max(threshold, similarity));
     }
   }
   return [...matches].map(([topicId, weight]) => ({ topicId, weight }))

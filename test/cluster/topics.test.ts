@@ -162,6 +162,12 @@ describe('topics', () => {
     const memberTitles = new Set((store.db.prepare(`SELECT a.title FROM topic_stories ts JOIN story_articles sa ON sa.story_id = ts.story_id
       JOIN articles a ON a.id = sa.article_id WHERE ts.topic_id = ?`).all(seedTopic.id) as { title: string }[]).map((row) => row.title));
     expect([...memberTitles].sort()).toEqual([...football].sort());
+
+    // Once the seed has members, its keyword alone no longer takes an off-subject story: the members must agree.
+    await ingestAndCluster(store, [{ title: 'Hunger striker ends his protest outside the city parliament', time: start + 40 * day, source: 'wire' }], seeds);
+    const after = (store.db.prepare(`SELECT a.title FROM topic_stories ts JOIN story_articles sa ON sa.story_id = ts.story_id
+      JOIN articles a ON a.id = sa.article_id WHERE ts.topic_id = ?`).all(seedTopic.id) as { title: string }[]).map((row) => row.title);
+    expect(after.sort()).toEqual([...football].sort());
     store.close();
   }, 120_000);
 
