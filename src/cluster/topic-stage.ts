@@ -17,7 +17,7 @@ import { addToProfile, backgroundScale, emptyProfile, liveProfile, profileSimila
 import type { LiveProfile, StoryMatrix, TopicProfile, TopicStory } from './topic-model.ts';
 import { averageLinkGroups } from './topic-discovery.ts';
 import { labelTopic } from './topic-label.ts';
-import { categoryTopics, keywordWeight, slugify } from './topics.ts';
+import { categoryOfSeed, categoryTopics, keywordWeight, slugify } from './topics.ts';
 import type { TopicSeed } from './topics.ts';
 
 export interface TopicConfig {
@@ -299,9 +299,8 @@ function ensureNamedTopics(store: Store, seeds: readonly TopicSeed[], sample: re
     keywords: seed.keywords,
     matchCategories: false,
   }));
-  const seedSlugs = new Set(seeds.map((seed) => seed.slug));
   for (const category of categoryTopics(sample, minStories)) {
-    if (seedSlugs.has(category.slug)) continue;
+    if (categoryOfSeed(category.name, seeds)) continue;
     const id = ensureTopic(store, { slug: category.slug, label: category.name, description: '', keywords: [category.name], origin: 'category' }, now);
     topics.push({ id, keywords: [category.name], matchCategories: true });
   }

@@ -72,3 +72,16 @@ export function categoryTopics(stories: readonly CategorySource[], minStories: n
     })
     .sort((a, b) => a.slug.localeCompare(b.slug));
 }
+
+/**
+ * True when a feed category names a seed's subject: the seed's name or one of its parts ("Chips" of "Chips &
+ * hardware"), or one of its keywords, compared without case. Such a category would be a second topic for one subject.
+ */
+export function categoryOfSeed(category: string, seeds: readonly TopicSeed[]): boolean {
+  const key = category.trim().toLowerCase();
+  return seeds.some((seed) => {
+    const parts = seed.name.toLowerCase().split(/\s*(?:&|,|\/|\band\b)\s*/).map((part) => part.trim()).filter(Boolean);
+    return seed.slug === slugify(category) || seed.name.toLowerCase() === key || parts.includes(key)
+      || seed.keywords.some((keyword) => keyword.toLowerCase() === key);
+  });
+}

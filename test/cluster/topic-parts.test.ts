@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { averageLinkGroups } from '../../src/cluster/topic-discovery.ts';
 import { labelTopic } from '../../src/cluster/topic-label.ts';
 import { contentTerms, contentWordRuns } from '../../src/cluster/topic-terms.ts';
-import { categoryTopics } from '../../src/cluster/topics.ts';
+import { categoryOfSeed, categoryTopics } from '../../src/cluster/topics.ts';
 
 /** A symmetric matrix from its upper triangle, given as "i-j": similarity; unlisted pairs score `otherwise`. */
 function matrix(n: number, pairs: Record<string, number>, otherwise = 0): Float32Array {
@@ -56,6 +56,14 @@ describe('content words', () => {
   it('drops stopwords and bare numbers, keeps names and abbreviations, and breaks phrases at punctuation', () => {
     expect(contentTerms('The U.S. says it will raise rates by 2% in 2025, Fed officials said').sort()).toEqual(['fed', 'officials', 'raise', 'rates', 'u.s.']);
     expect(contentWordRuns('Oil prices surge; OPEC meets').map((run) => run.map((word) => word.surface).join(' '))).toEqual(['Oil prices surge', 'OPEC meets']);
+  });
+});
+
+describe('categoryOfSeed', () => {
+  it('tells a category that names a seed\'s subject (its name, a part of it, a keyword) from one that does not', () => {
+    const seeds = [{ name: 'Chips & hardware', slug: 'chips-hardware', description: '', keywords: ['semiconductor', 'GPU'] }];
+    expect(['Chips', 'chips & hardware', 'Hardware', 'GPU', 'Semiconductor', 'chips-hardware'].filter((name) => !categoryOfSeed(name, seeds))).toEqual([]);
+    expect(['Space', 'Chipmakers', 'Hard news'].filter((name) => categoryOfSeed(name, seeds))).toEqual([]);
   });
 });
 
