@@ -6,13 +6,8 @@ import type { Store } from '../store/store.ts';
 import { withWriterLock } from '../store/writer-lock.ts';
 import { finishRun, startRun } from '../store/runs.ts';
 import type { Counts, Stage } from '../store/runs.ts';
-import { ingestFeeds } from '../ingest/ingest.ts';
 import type { IngestSummary } from '../ingest/ingest.ts';
-import { embedArticles, needsEmbedding } from '../embed/embed-stage.ts';
 import { configuredEmbedderId } from '../embed/model-location.ts';
-import { clusterArticles } from '../cluster/cluster-stage.ts';
-import { readTopicSeeds } from '../cluster/topics.ts';
-import { buildSite } from '../site/build-site.ts';
 import { projectRoot } from '../paths.ts';
 import { progress, seconds } from './progress.ts';
 import type { Settings } from './settings.ts';
@@ -66,6 +61,8 @@ const embedderOptions = (settings: Settings): EmbedderOptions =>
  */
 export async function ingestStage(store: Store, settings: Settings): Promise<string | null> {
   return recorded(store, 'ingest', async () => {
+    // Each stage loads its own code when it runs: a command that runs one stage never pays for the others.
+    const { ingestFeeds } = await import('../ingest/ingest.ts');
     const bar = progress('ingest');
     const summary = await ingestFeeds(store, { force: settings.force, allowPrivateAddresses: settings.allowPrivateAddresses, onFeedDone: bar.update });
     bar.finish();
@@ -89,6 +86,7 @@ function ingestProblem(summary: IngestSummary, storePath: string): string | null
 export async function embedStage(store: Store, settings: Settings): Promise<void> {
   await recorded(store, 'embed', async () => {
     const modelId = await configuredEmbedderId(embedderOptions(settings));
+    const { embedArticles, needsEmbedding } = await import('../embed/embed-stage.ts');
     if (!needsEmbedding(store, modelId)) {
       return { result: undefined, line: `embed: nothing to embed for ${modelId}`, counts: { embedded: 0 } };
     }
@@ -105,6 +103,7 @@ export async function embedStage(store: Store, settings: Settings): Promise<void
 export async function clusterStage(store: Store, settings: Settings): Promise<void> {
   await recorded(store, 'cluster', async () => {
     const modelId = await configuredEmbedderId(embedderOptions(settings));
+    const [{ clusterArticles }, { readTopicSeeds }] = await Promise.all([import('../cluster/cluster-stage.ts'), import('../cluster/topics.ts')]);
     const topicSeeds = readTopicSeeds(resolve(projectRoot, 'content/topics.json'));
     const summary = interruptibleSync(() => clusterArticles(store, { modelId, topicSeeds }));
     const line = `cluster: ${summary.clustered} articles placed, ${summary.newStories} new stories, ` +
@@ -118,6 +117,7 @@ export async function clusterStage(store: Store, settings: Settings): Promise<vo
 
 export async function buildStage(store: Store, settings: Settings): Promise<void> {
   await recorded(store, 'build', async () => {
+    const { buildSite } = await import('../site/build-site.ts');
     const summary = await buildSite({ storePath: store.path, outDir: settings.outDir, siteUrl: settings.siteUrl, base: settings.base, demo: settings.demo });
     return { result: undefined, line: `build: ${summary.pages} pages in ${summary.outDir}`, counts: { pages: summary.pages } };
   });
