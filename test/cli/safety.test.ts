@@ -162,10 +162,15 @@ describe('signals', () => {
           child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
           child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
           const exited = new Promise<number | null>((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
-          if (phase === 'mid-round') await until(() => existsSync(`${db}.lock`));
-          else {
-            answer = true;
-            await until(() => output.includes('watch: next round at'));
+          try {
+            if (phase === 'mid-round') await until(() => existsSync(`${db}.lock`));
+            else {
+              answer = true;
+              await until(() => output.includes('watch: next round at'));
+            }
+          } catch (error) {
+            child.kill('SIGKILL'); // a watch left behind would run for an hour
+            throw error;
           }
           const sent = performance.now();
           child.kill(signal);
