@@ -8,9 +8,10 @@ import { parseOpml, renderOpml } from '../ingest/opml.ts';
 import { FeedParseError, parseFeed } from '../ingest/parse.ts';
 import { discoverFeeds } from '../ingest/discover.ts';
 import { fetchFeed } from '../ingest/fetch.ts';
+import type { FetchResult } from '../ingest/fetch.ts';
 import { feedUrlProblem } from '../ingest/feed-url.ts';
 import { UsageError } from './settings.ts';
-import { readInputFile } from './input-file.ts';
+import { readInputBytes, readInputFile } from './input-file.ts';
 import type { Settings } from './settings.ts';
 
 export async function feedsCommand(settings: Settings, args: string[], values: Record<string, string | boolean | undefined>): Promise<number> {
@@ -95,7 +96,7 @@ export async function feedsCommand(settings: Settings, args: string[], values: R
 async function feedUrlFor(target: string, allowPrivateAddresses: boolean): Promise<string> {
   const result = await fetchFeed({ url: target }, undefined, { allowPrivateAddresses });
   if (result.kind !== 'ok') {
-    console.error(`note: could not read ${target} now (${result.kind === 'error' ? result.error : `HTTP ${result.status}`}); added as given`);
+    console.error(`note: could not read ${target} now (${fetchProblem(result)}); added as given`);
     return target;
   }
   const feed = feedOfWebPage(result.body, result.url, result.contentType);
@@ -155,17 +156,22 @@ async function readTarget(target: string, allowPrivateAddresses: boolean):
   if (/^https?:\/\//.test(target)) {
     const result = await fetchFeed({ url: target }, undefined, { allowPrivateAddresses });
     if (result.kind !== 'ok') {
-      console.error(`cannot read ${target}: ${result.kind === 'error' ? result.error : `HTTP ${result.status}`}`);
+      console.error(`cannot read ${target}: ${fetchProblem(result)}`);
       return null;
     }
     return { bytes: result.body, contentType: result.contentType, url: result.url, encodingIgnored: result.encodingIgnored };
   }
   try {
-    return { bytes: readFileSync(target), contentType: null, url: pathToFileURL(target).href, encodingIgnored: null };
+    return { bytes: readInputBytes(target), contentType: null, url: pathToFileURL(target).href, encodingIgnored: null };
   } catch (error) {
-    console.error(`cannot read ${target}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    console.error((error as Error).message);
     return null;
   }
+}
+
+/** Why a fetch gave no feed, in a few words: the fetcher's error, or the HTTP status. */
+function fetchProblem(result: Exclude<FetchResult, { kind: 'ok' }>): string {
+  return result.kind === 'error' ? result.error : `HTTP ${result.status}`;
 }
 
 /**

@@ -1,14 +1,17 @@
 // Reading a file the user named on the command line, with the reason in plain words when it cannot be read.
 import { readFileSync } from 'node:fs';
+import { fileErrorReason } from '../file-errors.ts';
 
-/** The file's text (UTF-8). Throws an Error whose message is one line: "cannot read PATH: no such file" and the like. */
-export function readInputFile(path: string): string {
+/** The file's bytes. Throws an Error whose message is one line: "cannot read PATH: no such file" and the like. */
+export function readInputBytes(path: string): Buffer {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileSync(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder, not a file'
-      : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    throw new Error(`cannot read ${path}: ${reason}`);
+    throw new Error(`cannot read ${path}: ${fileErrorReason(error)}`);
   }
+}
+
+/** The file's text (UTF-8), as readInputBytes. */
+export function readInputFile(path: string): string {
+  return readInputBytes(path).toString('utf8');
 }

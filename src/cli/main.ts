@@ -67,7 +67,8 @@ const commands: Record<string, Command> = {
     run: async (settings, _args, values) => {
       const { watchCommand, parseInterval } = await import('./watch.ts');
       const every = parseInterval((values.every as string | undefined) ?? '15m');
-      return watchCommand(settings, every, (await stages()).rebuild);
+      const { onStore, rebuild } = await stages();
+      return watchCommand(settings, every, () => onStore('watch', settings, (opened) => rebuild(opened, settings)));
     },
   },
   demo: {

@@ -2,9 +2,8 @@
 // the loop goes on; rounds never overlap, and a round is skipped while another run holds the store. SIGINT/SIGTERM
 // end it at once, mid-round or asleep (stop-signals.ts: every stage is safe to abandon).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { existingStorePath, openStore } from '../store/store.ts';
-import type { Store } from '../store/store.ts';
-import { LockHeldError, withWriterLock } from '../store/writer-lock.ts';
+import { existingStorePath } from '../store/store.ts';
+import { LockHeldError } from '../store/writer-lock.ts';
 import { UsageError } from './settings.ts';
 import type { Settings } from './settings.ts';
 
@@ -16,20 +15,17 @@ export function parseInterval(text: string): number {
   return milliseconds;
 }
 
-export async function watchCommand(settings: Settings, everyMs: number, rebuild: (store: Store, settings: Settings) => Promise<number>): Promise<never> {
+/**
+ * Runs `round` (a whole rebuild, as the store's one writer: pipeline.ts onStore) now and then every `everyMs`
+ * milliseconds, for good; the process ends by a signal.
+ */
+export async function watchCommand(settings: Settings, everyMs: number, round: () => Promise<number>): Promise<never> {
   // The store must exist before the first round: a typo in --db should fail now, not every 15 minutes.
-  const storePath = existingStorePath(settings.storePath);
+  existingStorePath(settings.storePath);
   for (;;) {
     const started = Date.now();
     try {
-      await withWriterLock(storePath, 'watch', async () => {
-        const store = openStore(settings.storePath, { mustExist: true });
-        try {
-          await rebuild(store, settings);
-        } finally {
-          store.close();
-        }
-      });
+      await round();
     } catch (error) {
       if (error instanceof LockHeldError) console.error(`watch: skipped this round: ${error.message}`);
       else console.error(`watch: this round failed: ${(error as Error).message}`);

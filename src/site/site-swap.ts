@@ -7,10 +7,12 @@
 // the old site beside it, and the next build puts it back (recoverInterruptedSwap) before it does anything else. The
 // old site is deleted only once the new one is in place; a build killed during that delete leaves an -old- folder that
 // the next build removes. Siblings are recognised by name and by the marker inside, never by name alone.
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { readSiteMarker, writeSiteMarker } from './site-marker.ts';
+import { isRunning } from '../processes.ts';
+import { fileErrorReason } from '../file-errors.ts';
 import type { SiteMarker } from './site-marker.ts';
 
 type SiblingKind = 'new' | 'old';
@@ -36,7 +38,7 @@ export function createFreshSite(outDir: string, demo = false): string {
     return fresh;
   } catch (error) {
     if (fresh) rmSync(fresh, { recursive: true, force: true });
-    throw new Error(`cannot write the site to ${outDir}: ${reasonOf(error as NodeJS.ErrnoException)}`);
+    throw new Error(`cannot write the site to ${outDir}: ${fileErrorReason(error)}`);
   }
 }
 
@@ -92,29 +94,4 @@ export function recoverInterruptedSwap(outDir: string): number {
     repaired++;
   }
   return repaired;
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  // A killed process that nobody has reaped yet still answers kill(0); Linux shows it as a zombie (state Z).
-  try {
-    return !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
-}
-
-/** A short reason for a failed file operation, without the path Node repeats in its message. */
-function reasonOf(error: NodeJS.ErrnoException): string {
-  switch (error.code) {
-    case 'ENOTDIR': case 'EEXIST': return 'a part of its path is a file, not a folder';
-    case 'EACCES': case 'EPERM': return 'permission denied';
-    case 'EROFS': return 'the file system is read-only';
-    case 'ENOSPC': return 'no space left on the device';
-    default: return error.message.split('\n')[0]!;
-  }
 }

@@ -43,10 +43,8 @@ export function existingStorePath(path: string): string {
 
 export function openStore(path: string = defaultStorePath, options: OpenOptions = {}): Store {
   const fullPath = path === ':memory:' ? path : resolve(path);
-  if (fullPath !== ':memory:' && existsSync(fullPath) && statSync(fullPath).isDirectory()) {
-    throw new Error(`${fullPath} is a folder, not a store file`);
-  }
-  if (options.mustExist && fullPath !== ':memory:' && !existsSync(fullPath)) throw new StoreMissingError(path);
+  // A missing store is refused only when it must exist; a folder, always.
+  if (fullPath !== ':memory:' && (options.mustExist || existsSync(fullPath))) existingStorePath(path);
   if (!options.readOnly && fullPath !== ':memory:') mkdirSync(dirname(fullPath), { recursive: true });
   const db = new DatabaseSync(fullPath, { readOnly: options.readOnly ?? false });
   db.exec('PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');

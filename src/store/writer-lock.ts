@@ -3,6 +3,7 @@
 // runs interleaving their stages is what left pages missing; so the lock spans the whole run.
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { isRunning, processStart } from '../processes.ts';
 
 /** Who holds a lock: what is written in the lock file. */
 export interface LockHolder {
@@ -86,28 +87,7 @@ function readHolder(path: string): LockHolder | null {
 /** A holder is alive when its pid runs on this host and, where /proc tells, started when the holder says it did. */
 function isAlive(holder: LockHolder): boolean {
   if (holder.host !== hostname()) return true; // another machine's run: we cannot tell, so we respect it
-  try {
-    process.kill(holder.pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
-  }
+  if (!isRunning(holder.pid)) return false;
   const started = processStart(holder.pid);
   return started === null || started === holder.startedAt;
-}
-
-/**
- * When a process started, from /proc (Linux): field 22 of /proc/<pid>/stat is its start in clock ticks after boot.
- * null where /proc is missing. Read by hand because no maintained npm package does only this.
- */
-function processStart(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[19]);
-    const bootTime = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
-    // USER_HZ is 100 on every Linux that Node runs on; the start is kept to the second, which is all it must tell.
-    return new Date((bootTime + Math.floor(ticks / 100)) * 1000).toISOString();
-  } catch {
-    return null;
-  }
 }

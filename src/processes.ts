@@ -1,0 +1,38 @@
+// Whether another process still runs, for the two places that leave a mark with a pid in it: the store's writer lock
+// (src/store/writer-lock.ts) and a build's fresh site folder (src/site/site-swap.ts).
+import { readFileSync } from 'node:fs';
+
+/**
+ * True while the process `pid` runs on this machine. A killed process that nobody has reaped yet still answers
+ * kill(0); Linux shows it as a zombie (state Z in /proc/<pid>/stat), and it counts as gone. Without /proc, kill(0) decides.
+ */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    return !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * When the process `pid` started, ISO-8601 to the second, or null where /proc is missing: with the pid it tells a live
+ * process from a later one that reuses its pid. Field 22 of /proc/<pid>/stat is the start in clock ticks after boot.
+ * Read by hand because no maintained npm package does only this.
+ */
+export function processStart(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[19]);
+    const bootTime = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    // USER_HZ is 100 on every Linux that Node runs on; the start is kept to the second, which is all it must tell.
+    return new Date((bootTime + Math.floor(ticks / 100)) * 1000).toISOString();
+  } catch {
+    return null;
+  }
+}
