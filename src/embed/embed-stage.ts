@@ -1,7 +1,7 @@
 // The embed stage: give every article text a vector for the current model, reusing the cache for anything seen before,
 // and the model's reference sample its vectors once (reference-articles.ts).
 import type { Store } from '../store/store.ts';
-import { loadEmbeddings, saveEmbeddings, textsMissingEmbeddings } from '../store/embeddings.ts';
+import { anyTextMissingEmbedding, loadEmbeddings, saveEmbeddings, textsMissingEmbeddings } from '../store/embeddings.ts';
 import { contentHash } from '../store/articles.ts';
 import type { Embedder } from './embedder.ts';
 import { embeddingText } from './embedder.ts';
@@ -35,7 +35,7 @@ export async function embedArticles(store: Store, embedder: Embedder, onProgress
  * reference sample not yet embedded. Lets a run with nothing new skip loading the model at all.
  */
 export function needsEmbedding(store: Store, modelId: string): boolean {
-  return loadEmbeddings(store, modelId, referenceHashes).size < referenceHashes.length || textsMissingEmbeddings(store, modelId).length > 0;
+  return loadEmbeddings(store, modelId, referenceHashes).size < referenceHashes.length || anyTextMissingEmbedding(store, modelId);
 }
 
 /** Content hashes of the reference sample, under which its vectors are stored like any article's. */

@@ -20,6 +20,14 @@ export function textsMissingEmbeddings(store: Store, modelId: string): Embedding
   return rows.map((row) => ({ contentHash: row.content_hash, title: row.title, summary: row.summary }));
 }
 
+/** True when some article text has no vector for `modelId`: textsMissingEmbeddings without reading the texts. */
+export function anyTextMissingEmbedding(store: Store, modelId: string): boolean {
+  return store.db.prepare(
+    `SELECT 1 FROM articles a
+     WHERE NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.content_hash = a.content_hash AND e.model_id = ?) LIMIT 1`,
+  ).get(modelId) !== undefined;
+}
+
 export function saveEmbeddings(store: Store, modelId: string, entries: readonly { contentHash: string; vector: Float32Array }[]): void {
   const insert = store.db.prepare('INSERT OR REPLACE INTO embeddings (content_hash, model_id, vector) VALUES (?, ?, ?)');
   store.transaction(() => {
