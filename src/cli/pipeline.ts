@@ -118,7 +118,8 @@ export async function clusterStage(store: Store, settings: Settings): Promise<vo
 export async function buildStage(store: Store, settings: Settings): Promise<void> {
   await recorded(store, 'build', async () => {
     const { buildSite } = await import('../site/build-site.ts');
-    const summary = await buildSite({ storePath: store.path, outDir: settings.outDir, siteUrl: settings.siteUrl, base: settings.base, demo: settings.demo });
+    const summary = await buildSite({ storePath: store.path, outDir: settings.outDir, siteUrl: settings.siteUrl, base: settings.base, demo: settings.demo,
+      images: settings.images, allowPrivateAddresses: settings.allowPrivateAddresses });
     return { result: undefined, line: `build: ${summary.pages} pages in ${summary.outDir}`, counts: { pages: summary.pages } };
   });
 }

@@ -7,6 +7,8 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { projectRoot } from '../paths.ts';
 import { realPathOf, refuseDangerousOutDir, refuseForeignOutDir } from './out-dir-guard.ts';
 import { createFreshSite, recoverInterruptedSwap, swapIn } from './site-swap.ts';
+import { sitePictures } from './site-pictures.ts';
+import type { ImageMode } from './story-image.ts';
 
 export interface BuildOptions {
   storePath: string;
@@ -15,6 +17,10 @@ export interface BuildOptions {
   base?: string;
   /** A demo build: its site is marked as the demo's, and it replaces only a demo site. */
   demo?: boolean;
+  /** Story pictures: our own copies (`local`, the default), the outlets' URLs (`hotlink`) or none (`off`). */
+  images?: ImageMode;
+  /** Image fetches may reach loopback and private addresses (the demo's sample server). */
+  allowPrivateAddresses?: boolean;
 }
 
 export interface BuildSummary {
@@ -36,7 +42,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   refuseForeignOutDir(outDir, options.demo);
   const fresh = createFreshSite(outDir, options.demo);
   try {
-    await renderSite(options, fresh);
+    const pictures = await sitePictures(options);
+    await renderSite(options, fresh, pictures.define);
+    pictures.publish(fresh);
     await indexForSearch(fresh);
     swapIn(fresh, outDir);
   } catch (error) {
@@ -47,13 +55,13 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
 }
 
 /** Renders the Astro site from the store into outDir, an empty folder that holds only the site marker. */
-async function renderSite(options: BuildOptions, outDir: string): Promise<void> {
+async function renderSite(options: BuildOptions, outDir: string, pictures: Record<string, string>): Promise<void> {
   // Vite lets a BASE_URL in the environment override import.meta.env.BASE_URL, which would silently undo --base.
   delete process.env.BASE_URL;
   // Astro takes the site's address, base path and out dir as inline config (over astro.config.mjs); the data module
   // learns the store's path from a constant Vite writes into the bundle (__WIREFOLD_STORE__, see data.ts).
   const addresses = { ...(options.siteUrl ? { site: options.siteUrl } : {}), ...(options.base ? { base: options.base } : {}) };
-  const define = { __WIREFOLD_STORE__: JSON.stringify(resolve(options.storePath)) };
+  const define = { __WIREFOLD_STORE__: JSON.stringify(resolve(options.storePath)), ...pictures };
   const { build } = await import('astro');
   // Astro bundles the pages to prerender into <outDir>/.prerender when outDir lies below the working directory, and
   // else into <cwd>/.astro/.prerender: one folder shared by every build started from the same place, which concurrent

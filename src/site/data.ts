@@ -20,6 +20,11 @@ import { sharedTerms } from './shared-terms.ts';
 import type { SharedTerm } from './shared-terms.ts';
 import { whatHappened } from './what-happened.ts';
 import type { SummarySentence } from './what-happened.ts';
+import { readFileSync } from 'node:fs';
+import { storyPicture } from './story-image.ts';
+import type { StoryPicture } from './story-image.ts';
+import type { ImageManifest } from './image-cache.ts';
+import type { PictureSettings } from './site-pictures.ts';
 
 export type { ArticleSummary } from '../store/site-reads.ts';
 
@@ -66,6 +71,8 @@ export interface StoryView {
   topics: TopicChip[];
   /** The UTC day the story was first reported, YYYY-MM-DD: its archive page. */
   day: string;
+  /** The story's picture (story-image.ts), or null when none of its articles has one the site can show. */
+  picture: StoryPicture | null;
 }
 
 export interface TopicView extends TopicRecord {
@@ -94,12 +101,22 @@ let cached: SiteData | null = null;
  */
 /** The store to render, written into the bundle by the build (build-site.ts); absent outside a build. */
 declare const __WIREFOLD_STORE__: string | undefined;
+/** The picture settings as JSON (site-pictures.ts), written into the bundle by the build; absent outside a build. */
+declare const __WIREFOLD_IMAGES__: string | undefined;
+
+/** Which pictures the site shows: none outside a build, else as the build's picture step prepared them. */
+function pictureManifest(): ImageManifest {
+  if (typeof __WIREFOLD_IMAGES__ !== 'string') return { mode: 'off', local: {} };
+  const settings = JSON.parse(__WIREFOLD_IMAGES__) as PictureSettings;
+  if (!settings.manifestPath) return { mode: settings.mode, local: {} };
+  return JSON.parse(readFileSync(settings.manifestPath, 'utf8')) as ImageManifest;
+}
 
 export function siteData(): SiteData {
   if (!cached) {
     const store = openStore(typeof __WIREFOLD_STORE__ === 'string' ? __WIREFOLD_STORE__ : defaultStorePath, { readOnly: true });
     try {
-      cached = new SiteData(store);
+      cached = new SiteData(store, Date.now(), pictureManifest());
     } finally {
       store.close();
     }
@@ -123,7 +140,7 @@ export class SiteData {
   readonly #related: Map<string, string[]>;
   readonly #relatedTopics = new Map<string, TopicView[]>();
 
-  constructor(store: Store, now = Date.now()) {
+  constructor(store: Store, now = Date.now(), pictures: ImageManifest = { mode: 'off', local: {} }) {
     const feeds = listFeeds(store);
     const outletOfFeed = outletsOfFeeds(feeds);
     const articles = articlesByStory(store);
@@ -154,6 +171,7 @@ export class SiteData {
         sourceCount: new Set(members.map((article) => article.outletKey)).size, lead, articles: members,
         coverage: otherOutlets(members, lead), outlets: byOutlet(members, lead),
         topics: topicsOfStory.get(row.id) ?? [], day: row.firstPublishedAt.slice(0, 10),
+        picture: storyPicture(row.leadArticleId, members, pictures.mode, pictures.local),
       }];
     });
     this.storiesById = new Map(this.stories.map((story) => [story.id, story]));
