@@ -61,6 +61,12 @@ const drawings: Record<string, string> = {
   'meta-outage.webp': `<rect width="${W}" height="${H}" fill="#e9edf3"/>
     ${Array.from({ length: 15 }, (_, i) => `<rect x="${120 + (i % 5) * 120}" y="${60 + Math.floor(i / 5) * 120}" width="80" height="80" rx="18" fill="#b8c0cc"/>`).join('')}
     <path d="M400 130 L480 280 H320 Z" fill="#d93025"/><rect x="394" y="180" width="12" height="54" fill="#fff"/><circle cx="400" cy="252" r="7" fill="#fff"/>`,
+  // S7: a group chat behind a card that asks first.
+  'group-invite.webp': `<rect width="${W}" height="${H}" fill="#dff3e4"/>
+    ${[[90, 70, 260], [450, 120, 250], [110, 250, 220], [470, 300, 230]].map(([x, y, w]) => `<rect x="${x}" y="${y}" width="${w}" height="70" rx="22" fill="#ffffff" opacity=".8"/>`).join('')}
+    <rect x="250" y="95" width="300" height="260" rx="20" fill="#128c4a"/><circle cx="400" cy="170" r="40" fill="#dff3e4"/>
+    <rect x="300" y="235" width="200" height="16" rx="8" fill="#dff3e4"/><rect x="330" y="265" width="140" height="12" rx="6" fill="#9fd8b2"/>
+    <rect x="290" y="300" width="100" height="34" rx="17" fill="#ffffff"/><rect x="410" y="300" width="100" height="34" rx="17" fill="#0b5e31"/>`,
   // S6: server racks and a rising arrow.
   'server-tariffs.webp': `<rect width="${W}" height="${H}" fill="#1f2630"/>
     ${[150, 330, 510].map((x) => `<rect x="${x}" y="80" width="140" height="300" rx="8" fill="#3a4656"/>${Array.from({ length: 8 }, (_, i) => `<rect x="${x + 14}" y="${96 + i * 34}" width="112" height="22" rx="3" fill="#566477"/><circle cx="${x + 116}" cy="${107 + i * 34}" r="4" fill="#5fe08a"/>`).join('')}`).join('')}
