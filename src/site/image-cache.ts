@@ -156,7 +156,10 @@ export function publishImages(manifest: ImageManifest, cacheDir: string, siteDir
       try {
         linkSync(join(cacheDir, name), join(target, name));
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST') continue;
+        // A copy deleted from the cache since it was checked costs its picture (the page's img removes itself), not the build.
+        if (code === 'ENOENT') continue;
         copyFileSync(join(cacheDir, name), join(target, name));
       }
     }
