@@ -53,6 +53,13 @@ const MAX_PIXELS = 40_000_000;
 const MIN_SIZE = { width: 100, height: 60 };
 /** A failed image is tried again after a day: hosts come back, and a URL that 404s today may not tomorrow. */
 const RETRY_FAILED_MS = 24 * 3600_000;
+/**
+ * A host that could not be reached (not found, refused, no connection) is not asked again for an hour, by any build:
+ * each ask of a dead host costs a DNS lookup or a connect timeout (5 s stalls were seen on this machine's resolver),
+ * and a site rebuilt every 15 minutes should not pay that each time.
+ */
+const RETRY_HOST_MS = 3600_000;
+const HOSTS_FILE = 'unreachable-hosts.json';
 /** Only this many failure lines are printed per build; the rest are counted. */
 const MAX_NOTES = 10;
 const RASTER_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'avif', 'heif']);
@@ -71,8 +78,9 @@ type CacheRecord = { url: string; ok: true; at: string } | { url: string; ok: fa
  * (story-image.ts) in order until one is in the cache or fetched and converted; a candidate that failed within the
  * last day is passed over. Never throws for a bad image: a failed fetch, a body that is not an image, too large, too
  * small or undecodable is skipped with a one-line note (the first MAX_NOTES of them). A host that cannot be reached
- * is not asked again in the same build. Cache entries no story uses any more are deleted (only files this module
- * names: `<key>.json`, `<key>-<width>.webp`). Returns the manifest the pages read.
+ * is not asked again for an hour (RETRY_HOST_MS; `unreachable-hosts.json` in the cache). Cache entries no story uses
+ * any more are deleted (only files this module names: `<key>.json`, `<key>-<width>.webp`). Returns the manifest the
+ * pages read.
  */
 export async function prepareImages(options: ImageOptions): Promise<ImageSummary> {
   const cacheDir = options.cacheDir ?? imageCacheDir(options.storePath);
@@ -83,7 +91,7 @@ export async function prepareImages(options: ImageOptions): Promise<ImageSummary
   mkdirSync(cacheDir, { recursive: true });
 
   const summary: ImageSummary = { manifest: { mode: 'local', local: {} }, cacheDir, fetched: 0, cached: 0, skipped: 0, unreachable: 0, deferred: 0 };
-  const deadHosts = new Map<string, string>();
+  const deadHosts = readDeadHosts(cacheDir);
   const inFlight = new Map<string, Promise<boolean>>();
   const scheduler = new FetchScheduler(limits);
   let notes = 0;
@@ -120,7 +128,7 @@ export async function prepareImages(options: ImageOptions): Promise<ImageSummary
         }
         summary.skipped++;
         note(`skipped ${url}: ${failure.reason}`);
-        if (failure.hostDown) deadHosts.set(host, failure.reason);
+        if (failure.hostDown) deadHosts.set(host, { reason: failure.reason, at: new Date().toISOString() });
         else writeRecord(cacheDir, key, { url, ok: false, reason: failure.reason, at: new Date().toISOString() });
         return false;
       });
@@ -138,6 +146,7 @@ export async function prepareImages(options: ImageOptions): Promise<ImageSummary
     }
   }));
   if (notes > MAX_NOTES) log(`images: ... and ${notes - MAX_NOTES} more skipped`);
+  writeJson(join(cacheDir, HOSTS_FILE), Object.fromEntries(deadHosts));
   pruneCache(cacheDir, new Set(candidatesOfStories.flat().map(imageKey)));
   return summary;
 }
@@ -186,6 +195,17 @@ function readCandidates(storePath: string): string[][] {
   }
 }
 
+/** Hosts found unreachable within the last hour (by this build or an earlier one), with why and when. */
+function readDeadHosts(cacheDir: string): Map<string, { reason: string; at: string }> {
+  let known: Record<string, { reason: string; at: string }> = {};
+  try {
+    known = JSON.parse(readFileSync(join(cacheDir, HOSTS_FILE), 'utf8')) as typeof known;
+  } catch {
+    // none yet, or half written by a killed build: every host gets asked again
+  }
+  return new Map(Object.entries(known).filter(([, entry]) => Date.now() - Date.parse(entry.at) < RETRY_HOST_MS));
+}
+
 function readRecord(cacheDir: string, key: string): CacheRecord | null {
   try {
     return JSON.parse(readFileSync(join(cacheDir, `${key}.json`), 'utf8')) as CacheRecord;
@@ -196,8 +216,11 @@ function readRecord(cacheDir: string, key: string): CacheRecord | null {
 
 /** Written last and by rename, so a record says "ok" only once both files are complete. */
 function writeRecord(cacheDir: string, key: string, record: CacheRecord): void {
-  const path = join(cacheDir, `${key}.json`);
-  writeFileSync(`${path}.tmp`, JSON.stringify(record));
+  writeJson(join(cacheDir, `${key}.json`), record);
+}
+
+function writeJson(path: string, value: unknown): void {
+  writeFileSync(`${path}.tmp`, JSON.stringify(value));
   renameSync(`${path}.tmp`, path);
 }
 

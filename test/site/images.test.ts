@@ -152,8 +152,13 @@ describe('prepareImages', () => {
     expect(summary.manifest.local).toEqual({});
     expect(requests.get('/photo.jpg')).toBe(1);
     expect(refused[0]).toMatch(/refused: 127\.0\.0\.1 is a loopback address/);
-    // One refusal marks the host: its other images are not tried in this build.
+    // One refusal marks the host: its other images are not tried in this build, nor in the next hour's.
     expect(summary.unreachable).toBeGreaterThan(0);
+    const again: string[] = [];
+    const next = await prepareImages({ storePath, cacheDir: join(folder, 'cache-policy'), allowPrivateAddresses: false, log: (line) => again.push(line) });
+    expect(again).toEqual([]);
+    expect(next.skipped).toBe(0);
+    expect(next.unreachable).toBe(summary.unreachable + summary.skipped);
   });
 
   it('puts the copies into the site, and pages show the first candidate that has one', () => {
