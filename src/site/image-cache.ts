@@ -108,9 +108,13 @@ export async function prepareImages(options: ImageOptions): Promise<ImageSummary
       return Promise.resolve(true);
     }
     if (known && !known.ok && Date.now() - Date.parse(known.at) < RETRY_FAILED_MS) return Promise.resolve(false);
+    const host = new URL(url).host;
+    if (deadHosts.has(host)) {
+      summary.unreachable++;
+      return Promise.resolve(false);
+    }
     let running = inFlight.get(url);
     if (!running) {
-      const host = new URL(url).host;
       running = scheduler.run(host, async () => {
         if (deadHosts.has(host)) {
           summary.unreachable++;
