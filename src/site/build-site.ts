@@ -3,10 +3,19 @@
 // their stdin and exit when it closes, which the kernel does when this process dies, even by SIGKILL; so no watcher
 // process is needed (test/site/build-safety.test.ts kills real builds and looks for them).
 import { join, resolve } from 'node:path';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import { projectRoot } from '../paths.ts';
+import { openStore } from '../store/store.ts';
 import { realPathOf, refuseDangerousOutDir, refuseForeignOutDir } from './out-dir-guard.ts';
 import { createFreshSite, recoverInterruptedSwap, swapIn } from './site-swap.ts';
+import { buildFingerprint, codeDigest, storeDigest } from './build-inputs.ts';
+import type { BuildSettings } from './build-inputs.ts';
+import { buildManifestName, readBuildManifest, writeBuildManifest } from './build-manifest.ts';
+import type { BuildManifest } from './build-manifest.ts';
+import type { SiteData } from './data.ts';
+import { keepFiles, reuseIdenticalFiles } from './reuse-files.ts';
+import { siteMarkerName } from './site-marker.ts';
 
 export interface BuildOptions {
   storePath: string;
@@ -18,15 +27,30 @@ export interface BuildOptions {
 }
 
 export interface BuildSummary {
+  /** HTML pages in the site. */
   pages: number;
   outDir: string;
+  /**
+   * 'up to date': the live site was built from the same inputs and was left untouched; 'full': every page rendered;
+   * 'incremental': only the pages whose content changed were rendered, the others kept from the live site.
+   */
+  kind: 'up to date' | 'full' | 'incremental';
+  /** Pages of the dynamic routes rendered and kept (the routes without parameters, a dozen files, always render). */
+  rendered: number;
+  kept: number;
 }
 
 /**
  * Builds the site from the store at storePath into a fresh folder beside outDir and swaps it in whole (site-swap.ts);
  * the previous site in outDir is deleted only after that. Refuses (one-line errors, nothing changed on disk) an outDir
  * that is not a Wirefold site and not empty, that holds the store, the project or the current folder; throws "cannot
- * write the site to <outDir>: <reason>" when the folder beside it cannot be made. Returns the number of HTML pages.
+ * write the site to <outDir>: <reason>" when the folder beside it cannot be made.
+ *
+ * Incremental: when the live site's manifest (build-manifest.ts) records the same inputs (store content shown, code,
+ * settings), nothing is done and Astro and Pagefind are never loaded. When only the store changed, only the pages
+ * whose content hash changed are rendered (page-plan.ts); the others are hard-linked from the live site, and so is
+ * any other file that comes out byte-identical (reuse-files.ts). Pagefind has no way to update an index, so the
+ * search index is rebuilt over all pages.
  */
 export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   // Symlinks resolved, so that a linked out dir is replaced at its target and the link stays.
@@ -34,26 +58,71 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   refuseDangerousOutDir(outDir, options.storePath);
   recoverInterruptedSwap(outDir);
   refuseForeignOutDir(outDir, options.demo);
+  const settings: BuildSettings = { siteUrl: options.siteUrl ?? null, base: options.base ?? null, demo: options.demo === true };
+  const previous = existsSync(outDir) ? readBuildManifest(outDir) : null;
+  const code = codeDigest();
+  const store = openStore(options.storePath, { readOnly: true });
+  let data: SiteData;
+  let storeContent: string;
+  try {
+    storeContent = storeDigest(store);
+    const fingerprint = buildFingerprint(storeContent, code, settings);
+    if (previous?.fingerprint === fingerprint) return { pages: previous.htmlPages, outDir, kind: 'up to date', rendered: 0, kept: 0 };
+    // Loaded only now: a site that is up to date never needs the pages' data (nor Astro, nor Pagefind).
+    const { SiteData } = await import('./data.ts');
+    data = new SiteData(store);
+  } finally {
+    store.close();
+  }
+  const [{ changedPages, pageHashes }, { handOverSiteData }] = await Promise.all([import('./page-plan.ts'), import('./data.ts')]);
+  const hashes = pageHashes(data);
+  // The live site's pages can be kept only when the same code rendered them for the same address and base path.
+  const incremental = previous !== null && previous.code === code && isDeepStrictEqual(previous.settings, settings);
+  const keep: string[] = [];
+  let renderOnly: string[] | null = null;
+  if (incremental) {
+    const changed = changedPages(hashes, previous.pages);
+    for (const file of hashes.keys()) {
+      if (changed.has(file)) continue;
+      if (existsSync(join(outDir, file))) keep.push(file);
+      else changed.add(file);
+    }
+    renderOnly = [...changed];
+  }
+
   const fresh = createFreshSite(outDir, options.demo);
   try {
-    await renderSite(options, fresh);
+    handOverSiteData({ storePath: resolve(options.storePath), data });
+    await renderSite(options, fresh, renderOnly);
+    if (incremental) keepFiles(outDir, fresh, keep);
     await indexForSearch(fresh);
+    if (incremental) reuseIdenticalFiles(outDir, fresh, new Set([siteMarkerName, buildManifestName]));
+    const htmlPages = countPages(fresh);
+    const manifest: BuildManifest = {
+      fingerprint: buildFingerprint(storeContent, code, settings), code, settings, htmlPages, pages: Object.fromEntries(hashes),
+    };
+    writeBuildManifest(fresh, manifest);
     swapIn(fresh, outDir);
+    return { pages: htmlPages, outDir, kind: incremental ? 'incremental' : 'full', rendered: renderOnly?.length ?? hashes.size, kept: keep.length };
   } catch (error) {
     rmSync(fresh, { recursive: true, force: true });
     throw error;
+  } finally {
+    handOverSiteData(null);
   }
-  return { pages: countPages(outDir), outDir };
 }
 
-/** Renders the Astro site from the store into outDir, an empty folder that holds only the site marker. */
-async function renderSite(options: BuildOptions, outDir: string): Promise<void> {
+/**
+ * Renders the Astro site from the store into outDir, an empty folder that holds only the site marker: every page, or
+ * of the dynamic routes only the output files listed in renderOnly (page-plan.ts).
+ */
+async function renderSite(options: BuildOptions, outDir: string, renderOnly: string[] | null): Promise<void> {
   // Vite lets a BASE_URL in the environment override import.meta.env.BASE_URL, which would silently undo --base.
   delete process.env.BASE_URL;
   // Astro takes the site's address, base path and out dir as inline config (over astro.config.mjs); the data module
   // learns the store's path from a constant Vite writes into the bundle (__WIREFOLD_STORE__, see data.ts).
   const addresses = { ...(options.siteUrl ? { site: options.siteUrl } : {}), ...(options.base ? { base: options.base } : {}) };
-  const define = { __WIREFOLD_STORE__: JSON.stringify(resolve(options.storePath)) };
+  const define = { __WIREFOLD_STORE__: JSON.stringify(resolve(options.storePath)), __WIREFOLD_RENDER_ONLY__: JSON.stringify(renderOnly) };
   const { build } = await import('astro');
   // Astro bundles the pages to prerender into <outDir>/.prerender when outDir lies below the working directory, and
   // else into <cwd>/.astro/.prerender: one folder shared by every build started from the same place, which concurrent
