@@ -20,14 +20,21 @@ export interface BuildSettings {
 
 /**
  * Everything the site shows from the store, as one digest (base64url SHA-256): the very reads SiteData (data.ts) is
- * made from, so nothing a page can show is missed. Feeds enter as the sources page shows them (feedHealth): a fetch
- * time does, an ETag or the next fetch time does not.
+ * made from, so nothing a page can show is missed. Feeds enter as the sources page shows them (feedHealth), an ETag or
+ * the next fetch time not at all, and the time of the last fetch by the hour: a scheduled rebuild whose feeds all
+ * answer "not modified" (counted as the 200 it repeats) has nothing new for readers, and rebuilding the site for the sources page's "last fetch" alone
+ * would cost every such run the whole build. So that column may lag by up to an hour while nothing else changes; a
+ * change of health (a failure, an error, a recovery) or of any article still rebuilds at once.
  */
 export function storeDigest(store: Store): string {
   const hash = createHash('sha256');
   const add = (part: string, value: unknown) => hash.update(`${part}\n${JSON.stringify(value)}\n`);
   const counts = articleCountsByFeed(store);
-  add('feeds', listFeeds(store).map((feed) => [feedHealth(feed, counts.get(feed.id) ?? 0), feed.tags]));
+  add('feeds', listFeeds(store).map((feed) => {
+    const view = feedHealth(feed, counts.get(feed.id) ?? 0);
+    // 304 Not Modified is the same good news as the 200 before it.
+    return { ...view, lastHttpStatus: view.lastHttpStatus === 304 ? 200 : view.lastHttpStatus, lastFetchedAt: view.lastFetchedAt?.slice(0, 13) ?? null };
+  }));
   add('topics', listTopics(store));
   add('topic stories', topicStoryLinks(store));
   add('stories', liveStories(store));

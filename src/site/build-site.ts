@@ -2,7 +2,7 @@
 // The child processes a build starts (esbuild's service, from Vite; Pagefind's binary, from its Node API) are driven over
 // their stdin and exit when it closes, which the kernel does when this process dies, even by SIGKILL; so no watcher
 // process is needed (test/site/build-safety.test.ts kills real builds and looks for them).
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { projectRoot } from '../paths.ts';
@@ -80,6 +80,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const incremental = previous !== null && previous.code === code && isDeepStrictEqual(previous.settings, settings);
   const keep: string[] = [];
   let renderOnly: string[] | null = null;
+  let searchIndexUnchanged = false;
+  let keptPages = 0;
   if (incremental) {
     const changed = changedPages(hashes, previous.pages);
     for (const file of hashes.keys()) {
@@ -88,6 +90,14 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
       else changed.add(file);
     }
     renderOnly = [...changed];
+    keptPages = keep.length;
+    // Pagefind indexes only story and topic pages (data-pagefind-body); when none of them changed, came or went, the
+    // live site's index is the index of the new site.
+    const searched = (file: string) => file.startsWith('stories/') || file.startsWith('topics/');
+    const searchedBefore = Object.keys(previous.pages).filter(searched);
+    searchIndexUnchanged = !renderOnly.some(searched) && searchedBefore.length === [...hashes.keys()].filter(searched).length &&
+      searchedBefore.every((file) => hashes.has(file)) && existsSync(join(outDir, 'pagefind'));
+    if (searchIndexUnchanged) keep.push(...filesUnder(join(outDir, 'pagefind')).map((file) => `pagefind/${file}`));
   }
 
   const fresh = createFreshSite(outDir, options.demo);
@@ -95,7 +105,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     handOverSiteData({ storePath: resolve(options.storePath), data });
     await renderSite(options, fresh, renderOnly);
     if (incremental) keepFiles(outDir, fresh, keep);
-    await indexForSearch(fresh);
+    if (!searchIndexUnchanged) await indexForSearch(fresh);
     if (incremental) reuseIdenticalFiles(outDir, fresh, new Set([siteMarkerName, buildManifestName]));
     const htmlPages = countPages(fresh);
     const manifest: BuildManifest = {
@@ -103,7 +113,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     };
     writeBuildManifest(fresh, manifest);
     swapIn(fresh, outDir);
-    return { pages: htmlPages, outDir, kind: incremental ? 'incremental' : 'full', rendered: renderOnly?.length ?? hashes.size, kept: keep.length };
+    return { pages: htmlPages, outDir, kind: incremental ? 'incremental' : 'full', rendered: renderOnly?.length ?? hashes.size, kept: keptPages };
   } catch (error) {
     rmSync(fresh, { recursive: true, force: true });
     throw error;
@@ -160,6 +170,12 @@ async function indexForSearch(outDir: string): Promise<void> {
   } finally {
     await pagefind.close();
   }
+}
+
+/** Every file below dir, as paths relative to it with forward slashes. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1).split(sep).join('/'));
 }
 
 function countPages(dir: string): number {

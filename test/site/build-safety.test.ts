@@ -90,7 +90,7 @@ async function leftBehind(build: ProcessInfo, children: ProcessInfo[]): Promise<
  */
 async function killBuild(storePath: string, outDir: string, killWhen: (elapsedMs: number, children: ProcessInfo[]) => boolean) {
   const started = performance.now();
-  const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.ts'), 'build', '--db', storePath, '--out', outDir],
+  const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.mjs'), 'build', '--db', storePath, '--out', outDir],
     { cwd: repoRoot, stdio: 'ignore', detached: true });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const build = processInfo(child.pid!)!;
