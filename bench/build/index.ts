@@ -89,7 +89,7 @@ export async function run(): Promise<BenchRow[]> {
       const out = join(folder, `site-${round}`);
       const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
       wirefold.push(await measureNode(
-        [...profile, here('../../scripts/wirefold.ts'), 'build', '--db', storePath, '--out', out, '--site-url', 'https://bench.example'],
+        [...profile, here('../../scripts/wirefold.mjs'), 'build', '--db', storePath, '--out', out, '--site-url', 'https://bench.example', '--images', 'hotlink'],
         { ...process.env, NO_COLOR: '1' }, folder));
       pages = countFiles(out, (name) => name.endsWith('.html'));
       // Once: the search indexer alone on the very pages Wirefold built, to show its share of the build.

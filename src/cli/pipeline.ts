@@ -120,7 +120,10 @@ export async function buildStage(store: Store, settings: Settings): Promise<void
     const { buildSite } = await import('../site/build-site.ts');
     const summary = await buildSite({ storePath: store.path, outDir: settings.outDir, siteUrl: settings.siteUrl, base: settings.base, demo: settings.demo,
       images: settings.images, allowPrivateAddresses: settings.allowPrivateAddresses });
-    return { result: undefined, line: `build: ${summary.pages} pages in ${summary.outDir}`, counts: { pages: summary.pages } };
+    const line = summary.kind === 'up to date' ? `build: site is up to date (${summary.pages} pages in ${summary.outDir}; nothing shown on it changed)`
+      : summary.kind === 'incremental' ? `build: ${summary.pages} pages in ${summary.outDir}; ${summary.rendered} changed pages rendered, ${summary.kept} kept`
+      : `build: ${summary.pages} pages in ${summary.outDir}`;
+    return { result: undefined, line, counts: { pages: summary.pages, rendered: summary.rendered, kept: summary.kept, upToDate: summary.kind === 'up to date' ? 1 : 0 } };
   });
 }
 

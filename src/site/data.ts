@@ -95,12 +95,32 @@ export interface ArchiveDay {
 
 let cached: SiteData | null = null;
 
+/** The store to render, written into the bundle by the build (build-site.ts); absent outside a build. */
+declare const __WIREFOLD_STORE__: string | undefined;
+/**
+ * The only pages of the dynamic routes to render (output files, page-plan.ts), written into the bundle by an
+ * incremental build; null or absent: render them all.
+ */
+declare const __WIREFOLD_RENDER_ONLY__: string[] | null | undefined;
+
+/**
+ * Where build-site.ts leaves the SiteData it has already read to plan the build, for the pages to use. Astro renders
+ * the pages in the build's own process but from a bundle of its own, whose copy of this module cannot be handed an
+ * object any other way (Vite's define takes only values it can write into source); reading the store again would cost
+ * a second SiteData (2.3 s on bench/build's 5,000 stories).
+ */
+const handoffKey = Symbol.for('wirefold.siteData');
+interface Handoff { storePath: string; data: SiteData }
+
+/** Leaves data for the pages of a build of storePath (build-site.ts); null takes it back. */
+export function handOverSiteData(handoff: Handoff | null): void {
+  (globalThis as Record<symbol, unknown>)[handoffKey] = handoff ?? undefined;
+}
+
 /**
  * The whole store once per build: a static site reads all of it anyway. Now is read once, for ranking only; nothing
  * on a page depends on it, so an unchanged store gives an unchanged site.
  */
-/** The store to render, written into the bundle by the build (build-site.ts); absent outside a build. */
-declare const __WIREFOLD_STORE__: string | undefined;
 /** The picture settings as JSON (site-pictures.ts), written into the bundle by the build; absent outside a build. */
 declare const __WIREFOLD_IMAGES__: string | undefined;
 
@@ -114,7 +134,10 @@ function pictureManifest(): ImageManifest {
 
 export function siteData(): SiteData {
   if (!cached) {
-    const store = openStore(typeof __WIREFOLD_STORE__ === 'string' ? __WIREFOLD_STORE__ : defaultStorePath, { readOnly: true });
+    const storePath = typeof __WIREFOLD_STORE__ === 'string' ? __WIREFOLD_STORE__ : defaultStorePath;
+    const handoff = (globalThis as Record<symbol, Handoff | undefined>)[handoffKey];
+    if (handoff?.storePath === storePath) return (cached = handoff.data);
+    const store = openStore(storePath, { readOnly: true });
     try {
       cached = new SiteData(store, Date.now(), pictureManifest());
     } finally {
@@ -122,6 +145,17 @@ export function siteData(): SiteData {
     }
   }
   return cached;
+}
+
+/**
+ * The static paths of a dynamic route that this build renders: all of them in a full build, in an incremental one only
+ * those whose output file (fileOf, from page-plan.ts's pageFiles) the plan lists. The others are kept from the live site.
+ */
+export function renderOnly<T>(paths: readonly T[], fileOf: (path: T) => string): T[] {
+  const only = typeof __WIREFOLD_RENDER_ONLY__ === 'undefined' ? null : __WIREFOLD_RENDER_ONLY__;
+  if (!only) return [...paths];
+  const wanted = new Set(only);
+  return paths.filter((path) => wanted.has(fileOf(path)));
 }
 
 export class SiteData {

@@ -16,6 +16,10 @@ export interface PictureSettings {
 export interface SitePictures {
   /** Vite `define` entries for the render. */
   define: Record<string, string>;
+  /** Which pictures the pages show (the SiteData of the build is made with it). */
+  manifest: ImageManifest;
+  /** Pictures were left for a later build (a per-build limit or a host to retry). */
+  pending: boolean;
   /** Puts the copies into the freshly rendered site. */
   publish(siteDir: string): void;
 }
@@ -29,7 +33,7 @@ export async function sitePictures(options: { storePath: string; images?: ImageM
   const mode = options.images ?? 'local';
   if (mode !== 'local') {
     const settings: PictureSettings = { mode, manifestPath: null };
-    return { define: { __WIREFOLD_IMAGES__: JSON.stringify(JSON.stringify(settings)) }, publish: () => {} };
+    return { define: { __WIREFOLD_IMAGES__: JSON.stringify(JSON.stringify(settings)) }, manifest: { mode, local: {} }, pending: false, publish: () => {} };
   }
   const started = performance.now();
   const summary = await prepareImages({ storePath: options.storePath, allowPrivateAddresses: options.allowPrivateAddresses ?? false });
@@ -43,6 +47,8 @@ export async function sitePictures(options: { storePath: string; images?: ImageM
   const settings: PictureSettings = { mode, manifestPath };
   return {
     define: { __WIREFOLD_IMAGES__: JSON.stringify(JSON.stringify(settings)) },
+    manifest,
+    pending: summary.deferred > 0,
     publish: (siteDir) => publishImages(manifest, summary.cacheDir, siteDir),
   };
 }

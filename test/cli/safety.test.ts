@@ -156,7 +156,7 @@ describe('signals', () => {
         const folder = tempFolder();
         const db = storeWithFeed(folder, `${base}/slow.xml`);
         for (const phase of ['mid-round', 'asleep']) {
-          const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.ts'), 'watch', '--every', '1h', '--allow-private-addresses', '--db', db, '--out', join(folder, 'site')],
+          const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.mjs'), 'watch', '--every', '1h', '--allow-private-addresses', '--db', db, '--out', join(folder, 'site')],
             { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
           let output = '';
           child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
@@ -261,7 +261,7 @@ async function until(condition: () => boolean): Promise<void> {
 
 /** The real command, without blocking this test's event loop (a server of the test's may need to answer). */
 function runAsync(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.ts'), ...args], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.mjs'), ...args], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
   return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
