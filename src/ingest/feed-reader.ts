@@ -6,6 +6,8 @@
  * starts one), loads the parser once and keeps it for the run. A feed over its budget cannot be interrupted inside
  * synchronous code, so its worker is terminated and a fresh one takes its place for the feeds still waiting; a worker
  * that dies (out of memory, say) fails its own feed only, the same way.
+ * Each worker holds its next feed while it reads the current one: the main thread is often busy for a while (a batch
+ * of store writes), and a worker that had to wait for it to hand over the next feed sat idle meanwhile.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -41,25 +43,98 @@ interface Waiting {
   reject: (error: Error) => void;
 }
 
+/** Feeds handed to one worker at once: the one it reads and the next. */
+const DEPTH = 2;
+
 /** One worker of the pool: started lazily, replaced after a budget overrun or a crash. */
-interface Slot {
-  worker: Promise<Worker> | null;
-  busy: boolean;
+class Slot {
+  worker: Worker | null = null;
+  /** Feeds sent to the worker, in the order it answers them; the first is the one it reads now. */
+  readonly sent: Waiting[] = [];
+  #ready = false;
+  #timer: NodeJS.Timeout | undefined;
+  readonly budgetMs: number;
+  readonly resourceLimits: ResourceLimits | undefined;
+  /** Called when feeds come free (answered, or handed back after the worker was lost). */
+  readonly onFree: (handedBack: Waiting[]) => void;
+
+  constructor(budgetMs: number, resourceLimits: ResourceLimits | undefined, onFree: (handedBack: Waiting[]) => void) {
+    this.budgetMs = budgetMs;
+    this.resourceLimits = resourceLimits;
+    this.onFree = onFree;
+  }
+
+  send(waiting: Waiting): void {
+    const worker = (this.worker ??= this.#start());
+    this.sent.push(waiting);
+    worker.postMessage(waiting.job);
+    if (this.sent.length === 1) this.#startBudget();
+  }
+
+  /** The budget runs from when the worker starts on a feed: when it was sent to an idle worker, else when the one
+   * before it was answered (so a busy main thread can only make the budget later, never shorter). */
+  #startBudget(): void {
+    clearTimeout(this.#timer);
+    if (this.sent.length === 0 || !this.#ready) return; // loading the parser is not the feed's time
+    this.#timer = setTimeout(() => this.#lose(new ParseBudgetError(`took longer than ${seconds(this.budgetMs)} to read; skipped this run`)),
+      this.budgetMs);
+  }
+
+  #start(): Worker {
+    const worker = new Worker(new URL('./parse-worker.ts', import.meta.url), this.resourceLimits ? { resourceLimits: this.resourceLimits } : {});
+    this.#ready = false;
+    worker.on('message', (answer: ParseAnswer) => {
+      if (worker !== this.worker) return; // a replaced worker's last answer: its feed was already dealt with
+      if (answer.kind === 'ready') {
+        this.#ready = true;
+        this.#startBudget();
+        return;
+      }
+      const waiting = this.sent.shift();
+      if (!waiting) return;
+      if (answer.kind === 'parsed') waiting.resolve(answer.feed);
+      else if (answer.kind === 'unreadable') waiting.reject(new FeedParseError(answer.message));
+      else waiting.reject(new Error(answer.kind === 'crashed' ? answer.message : 'the parser worker answered out of turn'));
+      this.#startBudget();
+      this.onFree([]);
+    });
+    // The worker itself died (out of memory, say) or left: the feed it was reading fails, the next gets a fresh worker.
+    worker.on('error', (error) => this.#lose(new Error(`the parser stopped: ${oneLine(error)}`), worker));
+    worker.on('exit', (code) => this.#lose(new Error(`the parser stopped: its thread exited (code ${code})`), worker));
+    return worker;
+  }
+
+  /** Ends the worker, fails the feed it was reading with error, and hands the feeds queued behind it back. */
+  #lose(error: Error, which: Worker | null = this.worker): void {
+    if (which === null || which !== this.worker) return; // an old worker's last words, already dealt with
+    clearTimeout(this.#timer);
+    this.worker = null;
+    void which.terminate();
+    const [reading, ...queued] = this.sent.splice(0);
+    reading?.reject(error);
+    this.onFree(queued);
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.#timer);
+    const worker = this.worker;
+    this.worker = null;
+    if (worker) await worker.terminate();
+  }
 }
 
 export class FeedReader {
-  readonly #budgetMs: number;
-  readonly #options: FeedReaderOptions;
   readonly #slots: Slot[];
   readonly #waiting: Waiting[] = [];
   #idle: (() => void)[] = [];
 
   /** budgetMs: how long one feed may take to parse, counted from when a worker starts on it. */
   constructor(budgetMs: number, options: FeedReaderOptions = {}) {
-    this.#budgetMs = budgetMs;
-    this.#options = options;
     const workers = Math.max(1, Math.floor(options.workers ?? defaultParseWorkers()));
-    this.#slots = Array.from({ length: workers }, () => ({ worker: null, busy: false }));
+    this.#slots = Array.from({ length: workers }, () => new Slot(budgetMs, options.resourceLimits, (handedBack) => {
+      this.#waiting.unshift(...handedBack);
+      this.#dispatch();
+    }));
   }
 
   /** Resolves with the parsed feed; rejects with FeedParseError (unreadable) or ParseBudgetError (too slow). */
@@ -72,100 +147,33 @@ export class FeedReader {
 
   /** Ends the workers once every feed handed to parse is answered; call once the run's feeds are parsed. */
   async close(): Promise<void> {
-    while (this.#waiting.length > 0 || this.#slots.some((slot) => slot.busy)) {
-      await new Promise<void>((resolve) => this.#idle.push(resolve));
-    }
-    const workers = this.#slots.map((slot) => slot.worker);
-    for (const slot of this.#slots) slot.worker = null;
-    await Promise.all(workers.map(async (worker) => {
-      if (!worker) return;
-      try {
-        await (await worker).terminate();
-      } catch {
-        // A worker that failed to start has nothing to end.
-      }
-    }));
+    while (this.#busy()) await new Promise<void>((resolve) => this.#idle.push(resolve));
+    await Promise.all(this.#slots.map((slot) => slot.close()));
   }
 
-  /** Hands waiting feeds to free workers, the already started ones first. */
+  #busy(): boolean {
+    return this.#waiting.length > 0 || this.#slots.some((slot) => slot.sent.length > 0);
+  }
+
+  /**
+   * Hands waiting feeds out: first to idle workers (started ones before starting another), then a second feed to
+   * each busy one, the least loaded first.
+   */
   #dispatch(): void {
     while (this.#waiting.length > 0) {
-      const free = this.#slots.filter((slot) => !slot.busy);
-      const slot = free.find((candidate) => candidate.worker !== null) ?? free[0];
-      if (!slot) return;
-      const waiting = this.#waiting.shift()!;
-      slot.busy = true;
-      this.#run(slot, waiting.job).then(waiting.resolve, waiting.reject).finally(() => {
-        slot.busy = false;
-        this.#dispatch();
-        if (this.#waiting.length === 0 && !this.#slots.some((other) => other.busy)) {
-          for (const resolve of this.#idle.splice(0)) resolve();
-        }
-      });
+      const slot = this.#pick();
+      if (!slot) break;
+      slot.send(this.#waiting.shift()!);
     }
+    if (!this.#busy()) for (const resolve of this.#idle.splice(0)) resolve();
   }
 
-  async #run(slot: Slot, job: ParseJob): Promise<ParsedFeed> {
-    let worker: Worker;
-    try {
-      worker = await (slot.worker ??= startWorker(slot, this.#options.resourceLimits));
-    } catch (error) {
-      slot.worker = null; // try a fresh worker for the next feed
-      throw error;
-    }
-    return new Promise<ParsedFeed>((resolve, reject) => {
-      const settle = () => {
-        clearTimeout(timer);
-        worker.off('message', answered);
-        worker.off('error', failed);
-        worker.off('exit', exited);
-      };
-      const timer = setTimeout(() => {
-        settle();
-        slot.worker = null;
-        void worker.terminate();
-        reject(new ParseBudgetError(`took longer than ${seconds(this.#budgetMs)} to read; skipped this run`));
-      }, this.#budgetMs);
-      const answered = (answer: ParseAnswer) => {
-        settle();
-        if (answer.kind === 'parsed') resolve(answer.feed);
-        else if (answer.kind === 'unreadable') reject(new FeedParseError(answer.message));
-        else reject(new Error(answer.kind === 'crashed' ? answer.message : 'the parser worker answered out of turn'));
-      };
-      // The worker itself died (out of memory, say) or left: this feed fails, the next one gets a fresh worker.
-      const failed = (error: Error) => {
-        settle();
-        slot.worker = null;
-        reject(new Error(`the parser stopped: ${oneLine(error)}`));
-      };
-      const exited = (code: number) => failed(new Error(`its thread exited (code ${code})`));
-      worker.on('message', answered);
-      worker.on('error', failed);
-      worker.on('exit', exited);
-      worker.postMessage(job);
-    });
+  #pick(): Slot | undefined {
+    const idle = this.#slots.filter((slot) => slot.sent.length === 0);
+    const started = idle.find((slot) => slot.worker !== null);
+    if (started || idle[0]) return started ?? idle[0];
+    return this.#slots.filter((slot) => slot.sent.length < DEPTH).sort((a, b) => a.sent.length - b.sent.length)[0];
   }
-}
-
-/**
- * A worker that has loaded the parser, so the budget never pays for the start. Should it die between feeds, its slot
- * forgets it (the next feed starts a fresh one) instead of its error ending the process.
- */
-function startWorker(slot: Slot, resourceLimits: ResourceLimits | undefined): Promise<Worker> {
-  const worker = new Worker(new URL('./parse-worker.ts', import.meta.url), resourceLimits ? { resourceLimits } : {});
-  const started = new Promise<Worker>((resolve, reject) => {
-    worker.once('message', () => {
-      worker.off('error', reject);
-      resolve(worker);
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the parser thread exited (code ${code}) before it was ready`)));
-  });
-  worker.on('error', () => {}); // reported to the feed being parsed, if any (see #run)
-  worker.once('exit', () => {
-    if (slot.worker === started) slot.worker = null;
-  });
-  return started;
 }
 
 function oneLine(error: Error): string {
