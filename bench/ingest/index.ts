@@ -34,7 +34,7 @@ const TARGET = { firstS: 30, notModifiedS: 5, peakMb: 400, cpuRatio: 0.7, wallPe
 /** First-run CPU time on main before the parse pool (README, quiet machine), the −30 % target's reference. */
 const RECORDED_CPU_S = 25.68;
 const SERVER_READY_MS = 60_000;
-const WORKER_DONE_MS = 150_000;
+const WORKER_DONE_MS = 400_000; // a first run took 100 s at a load average of 13 on 2 cores
 
 const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 

@@ -20,7 +20,7 @@ export interface IngestOptions {
   allowPrivateAddresses?: boolean;
   /** How long one feed may take to parse (default 30 s); a slower one fails for this run. */
   parseTimeoutMs?: number;
-  /** How many threads parse feeds at most (default: one per core, at most 4; see defaultParseWorkers). */
+  /** How many threads parse feeds at most (default: one per core beside the main thread's; see defaultParseWorkers). */
   parseWorkers?: number;
   onFeedDone?: (done: number, total: number) => void;
   now?: () => Date;
