@@ -24,9 +24,9 @@ export class ParseBudgetError extends Error {
 /**
  * How many parse workers a run uses: one per core beside the main thread's (at least 1, at most 4), so on 2 cores
  * one worker parses and sanitizes while the main thread fetches and writes the store, about half the work each. The
- * main thread is the run's critical path: a second worker on 2 cores only took CPU from it. In bench/ingest on this
- * 2-core machine (busy, measured side by side) 2 workers used 9-26 % more CPU and about 100 MB more memory than 1, and
- * finished no sooner (see the README's ingest speed).
+ * main thread is the run's critical path, and a second worker on 2 cores shares its core. In bench/ingest on this
+ * 2-core machine (busy, side by side, medians of 3) 2 workers finished about as soon as 1 (within noise) but used 13 %
+ * more CPU and 90 MB more memory (see the README's ingest speed).
  */
 export function defaultParseWorkers(): number {
   return Math.max(1, Math.min(4, availableParallelism() - 1));
