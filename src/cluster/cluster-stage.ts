@@ -90,6 +90,7 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
       wordCount: wordCount(article.contentHash),
       names: names(article.contentHash),
       headline: headlineStems(article.title),
+      outlet: article.feedId,
     }),
   }));
   const knownStories = new Set(active.map((member) => member.storyId));
@@ -285,6 +286,7 @@ function activeStories(
       wordCount: list.reduce((total, member) => total + wordCount(member.contentHash), 0),
       names: named,
       headlines,
+      soleOutlet: new Set(list.map((member) => member.feedId)).size === 1 ? list[0]!.feedId : null,
     }];
   });
 }

@@ -32,6 +32,8 @@ export interface ClusterArticle {
   names: ReadonlySet<string>;
   /** The stems of its headline's words (follow-up.ts headlineStems): whether it carries a story's subject. */
   headline?: ReadonlySet<string>;
+  /** The feed it came from, when known: a story told by one outlet alone needs stronger evidence from that outlet. */
+  outlet?: number;
 }
 
 export interface StoryCluster {
@@ -49,6 +51,8 @@ export interface StoryCluster {
   names: Map<string, number>;
   /** How many members' headlines use each stem (follow-up.ts): the words the coverage calls the story by. */
   headlines: Map<string, number>;
+  /** The one outlet all its members came from; null once a second outlet (or an article of unknown outlet) joins. */
+  soleOutlet?: number | null;
 }
 
 export interface StoryClustererConfig {
@@ -81,6 +85,12 @@ export interface StoryClustererConfig {
    * apart; the labelled sets cannot tell (uci-dev's stories each came within one minute, ecbplus has no dates).
    */
   followUpHours: number;
+  /**
+   * Joining a story told by one outlet alone, from that same outlet (or merging two such stories of one outlet), needs
+   * this much more similarity: one feed's items about one politician, a video series whose titles share a template,
+   * or a market report each afternoon read alike but are not one event; another outlet telling it is the evidence.
+   */
+  sameOutletMargin: number;
 }
 
 /**
@@ -91,7 +101,7 @@ export interface StoryClustererConfig {
  */
 export const defaultStoryConfig = {
   threshold: 0.2, mergeThreshold: 0.3, windowHours: 72, quietPenalty: 0.3, quietHours: 12, wordWeight: 0.85, fullTextWords: 30, candidateBudget: 50,
-  namesBonus: 0.03, missingNamesCost: 0.1, followUpHours: 6,
+  namesBonus: 0.03, missingNamesCost: 0.1, followUpHours: 6, sameOutletMargin: 0.2,
 };
 
 /** The words' share of the blend for a text (or a story's articles on average) with this many salient words. */
@@ -138,7 +148,7 @@ export class StoryClusterer {
       }
       if (story.firstTime - article.time > windowMs) continue;
       const lull = this.#lull(Math.max(article.time - story.lastTime, story.firstTime - article.time));
-      const group = { sum: article.vector, words: article.words, wordCount: article.wordCount, names, headlines, size: 1, firstTime: article.time, lastTime: article.time };
+      const group = { sum: article.vector, words: article.words, wordCount: article.wordCount, names, headlines, size: 1, firstTime: article.time, lastTime: article.time, soleOutlet: article.outlet ?? null };
       const score = this.#similarity(group, story, lull, Math.max(bestScore, threshold));
       if (score > bestScore) {
         bestScore = score;
@@ -155,6 +165,7 @@ export class StoryClusterer {
       wordCount: article.wordCount,
       names,
       headlines,
+      soleOutlet: article.outlet ?? null,
     };
     if (best && bestScore >= threshold) {
       this.#absorb(best, single);
@@ -212,7 +223,8 @@ export class StoryClusterer {
     const cosine = aboveBackground(dot(group.sum, story.sum) / pairs, this.#config.background);
     const { shared, missing } = namesEvidence(group.names, group.size, story.names, story.size);
     const forgiven = lull > 0 && this.#config.followUpHours > 0 ? this.#followUp(group, story) : 0;
-    const adjust = this.#config.namesBonus * shared - this.#config.missingNamesCost * missing - lull * (1 - forgiven);
+    const oneOutlet = group.soleOutlet != null && group.soleOutlet === story.soleOutlet ? this.#config.sameOutletMargin : 0;
+    const adjust = this.#config.namesBonus * shared - this.#config.missingNamesCost * missing - lull * (1 - forgiven) - oneOutlet;
     if ((1 - weight) * cosine + weight + adjust <= floor) return -Infinity;
     const product = sparseDot(group.words, story.words);
     const words = forgiven > 0 ? (1 - forgiven) * (product / pairs) + forgiven * (product / (this.#wordNorm(group) * this.#wordNorm(story))) : product / pairs;
@@ -269,6 +281,7 @@ export class StoryClusterer {
     for (const [name, count] of other.names) story.names.set(name, (story.names.get(name) ?? 0) + count);
     for (const [stem, count] of other.headlines) story.headlines.set(stem, (story.headlines.get(stem) ?? 0) + count);
     this.#forget(story.id);
+    if (story.soleOutlet !== other.soleOutlet) story.soleOutlet = null;
     story.firstTime = Math.min(story.firstTime, other.firstTime);
     story.lastTime = Math.max(story.lastTime, other.lastTime);
     this.#index.add(story.id, other.words.keys());
@@ -276,4 +289,4 @@ export class StoryClusterer {
 }
 
 /** What is compared with a story: one article (size 1) or another story. */
-type Group = Pick<StoryCluster, 'sum' | 'words' | 'wordCount' | 'names' | 'headlines' | 'size' | 'firstTime' | 'lastTime'>;
+type Group = Pick<StoryCluster, 'sum' | 'words' | 'wordCount' | 'names' | 'headlines' | 'size' | 'firstTime' | 'lastTime' | 'soleOutlet'>;
