@@ -16,7 +16,7 @@ import type { SimilarityScale } from './calibrate.ts';
 import { addSparse, feedTermCounts, inverseDocumentFrequencies, tfidf, unitSparse } from './lexical.ts';
 import type { TermVector } from './lexical.ts';
 import { addInto } from './vectors.ts';
-import { headlineStems } from './follow-up.ts';
+import { stemsOf } from './follow-up.ts';
 import { chooseLead, storyScore } from './lead.ts';
 import type { RelatedEntry } from './related.ts';
 import { relatedFromStore, relatedOnThread } from './related-thread.ts';
@@ -89,7 +89,8 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
       words: words(article.contentHash),
       wordCount: wordCount(article.contentHash),
       names: names(article.contentHash),
-      headline: headlineStems(article.title),
+      headline: stemsOf(article.title),
+      textStems: stemsOf(`${article.title}\n${article.summary}`),
       outlet: article.feedId,
     }),
   }));
@@ -275,7 +276,7 @@ function activeStories(
     const named = new Map<string, number>();
     for (const member of list) for (const name of names(member.contentHash)) named.set(name, (named.get(name) ?? 0) + 1);
     const headlines = new Map<string, number>();
-    for (const member of list) for (const stem of headlineStems(member.title)) headlines.set(stem, (headlines.get(stem) ?? 0) + 1);
+    for (const member of list) for (const stem of stemsOf(member.title)) headlines.set(stem, (headlines.get(stem) ?? 0) + 1);
     return [{
       id,
       size: profile.size,

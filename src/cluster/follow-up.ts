@@ -8,13 +8,27 @@ import { stemmer } from 'stemmer';
 import { salientTerms } from './terms.ts';
 
 /**
- * The stems of a headline's salient words (terms.ts), so that "tariffs" in one headline and "tariff" in the next are
+ * The stems of a text's salient words (terms.ts: a headline's, or a headline's and summary's), so that "tariffs" in one headline and "tariff" in the next are
  * one word. Stemming is a solved problem, hence the `stemmer` package (Porter 1980); stems are only ever compared,
  * never shown.
  */
-export function headlineStems(title: string): Set<string> {
-  return new Set(salientTerms(title).map((term) => stemmer(term)));
+export function stemsOf(text: string): Set<string> {
+  const stems = new Set<string>();
+  for (const term of salientTerms(text)) {
+    let stem = known.get(term);
+    if (stem === undefined) {
+      stem = stemmer(term);
+      if (known.size >= knownLimit) known.clear();
+      known.set(term, stem);
+    }
+    stems.add(stem);
+  }
+  return stems;
 }
+
+/** Stems already found: a stream repeats its words, and a run stems every member headline of the active stories. */
+const known = new Map<string, string>();
+const knownLimit = 200_000;
 
 /**
  * A story's subject: the stems that the most of its headlines use, when that is at least half of them and at least
@@ -29,15 +43,16 @@ export function storySubject(headlines: ReadonlyMap<string, number>, size: numbe
 }
 
 /**
- * Whether a group (one article, or a story of `size` headlines) carries a subject: at least half of the subject's
- * words each appear in at least half of the group's headlines. A story called by two words ("FTC", "Zuckerberg")
- * is continued by a headline that names either.
+ * Whether a group (one article's headline and summary, size 1; or a story of `size` headlines) carries a subject:
+ * every word of it, each in at least half of the group's texts. A story whose headlines all say "FTC" and
+ * "Zuckerberg" is continued by an article that names both, in its headline or its summary; another event of one
+ * company's one subject ("Apple launches iPhone in Berlin", then "... in Paris") lacks the words its headlines share
+ * with each other only.
  */
-export function carriesSubject(subject: readonly string[], headlines: ReadonlyMap<string, number>, size: number): boolean {
+export function carriesSubject(subject: readonly string[], texts: ReadonlyMap<string, number>, size: number): boolean {
   if (!subject.length) return false;
-  let carried = 0;
-  for (const stem of subject) if ((headlines.get(stem) ?? 0) * 2 >= size) carried++;
-  return carried * 2 >= subject.length;
+  for (const stem of subject) if ((texts.get(stem) ?? 0) * 2 < size) return false;
+  return true;
 }
 
 /**

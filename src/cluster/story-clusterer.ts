@@ -30,8 +30,10 @@ export interface ClusterArticle {
   wordCount: number;
   /** Its specifics (names, places, numbers: specifics.ts); a join needs one in common with the story. */
   names: ReadonlySet<string>;
-  /** The stems of its headline's words (follow-up.ts headlineStems): whether it carries a story's subject. */
+  /** The stems of its headline's words (follow-up.ts stemsOf): what the story's subject is made of. */
   headline?: ReadonlySet<string>;
+  /** The stems of its headline's and summary's words: whether it carries a story's subject (follow-up.ts). */
+  textStems?: ReadonlySet<string>;
   /** The feed it came from, when known: a story told by one outlet alone needs stronger evidence from that outlet. */
   outlet?: number;
 }
@@ -77,7 +79,8 @@ export interface StoryClustererConfig {
   namesBonus: number;
   missingNamesCost: number;
   /**
-   * Follow-ups (follow-up.ts): a group whose headlines carry the subject of a story that has run for a while is its
+   * Follow-ups (follow-up.ts): a group that carries the subject of a story that has run for a while (every word most
+   * of the story's headlines use, in an article's headline or summary, or in half of a story's headlines) is its
    * development, not a new event: the lull is forgiven in proportion to how established the story is, and its words
    * are compared with the story's words as a whole (their sum, class-based TF-IDF) rather than member by member, in
    * the same proportion. A story is fully established once its coverage has lasted `followUpHours` (0: no follow-ups).
@@ -136,6 +139,7 @@ export class StoryClusterer {
     const { threshold, windowHours, candidateBudget } = this.#config;
     const names = new Map([...article.names].map((name) => [name, 1]));
     const headlines = new Map([...(article.headline ?? [])].map((stem) => [stem, 1]));
+    const texts = new Map([...(article.textStems ?? article.headline ?? [])].map((stem) => [stem, 1]));
     const windowMs = windowHours * 3600_000;
     let best: StoryCluster | null = null;
     let bestScore = -Infinity;
@@ -148,7 +152,7 @@ export class StoryClusterer {
       }
       if (story.firstTime - article.time > windowMs) continue;
       const lull = this.#lull(Math.max(article.time - story.lastTime, story.firstTime - article.time));
-      const group = { sum: article.vector, words: article.words, wordCount: article.wordCount, names, headlines, size: 1, firstTime: article.time, lastTime: article.time, soleOutlet: article.outlet ?? null };
+      const group = { sum: article.vector, words: article.words, wordCount: article.wordCount, names, headlines, texts, size: 1, firstTime: article.time, lastTime: article.time, soleOutlet: article.outlet ?? null };
       const score = this.#similarity(group, story, lull, Math.max(bestScore, threshold));
       if (score > bestScore) {
         bestScore = score;
@@ -236,10 +240,10 @@ export class StoryClusterer {
    * (follow-up.ts), when the later one's headlines carry its subject; 0 otherwise.
    */
   #followUp(group: Group, story: StoryCluster): number {
-    const [earlier, later] = group.firstTime < story.firstTime ? [group, story] : [story, group];
+    const [earlier, later]: [Group, Group] = group.firstTime < story.firstTime ? [group, story] : [story, group];
     const running = established(earlier.firstTime, earlier.lastTime, this.#config.followUpHours);
     if (running === 0) return 0;
-    return carriesSubject(this.#subject(earlier), later.headlines, later.size) ? running : 0;
+    return carriesSubject(this.#subject(earlier), later.texts ?? later.headlines, later.size) ? running : 0;
   }
 
   #subject(group: Group): string[] {
@@ -289,4 +293,7 @@ export class StoryClusterer {
 }
 
 /** What is compared with a story: one article (size 1) or another story. */
-type Group = Pick<StoryCluster, 'sum' | 'words' | 'wordCount' | 'names' | 'headlines' | 'size' | 'firstTime' | 'lastTime' | 'soleOutlet'>;
+type Group = Pick<StoryCluster, 'sum' | 'words' | 'wordCount' | 'names' | 'headlines' | 'size' | 'firstTime' | 'lastTime' | 'soleOutlet'> & {
+  /** An article's headline and summary stems, for carrying a subject; a story carries one by its headlines. */
+  texts?: ReadonlyMap<string, number>;
+};

@@ -1,14 +1,14 @@
 // Follow-ups: the subject a story's headlines share, whether a later headline carries it, and what that does to the
 // clusterer's decision after a lull (small synthetic vectors: the words and times are what is tested).
 import { describe, expect, it } from 'vitest';
-import { carriesSubject, established, headlineStems, storySubject } from '../../src/cluster/follow-up.ts';
+import { carriesSubject, established, stemsOf, storySubject } from '../../src/cluster/follow-up.ts';
 import { StoryClusterer, defaultStoryConfig } from '../../src/cluster/story-clusterer.ts';
 import type { ClusterArticle } from '../../src/cluster/story-clusterer.ts';
 import { unitSparse } from '../../src/cluster/lexical.ts';
 
 const counts = (...headlines: string[]) => {
   const stems = new Map<string, number>();
-  for (const headline of headlines) for (const stem of headlineStems(headline)) stems.set(stem, (stems.get(stem) ?? 0) + 1);
+  for (const headline of headlines) for (const stem of stemsOf(headline)) stems.set(stem, (stems.get(stem) ?? 0) + 1);
   return stems;
 };
 
@@ -27,7 +27,12 @@ describe('follow-ups', () => {
     const subject = storySubject(counts(...tariffs), 3);
     expect(carriesSubject(subject, counts('Cloud giants say tariffs won’t slow the AI build-out'), 1)).toBe(true);
     expect(carriesSubject(subject, counts('Global chip sales rose 18% in October'), 1)).toBe(false);
-    expect(carriesSubject(['ftc', 'zuckerberg'], counts('Day two with Zuckerberg on the stand'), 1)).toBe(true);
+    // Every word of the subject: both of a story called "FTC" and "Zuckerberg" (the summary counts too, see stemsOf).
+    expect(carriesSubject(['ftc', 'zuckerberg'], counts('Day two with Zuckerberg on the stand\nThe FTC showed old emails'), 1)).toBe(true);
+    expect(carriesSubject(['ftc', 'zuckerberg'], counts('Day two with Zuckerberg on the stand'), 1)).toBe(false);
+    // Another event of one company's one subject lacks the words only the first event's headlines share.
+    const launch = storySubject(counts('Apple launches iPhone in Berlin (12)', 'Apple launches iPhone in Berlin (12)'), 2);
+    expect(carriesSubject(launch, counts('Apple launches iPhone in Paris (57)'), 1)).toBe(false);
     expect(carriesSubject([], counts('anything'), 1)).toBe(false);
   });
 
@@ -44,7 +49,7 @@ describe('follow-ups', () => {
     const hour = 3600_000;
     const words = (terms: string[]) => unitSparse(new Map(terms.map((term) => [term, 1])));
     const article = (id: number, time: number, title: string, terms: string[]): ClusterArticle => ({
-      id, vector: Float32Array.from([1, 0]), time, words: words(terms), wordCount: 30, names: new Set(), headline: headlineStems(title),
+      id, vector: Float32Array.from([1, 0]), time, words: words(terms), wordCount: 30, names: new Set(), headline: stemsOf(title),
     });
     const story = (spanHours: number) => {
       let next = 0;
@@ -55,9 +60,9 @@ describe('follow-ups', () => {
       return { clusterer, first, last: spanHours * hour };
     };
     const running = story(12);
-    expect(running.clusterer.add(article(4, running.last + 30 * hour, 'Server makers pass tariff costs on', ['server', 'makers', 'tariff', 'costs']))).toBe(running.first);
+    expect(running.clusterer.add(article(4, running.last + 30 * hour, 'Server makers pass chip tariff costs on', ['server', 'makers', 'tariff', 'costs']))).toBe(running.first);
     const burst = story(0.02);
-    expect(burst.clusterer.add(article(4, burst.last + 30 * hour, 'Server makers pass tariff costs on', ['server', 'makers', 'tariff', 'costs']))).not.toBe(burst.first);
+    expect(burst.clusterer.add(article(4, burst.last + 30 * hour, 'Server makers pass chip tariff costs on', ['server', 'makers', 'tariff', 'costs']))).not.toBe(burst.first);
     // Without the subject in its headline, the running story's lull still counts.
     const other = story(12);
     expect(other.clusterer.add(article(4, other.last + 30 * hour, 'Server makers raise prices', ['server', 'makers', 'tariff', 'costs']))).not.toBe(other.first);
