@@ -226,9 +226,12 @@ export class StoryClusterer {
     const weight = wordShare(this.#config, group.wordCount / group.size);
     const cosine = aboveBackground(dot(group.sum, story.sum) / pairs, this.#config.background);
     const { shared, missing } = namesEvidence(group.names, group.size, story.names, story.size);
-    const forgiven = lull > 0 && this.#config.followUpHours > 0 ? this.#followUp(group, story) : 0;
     const oneOutlet = group.soleOutlet != null && group.soleOutlet === story.soleOutlet ? this.#config.sameOutletMargin : 0;
-    const adjust = this.#config.namesBonus * shared - this.#config.missingNamesCost * missing - lull * (1 - forgiven) - oneOutlet;
+    const evidence = this.#config.namesBonus * shared - this.#config.missingNamesCost * missing - oneOutlet;
+    // Even forgiven the whole lull and with perfect words it cannot beat the floor: skip the follow-up and the words.
+    if ((1 - weight) * cosine + weight + evidence <= floor) return -Infinity;
+    const forgiven = lull > 0 && this.#config.followUpHours > 0 ? this.#followUp(group, story) : 0;
+    const adjust = evidence - lull * (1 - forgiven);
     if ((1 - weight) * cosine + weight + adjust <= floor) return -Infinity;
     const product = sparseDot(group.words, story.words);
     const words = forgiven > 0 ? (1 - forgiven) * (product / pairs) + forgiven * (product / (this.#wordNorm(group) * this.#wordNorm(story))) : product / pairs;
