@@ -287,6 +287,7 @@ function activeStories(
       wordCount: list.reduce((total, member) => total + wordCount(member.contentHash), 0),
       names: named,
       headlines,
+      // An outlet is a feed: the one-outlet rule (story-clusterer.ts sameOutletMargin) sees the members read here.
       soleOutlet: new Set(list.map((member) => member.feedId)).size === 1 ? list[0]!.feedId : null,
     }];
   });
