@@ -16,6 +16,7 @@ import type { SimilarityScale } from './calibrate.ts';
 import { addSparse, feedTermCounts, inverseDocumentFrequencies, tfidf, unitSparse } from './lexical.ts';
 import type { TermVector } from './lexical.ts';
 import { addInto } from './vectors.ts';
+import { stemsOf } from './follow-up.ts';
 import { chooseLead, storyScore } from './lead.ts';
 import type { RelatedEntry } from './related.ts';
 import { relatedFromStore, relatedOnThread } from './related-thread.ts';
@@ -88,6 +89,9 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
       words: words(article.contentHash),
       wordCount: wordCount(article.contentHash),
       names: names(article.contentHash),
+      headline: stemsOf(article.title),
+      textStems: stemsOf(`${article.title}\n${article.summary}`),
+      outlet: article.feedId,
     }),
   }));
   const knownStories = new Set(active.map((member) => member.storyId));
@@ -271,6 +275,8 @@ function activeStories(
     for (const member of list) addSparse(sum, words(member.contentHash));
     const named = new Map<string, number>();
     for (const member of list) for (const name of names(member.contentHash)) named.set(name, (named.get(name) ?? 0) + 1);
+    const headlines = new Map<string, number>();
+    for (const member of list) for (const stem of stemsOf(member.title)) headlines.set(stem, (headlines.get(stem) ?? 0) + 1);
     return [{
       id,
       size: profile.size,
@@ -280,6 +286,9 @@ function activeStories(
       words: sum,
       wordCount: list.reduce((total, member) => total + wordCount(member.contentHash), 0),
       names: named,
+      headlines,
+      // An outlet is a feed: the one-outlet rule (story-clusterer.ts sameOutletMargin) sees the members read here.
+      soleOutlet: new Set(list.map((member) => member.feedId)).size === 1 ? list[0]!.feedId : null,
     }];
   });
 }

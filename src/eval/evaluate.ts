@@ -95,7 +95,9 @@ export async function evaluateClustering(articles: readonly LabelledArticle[], e
     for (let start = 0; start < ordered.length; start += runSize) {
       const batch = ordered.slice(start, start + runSize);
       for (const { article, time } of batch) {
-        const source = article.source ?? 'unknown';
+        // An article of unknown outlet is its own: lumped into one "unknown" feed, hundreds of unrelated articles would
+        // look like one outlet's items (its words boilerplate, its stories single-outlet).
+        const source = article.source ?? `unknown ${article.id}`;
         let feedId = feedIds.get(source);
         if (feedId === undefined) {
           feedId = upsertFeed(store, { url: `https://eval.invalid/${encodeURIComponent(source)}`, title: source });
