@@ -3,5 +3,5 @@
 import { fileURLToPath } from 'node:url';
 import { build } from 'astro';
 
-const root = fileURLToPath(new URL('./bare/', import.meta.url));
+const root = fileURLToPath(new URL('./bare', import.meta.url));
 await build({ root, outDir: process.env.BENCH_BARE_OUT, logLevel: 'warn' });

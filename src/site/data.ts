@@ -13,7 +13,7 @@ import { outletDisplayNames, outletOf } from './outlets.ts';
 import type { Outlet } from './outlets.ts';
 import { stripDateline } from './dateline.ts';
 import { newestArticleTime, rankStories, rankingClock } from './ranking.ts';
-import { storyScore } from '../cluster/lead.ts';
+import { storyScore } from '../cluster/stories/lead.ts';
 import { storyTimeline } from './timeline.ts';
 import type { TimelineEntry } from './timeline.ts';
 import { sharedTerms } from './shared-terms.ts';

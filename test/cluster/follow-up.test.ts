@@ -1,10 +1,10 @@
 // Follow-ups: the subject a story's headlines share, whether a later headline carries it, and what that does to the
 // clusterer's decision after a lull (small synthetic vectors: the words and times are what is tested).
 import { describe, expect, it } from 'vitest';
-import { carriesSubject, established, stemsOf, storySubject } from '../../src/cluster/follow-up.ts';
-import { StoryClusterer, defaultStoryConfig } from '../../src/cluster/story-clusterer.ts';
-import type { ClusterArticle } from '../../src/cluster/story-clusterer.ts';
-import { unitSparse } from '../../src/cluster/lexical.ts';
+import { carriesSubject, established, stemsOf, storySubject } from '../../src/cluster/stories/follow-up.ts';
+import { StoryClusterer, defaultStoryConfig } from '../../src/cluster/stories/story-clusterer.ts';
+import type { ClusterArticle } from '../../src/cluster/stories/story-clusterer.ts';
+import { unitSparse } from '../../src/cluster/text/lexical.ts';
 
 const counts = (...headlines: string[]) => {
   const stems = new Map<string, number>();

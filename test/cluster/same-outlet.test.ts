@@ -1,8 +1,8 @@
 // A story told by one outlet alone takes more items from that outlet only on stronger evidence: one feed's items
 // about one politician, or a series whose titles share a template, read alike without being one event.
 import { describe, expect, it } from 'vitest';
-import { StoryClusterer, defaultStoryConfig } from '../../src/cluster/story-clusterer.ts';
-import type { ClusterArticle } from '../../src/cluster/story-clusterer.ts';
+import { StoryClusterer, defaultStoryConfig } from '../../src/cluster/stories/story-clusterer.ts';
+import type { ClusterArticle } from '../../src/cluster/stories/story-clusterer.ts';
 
 const unit = (values: number[]) => {
   const norm = Math.hypot(...values);

@@ -11,12 +11,12 @@
 // little, names the story lacks cost more, since two events of one subject share its main name but not their own.
 // A follow-up (follow-up.ts) is forgiven the lull: a headline that carries the word a running story's headlines call
 // it by ("outage", "tariff") continues that story, even a day later.
-import { addInto, dot } from './vectors.ts';
-import { aboveBackground } from './calibrate.ts';
-import { TermIndex } from './term-index.ts';
-import { addSparse, sparseDot } from './lexical.ts';
-import type { TermVector } from './lexical.ts';
-import { namesEvidence } from './specifics.ts';
+import { addInto, dot } from '../text/vectors.ts';
+import { aboveBackground } from '../text/calibrate.ts';
+import { TermIndex } from '../text/term-index.ts';
+import { addSparse, sparseDot } from '../text/lexical.ts';
+import type { TermVector } from '../text/lexical.ts';
+import { namesEvidence } from '../text/specifics.ts';
 import { carriesSubject, established, storySubject } from './follow-up.ts';
 
 export interface ClusterArticle {

@@ -5,7 +5,7 @@
 // a burst of its own; what marks a follow-up is that the story it continues had already run for hours, with outlet
 // after outlet using that word in the headline.
 import { stemmer } from 'stemmer';
-import { salientTerms } from './terms.ts';
+import { salientTerms } from '../text/terms.ts';
 
 /**
  * The stems of a text's salient words (terms.ts: a headline's, or a headline's and summary's), so that "tariffs" in one headline and "tariff" in the next are
