@@ -5,6 +5,8 @@ import { averageLinkGroups } from '../../src/cluster/topics/topic-discovery.ts';
 import { labelTopic } from '../../src/cluster/topics/topic-label.ts';
 import { contentTerms, contentWordRuns } from '../../src/cluster/text/topic-terms.ts';
 import { categoryOfSeed, categoryTopics } from '../../src/cluster/topics/topics.ts';
+import foreignFeeds from './fixtures/foreign-language-topics.json' with { type: 'json' };
+import { deu, fra, spa } from 'stopword';
 
 /** A symmetric matrix from its upper triangle, given as "i-j": similarity; unlisted pairs score `otherwise`. */
 function matrix(n: number, pairs: Record<string, number>, otherwise = 0): Float32Array {
@@ -49,6 +51,29 @@ describe('labelTopic', () => {
     expect(name.label.startsWith('Red Sox')).toBe(true);
     expect(name.label).not.toMatch(/\b(the|and|was|said|people)\b/i);
     expect(name.keywords.slice(0, 2).map((word) => word.toLowerCase()).sort()).toEqual(['red', 'sox']);
+  });
+});
+
+describe('labels of feeds not in English', () => {
+  // Document frequencies as in a mostly English corpus of 10,000 articles that holds only these headlines in the
+  // feed's language: its function words are as rare there as its subject.
+  const lists = { fr: fra, es: spa, de: deu };
+  for (const code of ['fr', 'es', 'de'] as const) {
+    const { subject, stories } = foreignFeeds[code];
+    it(`names a ${code} topic by its subject, not by the language's function words`, () => {
+      const documentFrequency = new Map<string, number>();
+      for (const text of stories.flat()) for (const term of new Set(text.toLowerCase().match(/[\p{L}\p{N}]+/gu))) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+      const name = labelTopic(stories, { documents: 10_000, documentFrequency });
+      const functionWords = new Set(lists[code]);
+      const parts = name.label.toLowerCase().split(/[\s,]+/);
+      expect(parts.filter((part) => functionWords.has(part))).toEqual([]);
+      expect(subject.some((word) => parts.includes(word))).toBe(true);
+    });
+  }
+
+  it('keeps English words that are function words elsewhere ("war", "die", "men") in English text', () => {
+    expect(contentTerms('War in Gaza: men die as the ceasefire talks stall').sort()).toEqual(['ceasefire', 'die', 'gaza', 'men', 'stall', 'talks', 'war']);
+    expect(contentTerms('Der Krieg war lang und die Männer kamen nicht zurück').sort()).toEqual(['kamen', 'krieg', 'männer']);
   });
 });
 

@@ -2,6 +2,8 @@
 // TF-IDF term vectors over them, which let topics weigh shared names ("Red Sox", "OPEC") that embeddings blur.
 import { eng } from 'stopword';
 import { tfidf } from './lexical.ts';
+import { foreignFunctionWords } from './function-words.ts';
+import type { ForeignFunctionWords } from './function-words.ts';
 import type { TermVector } from './lexical.ts';
 
 /**
@@ -35,10 +37,13 @@ const word = String.raw`(?:\p{L}\.){2,}|[\p{L}\p{N}][\p{L}\p{N}'’&.-]*[\p{L}\p
 const wordPattern = new RegExp(word, 'gu');
 const wordOrMarkPattern = new RegExp(`(${word})|([^\\s\\p{L}\\p{N}]+)`, 'gu');
 
-/** The form a word is counted under, or null for stopwords, bare numbers and single characters. */
-function termKey(surface: string): string | null {
+/**
+ * The form a word is counted under, or null for stopwords (English's, and those of the language the text reads as:
+ * function-words.ts), bare numbers and single characters.
+ */
+function termKey(surface: string, foreign: ForeignFunctionWords): string | null {
   const key = surface.toLowerCase();
-  if (key.length < 2 || stopWords.has(key)) return null;
+  if (key.length < 2 || stopWords.has(key) || foreign.some((words) => words.has(key))) return null;
   const first = key.charCodeAt(0);
   return first >= 48 && first <= 57 && !/\p{L}/u.test(key) ? null : key;
 }
@@ -50,6 +55,7 @@ function termKey(surface: string): string | null {
 export function contentWordRuns(text: string): Word[][] {
   const runs: Word[][] = [];
   let run: Word[] = [];
+  const foreign = foreignOf(text);
   const flush = () => {
     if (run.length) runs.push(run);
     run = [];
@@ -60,7 +66,7 @@ export function contentWordRuns(text: string): Word[][] {
       continue;
     }
     const surface = match[1]!.replace(/['’]s$/u, '');
-    const key = termKey(surface);
+    const key = termKey(surface, foreign);
     if (key) run.push({ key, surface });
     else flush();
   }
@@ -68,11 +74,18 @@ export function contentWordRuns(text: string): Word[][] {
   return runs;
 }
 
+/** The function words of the text's language when it is not English (function-words.ts). */
+function foreignOf(text: string): ForeignFunctionWords {
+  return foreignFunctionWords((text.match(wordPattern) ?? []).map((surface) => surface.toLowerCase()), stopWords);
+}
+
 /** The distinct content words of a text: what document frequencies count (the keys contentWordRuns gives). */
 export function contentTerms(text: string): string[] {
   const terms = new Set<string>();
-  for (const surface of text.match(wordPattern) ?? []) {
-    const key = termKey(surface.replace(/['’]s$/u, ''));
+  const surfaces = text.match(wordPattern) ?? [];
+  const foreign = foreignOf(text);
+  for (const surface of surfaces) {
+    const key = termKey(surface.replace(/['’]s$/u, ''), foreign);
     if (key) terms.add(key);
   }
   return [...terms];
