@@ -73,12 +73,14 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
   const words = (contentHash: string) => tfidf(terms.get(contentHash)!.counts, idf);
   const wordCount = (contentHash: string) => terms.get(contentHash)!.words;
   const names = (contentHash: string) => terms.get(contentHash)!.names;
+  // The headline without its feed's template (text/templates.ts): what the follow-up subject is read from.
+  const headline = (contentHash: string) => ({ title: terms.get(contentHash)!.headline!, templated: terms.get(contentHash)!.templated! });
 
   const load = lap();
   const clusterer = new StoryClusterer(
     { ...defaultStoryConfig, background: scale.mean },
     (article) => storyIdFor(readyById.get(article.id)!),
-    activeStories(store, modelId, active, words, wordCount, names),
+    activeStories(store, modelId, active, words, wordCount, names, headline),
   );
   const memberships = ready.map((article) => ({
     articleId: article.id,
@@ -89,8 +91,9 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
       words: words(article.contentHash),
       wordCount: wordCount(article.contentHash),
       names: names(article.contentHash),
-      headline: stemsOf(article.title),
-      textStems: stemsOf(`${article.title}\n${article.summary}`),
+      headline: stemsOf(headline(article.contentHash).title),
+      textStems: stemsOf(`${headline(article.contentHash).title}\n${article.summary}`),
+      templated: headline(article.contentHash).templated,
       outlet: article.feedId,
     }),
   }));
@@ -263,7 +266,7 @@ function profilesFromMembers(store: Store, modelId: string, members: readonly St
  */
 function activeStories(
   store: Store, modelId: string, members: readonly StoryMember[], words: (contentHash: string) => TermVector, wordCount: (contentHash: string) => number,
-  names: (contentHash: string) => ReadonlySet<string>,
+  names: (contentHash: string) => ReadonlySet<string>, headline: (contentHash: string) => { title: string; templated: boolean },
 ): StoryCluster[] {
   const groups = groupByStory(members);
   const profiles = storyProfiles(store, modelId, [...groups.keys()]);
@@ -276,7 +279,7 @@ function activeStories(
     const named = new Map<string, number>();
     for (const member of list) for (const name of names(member.contentHash)) named.set(name, (named.get(name) ?? 0) + 1);
     const headlines = new Map<string, number>();
-    for (const member of list) for (const stem of stemsOf(member.title)) headlines.set(stem, (headlines.get(stem) ?? 0) + 1);
+    for (const member of list) for (const stem of stemsOf(headline(member.contentHash).title)) headlines.set(stem, (headlines.get(stem) ?? 0) + 1);
     return [{
       id,
       size: profile.size,
@@ -289,6 +292,7 @@ function activeStories(
       headlines,
       // An outlet is a feed: the one-outlet rule (story-clusterer.ts sameOutletMargin) sees the members read here.
       soleOutlet: new Set(list.map((member) => member.feedId)).size === 1 ? list[0]!.feedId : null,
+      templated: list.every((member) => headline(member.contentHash).templated),
     }];
   });
 }

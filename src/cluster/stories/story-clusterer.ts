@@ -36,6 +36,8 @@ export interface ClusterArticle {
   textStems?: ReadonlySet<string>;
   /** The feed it came from, when known: a story told by one outlet alone needs stronger evidence from that outlet. */
   outlet?: number;
+  /** Whether its headline follows a template of its feed (text/templates.ts), which its words no longer hold. */
+  templated?: boolean;
 }
 
 export interface StoryCluster {
@@ -55,6 +57,8 @@ export interface StoryCluster {
   headlines: Map<string, number>;
   /** The one outlet all its members came from; null once a second outlet (or an article of unknown outlet) joins. */
   soleOutlet?: number | null;
+  /** Whether every member's headline follows a template of that outlet (text/templates.ts). */
+  templated?: boolean;
 }
 
 export interface StoryClustererConfig {
@@ -152,7 +156,7 @@ export class StoryClusterer {
       }
       if (story.firstTime - article.time > windowMs) continue;
       const lull = this.#lull(Math.max(article.time - story.lastTime, story.firstTime - article.time));
-      const group = { sum: article.vector, words: article.words, wordCount: article.wordCount, names, headlines, texts, size: 1, firstTime: article.time, lastTime: article.time, soleOutlet: article.outlet ?? null };
+      const group = { sum: article.vector, words: article.words, wordCount: article.wordCount, names, headlines, texts, size: 1, firstTime: article.time, lastTime: article.time, soleOutlet: article.outlet ?? null, templated: article.templated };
       const score = this.#similarity(group, story, lull, Math.max(bestScore, threshold));
       if (score > bestScore) {
         bestScore = score;
@@ -170,6 +174,7 @@ export class StoryClusterer {
       names,
       headlines,
       soleOutlet: article.outlet ?? null,
+      templated: article.templated,
     };
     if (best && bestScore >= threshold) {
       this.#absorb(best, single);
@@ -223,10 +228,13 @@ export class StoryClusterer {
    */
   #similarity(group: Group, story: StoryCluster, lull: number, floor: number): number {
     const pairs = group.size * story.size;
-    const weight = wordShare(this.#config, group.wordCount / group.size);
+    const oneOutlet = group.soleOutlet != null && group.soleOutlet === story.soleOutlet ? this.#config.sameOutletMargin : 0;
+    // Between one outlet's templated items (a series) the embedding mostly sees the template they share: only the
+    // words outside it count (their words were counted without it, text/templates.ts).
+    const series = oneOutlet > 0 && !!group.templated && !!story.templated;
+    const weight = series ? 1 : wordShare(this.#config, group.wordCount / group.size);
     const cosine = aboveBackground(dot(group.sum, story.sum) / pairs, this.#config.background);
     const { shared, missing } = namesEvidence(group.names, group.size, story.names, story.size);
-    const oneOutlet = group.soleOutlet != null && group.soleOutlet === story.soleOutlet ? this.#config.sameOutletMargin : 0;
     const evidence = this.#config.namesBonus * shared - this.#config.missingNamesCost * missing - oneOutlet;
     // Even forgiven the whole lull and with perfect words it cannot beat the floor: skip the follow-up and the words.
     if ((1 - weight) * cosine + weight + evidence <= floor) return -Infinity;
@@ -289,6 +297,7 @@ export class StoryClusterer {
     for (const [stem, count] of other.headlines) story.headlines.set(stem, (story.headlines.get(stem) ?? 0) + count);
     this.#forget(story.id);
     if (story.soleOutlet !== other.soleOutlet) story.soleOutlet = null;
+    story.templated = !!story.templated && !!other.templated;
     story.firstTime = Math.min(story.firstTime, other.firstTime);
     story.lastTime = Math.max(story.lastTime, other.lastTime);
     this.#index.add(story.id, other.words.keys());
@@ -296,7 +305,7 @@ export class StoryClusterer {
 }
 
 /** What is compared with a story: one article (size 1) or another story. */
-type Group = Pick<StoryCluster, 'sum' | 'words' | 'wordCount' | 'names' | 'headlines' | 'size' | 'firstTime' | 'lastTime' | 'soleOutlet'> & {
+type Group = Pick<StoryCluster, 'sum' | 'words' | 'wordCount' | 'names' | 'headlines' | 'size' | 'firstTime' | 'lastTime' | 'soleOutlet' | 'templated'> & {
   /** An article's headline and summary stems, for carrying a subject; a story carries one by its headlines. */
   texts?: ReadonlyMap<string, number>;
 };

@@ -3,6 +3,7 @@
 // most. Headline words count twice: they carry the event.
 import { isSpecific, readCasing, streamNames } from './specifics.ts';
 import type { Casing } from './specifics.ts';
+import { stripTemplates } from './templates.ts';
 
 export type TermVector = Map<string, number>;
 
@@ -18,6 +19,12 @@ export interface ArticleTerms {
   names: Set<string>;
   /** How it writes its words, which tells the stream's names from ordinary words. */
   casing: Casing;
+  /**
+   * From feedTermCounts: the headline without its feed's template (templates.ts), which the words and names were
+   * counted on, and whether it had one.
+   */
+  headline?: string;
+  templated?: boolean;
 }
 
 /**
@@ -43,13 +50,17 @@ export function termCounts(title: string, summary: string): ArticleTerms {
 const namedWeight = 2;
 
 /**
- * Term counts of many articles with each feed's boilerplate removed: words in most of one feed's items and hardly
+ * Term counts of many articles with each feed's headline templates (templates.ts) and boilerplate removed: words in most of one feed's items and hardly
  * anywhere else ("Status", "Investigating", "Resolved" on a status page, a newsletter's sign-off) say which feed wrote
  * it, not what happened, yet look rare, and so telling, across all feeds. Words of an event that one feed covers
  * closely are used by other feeds too, so they stay.
  */
 export function feedTermCounts(articles: readonly { key: string; feedId: number; title: string; summary: string }[]): Map<string, ArticleTerms> {
-  const terms = new Map(articles.map((article) => [article.key, termCounts(article.title, article.summary)]));
+  const headlines = stripTemplates(articles);
+  const terms = new Map(articles.map((article) => {
+    const { title, templated } = headlines.get(article.key)!;
+    return [article.key, { ...termCounts(title, article.summary), headline: title, templated }];
+  }));
   const byFeed = new Map<number, Map<string, number>[]>();
   const everywhere = new Map<string, number>();
   for (const article of articles) {
