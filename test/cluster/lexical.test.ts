@@ -6,8 +6,10 @@ import { salientTerms } from '../../src/cluster/text/terms.ts';
 
 describe('feedTermCounts', () => {
   const incidents = ['Harbor CDN', 'Gitwell', 'Tallyhook', 'Parcelgrid', 'Northstar DNS', 'Quillpay'];
+  // Written without a separator: "Name: degraded service (investigating)" on every title is that feed's headline
+  // template, which templates.ts drops whole (test/cluster/templates.test.ts); here the words are weighed one by one.
   const status = incidents.map((name, index) => ({
-    key: `status-${index}`, feedId: 1, title: `${name}: degraded service (investigating)`, summary: `Status: Investigating. ${name} reports errors.`,
+    key: `status-${index}`, feedId: 1, title: `${name} has degraded service (investigating)`, summary: `Status: Investigating. ${name} reports errors.`,
   }));
   const news = incidents.slice(0, 3).map((name, index) => ({
     key: `news-${index}`, feedId: 2 + index, title: `${name} outage hits customers`, summary: `${name} says its service is degraded.`,
