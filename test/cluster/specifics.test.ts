@@ -53,11 +53,20 @@ describe('specifics', () => {
 describe('names as evidence', () => {
   it('weighs shared names by how many members on each side use them, and counts the names a story lacks', () => {
     const story = new Map([['titanfall', 9], ['xbox', 3]]);
-    expect(namesEvidence(new Map([['titanfall', 1]]), 1, story, 10)).toEqual({ shared: 0.9, missing: 0 });
+    expect(namesEvidence(new Map([['titanfall', 1]]), 1, story, 10)).toEqual({ shared: 0.9, missing: 0, lacking: 0 });
     const { shared, missing } = namesEvidence(new Map([['xbox', 1], ['capaldi', 1]]), 1, story, 10);
     expect(shared).toBeCloseTo(0.3);
     expect(missing).toBe(0.5);
-    expect(namesEvidence(new Map(), 1, story, 10)).toEqual({ shared: 0, missing: 0 });
+    expect(namesEvidence(new Map(), 1, story, 10)).toEqual({ shared: 0, missing: 0, lacking: 1 });
+  });
+
+  it('counts the story’s core names (used by half its members or more) that the article lacks', () => {
+    // Two events of one subject: "Saints" shared, each side's player its own.
+    const saints = new Map([['saints', 4], ['reggie', 4], ['bush', 3], ['orleans', 1]]);
+    const { missing, lacking } = namesEvidence(new Map([['saints', 1], ['pierre', 1], ['thomas', 1]]), 1, saints, 4);
+    expect(missing).toBeCloseTo(2 / 3);
+    expect(lacking).toBeCloseTo(2 / 3); // reggie and bush of the three core names; orleans is not core
+    expect(namesEvidence(new Map([['saints', 1], ['reggie', 1], ['bush', 1]]), 1, saints, 4).lacking).toBe(0);
   });
 
   const unit = (values: number[]) => {

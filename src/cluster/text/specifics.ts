@@ -121,9 +121,10 @@ export function sharedSpecifics(names: ReadonlySet<string>, other: ReadonlyMap<s
  * naming "Titanfall" beside a story where nine members in ten do scores 0.9. `missing`: the share of the group's
  * names the story never uses. Two events of one subject share its main name ("Microsoft", "Saints") but each has its
  * own ("Pierre Thomas", "Reggie Bush"), and the stream only keeps names that someone else uses too, so a name the
- * story lacks is one that belongs to some other story.
+ * story lacks is one that belongs to some other story. `lacking`: the other way round, the share of the story's core
+ * names (used by at least half its members) that fewer than half the group's members use.
  */
-export function namesEvidence(names: ReadonlyMap<string, number>, members: number, story: ReadonlyMap<string, number>, size: number): { shared: number; missing: number } {
+export function namesEvidence(names: ReadonlyMap<string, number>, members: number, story: ReadonlyMap<string, number>, size: number): { shared: number; missing: number; lacking: number } {
   let shared = 0;
   let missing = 0;
   let total = 0;
@@ -133,5 +134,12 @@ export function namesEvidence(names: ReadonlyMap<string, number>, members: numbe
     else missing += count;
     total += count;
   }
-  return { shared: Math.min(1, shared), missing: total ? missing / total : 0 };
+  let core = 0;
+  let lacking = 0;
+  for (const [name, count] of story) {
+    if (count * 2 < size) continue;
+    core++;
+    if ((names.get(name) ?? 0) * 2 < members) lacking++;
+  }
+  return { shared: Math.min(1, shared), missing: total ? missing / total : 0, lacking: core ? lacking / core : 0 };
 }
