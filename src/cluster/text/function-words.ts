@@ -8,8 +8,11 @@
 // at least as many English ones; "Le président de la République" has three and none.
 import * as stopword from 'stopword';
 
-/** Lists of the `stopword` package that are not languages (numbers) or are English. */
-const notLanguages = new Set(['_123', 'eng']);
+/**
+ * Lists of the `stopword` package left out: English itself, numbers, and Malay's, which is a list of frequent news
+ * words ("global", "china", "bank", "minister") rather than function words.
+ */
+const notLanguages = new Set(['_123', 'eng', 'msa']);
 
 interface Language {
   words: ReadonlySet<string>;
@@ -26,7 +29,8 @@ function languages(english: ReadonlySet<string>) {
     const words = new Set((list as string[]).map((word) => word.toLowerCase()));
     const index = languages.push({ words }) - 1;
     for (const word of words) {
-      if (english.has(word)) continue;
+      // Letters only, two or more: digits and lone letters ("7", "m") are in some lists and tell no language.
+      if (english.has(word) || word.length < 2 || !/^\p{L}+$/u.test(word)) continue;
       let of = distinctive.get(word);
       if (!of) distinctive.set(word, (of = []));
       of.push(index);
@@ -49,7 +53,8 @@ export function foreignFunctionWords(words: readonly string[], english: Readonly
   const { languages: all, distinctive } = languages(english);
   let englishHits = 0;
   const hits = new Map<number, number>();
-  for (const word of words) {
+  // Distinct words: a name said twice ("Lena Dunham - Lena Dunham …") is one piece of evidence, not two.
+  for (const word of new Set(words)) {
     if (english.has(word)) englishHits++;
     for (const index of distinctive.get(word) ?? []) hits.set(index, (hits.get(index) ?? 0) + 1);
   }
