@@ -6,7 +6,7 @@ import type { Feed } from '../store/feeds.ts';
 import { listTopics } from '../store/topics.ts';
 import type { TopicRecord } from '../store/topics.ts';
 import { articleCountsByFeed, articlesByStory, liveStories, mergedStories, relatedStoryIds, topicStoryLinks } from '../store/site-reads.ts';
-import type { ArticleSummary } from '../store/site-reads.ts';
+import type { ArticleSummary, LiveStoryRow, MergedStoryRow, TopicStoryLink } from '../store/site-reads.ts';
 import { feedHealth } from './feed-health.ts';
 import type { FeedView } from './feed-health.ts';
 import { outletDisplayNames, outletOf } from './outlets.ts';
@@ -95,13 +95,34 @@ let cached: SiteData | null = null;
 /** The store to render, written into the bundle by the build (build-site.ts); absent outside a build. */
 declare const __WIREFOLD_STORE__: string | undefined;
 
-export function siteData(): SiteData {
+/** Everything SiteData is built from: the store's whole-table reads for the site. */
+export interface SiteRows {
+  feeds: Feed[];
+  articles: Map<string, ArticleSummary[]>;
+  topics: TopicRecord[];
+  links: TopicStoryLink[];
+  live: LiveStoryRow[];
+  merged: MergedStoryRow[];
+  related: Map<string, string[]>;
+  articleCounts: Map<number, number>;
+}
+
+/** Reads SiteRows from the store (eight queries, issued together). */
+export async function readSiteRows(store: Store): Promise<SiteRows> {
+  const [feeds, articles, topics, links, live, merged, related, articleCounts] = await Promise.all([
+    listFeeds(store), articlesByStory(store), listTopics(store), topicStoryLinks(store), liveStories(store),
+    mergedStories(store), relatedStoryIds(store), articleCountsByFeed(store),
+  ]);
+  return { feeds, articles, topics, links, live, merged, related, articleCounts };
+}
+
+export async function siteData(): Promise<SiteData> {
   if (!cached) {
-    const store = openStore(typeof __WIREFOLD_STORE__ === 'string' ? __WIREFOLD_STORE__ : defaultStorePath, { readOnly: true });
+    const store = await openStore(typeof __WIREFOLD_STORE__ === 'string' ? __WIREFOLD_STORE__ : defaultStorePath, { readOnly: true });
     try {
-      cached = new SiteData(store);
+      cached = new SiteData(await readSiteRows(store));
     } finally {
-      store.close();
+      await store.close();
     }
   }
   return cached;
@@ -123,13 +144,10 @@ export class SiteData {
   readonly #related: Map<string, string[]>;
   readonly #relatedTopics = new Map<string, TopicView[]>();
 
-  constructor(store: Store, now = Date.now()) {
-    const feeds = listFeeds(store);
+  constructor(rows: SiteRows, now = Date.now()) {
+    const { feeds, articles, topics, links } = rows;
     const outletOfFeed = outletsOfFeeds(feeds);
-    const articles = articlesByStory(store);
-    const topics = listTopics(store);
     const topicById = new Map(topics.map((topic) => [topic.id, topic]));
-    const links = topicStoryLinks(store);
     const topicsOfStory = new Map<string, TopicChip[]>();
     for (const link of links) {
       const topic = topicById.get(link.topicId);
@@ -144,7 +162,7 @@ export class SiteData {
       return { ...article, source: outlet?.name ?? article.source, outletKey: outlet?.key ?? article.source, summary: stripDateline(article.summary) };
     })]));
     const clock = rankingClock(newestArticleTime([...membersOf.values()].flat()), now);
-    this.stories = liveStories(store).flatMap((row) => {
+    this.stories = rows.live.flatMap((row) => {
       const members = membersOf.get(row.id);
       if (!members?.length) return [];
       const lead = members.find((article) => article.id === row.leadArticleId) ?? members[0]!;
@@ -157,7 +175,7 @@ export class SiteData {
       }];
     });
     this.storiesById = new Map(this.stories.map((story) => [story.id, story]));
-    this.redirects = resolveRedirects(mergedStories(store), this.storiesById);
+    this.redirects = resolveRedirects(rows.merged, this.storiesById);
 
     const storiesOfTopic = new Map<number, StoryView[]>();
     for (const link of links) {
@@ -182,8 +200,8 @@ export class SiteData {
     this.days = [...byDay].sort(([a], [b]) => b.localeCompare(a))
       .map(([day, stories]) => ({ day, stories: rankStories(stories) }));
 
-    this.#related = relatedStoryIds(store);
-    const articleCounts = articleCountsByFeed(store);
+    this.#related = rows.related;
+    const articleCounts = rows.articleCounts;
     this.feeds = feeds.map((feed) => feedHealth(feed, articleCounts.get(feed.id) ?? 0));
     this.outlets = groupByOutlet(this.feeds, outletOfFeed);
   }
