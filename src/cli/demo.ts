@@ -38,7 +38,6 @@ export async function demoCommand(settings: Settings, serve: boolean, rebuild: (
       console.log(`demo: serving ${samples.feedUrls.length} sample feeds on ${new URL(samples.feedUrls[0]!).host}`);
       return await rebuild(store, demo);
     } finally {
-      await store.close();
       await samples.close();
     }
   };
@@ -48,14 +47,25 @@ export async function demoCommand(settings: Settings, serve: boolean, rebuild: (
     // PostgreSQL: the demo's schema is wiped and made afresh, then the run holds the store's writer lock (an advisory lock).
     const { withAdvisoryLock } = await import('../store/postgres-lock.ts');
     const store = await demoStore(demo.storePath);
-    code = await withAdvisoryLock(store, writerLockKey, 'demo', () => body(store));
+    try {
+      code = await withAdvisoryLock(store, writerLockKey, 'demo', () => body(store));
+    } finally {
+      await store.close();
+    }
   } else {
     // The demo starts its store, so its folder may not exist yet (data/ on a fresh clone); the lock file goes there.
     mkdirSync(dirname(resolve(demo.storePath)), { recursive: true });
-    code = await withWriterLock(resolve(demo.storePath), 'demo', async () => body(await demoStore(demo.storePath)));
+    code = await withWriterLock(resolve(demo.storePath), 'demo', async () => {
+      const store = await demoStore(demo.storePath);
+      try {
+        return await body(store);
+      } finally {
+        await store.close();
+      }
+    });
   }
   if (code !== 0) return code;
-  console.log(`demo: site built in ${resolve(demo.outDir)} from ${demo.storePath} in ${seconds(started)}`);
+  console.log(`demo: site built in ${resolve(demo.outDir)} from ${describeLocation(parseStoreLocation(demo.storePath))} in ${seconds(started)}`);
   if (serve) return serveCommand(demo, defaultPort);
   console.log(`demo: preview it with "npx wirefold serve --out ${demo.outDir}" (or "wirefold demo --serve")`);
   return 0;

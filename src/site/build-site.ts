@@ -2,6 +2,7 @@
 // The child processes a build starts (esbuild's service, from Vite; Pagefind's binary, from its Node API) are driven over
 // their stdin and exit when it closes, which the kernel does when this process dies, even by SIGKILL; so no watcher
 // process is needed (test/site/build-safety.test.ts kills real builds and looks for them).
+import { absoluteLocation } from '../store/location.ts';
 import { join, resolve } from 'node:path';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { projectRoot } from '../paths.ts';
@@ -53,7 +54,7 @@ async function renderSite(options: BuildOptions, outDir: string): Promise<void> 
   // Astro takes the site's address, base path and out dir as inline config (over astro.config.mjs); the data module
   // learns the store's path from a constant Vite writes into the bundle (__WIREFOLD_STORE__, see data.ts).
   const addresses = { ...(options.siteUrl ? { site: options.siteUrl } : {}), ...(options.base ? { base: options.base } : {}) };
-  const define = { __WIREFOLD_STORE__: JSON.stringify(resolve(options.storePath)) };
+  const define = { __WIREFOLD_STORE__: JSON.stringify(absoluteLocation(options.storePath)) };
   const { build } = await import('astro');
   // Astro bundles the pages to prerender into <outDir>/.prerender when outDir lies below the working directory, and
   // else into <cwd>/.astro/.prerender: one folder shared by every build started from the same place, which concurrent

@@ -2,6 +2,8 @@
 // `postgres://` / `postgresql://` URL (PostgreSQL). Any other scheme is refused: taking `mysql://x` for a file name
 // would quietly start a SQLite file called "mysql:".
 
+import { resolve } from 'node:path';
+
 export type StoreLocation =
   | { kind: 'sqlite'; path: string }
   | { kind: 'postgres'; url: string };
@@ -37,4 +39,10 @@ export function describeLocation(location: StoreLocation): string {
   } catch {
     return location.url.replace(/:[^:@/]*@/, ':***@');
   }
+}
+
+/** The location as another process (in another folder) must be given it: a SQLite path made absolute; a URL as it is. */
+export function absoluteLocation(text: string): string {
+  const location = parseStoreLocation(text);
+  return location.kind === 'sqlite' ? resolve(location.path) : location.url;
 }
