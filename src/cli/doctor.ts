@@ -1,5 +1,6 @@
 // `wirefold doctor`: checks what a run needs (Node, the store, the feeds, the model) and says what to do about each
 // problem.
+import { printableLocation } from '../store/location.ts';
 import { openStore, schemaVersion } from '../store/store.ts';
 import { countArticles } from '../store/articles.ts';
 import { listFeeds } from '../store/feeds.ts';
@@ -23,7 +24,7 @@ export async function doctorCommand(settings: Settings): Promise<number> {
     const store = await openStore(settings.storePath, { mustExist: true });
     try {
       const feeds = await listFeeds(store);
-      report(true, `store ${store.path}: schema v${await schemaVersion(store)}, ${feeds.length} feeds, ${await countArticles(store)} articles`);
+      report(true, `store ${printableLocation(store.path)}: schema v${await schemaVersion(store)}, ${feeds.length} feeds, ${await countArticles(store)} articles`);
       const cutoff = new Date(Date.now() - longFailureHours * 3600_000).toISOString();
       const failing = feeds.filter((feed) => feed.status === 'active' && feed.failingSince && feed.failingSince <= cutoff);
       report(failing.length === 0, failing.length

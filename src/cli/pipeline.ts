@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import type { Store } from '../store/store.ts';
 import { withStoreWriter } from '../store/writer-lock.ts';
+import { printableLocation } from '../store/location.ts';
 import { finishRun, startRun } from '../store/runs.ts';
 import type { Counts, Stage } from '../store/runs.ts';
 import type { IngestSummary } from '../ingest/ingest.ts';
@@ -63,7 +64,7 @@ export async function ingestStage(store: Store, settings: Settings): Promise<str
     const line = `ingest: ${summary.feeds} feeds, ${summary.fetched} fetched, ${summary.notModified} not modified, ` +
       `${summary.skipped} not due, ${summary.failures.length} failed; ${summary.added} new articles, ${summary.updated} updated`;
     const { failures, warnings: _warnings, ...counts } = summary;
-    const problem = ingestProblem(summary, store.path);
+    const problem = ingestProblem(summary, printableLocation(store.path));
     return { result: problem, line, counts: { ...counts, failed: failures.length }, errors: [...(problem ? [problem] : []), ...failures.map((f) => `${f.url}: ${f.error}`)], ok: !problem };
   });
 }

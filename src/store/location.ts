@@ -46,3 +46,12 @@ export function absoluteLocation(text: string): string {
   const location = parseStoreLocation(text);
   return location.kind === 'sqlite' ? resolve(location.path) : location.url;
 }
+
+/** A location text fit to print (a PostgreSQL password masked); text that is no location comes back as it is. */
+export function printableLocation(text: string): string {
+  try {
+    return describeLocation(parseStoreLocation(text));
+  } catch {
+    return text;
+  }
+}

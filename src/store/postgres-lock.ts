@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import type { Store } from './store.ts';
 import { PostgresStore } from './postgres.ts';
 import { LockHeldError } from './writer-lock.ts';
+import { printableLocation } from './location.ts';
 
 /**
  * Runs fn holding advisory lock `key` on the store's database. The holding connection is named after the run
@@ -22,7 +23,7 @@ export async function withAdvisoryLock<T>(store: Store, key: number, command: st
          WHERE l.locktype = 'advisory' AND l.objid = $1 AND l.granted LIMIT 1`, [key])).rows[0] as
         { application_name: string; backend_start: Date } | undefined;
       const [, holderCommand = 'unknown', pid = '0', host = 'unknown'] = /^wirefold (\S+) pid (\d+) on (.*)$/.exec(holder?.application_name ?? '') ?? [];
-      throw new LockHeldError({ pid: Number(pid), startedAt: holder?.backend_start?.toISOString() ?? 'unknown', host, command: holderCommand }, store.path);
+      throw new LockHeldError({ pid: Number(pid), startedAt: holder?.backend_start?.toISOString() ?? 'unknown', host, command: holderCommand }, printableLocation(store.path));
     }
     try {
       return await fn();

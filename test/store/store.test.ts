@@ -12,6 +12,7 @@ import { addStoryTopics, addTermDocuments, createDiscoveredTopic, ensureTopic, l
 import { finishRun, recentRuns, startRun } from '../../src/store/runs.ts';
 import { articlesByStory, liveStories, mergedStories } from '../../src/store/site-reads.ts';
 import type { FeedItem } from '../../src/model/feed-item.ts';
+import { LockHeldError, withStoreWriter } from '../../src/store/writer-lock.ts';
 import { backends, postgresSkipReason } from '../backends.ts';
 
 const now = '2026-11-20T12:00:00.000Z';
@@ -35,6 +36,16 @@ describe.each(backends)('the store on $name', (backend) => {
     const again = await openStore(location, { mustExist: true });
     expect(await schemaVersion(again)).toBe(migrations.length);
     await again.close();
+  });
+
+  it('lets one run write at a time, and the next one in once it ends', async () => {
+    const location = await backend.fresh('lock');
+    await (await openStore(location)).close();
+    await withStoreWriter(location, 'ingest', async (store) => {
+      await upsertFeed(store, { url: 'https://a.example/feed' });
+      await expect(withStoreWriter(location, 'cluster', async () => 0)).rejects.toThrow(LockHeldError);
+    });
+    expect(await withStoreWriter(location, 'cluster', async (store) => (await listFeeds(store)).length)).toBe(1);
   });
 
   it('keeps feeds: upsert keeps the id, a fetch is recorded, removal keeps a feed that has articles', async () => {
