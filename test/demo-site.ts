@@ -57,7 +57,7 @@ export interface RunningServer {
 
 /** `wirefold serve` on a free loopback port, as a child process; resolves once it prints its address. */
 export function serveSite(site: DemoSite, timeoutMs = 60_000): Promise<RunningServer> {
-  const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.ts'), 'serve', '--out', site.dist, '--base', site.base, '--port', '0'],
+  const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.mjs'), 'serve', '--out', site.dist, '--base', site.base, '--port', '0'],
     { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   return new Promise((resolve, reject) => {

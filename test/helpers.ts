@@ -24,7 +24,7 @@ export function tempFolder(): string {
 }
 
 export function runWirefold(args: string[], options: { cwd?: string; timeout?: number; env?: NodeJS.ProcessEnv } = {}) {
-  const result = spawnSync(process.execPath, [join(repoRoot, 'scripts/wirefold.ts'), ...args], {
+  const result = spawnSync(process.execPath, [join(repoRoot, 'scripts/wirefold.mjs'), ...args], {
     cwd: options.cwd ?? repoRoot,
     encoding: 'utf8',
     timeout: options.timeout ?? 120_000,

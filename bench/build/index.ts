@@ -89,7 +89,7 @@ export async function run(): Promise<BenchRow[]> {
       const out = join(folder, `site-${round}`);
       const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
       wirefold.push(await measureNode(
-        [...profile, await here('../../scripts/wirefold.ts'), 'build', '--db', storePath, '--out', out, '--site-url', 'https://bench.example'],
+        [...profile, here('../../scripts/wirefold.mjs'), 'build', '--db', storePath, '--out', out, '--site-url', 'https://bench.example', '--images', 'hotlink'],
         { ...process.env, NO_COLOR: '1' }, folder));
       pages = countFiles(out, (name) => name.endsWith('.html'));
       // Once: the search indexer alone on the very pages Wirefold built, to show its share of the build.
@@ -104,7 +104,7 @@ export async function run(): Promise<BenchRow[]> {
       console.error(`bench build: round ${round + 1}/${rounds}: Wirefold ${seconds(wirefold.at(-1)!.ms)} for ${pages} pages`);
 
       const bareOut = join(folder, `bare-${round}`);
-      bare.push(await measureNode([await here('./bare-build.ts')],
+      bare.push(await measureNode([here('./bare-build.ts')],
         { ...process.env, BENCH_BARE_PAGES: String(pages), BENCH_BARE_OUT: bareOut, BENCH_BARE_CACHE: join(folder, 'bare-cache') }, folder));
       const barePages = countFiles(bareOut, (name) => name.endsWith('.html'));
       if (barePages !== pages) throw new Error(`the bare build wrote ${barePages} pages, not ${pages}`);

@@ -4,12 +4,12 @@
 // Seeded, so every run builds the same site (dated relative to the time it runs).
 import { createHash } from 'node:crypto';
 import { openStore } from '../../src/store/store.ts';
-import { recordFetch, upsertFeed } from '../../src/store/feeds.ts';
+import { listFeeds, recordFetch, upsertFeed } from '../../src/store/feeds.ts';
 import { unclusteredArticles } from '../../src/store/articles.ts';
 import { saveFeedItems } from '../../src/ingest/save-items.ts';
 import type { Article } from '../../src/store/articles.ts';
 import { replaceRelated, saveMemberships, updateStory } from '../../src/store/stories.ts';
-import { ensureTopic, setStoryTopics } from '../../src/store/topics.ts';
+import { ensureTopic, listTopics, setStoryTopics } from '../../src/store/topics.ts';
 import { storyScore } from '../../src/cluster/lead.ts';
 import type { FeedItem } from '../../src/ingest/types.ts';
 import { random as seededRandom } from '../ingest/feeds.ts';
@@ -212,4 +212,57 @@ function summaryText(subject: { company: string; thing: string; event: string },
 
 function slugOf(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+}
+
+/**
+ * Adds `count` new stories to a store generateSyntheticStore wrote, the way a rebuild's cluster stage would: each of two
+ * articles from two outlets, reported in the last hour before now, in one of the store's topics, with no related
+ * stories. For the incremental build (bench/build, test/site/incremental-build.test.ts). Seeded by `seed`; the store's
+ * other stories are left as they are. Returns the new stories' ids.
+ */
+export async function addSyntheticStories(path: string, count: number, seed: number, now: Date = new Date()): Promise<string[]> {
+  const random = seededRandom(seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+  const nowIso = now.toISOString();
+  const store = await openStore(path, { mustExist: true });
+  try {
+    const feeds = await listFeeds(store);
+    const topics = await listTopics(store);
+    const storyOfUrl = new Map<string, number>();
+    for (let storyIndex = 0; storyIndex < count; storyIndex++) {
+      const subject = { company: pick(companies), thing: pick(things), event: pick(events) };
+      const first = Math.floor(random() * feeds.length);
+      for (const [order, feed] of [feeds[first]!, feeds[(first + 1) % feeds.length]!].entries()) {
+        const published = new Date(now.getTime() - 3600_000 + storyIndex * 1000 + order * 60_000).toISOString();
+        const title = headline(subject, order, pick(angles));
+        const url = `${feed.siteUrl}${published.slice(0, 10).replace(/-/g, '/')}/${slugOf(title)}-new-${seed}-${storyIndex}-${order}`;
+        const summary = summaryText(subject, feed.title ?? '', random);
+        await saveFeedItems(store, feed.id, [{
+          guid: url, title, url, originalUrl: url, published, updated: null, dateFlag: null, author: null, summary,
+          contentHtml: `<p>${summary}</p>`, image: null, categories: [subject.company],
+        }], nowIso);
+        storyOfUrl.set(url, storyIndex);
+      }
+    }
+    const ids = Array.from({ length: count }, (_, index) => createHash('sha256').update(`synthetic-new-story-${seed}-${index}`).digest('hex').slice(0, 10));
+    const members: Article[][] = ids.map(() => []);
+    for (const article of await unclusteredArticles(store)) {
+      const index = storyOfUrl.get(article.canonicalUrl!);
+      if (index !== undefined) members[index]!.push(article);
+    }
+    await saveMemberships(store, members.flatMap((articles, index) => articles.map((article) => ({ articleId: article.id, storyId: ids[index]! }))), nowIso);
+    await store.transaction(async () => {
+      for (const [index, articles] of members.entries()) {
+        await updateStory(store, {
+          id: ids[index]!, title: articles[0]!.title, leadArticleId: articles[0]!.id, score: storyScore(articles, now.getTime()),
+          firstPublishedAt: articles[0]!.publishedAt, lastPublishedAt: articles.at(-1)!.publishedAt,
+          articleCount: articles.length, sourceCount: new Set(articles.map((article) => article.source)).size,
+        }, nowIso);
+        await setStoryTopics(store, ids[index]!, [{ topicId: pick(topics).id, weight: 0.5 }], articles.at(-1)!.publishedAt);
+      }
+    });
+    return ids;
+  } finally {
+    await store.close();
+  }
 }

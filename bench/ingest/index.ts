@@ -73,7 +73,7 @@ export async function run(): Promise<BenchRow[]> {
     const reference = referenceMs();
     const profileDir = process.env['BENCH_INGEST_CPU_PROF'];
     worker = fork(here('./worker.ts'), [], {
-      // The flag scripts/wirefold.ts runs with, so the peak RSS is what the command reaches.
+      // The flag scripts/wirefold.mjs runs with, so the peak RSS is what the command reaches.
       execArgv: [...process.execArgv, '--max-semi-space-size=16', ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

@@ -67,7 +67,7 @@ export async function measureLargeFeeds(sizes: readonly number[] = SIZES): Promi
   const figures: LargeFeedFigures[] = [];
   for (const items of sizes) {
     const child = fork(fileURLToPath(import.meta.url), ['--one', String(items)], {
-      execArgv: [...process.execArgv, '--max-semi-space-size=16'], // as scripts/wirefold.ts runs
+      execArgv: [...process.execArgv, '--max-semi-space-size=16'], // as scripts/wirefold.mjs runs
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     figures.push(await new Promise<LargeFeedFigures>((resolve, reject) => {

@@ -111,8 +111,12 @@ export async function clusterStage(store: Store, settings: Settings): Promise<vo
 export async function buildStage(store: Store, settings: Settings): Promise<void> {
   await recorded(store, 'build', async () => {
     const { buildSite } = await import('../site/build-site.ts');
-    const summary = await buildSite({ storePath: store.path, outDir: settings.outDir, siteUrl: settings.siteUrl, base: settings.base, demo: settings.demo });
-    return { result: undefined, line: `build: ${summary.pages} pages in ${summary.outDir}`, counts: { pages: summary.pages } };
+    const summary = await buildSite({ storePath: store.path, outDir: settings.outDir, siteUrl: settings.siteUrl, base: settings.base, demo: settings.demo,
+      images: settings.images, allowPrivateAddresses: settings.allowPrivateAddresses });
+    const line = summary.kind === 'up to date' ? `build: site is up to date (${summary.pages} pages in ${summary.outDir}; nothing shown on it changed)`
+      : summary.kind === 'incremental' ? `build: ${summary.pages} pages in ${summary.outDir}; ${summary.rendered} changed pages rendered, ${summary.kept} kept`
+      : `build: ${summary.pages} pages in ${summary.outDir}`;
+    return { result: undefined, line, counts: { pages: summary.pages, rendered: summary.rendered, kept: summary.kept, upToDate: summary.kind === 'up to date' ? 1 : 0 } };
   });
 }
 

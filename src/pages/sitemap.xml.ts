@@ -4,4 +4,4 @@ import { siteData } from '../site/data.ts';
 import { sitemapXml } from '../site/sitemap.ts';
 
 export const GET = async (context: APIContext) =>
-  new Response(sitemapXml((await siteData()), context.site), { headers: { 'Content-Type': 'application/xml; charset=utf-8' } });
+  new Response(sitemapXml((await (await siteData())), context.site), { headers: { 'Content-Type': 'application/xml; charset=utf-8' } });

@@ -4,4 +4,4 @@ import { siteData } from '../site/data.ts';
 import { topicsOpml } from '../site/feeds/opml.ts';
 
 export const GET = async (context: APIContext) =>
-  new Response(topicsOpml((await siteData()), context.site), { headers: { 'Content-Type': 'text/x-opml; charset=utf-8' } });
+  new Response(topicsOpml((await (await siteData())), context.site), { headers: { 'Content-Type': 'text/x-opml; charset=utf-8' } });

@@ -3,11 +3,23 @@
 // their stdin and exit when it closes, which the kernel does when this process dies, even by SIGKILL; so no watcher
 // process is needed (test/site/build-safety.test.ts kills real builds and looks for them).
 import { absoluteLocation } from '../store/location.ts';
-import { join, resolve } from 'node:path';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import { projectRoot } from '../paths.ts';
+import { openStore } from '../store/store.ts';
+import type { Store } from '../store/store.ts';
 import { realPathOf, refuseDangerousOutDir, refuseForeignOutDir } from './out-dir-guard.ts';
 import { createFreshSite, recoverInterruptedSwap, swapIn } from './site-swap.ts';
+import { sitePictures } from './site-pictures.ts';
+import type { ImageMode } from './story-image.ts';
+import { buildFingerprint, codeDigest, storeDigest } from './build-inputs.ts';
+import { readSiteRows } from '../store/site-reads.ts';
+import type { BuildSettings } from './build-inputs.ts';
+import { buildManifestName, readBuildManifest, writeBuildManifest } from './build-manifest.ts';
+import type { BuildManifest } from './build-manifest.ts';
+import { keepFiles, reuseIdenticalFiles } from './reuse-files.ts';
+import { siteMarkerName } from './site-marker.ts';
 
 export interface BuildOptions {
   storePath: string;
@@ -16,18 +28,37 @@ export interface BuildOptions {
   base?: string;
   /** A demo build: its site is marked as the demo's, and it replaces only a demo site. */
   demo?: boolean;
+  /** Story pictures: our own copies (`local`, the default), the outlets' URLs (`hotlink`) or none (`off`). */
+  images?: ImageMode;
+  /** Image fetches may reach loopback and private addresses (the demo's sample server). */
+  allowPrivateAddresses?: boolean;
 }
 
 export interface BuildSummary {
+  /** HTML pages in the site. */
   pages: number;
   outDir: string;
+  /**
+   * 'up to date': the live site was built from the same inputs and was left untouched; 'full': every page rendered;
+   * 'incremental': only the pages whose content changed were rendered, the others kept from the live site.
+   */
+  kind: 'up to date' | 'full' | 'incremental';
+  /** Pages of the dynamic routes rendered and kept (the routes without parameters, a dozen files, always render). */
+  rendered: number;
+  kept: number;
 }
 
 /**
  * Builds the site from the store at storePath into a fresh folder beside outDir and swaps it in whole (site-swap.ts);
  * the previous site in outDir is deleted only after that. Refuses (one-line errors, nothing changed on disk) an outDir
  * that is not a Wirefold site and not empty, that holds the store, the project or the current folder; throws "cannot
- * write the site to <outDir>: <reason>" when the folder beside it cannot be made. Returns the number of HTML pages.
+ * write the site to <outDir>: <reason>" when the folder beside it cannot be made.
+ *
+ * Incremental: when the live site's manifest (build-manifest.ts) records the same inputs (store content shown, code,
+ * settings), nothing is done and Astro and Pagefind are never loaded. When only the store changed, only the pages
+ * whose content hash changed are rendered (page-plan.ts); the others are hard-linked from the live site, and so is
+ * any other file that comes out byte-identical (reuse-files.ts). Pagefind has no way to update an index, so the
+ * search index is rebuilt over all pages.
  */
 export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   // Symlinks resolved, so that a linked out dir is replaced at its target and the link stays.
@@ -35,26 +66,98 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   refuseDangerousOutDir(outDir, options.storePath);
   recoverInterruptedSwap(outDir);
   refuseForeignOutDir(outDir, options.demo);
+  const settings: BuildSettings = { siteUrl: options.siteUrl ?? null, base: options.base ?? null, demo: options.demo === true, images: options.images ?? 'local' };
+  const previous = existsSync(outDir) ? readBuildManifest(outDir) : null;
+  const code = codeDigest();
+  const rows = await readStore(options.storePath, readSiteRows);
+  const storeContent = storeDigest(rows);
+  const fingerprint = buildFingerprint(storeContent, code, settings);
+  // A site whose last build left pictures to fetch later is not up to date while they may now be fetched.
+  if (previous?.fingerprint === fingerprint && !previous.picturesPending) return { pages: previous.htmlPages, outDir, kind: 'up to date', rendered: 0, kept: 0 };
+
   const fresh = createFreshSite(outDir, options.demo);
+  // Loaded only now: a site that is up to date never needs the pages' data (nor Astro, nor Pagefind), nor pictures.
+  const { SiteData, handOverSiteData } = await import('./data.ts');
   try {
-    await renderSite(options, fresh);
-    await indexForSearch(fresh);
+    const pictures = await sitePictures(options);
+    // The pictures are part of the data, so a story whose picture came or went has a new page hash (page-plan.ts).
+    const data = new SiteData(rows, Date.now(), pictures.manifest);
+    const { pageHashes } = await import('./page-plan.ts');
+    const hashes = pageHashes(data);
+    // The live site's pages can be kept only when the same code rendered them for the same address and base path.
+    const incremental = previous !== null && previous.code === code && isDeepStrictEqual(previous.settings, settings);
+    const { renderOnly, keep, keptPages, searchIndexUnchanged } = incremental ? await planIncremental(outDir, previous, hashes) : fullPlan;
+
+    handOverSiteData({ storePath: absoluteLocation(options.storePath), data });
+    await renderSite(options, fresh, renderOnly, pictures.define);
+    pictures.publish(fresh);
+    if (incremental) keepFiles(outDir, fresh, keep);
+    if (!searchIndexUnchanged) await indexForSearch(fresh);
+    if (incremental) reuseIdenticalFiles(outDir, fresh, new Set([siteMarkerName, buildManifestName]));
+    const htmlPages = countPages(fresh);
+    const manifest: BuildManifest = {
+      fingerprint, code, settings, htmlPages, pages: Object.fromEntries(hashes),
+      picturesPending: pictures.pending,
+    };
+    writeBuildManifest(fresh, manifest);
     swapIn(fresh, outDir);
+    return { pages: htmlPages, outDir, kind: incremental ? 'incremental' : 'full', rendered: renderOnly?.length ?? hashes.size, kept: keptPages };
   } catch (error) {
     rmSync(fresh, { recursive: true, force: true });
     throw error;
+  } finally {
+    handOverSiteData(null);
   }
-  return { pages: countPages(outDir), outDir };
 }
 
-/** Renders the Astro site from the store into outDir, an empty folder that holds only the site marker. */
-async function renderSite(options: BuildOptions, outDir: string): Promise<void> {
+interface BuildPlan {
+  /** Output files of the dynamic routes to render; null: all of them. */
+  renderOnly: string[] | null;
+  /** Files (relative to the site's root) to hard-link from the live site. */
+  keep: string[];
+  keptPages: number;
+  /** The live site's search index is the new site's (no story or topic page changed, came or went). */
+  searchIndexUnchanged: boolean;
+}
+
+const fullPlan: BuildPlan = { renderOnly: null, keep: [], keptPages: 0, searchIndexUnchanged: false };
+
+/**
+ * What an incremental build renders and what it keeps from the live site in outDir: the pages whose content hash
+ * changed since the previous build (or whose file is missing) render, the others are kept.
+ */
+async function planIncremental(outDir: string, previous: BuildManifest, hashes: Map<string, string>): Promise<BuildPlan> {
+  const { changedPages } = await import('./page-plan.ts');
+  const changed = changedPages(hashes, previous.pages);
+  const keep: string[] = [];
+  for (const file of hashes.keys()) {
+    if (changed.has(file)) continue;
+    if (existsSync(join(outDir, file))) keep.push(file);
+    else changed.add(file);
+  }
+  const renderOnly = [...changed];
+  const keptPages = keep.length;
+  // Pagefind indexes only story and topic pages (data-pagefind-body); when none of them changed, came or went, the
+  // live site's index is the index of the new site.
+  const searched = (file: string) => file.startsWith('stories/') || file.startsWith('topics/');
+  const searchedBefore = Object.keys(previous.pages).filter(searched);
+  const searchIndexUnchanged = !renderOnly.some(searched) && searchedBefore.length === [...hashes.keys()].filter(searched).length &&
+    searchedBefore.every((file) => hashes.has(file)) && existsSync(join(outDir, 'pagefind'));
+  if (searchIndexUnchanged) keep.push(...filesUnder(join(outDir, 'pagefind')).map((file) => `pagefind/${file}`));
+  return { renderOnly, keep, keptPages, searchIndexUnchanged };
+}
+
+/**
+ * Renders the Astro site from the store into outDir, an empty folder that holds only the site marker: every page, or
+ * of the dynamic routes only the output files listed in renderOnly (page-plan.ts).
+ */
+async function renderSite(options: BuildOptions, outDir: string, renderOnly: string[] | null, pictures: Record<string, string>): Promise<void> {
   // Vite lets a BASE_URL in the environment override import.meta.env.BASE_URL, which would silently undo --base.
   delete process.env.BASE_URL;
   // Astro takes the site's address, base path and out dir as inline config (over astro.config.mjs); the data module
   // learns the store's path from a constant Vite writes into the bundle (__WIREFOLD_STORE__, see data.ts).
   const addresses = { ...(options.siteUrl ? { site: options.siteUrl } : {}), ...(options.base ? { base: options.base } : {}) };
-  const define = { __WIREFOLD_STORE__: JSON.stringify(absoluteLocation(options.storePath)) };
+  const define = { __WIREFOLD_STORE__: JSON.stringify(absoluteLocation(options.storePath)), __WIREFOLD_RENDER_ONLY__: JSON.stringify(renderOnly), ...pictures };
   const { build } = await import('astro');
   // Astro bundles the pages to prerender into <outDir>/.prerender when outDir lies below the working directory, and
   // else into <cwd>/.astro/.prerender: one folder shared by every build started from the same place, which concurrent
@@ -94,6 +197,12 @@ async function indexForSearch(outDir: string): Promise<void> {
   }
 }
 
+/** Every file below dir, as paths relative to it with forward slashes. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1).split(sep).join('/'));
+}
+
 function countPages(dir: string): number {
   let pages = 0;
   for (const entry of readdirSync(dir)) {
@@ -102,4 +211,14 @@ function countPages(dir: string): number {
     else if (entry.endsWith('.html')) pages++;
   }
   return pages;
+}
+
+/** Runs read over the store at storePath, opened read-only and closed again. */
+async function readStore<T>(storePath: string, read: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(storePath, { readOnly: true });
+  try {
+    return await read(store);
+  } finally {
+    await store.close();
+  }
 }

@@ -5,7 +5,8 @@ import { listFeeds } from '../store/feeds.ts';
 import type { Feed } from '../store/feeds.ts';
 import { listTopics } from '../store/topics.ts';
 import type { TopicRecord } from '../store/topics.ts';
-import { articleCountsByFeed, articlesByStory, liveStories, mergedStories, relatedStoryIds, topicStoryLinks } from '../store/site-reads.ts';
+import { readSiteRows } from '../store/site-reads.ts';
+import type { SiteRows } from '../store/site-reads.ts';
 import type { ArticleSummary, LiveStoryRow, MergedStoryRow, TopicStoryLink } from '../store/site-reads.ts';
 import { feedHealth } from './feed-health.ts';
 import type { FeedView } from './feed-health.ts';
@@ -20,8 +21,14 @@ import { sharedTerms } from './shared-terms.ts';
 import type { SharedTerm } from './shared-terms.ts';
 import { whatHappened } from './what-happened.ts';
 import type { SummarySentence } from './what-happened.ts';
+import { readFileSync } from 'node:fs';
+import { storyPicture } from './story-image.ts';
+import type { StoryPicture } from './story-image.ts';
+import type { ImageManifest } from './image-cache.ts';
+import type { PictureSettings } from './site-pictures.ts';
 
-export type { ArticleSummary } from '../store/site-reads.ts';
+export type { ArticleSummary, SiteRows } from '../store/site-reads.ts';
+export { readSiteRows } from '../store/site-reads.ts';
 
 /** An article as pages show it: `source` is the outlet's clean name, and the summary has no wire dateline. */
 export interface StoryArticle extends ArticleSummary {
@@ -66,6 +73,8 @@ export interface StoryView {
   topics: TopicChip[];
   /** The UTC day the story was first reported, YYYY-MM-DD: its archive page. */
   day: string;
+  /** The story's picture (story-image.ts), or null when none of its articles has one the site can show. */
+  picture: StoryPicture | null;
 }
 
 export interface TopicView extends TopicRecord {
@@ -88,44 +97,67 @@ export interface ArchiveDay {
 
 let cached: SiteData | null = null;
 
+/** The store to render, written into the bundle by the build (build-site.ts); absent outside a build. */
+declare const __WIREFOLD_STORE__: string | undefined;
+/**
+ * The only pages of the dynamic routes to render (output files, page-plan.ts), written into the bundle by an
+ * incremental build; null or absent: render them all.
+ */
+declare const __WIREFOLD_RENDER_ONLY__: string[] | null | undefined;
+
+/**
+ * Where build-site.ts leaves the SiteData it has already read to plan the build, for the pages to use. Astro renders
+ * the pages in the build's own process but from a bundle of its own, whose copy of this module cannot be handed an
+ * object any other way (Vite's define takes only values it can write into source); reading the store again would cost
+ * a second SiteData (2.3 s on bench/build's 5,000 stories).
+ */
+const handoffKey = Symbol.for('wirefold.siteData');
+interface Handoff { storePath: string; data: SiteData }
+
+/** Leaves data for the pages of a build of storePath (build-site.ts); null takes it back. */
+export function handOverSiteData(handoff: Handoff | null): void {
+  (globalThis as Record<symbol, unknown>)[handoffKey] = handoff ?? undefined;
+}
+
 /**
  * The whole store once per build: a static site reads all of it anyway. Now is read once, for ranking only; nothing
  * on a page depends on it, so an unchanged store gives an unchanged site.
  */
-/** The store to render, written into the bundle by the build (build-site.ts); absent outside a build. */
-declare const __WIREFOLD_STORE__: string | undefined;
+/** The picture settings as JSON (site-pictures.ts), written into the bundle by the build; absent outside a build. */
+declare const __WIREFOLD_IMAGES__: string | undefined;
 
-/** Everything SiteData is built from: the store's whole-table reads for the site. */
-export interface SiteRows {
-  feeds: Feed[];
-  articles: Map<string, ArticleSummary[]>;
-  topics: TopicRecord[];
-  links: TopicStoryLink[];
-  live: LiveStoryRow[];
-  merged: MergedStoryRow[];
-  related: Map<string, string[]>;
-  articleCounts: Map<number, number>;
-}
-
-/** Reads SiteRows from the store (eight queries, issued together). */
-export async function readSiteRows(store: Store): Promise<SiteRows> {
-  const [feeds, articles, topics, links, live, merged, related, articleCounts] = await Promise.all([
-    listFeeds(store), articlesByStory(store), listTopics(store), topicStoryLinks(store), liveStories(store),
-    mergedStories(store), relatedStoryIds(store), articleCountsByFeed(store),
-  ]);
-  return { feeds, articles, topics, links, live, merged, related, articleCounts };
+/** Which pictures the site shows: none outside a build, else as the build's picture step prepared them. */
+function pictureManifest(): ImageManifest {
+  if (typeof __WIREFOLD_IMAGES__ !== 'string') return { mode: 'off', local: {} };
+  const settings = JSON.parse(__WIREFOLD_IMAGES__) as PictureSettings;
+  if (!settings.manifestPath) return { mode: settings.mode, local: {} };
+  return JSON.parse(readFileSync(settings.manifestPath, 'utf8')) as ImageManifest;
 }
 
 export async function siteData(): Promise<SiteData> {
   if (!cached) {
-    const store = await openStore(typeof __WIREFOLD_STORE__ === 'string' ? __WIREFOLD_STORE__ : defaultStorePath, { readOnly: true });
+    const storePath = typeof __WIREFOLD_STORE__ === 'string' ? __WIREFOLD_STORE__ : defaultStorePath;
+    const handoff = (globalThis as Record<symbol, Handoff | undefined>)[handoffKey];
+    if (handoff?.storePath === storePath) return (cached = handoff.data);
+    const store = await openStore(storePath, { readOnly: true });
     try {
-      cached = new SiteData(await readSiteRows(store));
+      cached = new SiteData(await readSiteRows(store), Date.now(), pictureManifest());
     } finally {
       await store.close();
     }
   }
   return cached;
+}
+
+/**
+ * The static paths of a dynamic route that this build renders: all of them in a full build, in an incremental one only
+ * those whose output file (fileOf, from page-plan.ts's pageFiles) the plan lists. The others are kept from the live site.
+ */
+export function renderOnly<T>(paths: readonly T[], fileOf: (path: T) => string): T[] {
+  const only = typeof __WIREFOLD_RENDER_ONLY__ === 'undefined' ? null : __WIREFOLD_RENDER_ONLY__;
+  if (!only) return [...paths];
+  const wanted = new Set(only);
+  return paths.filter((path) => wanted.has(fileOf(path)));
 }
 
 export class SiteData {
@@ -144,7 +176,7 @@ export class SiteData {
   readonly #related: Map<string, string[]>;
   readonly #relatedTopics = new Map<string, TopicView[]>();
 
-  constructor(rows: SiteRows, now = Date.now()) {
+  constructor(rows: SiteRows, now = Date.now(), pictures: ImageManifest = { mode: 'off', local: {} }) {
     const { feeds, articles, topics, links } = rows;
     const outletOfFeed = outletsOfFeeds(feeds);
     const topicById = new Map(topics.map((topic) => [topic.id, topic]));
@@ -172,6 +204,7 @@ export class SiteData {
         sourceCount: new Set(members.map((article) => article.outletKey)).size, lead, articles: members,
         coverage: otherOutlets(members, lead), outlets: byOutlet(members, lead),
         topics: topicsOfStory.get(row.id) ?? [], day: row.firstPublishedAt.slice(0, 10),
+        picture: storyPicture(row.leadArticleId, members, pictures.mode, pictures.local),
       }];
     });
     this.storiesById = new Map(this.stories.map((story) => [story.id, story]));

@@ -8,6 +8,10 @@ import type { ArticleSummary } from '../model/article.ts';
 export type { ArticleSummary } from '../model/article.ts';
 import type { Store } from './store.ts';
 import { sqlOf } from './connection.ts';
+import type { Feed } from '../model/feed.ts';
+import type { TopicRecord } from '../model/topic.ts';
+import { listFeeds } from './feeds.ts';
+import { listTopics } from './topics.ts';
 
 /** Stories that are shown: not merged away, with at least one article; newest first. */
 export async function liveStories(store: Store): Promise<LiveStoryRow[]> {
@@ -82,4 +86,25 @@ export function outletName(feedTitle: string | null, feedUrl: string): string {
   } catch {
     return feedUrl;
   }
+}
+
+/** Everything SiteData is built from: the store's whole-table reads for the site. */
+export interface SiteRows {
+  feeds: Feed[];
+  articles: Map<string, ArticleSummary[]>;
+  topics: TopicRecord[];
+  links: TopicStoryLink[];
+  live: LiveStoryRow[];
+  merged: MergedStoryRow[];
+  related: Map<string, string[]>;
+  articleCounts: Map<number, number>;
+}
+
+/** Reads SiteRows from the store (eight queries, issued together). */
+export async function readSiteRows(store: Store): Promise<SiteRows> {
+  const [feeds, articles, topics, links, live, merged, related, articleCounts] = await Promise.all([
+    listFeeds(store), articlesByStory(store), listTopics(store), topicStoryLinks(store), liveStories(store),
+    mergedStories(store), relatedStoryIds(store), articleCountsByFeed(store),
+  ]);
+  return { feeds, articles, topics, links, live, merged, related, articleCounts };
 }

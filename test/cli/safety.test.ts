@@ -156,7 +156,7 @@ describe('signals', () => {
         const folder = tempFolder();
         const db = storeWithFeed(folder, `${base}/slow.xml`);
         for (const phase of ['mid-round', 'asleep']) {
-          const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.ts'), 'watch', '--every', '1h', '--allow-private-addresses', '--db', db, '--out', join(folder, 'site')],
+          const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.mjs'), 'watch', '--every', '1h', '--allow-private-addresses', '--db', db, '--out', join(folder, 'site')],
             { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
           let output = '';
           child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
@@ -190,12 +190,14 @@ describe('signals', () => {
 describe('bad input', () => {
   it('refuses bad values and extra arguments with exit 2 and one line of reason', () => {
     for (const args of [['serve', '--port', 'abc'], ['serve', '--port', '99999'], ['ingest', 'extra'], ['build', 'now', '--db', 'x.db'], ['serve', '--model', 'm'],
-      ['build', '--site-url', 'notaurl'], ['build', '--out=~/site'], ['build', '--bogus'], ['build', '--db', 'mysql://u@127.0.0.1/news']]) {
+      ['build', '--site-url', 'notaurl'], ['build', '--out=~/site'], ['build', '--bogus'], ['build', '--db', 'mysql://u@127.0.0.1/news'],
+      ['build', '--images', 'sometimes']]) {
       const result = runWirefold(args);
       expect(result.status, args.join(' ')).toBe(2);
       expect(result.stderr.split('\n')[0], args.join(' ')).toMatch(new RegExp(`^wirefold ${args[0]}: `));
     }
     expect(runWirefold(['build', '--bogus']).stderr.split('\n')[0]).toBe('wirefold build: unknown option --bogus');
+    expect(runWirefold(['build', '--images', 'sometimes']).stderr.split('\n')[0]).toBe('wirefold build: --images must be local, hotlink, off, not sometimes');
     expect(existsSync(join(repoRoot, '~'))).toBe(false);
     expect(existsSync(join(repoRoot, 'mysql:'))).toBe(false);
   });
@@ -259,7 +261,7 @@ async function until(condition: () => boolean): Promise<void> {
 
 /** The real command, without blocking this test's event loop (a server of the test's may need to answer). */
 function runAsync(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.ts'), ...args], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.mjs'), ...args], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
   return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));

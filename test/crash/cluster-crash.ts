@@ -63,7 +63,7 @@ export interface ClusterProcess {
 /** Runs the real `wirefold cluster` on `db`; with `killAfterMs`, sends it SIGKILL then unless it has exited. */
 export function runCluster(workload: Workload, db: string, killAfterMs?: number): Promise<ClusterProcess> {
   const started = performance.now();
-  const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.ts'), 'cluster', '--db', db, '--model', workload.modelFolder], {
+  const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.mjs'), 'cluster', '--db', db, '--model', workload.modelFolder], {
     cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

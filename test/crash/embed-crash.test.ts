@@ -46,7 +46,7 @@ function embeddingCounts(store: Awaited<ReturnType<typeof openStore>>): { texts:
 
 /** Runs `wirefold embed` and kills it once `chunks` chunks of article vectors are committed; false if it ended first. */
 async function killWhenSaved(db: string, chunks: number): Promise<boolean> {
-  const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.ts'), 'embed', '--db', db], { cwd: repoRoot, stdio: 'ignore' });
+  const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.mjs'), 'embed', '--db', db], { cwd: repoRoot, stdio: 'ignore' });
   const reader = await openStore(db, { readOnly: true });
   return new Promise((resolve) => {
     let killed = false;

@@ -1,7 +1,9 @@
 // What every feed format says, decided once: a channel (front page or one topic) and its entries, which are stories.
 // The RSS, Atom and JSON Feed writers only spell this out in their own syntax.
 import { escapeAttribute, escapeText } from 'entities';
+import { renderOnly } from '../data.ts';
 import type { SiteData, StoryView, TopicChip, TopicView } from '../data.ts';
+import { pageFiles } from '../page-plan.ts';
 import { absoluteUrl, feedPaths, homePath, storyPath, topicPath } from '../routes.ts';
 import { webUrl } from '../safe-url.ts';
 
@@ -113,7 +115,7 @@ function tagUri(site: URL | undefined, specific: string): string {
   return `tag:${site?.hostname ?? 'localhost'},${tagDate}:${specific}`;
 }
 
-/** Static paths of the per-topic feed endpoints: one per topic holding stories. */
-export function topicFeedStaticPaths(data: SiteData): { params: { slug: string }; props: { topic: TopicView } }[] {
-  return data.topics.map((topic) => ({ params: { slug: topic.slug }, props: { topic } }));
+/** Static paths of one of the per-topic feed endpoints (file): one per topic holding stories, those this build renders. */
+export function topicFeedStaticPaths(data: SiteData, file: 'rss.xml' | 'atom.xml' | 'feed.json'): { params: { slug: string }; props: { topic: TopicView } }[] {
+  return renderOnly(data.topics.map((topic) => ({ params: { slug: topic.slug }, props: { topic } })), (path) => pageFiles.topicFeed(path.params.slug, file));
 }

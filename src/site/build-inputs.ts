@@ -1,0 +1,77 @@
+// What a site is made from, as digests: the store's content that pages show, the code that renders it, and the build's
+// settings. Equal digests mean an equal site, so a build whose inputs match the live site's can stop before it loads
+// Astro or Pagefind (build-site.ts).
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { SiteRows } from '../store/site-reads.ts';
+import { feedHealth } from './feed-health.ts';
+import { projectRoot } from '../paths.ts';
+import type { ImageMode } from './story-image.ts';
+
+/** The settings a site depends on besides the store and the code. */
+export interface BuildSettings {
+  siteUrl: string | null;
+  base: string | null;
+  demo: boolean;
+  /** Story pictures: local copies, hotlinked or none (story-image.ts). */
+  images: ImageMode;
+}
+
+/**
+ * Everything the site shows from the store, as one digest (base64url SHA-256): the very reads SiteData (data.ts) is
+ * made from, so nothing a page can show is missed. Feeds enter as the sources page shows them (feedHealth), an ETag or
+ * the next fetch time not at all, and the time of the last fetch by the hour: a scheduled rebuild whose feeds all
+ * answer "not modified" (counted as the 200 it repeats) has nothing new for readers, and rebuilding the site for the sources page's "last fetch" alone
+ * would cost every such run the whole build. So that column may lag by up to an hour while nothing else changes; a
+ * change of health (a failure, an error, a recovery) or of any article still rebuilds at once.
+ */
+export function storeDigest(rows: SiteRows): string {
+  const hash = createHash('sha256');
+  const add = (part: string, value: unknown) => hash.update(`${part}\n${JSON.stringify(value)}\n`);
+  const counts = rows.articleCounts;
+  add('feeds', rows.feeds.map((feed) => {
+    const view = feedHealth(feed, counts.get(feed.id) ?? 0);
+    // 304 Not Modified is the same good news as the 200 before it.
+    return { ...view, lastHttpStatus: view.lastHttpStatus === 304 ? 200 : view.lastHttpStatus, lastFetchedAt: view.lastFetchedAt?.slice(0, 13) ?? null };
+  }));
+  add('topics', rows.topics);
+  add('topic stories', rows.links);
+  add('stories', rows.live);
+  add('merged', rows.merged);
+  add('related', [...rows.related]);
+  for (const [storyId, articles] of rows.articles) add(storyId, articles);
+  return hash.digest('base64url');
+}
+
+/** The folders and files whose content decides how pages render (the templates, the site's modules, the dependencies). */
+const codePaths = ['src', 'astro.config.mjs', 'package-lock.json', 'public'];
+
+/**
+ * A digest of the code that renders the site: every file under src/ (the site reads store and cluster modules too;
+ * hashing all of it costs a few milliseconds and never misses one), astro.config.mjs, package-lock.json and public/.
+ * A change to any of them makes the next build a full one.
+ */
+export function codeDigest(root = projectRoot): string {
+  const hash = createHash('sha256');
+  const visit = (path: string): void => {
+    let stats;
+    try {
+      stats = statSync(path);
+    } catch {
+      return;
+    }
+    if (stats.isDirectory()) {
+      for (const entry of readdirSync(path).sort()) visit(join(path, entry));
+      return;
+    }
+    hash.update(`${relative(root, path)}\n`).update(readFileSync(path)).update('\n');
+  };
+  for (const path of codePaths) visit(join(root, path));
+  return hash.digest('base64url');
+}
+
+/** One digest of a build's inputs: equal fingerprints, equal sites. */
+export function buildFingerprint(store: string, code: string, settings: BuildSettings): string {
+  return createHash('sha256').update(JSON.stringify({ store, code, settings })).digest('base64url');
+}

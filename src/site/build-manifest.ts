@@ -1,0 +1,43 @@
+// The record a build leaves in its site, beside the marker: the fingerprint of its inputs and the content hash of every
+// page of the dynamic routes. The next build compares with it to do nothing (same fingerprint) or to render only the
+// pages whose hash changed.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BuildSettings } from './build-inputs.ts';
+
+export const buildManifestName = '.wirefold-build.json';
+
+export interface BuildManifest {
+  /** buildFingerprint of the store digest, the code digest and the settings (build-inputs.ts). */
+  fingerprint: string;
+  code: string;
+  settings: BuildSettings;
+  /** HTML pages in the site, for the summary line of a build that finds the site up to date. */
+  htmlPages: number;
+  /** Output file (relative to the site's root) → content hash, for the pages of the dynamic routes (page-plan.ts). */
+  pages: Record<string, string>;
+  /** The build left pictures for a later build to fetch (site-pictures.ts): the next build is not skipped. */
+  picturesPending?: boolean;
+}
+
+/** The manifest in siteDir, or null when there is none or it is unreadable or of another shape (a full build follows). */
+export function readBuildManifest(siteDir: string): BuildManifest | null {
+  try {
+    const value = JSON.parse(readFileSync(join(siteDir, buildManifestName), 'utf8')) as Partial<BuildManifest>;
+    if (typeof value.fingerprint !== 'string' || typeof value.code !== 'string' || typeof value.htmlPages !== 'number' ||
+      typeof value.pages !== 'object' || value.pages === null || typeof value.settings !== 'object' || value.settings === null) return null;
+    return value as BuildManifest;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Writes the manifest into siteDir as a new file: a file of that name already there is removed first, since it may be a
+ * hard link into the live site (reuse-files.ts), which writing through would change.
+ */
+export function writeBuildManifest(siteDir: string, manifest: BuildManifest): void {
+  const path = join(siteDir, buildManifestName);
+  rmSync(path, { force: true });
+  writeFileSync(path, `${JSON.stringify(manifest)}\n`);
+}

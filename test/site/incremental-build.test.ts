@@ -1,0 +1,83 @@
+// Incremental builds, run as users run them (the real `wirefold build` on a small synthetic store, real files): a second
+// build with nothing new says the site is up to date and leaves every file as it was (same inode, mtime and bytes); a
+// build after one new story rewrites only files whose bytes had to change, keeps every other one (same inode), and
+// comes out byte for byte as a full build from scratch of the same store.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { runWirefold, tempFolder } from '../helpers.ts';
+import { filesUnder } from '../demo-site.ts';
+import { addSyntheticStories, generateSyntheticStore } from '../../bench/build/synthetic-store.ts';
+
+const buildTimeoutMs = 180_000;
+const markerName = '.wirefold-site';
+
+interface FileState { inode: number; mtimeMs: number; sha256: string }
+
+/** Every file under dir, dotfiles included, with its inode, mtime and content hash. */
+function snapshot(dir: string): Map<string, FileState> {
+  return new Map(filesUnder(dir, () => true).map((file) => {
+    const path = join(dir, file);
+    const stats = statSync(path);
+    return [file, { inode: stats.ino, mtimeMs: stats.mtimeMs, sha256: createHash('sha256').update(readFileSync(path)).digest('hex') }];
+  }));
+}
+
+function build(storePath: string, outDir: string): string {
+  const result = runWirefold(['build', '--db', storePath, '--out', outDir, '--site-url', 'https://incremental.example', '--images', 'hotlink'], { timeout: buildTimeoutMs });
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  return result.stdout;
+}
+
+describe('wirefold build, incremental', () => {
+  let folder: string;
+  let storePath: string;
+  let site: string;
+  let first: Map<string, FileState>;
+
+  beforeAll(async () => {
+    folder = tempFolder();
+    storePath = join(folder, 'store.db');
+    site = join(folder, 'site');
+    await generateSyntheticStore(storePath, { stories: 40, articles: 100, topics: 6, outlets: 12, days: 8, seed: 7 });
+    build(storePath, site);
+    first = snapshot(site);
+  }, buildTimeoutMs);
+
+  it('does nothing when nothing the site shows has changed', () => {
+    const output = build(storePath, site);
+    expect(output).toMatch(/site is up to date/);
+    expect(snapshot(site)).toEqual(first);
+  }, buildTimeoutMs);
+
+  it('after one new story, rewrites only the files that must change and matches a full build byte for byte', async () => {
+    const [newStory] = await addSyntheticStories(storePath, 1, 11);
+    const output = build(storePath, site);
+    expect(output).toMatch(/\d+ changed pages rendered, \d+ kept/);
+    const after = snapshot(site);
+
+    const fromScratch = join(folder, 'from-scratch');
+    expect(build(storePath, fromScratch)).not.toMatch(/up to date|kept/);
+    const full = snapshot(fromScratch);
+    expect([...after.keys()]).toEqual([...full.keys()]);
+    for (const [file, state] of after) {
+      if (file !== markerName) expect(state.sha256, file).toBe(full.get(file)!.sha256);
+    }
+
+    // Every file whose bytes did not change is the very file of the previous site (not rewritten, not copied).
+    const rewritten: string[] = [];
+    for (const [file, state] of after) {
+      const before = first.get(file);
+      if (before && before.sha256 === state.sha256) expect(state.inode, file).toBe(before.inode);
+      else rewritten.push(file);
+    }
+    expect(rewritten).toContain(`stories/${newStory}/index.html`);
+    expect(rewritten).toContain('index.html');
+    // The story's archive day and topic are among them; most of the site is not.
+    expect(rewritten.some((file) => /^archive\/\d{4}-\d{2}-\d{2}\/index\.html$/.test(file))).toBe(true);
+    expect(rewritten.some((file) => /^topics\/[^/]+\/rss\.xml$/.test(file))).toBe(true);
+    expect(rewritten.length).toBeLessThan(after.size / 3);
+  }, 2 * buildTimeoutMs);
+});
