@@ -13,7 +13,8 @@ import { buildFingerprint, codeDigest, storeDigest } from './build-inputs.ts';
 import type { BuildSettings } from './build-inputs.ts';
 import { buildManifestName, readBuildManifest, writeBuildManifest } from './build-manifest.ts';
 import type { BuildManifest } from './build-manifest.ts';
-import type { SiteData } from './data.ts';
+import { readSite } from '../store/site-reads.ts';
+import type { SiteReads } from '../store/site-reads.ts';
 import { keepFiles, reuseIdenticalFiles } from './reuse-files.ts';
 import { siteMarkerName } from './site-marker.ts';
 
@@ -62,19 +63,19 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const previous = existsSync(outDir) ? readBuildManifest(outDir) : null;
   const code = codeDigest();
   const store = openStore(options.storePath, { readOnly: true });
-  let data: SiteData;
+  let reads: SiteReads;
   let storeContent: string;
   try {
-    storeContent = storeDigest(store);
+    reads = readSite(store);
+    storeContent = storeDigest(reads);
     const fingerprint = buildFingerprint(storeContent, code, settings);
     if (previous?.fingerprint === fingerprint) return { pages: previous.htmlPages, outDir, kind: 'up to date', rendered: 0, kept: 0 };
-    // Loaded only now: a site that is up to date never needs the pages' data (nor Astro, nor Pagefind).
-    const { SiteData } = await import('./data.ts');
-    data = new SiteData(store);
   } finally {
     store.close();
   }
-  const [{ changedPages, pageHashes }, { handOverSiteData }] = await Promise.all([import('./page-plan.ts'), import('./data.ts')]);
+  // Loaded only now: a site that is up to date never needs the pages' data (nor Astro, nor Pagefind).
+  const [{ changedPages, pageHashes }, { handOverSiteData, SiteData }] = await Promise.all([import('./page-plan.ts'), import('./data.ts')]);
+  const data = new SiteData(reads);
   const hashes = pageHashes(data);
   // The live site's pages can be kept only when the same code rendered them for the same address and base path.
   const incremental = previous !== null && previous.code === code && isDeepStrictEqual(previous.settings, settings);
@@ -112,7 +113,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
       fingerprint: buildFingerprint(storeContent, code, settings), code, settings, htmlPages, pages: Object.fromEntries(hashes),
     };
     writeBuildManifest(fresh, manifest);
-    swapIn(fresh, outDir);
+    await swapIn(fresh, outDir);
     return { pages: htmlPages, outDir, kind: incremental ? 'incremental' : 'full', rendered: renderOnly?.length ?? hashes.size, kept: keptPages };
   } catch (error) {
     rmSync(fresh, { recursive: true, force: true });
