@@ -79,27 +79,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const hashes = pageHashes(data);
   // The live site's pages can be kept only when the same code rendered them for the same address and base path.
   const incremental = previous !== null && previous.code === code && isDeepStrictEqual(previous.settings, settings);
-  const keep: string[] = [];
-  let renderOnly: string[] | null = null;
-  let searchIndexUnchanged = false;
-  let keptPages = 0;
-  if (incremental) {
-    const changed = changedPages(hashes, previous.pages);
-    for (const file of hashes.keys()) {
-      if (changed.has(file)) continue;
-      if (existsSync(join(outDir, file))) keep.push(file);
-      else changed.add(file);
-    }
-    renderOnly = [...changed];
-    keptPages = keep.length;
-    // Pagefind indexes only story and topic pages (data-pagefind-body); when none of them changed, came or went, the
-    // live site's index is the index of the new site.
-    const searched = (file: string) => file.startsWith('stories/') || file.startsWith('topics/');
-    const searchedBefore = Object.keys(previous.pages).filter(searched);
-    searchIndexUnchanged = !renderOnly.some(searched) && searchedBefore.length === [...hashes.keys()].filter(searched).length &&
-      searchedBefore.every((file) => hashes.has(file)) && existsSync(join(outDir, 'pagefind'));
-    if (searchIndexUnchanged) keep.push(...filesUnder(join(outDir, 'pagefind')).map((file) => `pagefind/${file}`));
-  }
+  const { renderOnly, keep, keptPages, searchIndexUnchanged } = incremental
+    ? planFromLiveSite(outDir, previous.pages, hashes, changedPages(hashes, previous.pages))
+    : { renderOnly: null, keep: [], keptPages: 0, searchIndexUnchanged: false };
 
   const fresh = createFreshSite(outDir, options.demo);
   try {
@@ -121,6 +103,32 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   } finally {
     handOverSiteData(null);
   }
+}
+
+/**
+ * What an incremental build renders and what it takes from the live site in outDir: pages whose hash changed, or whose
+ * file is missing from the live site, are rendered (renderOnly); the others are kept (keep: files relative to the site,
+ * keptPages of them pages). The search index is kept too (its files added to keep) when no story or topic page changed,
+ * came or went.
+ */
+function planFromLiveSite(outDir: string, previousPages: Record<string, string>, hashes: ReadonlyMap<string, string>,
+  changed: Set<string>): { renderOnly: string[]; keep: string[]; keptPages: number; searchIndexUnchanged: boolean } {
+  const keep: string[] = [];
+  for (const file of hashes.keys()) {
+    if (changed.has(file)) continue;
+    if (existsSync(join(outDir, file))) keep.push(file);
+    else changed.add(file);
+  }
+  const renderOnly = [...changed];
+  const keptPages = keep.length;
+  // Pagefind indexes only story and topic pages (data-pagefind-body): when none of them changed, came or went, the
+  // live site's index is the index of the new site.
+  const searched = (file: string) => file.startsWith('stories/') || file.startsWith('topics/');
+  const searchedBefore = Object.keys(previousPages).filter(searched);
+  const searchIndexUnchanged = !renderOnly.some(searched) && searchedBefore.length === [...hashes.keys()].filter(searched).length &&
+    searchedBefore.every((file) => hashes.has(file)) && existsSync(join(outDir, 'pagefind'));
+  if (searchIndexUnchanged) keep.push(...filesUnder(join(outDir, 'pagefind')).map((file) => `pagefind/${file}`));
+  return { renderOnly, keep, keptPages, searchIndexUnchanged };
 }
 
 /**
