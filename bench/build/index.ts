@@ -38,7 +38,8 @@ function countFiles(dir: string, accept: (name: string) => boolean): number {
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-const buildArgs = (storePath: string, out: string) => [wirefoldCli, 'build', '--db', storePath, '--out', out, '--site-url', 'https://bench.example'];
+const buildArgs = (storePath: string, out: string) =>
+  [wirefoldCli, 'build', '--db', storePath, '--out', out, '--site-url', 'https://bench.example', '--images', 'hotlink'];
 const env = { ...process.env, NO_COLOR: '1' };
 
 export async function run(): Promise<BenchRow[]> {

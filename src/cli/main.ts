@@ -46,7 +46,7 @@ const commands: Record<string, Command> = {
   },
   embed: { summary: 'embed articles that have no vector yet', usage: 'wirefold embed', settings: [...store, ...model], run: stage('embed') },
   cluster: { summary: 'group new articles into stories and topics', usage: 'wirefold cluster', settings: [...store, ...model], run: stage('cluster') },
-  build: { summary: 'build the static site from the store', usage: 'wirefold build [--out dist]', settings: [...store, ...site], run: stage('build') },
+  build: { summary: 'build the static site from the store', usage: 'wirefold build [--out dist]', settings: [...store, ...site, 'allowPrivateAddresses'], run: stage('build') },
   rebuild: {
     summary: 'ingest, embed, cluster and build, in order',
     usage: 'wirefold rebuild',

@@ -103,7 +103,7 @@ export async function embedStage(store: Store, settings: Settings): Promise<void
 export async function clusterStage(store: Store, settings: Settings): Promise<void> {
   await recorded(store, 'cluster', async () => {
     const modelId = await configuredEmbedderId(embedderOptions(settings));
-    const [{ clusterArticles }, { readTopicSeeds }] = await Promise.all([import('../cluster/cluster-stage.ts'), import('../cluster/topics.ts')]);
+    const [{ clusterArticles }, { readTopicSeeds }] = await Promise.all([import('../cluster/cluster-stage.ts'), import('../cluster/topics/topics.ts')]);
     const topicSeeds = readTopicSeeds(resolve(projectRoot, 'content/topics.json'));
     const summary = interruptibleSync(() => clusterArticles(store, { modelId, topicSeeds }));
     const line = `cluster: ${summary.clustered} articles placed, ${summary.newStories} new stories, ` +
@@ -118,7 +118,8 @@ export async function clusterStage(store: Store, settings: Settings): Promise<vo
 export async function buildStage(store: Store, settings: Settings): Promise<void> {
   await recorded(store, 'build', async () => {
     const { buildSite } = await import('../site/build-site.ts');
-    const summary = await buildSite({ storePath: store.path, outDir: settings.outDir, siteUrl: settings.siteUrl, base: settings.base, demo: settings.demo });
+    const summary = await buildSite({ storePath: store.path, outDir: settings.outDir, siteUrl: settings.siteUrl, base: settings.base, demo: settings.demo,
+      images: settings.images, allowPrivateAddresses: settings.allowPrivateAddresses });
     const line = summary.kind === 'up to date' ? `build: site is up to date (${summary.pages} pages in ${summary.outDir}; nothing shown on it changed)`
       : summary.kind === 'incremental' ? `build: ${summary.pages} pages in ${summary.outDir}; ${summary.rendered} changed pages rendered, ${summary.kept} kept`
       : `build: ${summary.pages} pages in ${summary.outDir}`;

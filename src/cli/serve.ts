@@ -2,6 +2,7 @@
 import { projectRoot } from '../paths.ts';
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { UsageError } from './settings.ts';
 import type { Settings } from './settings.ts';
 
@@ -24,7 +25,24 @@ export async function serveCommand(settings: Settings, port: number): Promise<nu
   // strictPort: a port the user chose that is taken is an error, not a quiet move to another one. Astro's own log is
   // silenced: its errors reach the user as one line through main, not as a stack.
   const server = await preview({ root: projectRoot, outDir, base: settings.base, logLevel: 'silent', server: { port, host: '127.0.0.1' }, vite: { preview: { strictPort: true } } });
+  sendTypesAstroLacks((server as { server?: Server }).server);
   console.log(`serve: http://127.0.0.1:${server.port}${settings.base ?? '/'} (Ctrl-C to stop)`);
   await server.closed();
   return 0;
+}
+
+/** Content types the preview server's bundled table (mrmime, inside Vite) lacks, by file extension. */
+const missingTypes: Record<string, string> = { '.opml': 'text/x-opml; charset=utf-8' };
+
+/*
+ * Astro's preview takes no Vite plugins (it drops them) and no per-file headers, so the type is set on the response
+ * before Vite's static handler (sirv) runs: sirv keeps a Content-Type already set. The HTTP server is not in Astro's
+ * public PreviewServer type but is on the object it returns; without it nothing changes (test/cli/serve.test.ts fails).
+ */
+function sendTypesAstroLacks(server: Server | undefined): void {
+  server?.prependListener('request', (request, response) => {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const type = missingTypes[path.slice(path.lastIndexOf('.'))];
+    if (type) response.setHeader('content-type', type);
+  });
 }

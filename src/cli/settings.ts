@@ -2,6 +2,8 @@
 // process.env. It remembers which values the user gave, so a command can tell "the default store" from "a store the
 // user named" (the demo refuses to touch the latter).
 import { defaultStorePath } from '../store/store.ts';
+import { imageModes } from '../site/story-image.ts';
+import type { ImageMode } from '../site/story-image.ts';
 
 export interface Settings {
   storePath: string;
@@ -10,6 +12,8 @@ export interface Settings {
   dtype: 'q8' | 'fp32';
   siteUrl: string | undefined;
   base: string | undefined;
+  /** Story pictures on the site: local copies (default), the outlets' URLs, or none. */
+  images: ImageMode;
   force: boolean;
   allowPrivateAddresses: boolean;
   /** Transformers.js may download a hub model id (off by default: a run never reaches outside on its own). */
@@ -38,10 +42,11 @@ const definitions: Record<SettingName, Definition> = {
   dtype: { flag: 'dtype', type: 'string', help: '--dtype q8|fp32    model weights (default q8)' },
   siteUrl: { flag: 'site-url', env: 'WIREFOLD_SITE_URL', type: 'string', help: "--site-url <url>   the site's public URL (or WIREFOLD_SITE_URL)" },
   base: { flag: 'base', env: 'WIREFOLD_BASE', type: 'string', help: '--base <path>      base path when deployed under a sub-path (or WIREFOLD_BASE)' },
+  images: { flag: 'images', env: 'WIREFOLD_IMAGES', type: 'string', help: '--images local|hotlink|off\n                     story pictures: our own copies (default), the outlets\' URLs, or none (or WIREFOLD_IMAGES)' },
   force: { flag: 'force', type: 'boolean', help: '--force            fetch every feed now, ignoring schedules and backoff' },
   allowPrivateAddresses: {
     flag: 'allow-private-addresses', env: 'WIREFOLD_ALLOW_PRIVATE_ADDRESSES', type: 'boolean',
-    help: '--allow-private-addresses\n                     fetch feeds on loopback and private addresses (or WIREFOLD_ALLOW_PRIVATE_ADDRESSES=1)',
+    help: '--allow-private-addresses\n                     fetch feeds and pictures on loopback and private addresses (or WIREFOLD_ALLOW_PRIVATE_ADDRESSES=1)',
   },
   allowRemoteModels: { env: 'WIREFOLD_ALLOW_REMOTE_MODELS', type: 'boolean' },
   debug: { env: 'WIREFOLD_DEBUG', type: 'boolean' },
@@ -53,7 +58,7 @@ export const settingGroups = {
   store: ['storePath'],
   fetch: ['force', 'allowPrivateAddresses'],
   model: ['model', 'dtype'],
-  site: ['outDir', 'siteUrl', 'base'],
+  site: ['outDir', 'siteUrl', 'base', 'images'],
 } as const satisfies Record<string, readonly SettingName[]>;
 
 /** parseArgs options for every setting that has a flag, plus --help. */
@@ -97,6 +102,8 @@ export function settingsFrom(flags: Record<string, string | boolean | undefined>
 
   const dtype = text('dtype') ?? 'q8';
   if (dtype !== 'q8' && dtype !== 'fp32') throw new UsageError(`--dtype must be q8 or fp32, not ${dtype}`);
+  const images = text('images') ?? 'local';
+  if (!(imageModes as readonly string[]).includes(images)) throw new UsageError(`--images must be ${imageModes.join(', ')}, not ${images}`);
   const settings: Omit<Settings, 'given'> = {
     storePath: text('storePath') ?? defaultStorePath,
     outDir: text('outDir') ?? 'dist',
@@ -104,6 +111,7 @@ export function settingsFrom(flags: Record<string, string | boolean | undefined>
     dtype,
     siteUrl: text('siteUrl'),
     base: text('base'),
+    images: images as ImageMode,
     force: flag('force'),
     allowPrivateAddresses: flag('allowPrivateAddresses'),
     allowRemoteModels: flag('allowRemoteModels'),

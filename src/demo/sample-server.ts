@@ -1,8 +1,9 @@
-// Serves content/samples over HTTP on loopback, with ETags, so the demo goes through the real fetcher offline.
+// Serves content/samples over HTTP on loopback, with ETags, so the demo goes through the real fetcher offline: the
+// feeds at the root, and the pictures some of them name (by URLs relative to the feed) under images/.
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 
 const contentTypes: Record<string, string> = {
@@ -11,6 +12,7 @@ const contentTypes: Record<string, string> = {
   '.atom': 'application/atom+xml',
   '.json': 'application/feed+json',
 };
+const imageTypes: Record<string, string> = { '.jpg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp' };
 
 export interface SampleServer {
   feedUrls: string[];
@@ -19,9 +21,12 @@ export interface SampleServer {
 
 export async function startSampleServer(folder: string): Promise<SampleServer> {
   const files = readdirSync(folder).filter((name) => extname(name) in contentTypes).sort();
+  const imageFolder = join(folder, 'images');
+  const images = existsSync(imageFolder) ? readdirSync(imageFolder).filter((name) => extname(name) in imageTypes).map((name) => `images/${name}`) : [];
+  const typeOf = (name: string) => contentTypes[extname(name)] ?? imageTypes[extname(name)]!;
   const server: Server = createServer((request, response) => {
     const name = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname.slice(1));
-    if (!files.includes(name)) {
+    if (!files.includes(name) && !images.includes(name)) {
       response.writeHead(404).end('not found');
       return;
     }
@@ -31,7 +36,7 @@ export async function startSampleServer(folder: string): Promise<SampleServer> {
       response.writeHead(304, { etag }).end();
       return;
     }
-    response.writeHead(200, { 'content-type': contentTypes[extname(name)]!, etag, 'content-length': body.byteLength });
+    response.writeHead(200, { 'content-type': typeOf(name), etag, 'content-length': body.byteLength });
     response.end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

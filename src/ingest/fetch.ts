@@ -34,6 +34,8 @@ export interface FetchRequest {
   url: string;
   etag?: string | null;
   lastModified?: string | null;
+  /** The Accept header; a feed's by default (the site build fetches images through this client too). */
+  accept?: string;
 }
 
 /** Where the fetcher may connect. Off by default: loopback, private, link-local and other non-public addresses are refused. */
@@ -110,7 +112,7 @@ export async function fetchFeed(request: FetchRequest, limits: FetchLimits = def
       if (problem) return failure(url, null, `refused: ${hop === 0 ? '' : 'redirect to '}${url} (${problem})`);
       const headers: Record<string, string> = {
         'user-agent': userAgent,
-        accept: 'application/rss+xml, application/atom+xml, application/feed+json, application/json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5',
+        accept: request.accept ?? 'application/rss+xml, application/atom+xml, application/feed+json, application/json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5',
         'accept-encoding': 'gzip, deflate, br',
       };
       // Validators only make sense for the URL they were given for.

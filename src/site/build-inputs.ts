@@ -7,12 +7,15 @@ import { join, relative } from 'node:path';
 import type { SiteReads } from '../store/site-reads.ts';
 import { feedHealth } from './feed-health.ts';
 import { projectRoot } from '../paths.ts';
+import type { ImageMode } from './story-image.ts';
 
 /** The settings a site depends on besides the store and the code. */
 export interface BuildSettings {
   siteUrl: string | null;
   base: string | null;
   demo: boolean;
+  /** Story pictures: local copies, hotlinked or none (story-image.ts). */
+  images: ImageMode;
 }
 
 /**

@@ -16,6 +16,8 @@ export interface BuildManifest {
   htmlPages: number;
   /** Output file (relative to the site's root) → content hash, for the pages of the dynamic routes (page-plan.ts). */
   pages: Record<string, string>;
+  /** The build left pictures for a later build to fetch (site-pictures.ts): the next build is not skipped. */
+  picturesPending?: boolean;
 }
 
 /** The manifest in siteDir, or null when there is none or it is unreadable or of another shape (a full build follows). */

@@ -7,15 +7,17 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } fro
 import { isDeepStrictEqual } from 'node:util';
 import { projectRoot } from '../paths.ts';
 import { openStore } from '../store/store.ts';
+import type { Store } from '../store/store.ts';
 import { realPathOf, refuseDangerousOutDir, refuseForeignOutDir } from './out-dir-guard.ts';
 import { createFreshSite, recoverInterruptedSwap, swapIn } from './site-swap.ts';
+import { sitePictures } from './site-pictures.ts';
+import type { ImageMode } from './story-image.ts';
 import { buildFingerprint, codeDigest, storeDigest } from './build-inputs.ts';
 import type { BuildSettings } from './build-inputs.ts';
 import { buildManifestName, readBuildManifest, writeBuildManifest } from './build-manifest.ts';
 import type { BuildManifest } from './build-manifest.ts';
-import { readSite } from '../store/site-reads.ts';
-import type { SiteReads } from '../store/site-reads.ts';
 import { keepFiles, reuseIdenticalFiles } from './reuse-files.ts';
+import { readSite } from '../store/site-reads.ts';
 import { siteMarkerName } from './site-marker.ts';
 
 export interface BuildOptions {
@@ -25,6 +27,10 @@ export interface BuildOptions {
   base?: string;
   /** A demo build: its site is marked as the demo's, and it replaces only a demo site. */
   demo?: boolean;
+  /** Story pictures: our own copies (`local`, the default), the outlets' URLs (`hotlink`) or none (`off`). */
+  images?: ImageMode;
+  /** Image fetches may reach loopback and private addresses (the demo's sample server). */
+  allowPrivateAddresses?: boolean;
 }
 
 export interface BuildSummary {
@@ -59,40 +65,39 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   refuseDangerousOutDir(outDir, options.storePath);
   recoverInterruptedSwap(outDir);
   refuseForeignOutDir(outDir, options.demo);
-  const settings: BuildSettings = { siteUrl: options.siteUrl ?? null, base: options.base ?? null, demo: options.demo === true };
+  const settings: BuildSettings = { siteUrl: options.siteUrl ?? null, base: options.base ?? null, demo: options.demo === true, images: options.images ?? 'local' };
   const previous = existsSync(outDir) ? readBuildManifest(outDir) : null;
   const code = codeDigest();
-  const store = openStore(options.storePath, { readOnly: true });
-  let reads: SiteReads;
-  let storeContent: string;
-  try {
-    reads = readSite(store);
-    storeContent = storeDigest(reads);
-    const fingerprint = buildFingerprint(storeContent, code, settings);
-    if (previous?.fingerprint === fingerprint) return { pages: previous.htmlPages, outDir, kind: 'up to date', rendered: 0, kept: 0 };
-  } finally {
-    store.close();
-  }
-  // Loaded only now: a site that is up to date never needs the pages' data (nor Astro, nor Pagefind).
-  const [{ changedPages, pageHashes }, { handOverSiteData, SiteData }] = await Promise.all([import('./page-plan.ts'), import('./data.ts')]);
-  const data = new SiteData(reads);
-  const hashes = pageHashes(data);
-  // The live site's pages can be kept only when the same code rendered them for the same address and base path.
-  const incremental = previous !== null && previous.code === code && isDeepStrictEqual(previous.settings, settings);
-  const { renderOnly, keep, keptPages, searchIndexUnchanged } = incremental
-    ? planFromLiveSite(outDir, previous.pages, hashes, changedPages(hashes, previous.pages))
-    : { renderOnly: null, keep: [], keptPages: 0, searchIndexUnchanged: false };
+  // Read once, for the fingerprint and, when the site is not up to date, for the pages.
+  const reads = readStore(options.storePath, readSite);
+  const storeContent = storeDigest(reads);
+  const fingerprint = buildFingerprint(storeContent, code, settings);
+  // A site whose last build left pictures to fetch later is not up to date while they may now be fetched.
+  if (previous?.fingerprint === fingerprint && !previous.picturesPending) return { pages: previous.htmlPages, outDir, kind: 'up to date', rendered: 0, kept: 0 };
 
   const fresh = createFreshSite(outDir, options.demo);
+  // Loaded only now: a site that is up to date never needs the pages' data (nor Astro, nor Pagefind), nor pictures.
+  const { SiteData, handOverSiteData } = await import('./data.ts');
   try {
+    const pictures = await sitePictures(options);
+    // The pictures are part of the data, so a story whose picture came or went has a new page hash (page-plan.ts).
+    const data = new SiteData(reads, Date.now(), pictures.manifest);
+    const { pageHashes } = await import('./page-plan.ts');
+    const hashes = pageHashes(data);
+    // The live site's pages can be kept only when the same code rendered them for the same address and base path.
+    const incremental = previous !== null && previous.code === code && isDeepStrictEqual(previous.settings, settings);
+    const { renderOnly, keep, keptPages, searchIndexUnchanged } = incremental ? await planIncremental(outDir, previous, hashes) : fullPlan;
+
     handOverSiteData({ storePath: resolve(options.storePath), data });
-    await renderSite(options, fresh, renderOnly);
+    await renderSite(options, fresh, renderOnly, pictures.define);
+    pictures.publish(fresh);
     if (incremental) keepFiles(outDir, fresh, keep);
     if (!searchIndexUnchanged) await indexForSearch(fresh);
     if (incremental) reuseIdenticalFiles(outDir, fresh, new Set([siteMarkerName, buildManifestName]));
     const htmlPages = countPages(fresh);
     const manifest: BuildManifest = {
-      fingerprint: buildFingerprint(storeContent, code, settings), code, settings, htmlPages, pages: Object.fromEntries(hashes),
+      fingerprint, code, settings, htmlPages, pages: Object.fromEntries(hashes),
+      picturesPending: pictures.pending,
     };
     writeBuildManifest(fresh, manifest);
     await swapIn(fresh, outDir);
@@ -105,14 +110,25 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   }
 }
 
+interface BuildPlan {
+  /** Output files of the dynamic routes to render; null: all of them. */
+  renderOnly: string[] | null;
+  /** Files (relative to the site's root) to hard-link from the live site. */
+  keep: string[];
+  keptPages: number;
+  /** The live site's search index is the new site's (no story or topic page changed, came or went). */
+  searchIndexUnchanged: boolean;
+}
+
+const fullPlan: BuildPlan = { renderOnly: null, keep: [], keptPages: 0, searchIndexUnchanged: false };
+
 /**
- * What an incremental build renders and what it takes from the live site in outDir: pages whose hash changed, or whose
- * file is missing from the live site, are rendered (renderOnly); the others are kept (keep: files relative to the site,
- * keptPages of them pages). The search index is kept too (its files added to keep) when no story or topic page changed,
- * came or went.
+ * What an incremental build renders and what it keeps from the live site in outDir: the pages whose content hash
+ * changed since the previous build (or whose file is missing) render, the others are kept.
  */
-function planFromLiveSite(outDir: string, previousPages: Record<string, string>, hashes: ReadonlyMap<string, string>,
-  changed: Set<string>): { renderOnly: string[]; keep: string[]; keptPages: number; searchIndexUnchanged: boolean } {
+async function planIncremental(outDir: string, previous: BuildManifest, hashes: Map<string, string>): Promise<BuildPlan> {
+  const { changedPages } = await import('./page-plan.ts');
+  const changed = changedPages(hashes, previous.pages);
   const keep: string[] = [];
   for (const file of hashes.keys()) {
     if (changed.has(file)) continue;
@@ -121,10 +137,10 @@ function planFromLiveSite(outDir: string, previousPages: Record<string, string>,
   }
   const renderOnly = [...changed];
   const keptPages = keep.length;
-  // Pagefind indexes only story and topic pages (data-pagefind-body): when none of them changed, came or went, the
+  // Pagefind indexes only story and topic pages (data-pagefind-body); when none of them changed, came or went, the
   // live site's index is the index of the new site.
   const searched = (file: string) => file.startsWith('stories/') || file.startsWith('topics/');
-  const searchedBefore = Object.keys(previousPages).filter(searched);
+  const searchedBefore = Object.keys(previous.pages).filter(searched);
   const searchIndexUnchanged = !renderOnly.some(searched) && searchedBefore.length === [...hashes.keys()].filter(searched).length &&
     searchedBefore.every((file) => hashes.has(file)) && existsSync(join(outDir, 'pagefind'));
   if (searchIndexUnchanged) keep.push(...filesUnder(join(outDir, 'pagefind')).map((file) => `pagefind/${file}`));
@@ -135,13 +151,13 @@ function planFromLiveSite(outDir: string, previousPages: Record<string, string>,
  * Renders the Astro site from the store into outDir, an empty folder that holds only the site marker: every page, or
  * of the dynamic routes only the output files listed in renderOnly (page-plan.ts).
  */
-async function renderSite(options: BuildOptions, outDir: string, renderOnly: string[] | null): Promise<void> {
+async function renderSite(options: BuildOptions, outDir: string, renderOnly: string[] | null, pictures: Record<string, string>): Promise<void> {
   // Vite lets a BASE_URL in the environment override import.meta.env.BASE_URL, which would silently undo --base.
   delete process.env.BASE_URL;
   // Astro takes the site's address, base path and out dir as inline config (over astro.config.mjs); the data module
   // learns the store's path from a constant Vite writes into the bundle (__WIREFOLD_STORE__, see data.ts).
   const addresses = { ...(options.siteUrl ? { site: options.siteUrl } : {}), ...(options.base ? { base: options.base } : {}) };
-  const define = { __WIREFOLD_STORE__: JSON.stringify(resolve(options.storePath)), __WIREFOLD_RENDER_ONLY__: JSON.stringify(renderOnly) };
+  const define = { __WIREFOLD_STORE__: JSON.stringify(resolve(options.storePath)), __WIREFOLD_RENDER_ONLY__: JSON.stringify(renderOnly), ...pictures };
   const { build } = await import('astro');
   // Astro bundles the pages to prerender into <outDir>/.prerender when outDir lies below the working directory, and
   // else into <cwd>/.astro/.prerender: one folder shared by every build started from the same place, which concurrent
@@ -195,4 +211,14 @@ function countPages(dir: string): number {
     else if (entry.endsWith('.html')) pages++;
   }
   return pages;
+}
+
+/** Runs read over the store at storePath, opened read-only and closed again. */
+function readStore<T>(storePath: string, read: (store: Store) => T): T {
+  const store = openStore(storePath, { readOnly: true });
+  try {
+    return read(store);
+  } finally {
+    store.close();
+  }
 }

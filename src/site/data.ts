@@ -10,13 +10,18 @@ import { outletDisplayNames, outletOf } from './outlets.ts';
 import type { Outlet } from './outlets.ts';
 import { stripDateline } from './dateline.ts';
 import { newestArticleTime, rankStories, rankingClock } from './ranking.ts';
-import { storyScore } from '../cluster/lead.ts';
+import { storyScore } from '../cluster/stories/lead.ts';
 import { storyTimeline } from './timeline.ts';
 import type { TimelineEntry } from './timeline.ts';
 import { sharedTerms } from './shared-terms.ts';
 import type { SharedTerm } from './shared-terms.ts';
 import { whatHappened } from './what-happened.ts';
 import type { SummarySentence } from './what-happened.ts';
+import { readFileSync } from 'node:fs';
+import { storyPicture } from './story-image.ts';
+import type { StoryPicture } from './story-image.ts';
+import type { ImageManifest } from './image-cache.ts';
+import type { PictureSettings } from './site-pictures.ts';
 
 export type { ArticleSummary } from '../store/site-reads.ts';
 
@@ -63,6 +68,8 @@ export interface StoryView {
   topics: TopicChip[];
   /** The UTC day the story was first reported, YYYY-MM-DD: its archive page. */
   day: string;
+  /** The story's picture (story-image.ts), or null when none of its articles has one the site can show. */
+  picture: StoryPicture | null;
 }
 
 export interface TopicView extends TopicRecord {
@@ -111,6 +118,17 @@ export function handOverSiteData(handoff: Handoff | null): void {
  * The whole store once per build: a static site reads all of it anyway. Now is read once, for ranking only; nothing
  * on a page depends on it, so an unchanged store gives an unchanged site.
  */
+/** The picture settings as JSON (site-pictures.ts), written into the bundle by the build; absent outside a build. */
+declare const __WIREFOLD_IMAGES__: string | undefined;
+
+/** Which pictures the site shows: none outside a build, else as the build's picture step prepared them. */
+function pictureManifest(): ImageManifest {
+  if (typeof __WIREFOLD_IMAGES__ !== 'string') return { mode: 'off', local: {} };
+  const settings = JSON.parse(__WIREFOLD_IMAGES__) as PictureSettings;
+  if (!settings.manifestPath) return { mode: settings.mode, local: {} };
+  return JSON.parse(readFileSync(settings.manifestPath, 'utf8')) as ImageManifest;
+}
+
 export function siteData(): SiteData {
   if (!cached) {
     const storePath = typeof __WIREFOLD_STORE__ === 'string' ? __WIREFOLD_STORE__ : defaultStorePath;
@@ -118,7 +136,7 @@ export function siteData(): SiteData {
     if (handoff?.storePath === storePath) return (cached = handoff.data);
     const store = openStore(storePath, { readOnly: true });
     try {
-      cached = new SiteData(readSite(store));
+      cached = new SiteData(readSite(store), Date.now(), pictureManifest());
     } finally {
       store.close();
     }
@@ -153,8 +171,8 @@ export class SiteData {
   readonly #related: Map<string, string[]>;
   readonly #relatedTopics = new Map<string, TopicView[]>();
 
-  /** From the store's tables as readSite returns them; now (ms) sets the ranking clock only. */
-  constructor(reads: SiteReads, now = Date.now()) {
+  /** From the store's tables as readSite returns them; now (ms) sets the ranking clock only; pictures: see images/. */
+  constructor(reads: SiteReads, now = Date.now(), pictures: ImageManifest = { mode: 'off', local: {} }) {
     const feeds = reads.feeds;
     const outletOfFeed = outletsOfFeeds(feeds);
     const articles = reads.articlesByStory;
@@ -185,6 +203,7 @@ export class SiteData {
         sourceCount: new Set(members.map((article) => article.outletKey)).size, lead, articles: members,
         coverage: otherOutlets(members, lead), outlets: byOutlet(members, lead),
         topics: topicsOfStory.get(row.id) ?? [], day: row.firstPublishedAt.slice(0, 10),
+        picture: storyPicture(row.leadArticleId, members, pictures.mode, pictures.local),
       }];
     });
     this.storiesById = new Map(this.stories.map((story) => [story.id, story]));

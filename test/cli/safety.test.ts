@@ -190,12 +190,14 @@ describe('signals', () => {
 describe('bad input', () => {
   it('refuses bad values and extra arguments with exit 2 and one line of reason', () => {
     for (const args of [['serve', '--port', 'abc'], ['serve', '--port', '99999'], ['ingest', 'extra'], ['build', 'now', '--db', 'x.db'], ['serve', '--model', 'm'],
-      ['build', '--site-url', 'notaurl'], ['build', '--out=~/site'], ['build', '--bogus'], ['build', '--db', 'postgres://u@127.0.0.1/news']]) {
+      ['build', '--site-url', 'notaurl'], ['build', '--out=~/site'], ['build', '--bogus'], ['build', '--db', 'postgres://u@127.0.0.1/news'],
+      ['build', '--images', 'sometimes']]) {
       const result = runWirefold(args);
       expect(result.status, args.join(' ')).toBe(2);
       expect(result.stderr.split('\n')[0], args.join(' ')).toMatch(new RegExp(`^wirefold ${args[0]}: `));
     }
     expect(runWirefold(['build', '--bogus']).stderr.split('\n')[0]).toBe('wirefold build: unknown option --bogus');
+    expect(runWirefold(['build', '--images', 'sometimes']).stderr.split('\n')[0]).toBe('wirefold build: --images must be local, hotlink, off, not sometimes');
     expect(existsSync(join(repoRoot, '~'))).toBe(false);
     expect(existsSync(join(repoRoot, 'postgres:'))).toBe(false);
   });

@@ -17,8 +17,6 @@ import type { DemoSite, RunningServer } from '../demo-site.ts';
 
 const screenshots = join(repoRoot, 'test-results', 'browser');
 const axeScript = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-// A 1×1 transparent PNG: feed images live on the outlets' hosts, which a test (and this offline machine) cannot reach.
-const placeholderImage = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 
 /** Debian's Chromium; without it, the test says what to install instead of failing with a raw spawn error. */
 function chromiumPath(): string {
@@ -38,10 +36,8 @@ type Scheme = 'light' | 'dark';
 interface Visit {
   page: Page;
   context: BrowserContext;
-  /** Console errors, page errors, failed or erroring requests, requests to other hosts (other than images). */
+  /** Console errors, page errors, failed or erroring requests, any request to another host (pictures included). */
   problems: string[];
-  /** Images the page asked other hosts for (answered with a placeholder). */
-  externalImages: string[];
 }
 
 /** Opens path in a fresh context (light or dark, desktop or phone) and records everything that goes wrong. */
@@ -52,15 +48,12 @@ async function open(path: string, options: { scheme?: Scheme; phone?: boolean; s
     // axe is injected as a script tag; a strict Content-Security-Policy on the page must not stop the audit.
     bypassCSP: true,
   });
-  const visit: Visit = { page: await context.newPage(), context, problems: [], externalImages: [] };
+  const visit: Visit = { page: await context.newPage(), context, problems: [] };
   const origin = new URL(server!.url).origin;
   const target = new URL(path, server!.url).href;
   const expectedStatus = options.status ?? 200;
+  // The site serves its own copies of pictures: a reader's browser never calls an outlet's host, for anything.
   await context.route((url) => url.origin !== origin, async (route) => {
-    if (route.request().resourceType() === 'image') {
-      visit.externalImages.push(route.request().url());
-      return route.fulfill({ status: 200, contentType: 'image/png', body: placeholderImage });
-    }
     visit.problems.push(`request to another host: ${route.request().resourceType()} ${route.request().url()}`);
     return route.abort();
   });
@@ -322,6 +315,64 @@ describe('the demo site in Chromium', () => {
     expect(new Set(attributions).size).toBe(attributions.length);
     await screenshot(visit.page, 'story-timeline-light');
     await finish(visit);
+  });
+
+  it('shows story pictures from the site itself, with their size, and no broken image anywhere', async () => {
+    const visit = await open('/');
+    const origin = new URL(server!.url).origin;
+    const cards = visit.page.locator('.story-card img.story-image');
+    expect(await cards.count()).toBeGreaterThan(2);
+    // The first cards' pictures are on the first screen and load at once; the rest wait until the reader scrolls.
+    const loading = await visit.page.locator('.top .story-card').evaluateAll((elements) => elements
+      .map((card, index) => ({ index, loading: card.querySelector('img')?.getAttribute('loading') })).filter((card) => card.loading));
+    expect(loading.filter((card) => card.index < 3).every((card) => card.loading === 'eager')).toBe(true);
+    expect(loading.filter((card) => card.index >= 3).every((card) => card.loading === 'lazy')).toBe(true);
+    expect(loading.filter((card) => card.index >= 3).length).toBeGreaterThan(0);
+    // Lazy pictures below the fold load as the reader scrolls; load them all to check every one.
+    await visit.page.evaluate(() => document.querySelectorAll('img[loading="lazy"]').forEach((image) => { (image as HTMLImageElement).loading = 'eager'; }));
+    await visit.page.waitForLoadState('networkidle');
+    const images = await visit.page.locator('img').evaluateAll((elements) => elements.map((element) => {
+      const image = element as HTMLImageElement;
+      return { src: image.currentSrc, alt: image.alt, width: image.getAttribute('width'), height: image.getAttribute('height'),
+        loading: image.loading, complete: image.complete, naturalWidth: image.naturalWidth, shown: image.getBoundingClientRect().width };
+    }));
+    for (const image of images) {
+      expect(new URL(image.src).origin, image.src).toBe(origin);
+      expect(image.complete && image.naturalWidth > 0, `${image.src} loaded`).toBe(true);
+      expect(image.alt.length, `${image.src} has alt text`).toBeGreaterThan(0);
+      expect([image.width, image.height]).toEqual(['128', '72']);
+      expect(image.shown).toBe(128);
+    }
+    await finish(visit);
+
+    // A story page shows its picture large, and names it for link previews and search results.
+    const story = await open('/');
+    await follow(story.page, '.story-card:has(img.story-image) .coverage-link');
+    const large = story.page.locator('.lead img.story-image');
+    expect(await large.evaluate((image: HTMLImageElement) => [image.getAttribute('width'), image.getAttribute('height'), image.naturalWidth]))
+      .toEqual(['320', '180', 640]);
+    expect(await story.page.locator('meta[property="og:image"]').getAttribute('content')).toMatch(/\/images\/[0-9a-f]{32}-640\.webp$/);
+    await finish(story);
+
+    // Search results carry the story's picture too.
+    const search = await open('/search/?q=Aquila');
+    const resultImage = search.page.locator('.pagefind-ui__result-image').first();
+    await resultImage.waitFor({ timeout: 30_000 });
+    await expect.poll(() => resultImage.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth)).toBe(256);
+    expect(new URL(await resultImage.evaluate((image: HTMLImageElement) => image.currentSrc)).origin).toBe(origin);
+    await finish(search);
+  });
+
+  it('drops a picture that fails to load instead of showing a broken image', async () => {
+    const context = await browser!.newContext();
+    const page = await context.newPage();
+    await page.goto(new URL('/', server!.url).href);
+    const before = await page.locator('img.story-image').count();
+    // The copy has gone from the server (a half-deployed site, a deleted file): the picture goes, the card stays.
+    await page.locator('img.story-image').first().evaluate((image: HTMLImageElement) => { image.src = '/images/no-such-picture.webp'; });
+    await expect.poll(() => page.locator('img.story-image').count()).toBe(before - 1);
+    expect(await page.locator('.story-card').count()).toBeGreaterThan(before - 1);
+    await context.close();
   });
 
   it('ranks the story with the widest coverage first when searching, with an excerpt that does not repeat its headline', async () => {

@@ -90,7 +90,7 @@ async function leftBehind(build: ProcessInfo, children: ProcessInfo[]): Promise<
  */
 async function killBuild(storePath: string, outDir: string, killWhen: (elapsedMs: number, children: ProcessInfo[]) => boolean) {
   const started = performance.now();
-  const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.mjs'), 'build', '--db', storePath, '--out', outDir],
+  const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.mjs'), 'build', '--db', storePath, '--out', outDir, '--images', 'hotlink'],
     { cwd: repoRoot, stdio: 'ignore', detached: true });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const build = processInfo(child.pid!)!;
@@ -107,7 +107,7 @@ async function killBuild(storePath: string, outDir: string, killWhen: (elapsedMs
 }
 
 const build = (storePath: string, outDir: string, cwd?: string) =>
-  runWirefold(['build', '--db', storePath, '--out', outDir], { cwd, timeout: buildTimeoutMs });
+  runWirefold(['build', '--db', storePath, '--out', outDir, '--images', 'hotlink'], { cwd, timeout: buildTimeoutMs });
 
 describe('wirefold build never loses or wrecks what a user has', () => {
   beforeAll(() => {

@@ -25,7 +25,7 @@ function snapshot(dir: string): Map<string, FileState> {
 }
 
 function build(storePath: string, outDir: string): string {
-  const result = runWirefold(['build', '--db', storePath, '--out', outDir, '--site-url', 'https://incremental.example'], { timeout: buildTimeoutMs });
+  const result = runWirefold(['build', '--db', storePath, '--out', outDir, '--site-url', 'https://incremental.example', '--images', 'hotlink'], { timeout: buildTimeoutMs });
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
   return result.stdout;
