@@ -12,14 +12,14 @@ import { embeddingText } from '../src/embed/embedder.ts';
 import { referenceArticles } from '../src/embed/reference-articles.ts';
 import { cachedEmbedder } from '../src/eval/cached-embedder.ts';
 import { defaultEvalCache } from '../src/cli/eval-command.ts';
-import { backgroundSimilarity, aboveBackground } from '../src/cluster/calibrate.ts';
-import { addSparse, feedTermCounts, inverseDocumentFrequencies, sparseDot, tfidf } from '../src/cluster/lexical.ts';
-import type { TermVector } from '../src/cluster/lexical.ts';
-import { addInto, dot } from '../src/cluster/vectors.ts';
+import { backgroundSimilarity, aboveBackground } from '../src/cluster/text/calibrate.ts';
+import { addSparse, feedTermCounts, inverseDocumentFrequencies, sparseDot, tfidf } from '../src/cluster/text/lexical.ts';
+import type { TermVector } from '../src/cluster/text/lexical.ts';
+import { addInto, dot } from '../src/cluster/text/vectors.ts';
 import { featureNames, featureVector, fitJoinModel, joinLogit, lullOf } from '../src/eval/join-model.ts';
 import type { JoinModel } from '../src/eval/join-model.ts';
-import { namesEvidence } from '../src/cluster/specifics.ts';
-import { defaultStoryConfig } from '../src/cluster/story-clusterer.ts';
+import { namesEvidence } from '../src/cluster/text/specifics.ts';
+import { defaultStoryConfig } from '../src/cluster/stories/story-clusterer.ts';
 
 interface Example { features: number[]; same: boolean; article: number }
 

@@ -10,7 +10,7 @@ import { saveFeedItems } from '../../src/ingest/save-items.ts';
 import type { Article } from '../../src/store/articles.ts';
 import { replaceRelated, saveMemberships, updateStory } from '../../src/store/stories.ts';
 import { ensureTopic, listTopics, setStoryTopics } from '../../src/store/topics.ts';
-import { storyScore } from '../../src/cluster/lead.ts';
+import { storyScore } from '../../src/cluster/stories/lead.ts';
 import type { FeedItem } from '../../src/ingest/types.ts';
 import { random as seededRandom } from '../ingest/feeds.ts';
 

@@ -1,6 +1,7 @@
 // The ingesting process of the ingest benchmark, forked by index.ts so its memory is Wirefold's alone: a fresh store,
 // the feed list, a first full run, then a forced run in which every feed answers 304. RSS is sampled throughout and
-// checked against the kernel's high-water mark. Parent → child: { urls, concurrency }. Child → parent: WorkerResult.
+// checked against the kernel's high-water mark. Parent → child: { urls, concurrency, parseWorkers? }. Child → parent:
+// WorkerResult. (index.ts may run another checkout's worker.ts with the same message, as the side-by-side baseline.)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,13 @@ export interface RunFigures {
   /** CPU time of this process (user + system) during the run. */
   cpuMs: number;
   summary: Omit<IngestSummary, 'failures'> & { failures: number; firstFailures: string[] };
+}
+
+export interface WorkerJob {
+  urls: string[];
+  concurrency: number;
+  /** Overrides ingest's parse workers (default: its own). */
+  parseWorkers?: number;
 }
 
 export interface WorkerResult {
@@ -37,8 +45,8 @@ process.on('disconnect', () => {
   if (!finished) process.exit(1);
 });
 
-const { urls, concurrency } = await new Promise<{ urls: string[]; concurrency: number }>((resolve) =>
-  process.once('message', (message) => resolve(message as { urls: string[]; concurrency: number })));
+const { urls, concurrency, parseWorkers } = await new Promise<WorkerJob>((resolve) =>
+  process.once('message', (message) => resolve(message as WorkerJob)));
 const limits = { ...defaultFetchLimits, concurrency };
 
 let sampledPeakRss = 0;
@@ -63,7 +71,7 @@ function kernelPeakRss(): number | null {
 async function timed(force: boolean, store: Awaited<ReturnType<typeof openStore>>): Promise<RunFigures> {
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const summary = await ingestFeeds(store, { force, limits, allowPrivateAddresses: true }); // the bench server is on loopback
+  const summary = await ingestFeeds(store, { force, limits, allowPrivateAddresses: true, parseWorkers }); // the bench server is on loopback
   const ms = performance.now() - started;
   const used = process.cpuUsage(cpu);
   sample();

@@ -96,7 +96,7 @@ export async function embedStage(store: Store, settings: Settings): Promise<void
 export async function clusterStage(store: Store, settings: Settings): Promise<void> {
   await recorded(store, 'cluster', async () => {
     const modelId = await configuredEmbedderId(embedderOptions(settings));
-    const [{ clusterArticles }, { readTopicSeeds }] = await Promise.all([import('../cluster/cluster-stage.ts'), import('../cluster/topics.ts')]);
+    const [{ clusterArticles }, { readTopicSeeds }] = await Promise.all([import('../cluster/cluster-stage.ts'), import('../cluster/topics/topics.ts')]);
     const topicSeeds = readTopicSeeds(resolve(projectRoot, 'content/topics.json'));
     const summary = await interruptible(() => clusterArticles(store, { modelId, topicSeeds }));
     const line = `cluster: ${summary.clustered} articles placed, ${summary.newStories} new stories, ` +

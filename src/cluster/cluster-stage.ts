@@ -9,21 +9,22 @@ import { unclusteredArticles } from '../store/articles.ts';
 import { loadEmbeddings, recentEmbeddings } from '../store/embeddings.ts';
 import { liveStoryCount, liveStoryMembers, mergeStories, replaceRelated, saveMemberships, storiesArticles, unrefreshedStoryIds, updateStory } from '../store/stories.ts';
 import type { StoryMember } from '../store/stories.ts';
-import { StoryClusterer, defaultStoryConfig, wordShare } from './story-clusterer.ts';
-import type { StoryCluster } from './story-clusterer.ts';
-import { backgroundSimilarity } from './calibrate.ts';
-import type { SimilarityScale } from './calibrate.ts';
-import { addSparse, feedTermCounts, inverseDocumentFrequencies, tfidf, unitSparse } from './lexical.ts';
-import type { TermVector } from './lexical.ts';
-import { addInto } from './vectors.ts';
-import { chooseLead, storyScore } from './lead.ts';
-import type { RelatedEntry } from './related.ts';
-import { relatedFromStore, relatedOnThread } from './related-thread.ts';
+import { StoryClusterer, defaultStoryConfig, wordShare } from './stories/story-clusterer.ts';
+import type { StoryCluster } from './stories/story-clusterer.ts';
+import { backgroundSimilarity } from './text/calibrate.ts';
+import type { SimilarityScale } from './text/calibrate.ts';
+import { addSparse, feedTermCounts, inverseDocumentFrequencies, tfidf, unitSparse } from './text/lexical.ts';
+import type { TermVector } from './text/lexical.ts';
+import { addInto } from './text/vectors.ts';
+import { stemsOf } from './stories/follow-up.ts';
+import { chooseLead, storyScore } from './stories/lead.ts';
+import type { RelatedEntry } from './related/related.ts';
+import { relatedFromStore, relatedOnThread } from './related/related-thread.ts';
 import { saveStoryProfiles, storiesWithoutProfile, storyProfiles } from '../store/story-profiles.ts';
 import type { StoryProfile } from '../store/story-profiles.ts';
-import { assignTopics } from './topic-stage.ts';
+import { assignTopics } from './topics/topic-stage.ts';
 import { referenceHashes } from '../embed/embed-stage.ts';
-import type { TopicSeed } from './topics.ts';
+import type { TopicSeed } from './topics/topics.ts';
 
 export interface ClusterOptions {
   modelId: string;
@@ -88,6 +89,9 @@ export async function clusterArticles(store: Store, options: ClusterOptions): Pr
       words: words(article.contentHash),
       wordCount: wordCount(article.contentHash),
       names: names(article.contentHash),
+      headline: stemsOf(article.title),
+      textStems: stemsOf(`${article.title}\n${article.summary}`),
+      outlet: article.feedId,
     }),
   }));
   const knownStories = new Set(active.map((member) => member.storyId));
@@ -271,6 +275,8 @@ async function activeStories(
     for (const member of list) addSparse(sum, words(member.contentHash));
     const named = new Map<string, number>();
     for (const member of list) for (const name of names(member.contentHash)) named.set(name, (named.get(name) ?? 0) + 1);
+    const headlines = new Map<string, number>();
+    for (const member of list) for (const stem of stemsOf(member.title)) headlines.set(stem, (headlines.get(stem) ?? 0) + 1);
     return [{
       id,
       size: profile.size,
@@ -280,6 +286,9 @@ async function activeStories(
       words: sum,
       wordCount: list.reduce((total, member) => total + wordCount(member.contentHash), 0),
       names: named,
+      headlines,
+      // An outlet is a feed: the one-outlet rule (story-clusterer.ts sameOutletMargin) sees the members read here.
+      soleOutlet: new Set(list.map((member) => member.feedId)).size === 1 ? list[0]!.feedId : null,
     }];
   });
 }

@@ -16,9 +16,9 @@ import { clusterArticles } from '../cluster/cluster-stage.ts';
 import { strongestTopicOfStories } from '../store/topics.ts';
 import { scoreClustering } from './metrics.ts';
 import type { ClusteringScores } from './metrics.ts';
-import { feedTermCounts, inverseDocumentFrequencies, tfidf } from '../cluster/lexical.ts';
+import { feedTermCounts, inverseDocumentFrequencies, tfidf } from '../cluster/text/lexical.ts';
 import { loadEmbeddings } from '../store/embeddings.ts';
-import { backgroundSimilarity } from '../cluster/calibrate.ts';
+import { backgroundSimilarity } from '../cluster/text/calibrate.ts';
 import { referenceHashes } from '../embed/embed-stage.ts';
 import { explainErrors } from './explain.ts';
 import type { ExplainedArticle, Explanation } from './explain.ts';
@@ -95,7 +95,9 @@ export async function evaluateClustering(articles: readonly LabelledArticle[], e
     for (let start = 0; start < ordered.length; start += runSize) {
       const batch = ordered.slice(start, start + runSize);
       for (const { article, time } of batch) {
-        const source = article.source ?? 'unknown';
+        // An article of unknown outlet is its own: lumped into one "unknown" feed, hundreds of unrelated articles would
+        // look like one outlet's items (its words boilerplate, its stories single-outlet).
+        const source = article.source ?? `unknown ${article.id}`;
         let feedId = feedIds.get(source);
         if (feedId === undefined) {
           feedId = await upsertFeed(store, { url: `https://eval.invalid/${encodeURIComponent(source)}`, title: source });

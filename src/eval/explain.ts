@@ -1,10 +1,10 @@
 // The worst errors of a clustering, each with the signals between the two groups involved: for a merge, the story's
 // largest gold event and an event that got into it; for a split, an event's largest story and another piece of it.
 // Shown so the signals that separate events can be studied on the visible sets, as they were on the hidden ones.
-import { addSparse, sparseDot, unitSparse } from '../cluster/lexical.ts';
-import type { TermVector } from '../cluster/lexical.ts';
-import { aboveBackground } from '../cluster/calibrate.ts';
-import { addInto, dot } from '../cluster/vectors.ts';
+import { addSparse, sparseDot, unitSparse } from '../cluster/text/lexical.ts';
+import type { TermVector } from '../cluster/text/lexical.ts';
+import { aboveBackground } from '../cluster/text/calibrate.ts';
+import { addInto, dot } from '../cluster/text/vectors.ts';
 
 export interface ExplainedArticle {
   title: string;

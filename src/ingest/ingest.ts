@@ -20,6 +20,8 @@ export interface IngestOptions {
   allowPrivateAddresses?: boolean;
   /** How long one feed may take to parse (default 30 s); a slower one fails for this run. */
   parseTimeoutMs?: number;
+  /** How many threads parse feeds at most (default: one per core beside the main thread's; see defaultParseWorkers). */
+  parseWorkers?: number;
   onFeedDone?: (done: number, total: number) => void;
   now?: () => Date;
 }
@@ -73,7 +75,7 @@ export async function ingestFeeds(store: Store, options: IngestOptions = {}): Pr
 
   const writer = new LandingWriter(store, summary, (done) => options.onFeedDone?.(done, due.length));
   const scheduler = new FetchScheduler(limits);
-  const reader = new FeedReader(options.parseTimeoutMs ?? defaultParseTimeoutMs);
+  const reader = new FeedReader(options.parseTimeoutMs ?? defaultParseTimeoutMs, { workers: options.parseWorkers });
   try {
     await Promise.all(
       due.map((feed) =>

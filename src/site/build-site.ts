@@ -2,23 +2,23 @@
 // The child processes a build starts (esbuild's service, from Vite; Pagefind's binary, from its Node API) are driven over
 // their stdin and exit when it closes, which the kernel does when this process dies, even by SIGKILL; so no watcher
 // process is needed (test/site/build-safety.test.ts kills real builds and looks for them).
-import { absoluteLocation } from '../store/location.ts';
 import { join, resolve, sep } from 'node:path';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { projectRoot } from '../paths.ts';
 import { openStore } from '../store/store.ts';
+import { absoluteLocation } from '../store/location.ts';
 import type { Store } from '../store/store.ts';
 import { realPathOf, refuseDangerousOutDir, refuseForeignOutDir } from './out-dir-guard.ts';
 import { createFreshSite, recoverInterruptedSwap, swapIn } from './site-swap.ts';
 import { sitePictures } from './site-pictures.ts';
 import type { ImageMode } from './story-image.ts';
 import { buildFingerprint, codeDigest, storeDigest } from './build-inputs.ts';
-import { readSiteRows } from '../store/site-reads.ts';
 import type { BuildSettings } from './build-inputs.ts';
 import { buildManifestName, readBuildManifest, writeBuildManifest } from './build-manifest.ts';
 import type { BuildManifest } from './build-manifest.ts';
 import { keepFiles, reuseIdenticalFiles } from './reuse-files.ts';
+import { readSite } from '../store/site-reads.ts';
 import { siteMarkerName } from './site-marker.ts';
 
 export interface BuildOptions {
@@ -69,8 +69,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const settings: BuildSettings = { siteUrl: options.siteUrl ?? null, base: options.base ?? null, demo: options.demo === true, images: options.images ?? 'local' };
   const previous = existsSync(outDir) ? readBuildManifest(outDir) : null;
   const code = codeDigest();
-  const rows = await readStore(options.storePath, readSiteRows);
-  const storeContent = storeDigest(rows);
+  // Read once, for the fingerprint and, when the site is not up to date, for the pages.
+  const reads = await readStore(options.storePath, readSite);
+  const storeContent = storeDigest(reads);
   const fingerprint = buildFingerprint(storeContent, code, settings);
   // A site whose last build left pictures to fetch later is not up to date while they may now be fetched.
   if (previous?.fingerprint === fingerprint && !previous.picturesPending) return { pages: previous.htmlPages, outDir, kind: 'up to date', rendered: 0, kept: 0 };
@@ -81,7 +82,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   try {
     const pictures = await sitePictures(options);
     // The pictures are part of the data, so a story whose picture came or went has a new page hash (page-plan.ts).
-    const data = new SiteData(rows, Date.now(), pictures.manifest);
+    const data = new SiteData(reads, Date.now(), pictures.manifest);
     const { pageHashes } = await import('./page-plan.ts');
     const hashes = pageHashes(data);
     // The live site's pages can be kept only when the same code rendered them for the same address and base path.
@@ -100,7 +101,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
       picturesPending: pictures.pending,
     };
     writeBuildManifest(fresh, manifest);
-    swapIn(fresh, outDir);
+    await swapIn(fresh, outDir);
     return { pages: htmlPages, outDir, kind: incremental ? 'incremental' : 'full', rendered: renderOnly?.length ?? hashes.size, kept: keptPages };
   } catch (error) {
     rmSync(fresh, { recursive: true, force: true });

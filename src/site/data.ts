@@ -1,20 +1,16 @@
 // The site's one window on the store: loads everything once per build and shapes it for pages, which only pick.
 import { defaultStorePath, openStore } from '../store/store.ts';
-import type { Store } from '../store/store.ts';
-import { listFeeds } from '../store/feeds.ts';
 import type { Feed } from '../store/feeds.ts';
-import { listTopics } from '../store/topics.ts';
 import type { TopicRecord } from '../store/topics.ts';
-import { readSiteRows } from '../store/site-reads.ts';
-import type { SiteRows } from '../store/site-reads.ts';
-import type { ArticleSummary, LiveStoryRow, MergedStoryRow, TopicStoryLink } from '../store/site-reads.ts';
+import { readSite } from '../store/site-reads.ts';
+import type { ArticleSummary, SiteReads } from '../store/site-reads.ts';
 import { feedHealth } from './feed-health.ts';
 import type { FeedView } from './feed-health.ts';
 import { outletDisplayNames, outletOf } from './outlets.ts';
 import type { Outlet } from './outlets.ts';
 import { stripDateline } from './dateline.ts';
 import { newestArticleTime, rankStories, rankingClock } from './ranking.ts';
-import { storyScore } from '../cluster/lead.ts';
+import { storyScore } from '../cluster/stories/lead.ts';
 import { storyTimeline } from './timeline.ts';
 import type { TimelineEntry } from './timeline.ts';
 import { sharedTerms } from './shared-terms.ts';
@@ -27,8 +23,7 @@ import type { StoryPicture } from './story-image.ts';
 import type { ImageManifest } from './image-cache.ts';
 import type { PictureSettings } from './site-pictures.ts';
 
-export type { ArticleSummary, SiteRows } from '../store/site-reads.ts';
-export { readSiteRows } from '../store/site-reads.ts';
+export type { ArticleSummary } from '../store/site-reads.ts';
 
 /** An article as pages show it: `source` is the outlet's clean name, and the summary has no wire dateline. */
 export interface StoryArticle extends ArticleSummary {
@@ -141,7 +136,7 @@ export async function siteData(): Promise<SiteData> {
     if (handoff?.storePath === storePath) return (cached = handoff.data);
     const store = await openStore(storePath, { readOnly: true });
     try {
-      cached = new SiteData(await readSiteRows(store), Date.now(), pictureManifest());
+      cached = new SiteData(await readSite(store), Date.now(), pictureManifest());
     } finally {
       await store.close();
     }
@@ -176,10 +171,14 @@ export class SiteData {
   readonly #related: Map<string, string[]>;
   readonly #relatedTopics = new Map<string, TopicView[]>();
 
-  constructor(rows: SiteRows, now = Date.now(), pictures: ImageManifest = { mode: 'off', local: {} }) {
-    const { feeds, articles, topics, links } = rows;
+  /** From the store's tables as readSite returns them; now (ms) sets the ranking clock only; pictures: see images/. */
+  constructor(reads: SiteReads, now = Date.now(), pictures: ImageManifest = { mode: 'off', local: {} }) {
+    const feeds = reads.feeds;
     const outletOfFeed = outletsOfFeeds(feeds);
+    const articles = reads.articlesByStory;
+    const topics = reads.topics;
     const topicById = new Map(topics.map((topic) => [topic.id, topic]));
+    const links = reads.topicStoryLinks;
     const topicsOfStory = new Map<string, TopicChip[]>();
     for (const link of links) {
       const topic = topicById.get(link.topicId);
@@ -194,7 +193,7 @@ export class SiteData {
       return { ...article, source: outlet?.name ?? article.source, outletKey: outlet?.key ?? article.source, summary: stripDateline(article.summary) };
     })]));
     const clock = rankingClock(newestArticleTime([...membersOf.values()].flat()), now);
-    this.stories = rows.live.flatMap((row) => {
+    this.stories = reads.liveStories.flatMap((row) => {
       const members = membersOf.get(row.id);
       if (!members?.length) return [];
       const lead = members.find((article) => article.id === row.leadArticleId) ?? members[0]!;
@@ -208,7 +207,7 @@ export class SiteData {
       }];
     });
     this.storiesById = new Map(this.stories.map((story) => [story.id, story]));
-    this.redirects = resolveRedirects(rows.merged, this.storiesById);
+    this.redirects = resolveRedirects(reads.mergedStories, this.storiesById);
 
     const storiesOfTopic = new Map<number, StoryView[]>();
     for (const link of links) {
@@ -233,9 +232,8 @@ export class SiteData {
     this.days = [...byDay].sort(([a], [b]) => b.localeCompare(a))
       .map(([day, stories]) => ({ day, stories: rankStories(stories) }));
 
-    this.#related = rows.related;
-    const articleCounts = rows.articleCounts;
-    this.feeds = feeds.map((feed) => feedHealth(feed, articleCounts.get(feed.id) ?? 0));
+    this.#related = reads.relatedStoryIds;
+    this.feeds = feeds.map((feed) => feedHealth(feed, reads.articleCounts.get(feed.id) ?? 0));
     this.outlets = groupByOutlet(this.feeds, outletOfFeed);
   }
 

@@ -1,7 +1,7 @@
 // Leads follow the story: the lead is central to the coverage as it stands now, not the first report once the story
 // has moved on; within one burst of coverage the most central original wins.
 import { describe, expect, it } from 'vitest';
-import { chooseLead } from '../../src/cluster/lead.ts';
+import { chooseLead } from '../../src/cluster/stories/lead.ts';
 import type { Article } from '../../src/store/articles.ts';
 
 const start = Date.parse('2026-11-17T12:00:00Z');

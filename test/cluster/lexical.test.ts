@@ -1,8 +1,8 @@
 // Word weights for story similarity: feed boilerplate is dropped, event words shared with other feeds stay, names
 // and numbers weigh more than common words.
 import { describe, expect, it } from 'vitest';
-import { feedTermCounts, termCounts } from '../../src/cluster/lexical.ts';
-import { salientTerms } from '../../src/cluster/terms.ts';
+import { feedTermCounts, termCounts } from '../../src/cluster/text/lexical.ts';
+import { salientTerms } from '../../src/cluster/text/terms.ts';
 
 describe('feedTermCounts', () => {
   const incidents = ['Harbor CDN', 'Gitwell', 'Tallyhook', 'Parcelgrid', 'Northstar DNS', 'Quillpay'];

@@ -7,8 +7,8 @@ import { openStore } from '../../src/store/store.ts';
 import { clusterArticles } from '../../src/cluster/cluster-stage.ts';
 import { liveStoryIds, mergeStories, relatedOf } from '../../src/store/stories.ts';
 import { storyProfiles, storyTermListsSince } from '../../src/store/story-profiles.ts';
-import { relatedStories } from '../../src/cluster/related.ts';
-import { relatedFromStore, relatedOnThread } from '../../src/cluster/related-thread.ts';
+import { relatedStories } from '../../src/cluster/related/related.ts';
+import { relatedFromStore, relatedOnThread } from '../../src/cluster/related/related-thread.ts';
 import { syntheticModelId, syntheticStream, writeStream } from '../../bench/cluster/synthetic-stream.ts';
 import { tempFolder } from '../helpers.ts';
 

@@ -1,10 +1,10 @@
 // Specifics (names, places, numbers) as evidence that two texts tell one event: the stream decides which capitalised
 // words are names, and names shared or missing move an article towards one story or away from another.
 import { describe, expect, it } from 'vitest';
-import { feedTermCounts } from '../../src/cluster/lexical.ts';
-import { casing, isSpecific, namesEvidence, sharedSpecifics, streamNames } from '../../src/cluster/specifics.ts';
-import { StoryClusterer, defaultStoryConfig } from '../../src/cluster/story-clusterer.ts';
-import type { ClusterArticle } from '../../src/cluster/story-clusterer.ts';
+import { feedTermCounts } from '../../src/cluster/text/lexical.ts';
+import { casing, isSpecific, namesEvidence, sharedSpecifics, streamNames } from '../../src/cluster/text/specifics.ts';
+import { StoryClusterer, defaultStoryConfig } from '../../src/cluster/stories/story-clusterer.ts';
+import type { ClusterArticle } from '../../src/cluster/stories/story-clusterer.ts';
 
 describe('specifics', () => {
   it('treats a word the stream also writes in lower case as ordinary, however a headline capitalises it, and keeps names others use', () => {

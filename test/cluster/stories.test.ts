@@ -63,11 +63,22 @@ describe('stories', () => {
     expect(result.bcubed.recall).toBe(1);
   });
 
-  // Known limitation: two quakes on one day written with the same words ("magnitude", "earthquake", "tsunami") score
-  // like one event to the embedding (0.71 on the rescaled cosine) and their differing names do not yet outweigh it.
-  // This test starts passing (and must then lose `.fails`) when they are kept apart.
-  it.fails('keeps two earthquakes on one day apart', async () => {
+  // Two quakes on one day written with the same words ("magnitude", "earthquake", "tsunami") score like one event to
+  // the embedding (0.71 on the rescaled cosine). Here each outlet reports both, and the first Japan report comes from
+  // the outlet that alone told the Chile story so far: one outlet's second item needs stronger evidence (the
+  // one-outlet rule), so Japan gets a story of its own and its later reports follow their own names.
+  it('keeps two earthquakes on one day apart when one outlet reports both first', async () => {
     const result = await evaluateClustering(articles.filter((article) => article.label.endsWith('Quake')), embedder);
+    expect(result.bcubed.precision).toBe(1);
+  });
+
+  // Known limitation: when the first Japan report comes from an outlet the Chile story does not have yet, the names
+  // that differ (Valparaíso; Hokkaido, Kushiro) still do not outweigh the cosine, and the two quakes become one story.
+  // This test starts passing (and must then lose `.fails`) when they are kept apart on their names.
+  it.fails('keeps two earthquakes on one day apart whatever outlets report them', async () => {
+    const quakes = articles.filter((article) => article.label.endsWith('Quake'))
+      .map((article, index) => (article.label === 'japanQuake' ? { ...article, source: outlets[(index + 1) % outlets.length]! } : article));
+    const result = await evaluateClustering(quakes, embedder);
     expect(result.bcubed.precision).toBe(1);
   });
 
@@ -119,25 +130,32 @@ describe('stories', () => {
     await store.close();
   });
 
-  // Coverage of one event comes in a burst; the same follow-up after a quiet day is a new development, kept as its
-  // own story and shown beside the first as related.
-  it('lets a follow-up join a story that is still running, and starts a related story after a day-long lull', async () => {
-    const outage = articles.filter((article) => article.label === 'nimbusOutage');
-    const lastTime = Date.parse(outage.at(-1)!.published!);
-    const followUp = (hours: number): LabelledArticle => ({
-      id: `follow-up-${hours}`, label: 'followUp', source: 'Metro Post',
-      title: 'Nimbus Cloud offers service credits after us-east outage',
-      text: 'Customers hit by the us-east storage outage will get a month of free storage, Nimbus Cloud said, as regulators asked for a report.',
-      published: new Date(lastTime + hours * 3600_000).toISOString(),
+  // A story that has run for hours takes its next-day development when the headline carries the word every outlet's
+  // headline used (follow-up.ts); a story seen as one burst, all of it within minutes, has shown no sign that it runs
+  // on, so a headline on its subject after a day-long lull starts a story of its own, shown beside it as related.
+  it('lets a follow-up join a running story even a day and a half later, and starts a related story after a burst', async () => {
+    const runningFor = (minutes: number) => articles.map((article) => {
+      if (article.label !== 'nimbusOutage') return article;
+      const index = Number(article.id.split('-').at(-1));
+      return { ...article, published: new Date(start + (index * minutes) / 3 * 60_000).toISOString() };
     });
-    for (const [hours, ownStory] of [[1, false], [36, true]] as const) {
-      const store = await openStore(join(tempFolder(), `lull-${hours}.db`));
-      await clusterRun(store, [...articles].sort((a, b) => a.published!.localeCompare(b.published!)));
-      await clusterRun(store, [followUp(hours)]);
+    for (const [hours, minutes, ownStory] of [[1, 180, false], [36, 180, false], [36, 3, true]] as const) {
+      const stream = runningFor(minutes);
+      const outage = stream.filter((article) => article.label === 'nimbusOutage');
+      const lastTime = Math.max(...outage.map((article) => Date.parse(article.published!)));
+      const followUp: LabelledArticle = {
+        id: `follow-up-${hours}-${minutes}`, label: 'followUp', source: 'Metro Post',
+        title: 'Nimbus Cloud offers service credits after us-east outage',
+        text: 'Customers hit by the us-east storage outage will get a month of free storage, Nimbus Cloud said, as regulators asked for a report.',
+        published: new Date(lastTime + hours * 3600_000).toISOString(),
+      };
+      const store = await openStore(join(tempFolder(), `lull-${hours}-${minutes}.db`));
+      await clusterRun(store, [...stream].sort((a, b) => a.published!.localeCompare(b.published!)));
+      await clusterRun(store, [followUp]);
       const storyOf = await storiesByGuid(store);
-      const [outageStory, followUpStory] = [storyOf.get(outage[0]!.id)!, storyOf.get(`follow-up-${hours}`)!];
+      const [outageStory, followUpStory] = [storyOf.get(outage[0]!.id)!, storyOf.get(followUp.id)!];
       expect(new Set(outage.map((article) => storyOf.get(article.id))).size).toBe(1);
-      expect(followUpStory === outageStory).toBe(!ownStory);
+      expect(followUpStory === outageStory, `${hours} h after a story that ran ${minutes} min`).toBe(!ownStory);
       if (ownStory) expect((await relatedOf(store, [followUpStory])).get(followUpStory)?.[0]?.id).toBe(outageStory);
       await store.close();
     }

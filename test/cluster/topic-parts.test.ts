@@ -1,10 +1,10 @@
 // The pieces of topic discovery on inputs small enough to reason about: average-link grouping, c-TF-IDF labels,
 // content words, and which feed categories become topics.
 import { describe, expect, it } from 'vitest';
-import { averageLinkGroups } from '../../src/cluster/topic-discovery.ts';
-import { labelTopic } from '../../src/cluster/topic-label.ts';
-import { contentTerms, contentWordRuns } from '../../src/cluster/topic-terms.ts';
-import { categoryOfSeed, categoryTopics } from '../../src/cluster/topics.ts';
+import { averageLinkGroups } from '../../src/cluster/topics/topic-discovery.ts';
+import { labelTopic } from '../../src/cluster/topics/topic-label.ts';
+import { contentTerms, contentWordRuns } from '../../src/cluster/text/topic-terms.ts';
+import { categoryOfSeed, categoryTopics } from '../../src/cluster/topics/topics.ts';
 
 /** A symmetric matrix from its upper triangle, given as "i-j": similarity; unlisted pairs score `otherwise`. */
 function matrix(n: number, pairs: Record<string, number>, otherwise = 0): Float32Array {

@@ -13,7 +13,7 @@ import { embedArticles } from '../../src/embed/embed-stage.ts';
 import { createEmbedder } from '../../src/embed/transformers-embedder.ts';
 import type { Embedder } from '../../src/embed/embedder.ts';
 import { clusterArticles } from '../../src/cluster/cluster-stage.ts';
-import type { TopicSeed } from '../../src/cluster/topics.ts';
+import type { TopicSeed } from '../../src/cluster/topics/topics.ts';
 import { tempFolder, sqliteDb } from '../helpers.ts';
 
 const mars = [

@@ -8,7 +8,8 @@ import { upsertFeed } from '../../src/store/feeds.ts';
 import { saveFeedItems } from '../../src/ingest/save-items.ts';
 import { saveMemberships, updateStory } from '../../src/store/stories.ts';
 import type { FeedItem } from '../../src/ingest/types.ts';
-import { readSiteRows, SiteData } from '../../src/site/data.ts';
+import { SiteData } from '../../src/site/data.ts';
+import { readSite } from '../../src/store/site-reads.ts';
 import { tempFolder, sqliteDb } from '../helpers.ts';
 
 const item = (guid: string, title: string, summary: string, published: string): FeedItem => ({
@@ -54,7 +55,7 @@ describe('SiteData', async () => {
       [mail, item('p2', 'Quiet story too', 'The same quiet story.', '2026-11-17T09:00:00Z')],
     ],
   });
-  const data = new SiteData(await readSiteRows(store), Date.parse('2026-11-27T12:00:00Z'));
+  const data = new SiteData(await readSite(store), Date.parse('2026-11-27T12:00:00Z'));
   await store.close();
 
   it('counts one outlet once across its feeds and names outlets cleanly', () => {

@@ -20,14 +20,14 @@ import { upsertFeed } from '../../src/store/feeds.ts';
 import { unclusteredArticles } from '../../src/store/articles.ts';
 import type { Article } from '../../src/store/articles.ts';
 import { saveMemberships, updateStory } from '../../src/store/stories.ts';
-import { storyScore } from '../../src/cluster/lead.ts';
+import { storyScore } from '../../src/cluster/stories/lead.ts';
 import { ingestFeeds } from '../../src/ingest/ingest.ts';
 import type { IngestSummary } from '../../src/ingest/ingest.ts';
 import { filesUnder } from '../demo-site.ts';
 import { runWirefold, tempFolder } from '../helpers.ts';
 import { listenOnLoopback } from '../ingest/loopback.ts';
 
-const fixtures = new URL('../ingest/fixtures/', import.meta.url);
+const fixtures = new URL('../ingest/fixtures', import.meta.url);
 const feedFiles = readdirSync(fixtures).filter((name) => !name.endsWith('.py')); // make-encoded.py writes fixtures
 
 /** C0 and C1 control characters other than tab, newline and carriage return: never valid in our pages or XML feeds. */

@@ -13,7 +13,8 @@ import { saveMemberships, updateStory } from '../../src/store/stories.ts';
 import type { FeedItem } from '../../src/ingest/types.ts';
 import { imageKey, prepareImages, publishImages } from '../../src/site/image-cache.ts';
 import { storyImageCandidates, storyPicture } from '../../src/site/story-image.ts';
-import { readSiteRows, SiteData } from '../../src/site/data.ts';
+import { SiteData } from '../../src/site/data.ts';
+import { readSite } from '../../src/store/site-reads.ts';
 import { listenOnLoopback } from '../ingest/loopback.ts';
 import { sqliteDb, tempFolder } from '../helpers.ts';
 
@@ -167,8 +168,8 @@ describe('prepareImages', () => {
     const key = imageKey(`${base}/photo.jpg`);
     expect(existsSync(join(site, 'images', `${key}-256.webp`))).toBe(true);
     const reopened = await openStore(storePath, { readOnly: true });
-    const data = new SiteData(await readSiteRows(reopened), Date.parse('2026-11-20T00:00:00Z'), first.manifest);
-    await reopened.close();
+    const data = new SiteData(await readSite(reopened), Date.parse('2026-11-20T00:00:00Z'), first.manifest);
+    reopened.close();
     const pictureOf = (id: string) => data.storiesById.get(id)!.picture;
     expect(pictureOf('fallback')).toEqual({ key, url: `${base}/photo.jpg`, alt: 'Headline a2' });
     expect(pictureOf('not-images')).toBeNull();

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { newestArticleTime, rankStories, rankingClock } from '../../src/site/ranking.ts';
 import type { Rankable } from '../../src/site/ranking.ts';
-import { storyScore } from '../../src/cluster/lead.ts';
+import { storyScore } from '../../src/cluster/stories/lead.ts';
 
 const hour = 3600_000;
 const story = (id: string, score: number, sourceCount: number, day = '2026-11-17'): Rankable =>

@@ -19,6 +19,11 @@ export interface SanitizedHtml {
   html: string;
   /** The first real image the sanitized HTML shows (1×1 tracking pixels skipped), noted while sanitizing. */
   firstImage: string | null;
+  /**
+   * The sanitized HTML's plain text, as plainText(html, textLength) reads it, gathered in the same pass: whitespace
+   * collapsed, and at least textLength characters of it when there are that many (the rest may be cut).
+   */
+  text: string;
 }
 
 /**
@@ -27,12 +32,16 @@ export interface SanitizedHtml {
  * then only http(s) (and mailto for links) survive.
  */
 export function sanitizeHtml(html: string, base: string): string {
-  return sanitizeFeedHtml(html, base).html;
+  return sanitizeFeedHtml(html, base, 0).html;
 }
 
-/** sanitizeHtml, also noting the first real image on the way, so finding it costs no second parse. */
-export function sanitizeFeedHtml(html: string, base: string): SanitizedHtml {
+/**
+ * sanitizeHtml, also noting the first real image and the plain text on the way, so neither costs a second parse.
+ * textLength: how much text the caller needs (a summary wants its first 300 characters); gathering stops after that.
+ */
+export function sanitizeFeedHtml(html: string, base: string, textLength = Infinity): SanitizedHtml {
   let firstImage: string | null = null;
+  const text = new TextGatherer(textLength, OUTPUT_BLOCK_TAGS);
   const clean = sanitize(html, {
     allowedTags: ALLOWED_TAGS,
     allowedAttributes: {
@@ -56,8 +65,71 @@ export function sanitizeFeedHtml(html: string, base: string): SanitizedHtml {
       },
     },
     exclusiveFilter: (frame) => frame.tag === 'img' && !frame.attribs['src'],
+    // The plain text rides along: every text the output keeps passes textFilter (escaped, as written out), and the
+    // tags that separate blocks in the output are seen opening and closing.
+    ...(textLength > 0 ? {
+      textFilter: (escaped: string) => {
+        text.add(unescapeOutputText(escaped));
+        return escaped;
+      },
+      onOpenTag: (name: string) => text.tag(name, true),
+      onCloseTag: (name: string) => text.tag(name, false),
+    } : {}),
   }).trim();
-  return { html: clean, firstImage };
+  return { html: clean, firstImage, text: text.done() };
+}
+
+const ESCAPED = /&(amp|lt|gt);/g;
+const UNESCAPED: Record<string, string> = { amp: '&', lt: '<', gt: '>' };
+
+/** sanitize-html escapes &, < and > of the decoded text it writes out, nothing else: this undoes exactly that. */
+function unescapeOutputText(escaped: string): string {
+  return escaped.includes('&') ? escaped.replace(ESCAPED, (_, name: string) => UNESCAPED[name]!) : escaped;
+}
+
+/**
+ * Gathers the plain text of HTML from a parser's events (plainText's own parse, or sanitize-html's hooks): hidden
+ * elements skipped, a space at each block tag, and no more than `enough` characters' worth once whitespace collapses.
+ */
+class TextGatherer {
+  readonly #enough: number;
+  readonly #blockTags: ReadonlySet<string>;
+  readonly #parts: string[] = [];
+  #hiddenDepth = 0;
+  #collected = 0;
+  #checkAt: number;
+  /** Whether enough text is in hand: what comes later is ignored (and a parser of our own may stop). */
+  full = false;
+
+  constructor(enough: number, blockTags: ReadonlySet<string>) {
+    this.#enough = enough;
+    this.#blockTags = blockTags;
+    this.#checkAt = enough;
+  }
+
+  get hidden(): boolean {
+    return this.#hiddenDepth > 0;
+  }
+
+  add(text: string): void {
+    if (this.full) return;
+    this.#parts.push(text);
+    this.#collected += text.length;
+    // Raw text may be mostly whitespace, so count what survives collapsing before stopping.
+    if (this.#collected > this.#checkAt) {
+      if (collapseWhitespace(this.#parts.join('')).length > this.#enough) this.full = true;
+      else this.#checkAt = this.#collected * 2;
+    }
+  }
+
+  tag(name: string, opening: boolean): void {
+    if (HIDDEN.has(name)) this.#hiddenDepth = Math.max(0, this.#hiddenDepth + (opening ? 1 : -1));
+    else if (this.#hiddenDepth === 0 && !this.full && this.#blockTags.has(name)) this.#parts.push(' ');
+  }
+
+  done(): string {
+    return collapseWhitespace(this.#parts.join(''));
+  }
 }
 
 function withResolved(attribs: sanitize.Attributes, name: string, base: string, allowMailto: boolean): sanitize.Attributes {
@@ -73,6 +145,8 @@ const BLOCK_TAGS = new Set([
   'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'ol', 'p', 'pre', 'section', 'table', 'td', 'th', 'tr', 'ul',
 ]);
 const HIDDEN = new Set(HIDDEN_CONTENT);
+/** The block tags sanitized output can hold: the ones that separate its text. */
+const OUTPUT_BLOCK_TAGS = new Set(ALLOWED_TAGS.filter((tag) => BLOCK_TAGS.has(tag)));
 
 /**
  * Text of an HTML fragment: entities decoded, hidden elements skipped, blocks separated, whitespace collapsed.
@@ -81,35 +155,21 @@ const HIDDEN = new Set(HIDDEN_CONTENT);
 export function plainText(html: string, enough = Infinity): string {
   // Most titles, names and categories carry neither markup nor entities: nothing to parse.
   if (!html.includes('<') && !html.includes('&')) return collapseWhitespace(html);
-  const parts: string[] = [];
-  let hiddenDepth = 0;
-  let collected = 0;
-  let checkAt = enough;
+  const text = new TextGatherer(enough, BLOCK_TAGS);
   const parser = new Parser(
     {
-      onopentag(name) {
-        if (HIDDEN.has(name)) hiddenDepth++;
-        if (BLOCK_TAGS.has(name)) parts.push(' ');
+      onopentag: (name) => text.tag(name, true),
+      ontext(chunk) {
+        if (text.hidden) return;
+        text.add(chunk);
+        if (text.full) parser.pause();
       },
-      ontext(text) {
-        if (hiddenDepth > 0) return;
-        parts.push(text);
-        collected += text.length;
-        // Raw text may be mostly whitespace, so count what survives collapsing before stopping.
-        if (collected > checkAt) {
-          if (collapseWhitespace(parts.join('')).length > enough) parser.pause();
-          else checkAt = collected * 2;
-        }
-      },
-      onclosetag(name) {
-        if (HIDDEN.has(name)) hiddenDepth = Math.max(0, hiddenDepth - 1);
-        if (BLOCK_TAGS.has(name)) parts.push(' ');
-      },
+      onclosetag: (name) => text.tag(name, false),
     },
     { decodeEntities: true },
   );
   parser.end(html);
-  return collapseWhitespace(parts.join(''));
+  return text.done();
 }
 
 /** At most `max` characters, cut at a whole word, with an ellipsis when something was cut. */

@@ -26,13 +26,14 @@ export function normalizeItem(raw: RawItem, now: Date): FeedItem {
 
 function readItem(raw: RawItem, now: Date): FeedItem {
   const { url, originalUrl } = linkUrls(raw.link, raw.base);
-  // One sanitizing pass per item: the content (else the description) becomes the stored HTML and yields the image.
-  const content = sanitizeFeedHtml(raw.contentHtml ?? raw.summaryHtml ?? '', raw.contentBase);
-  const contentHtml = content.html;
   // The feed's own description reads best as a summary; the full content is the fallback. Only its text is wanted,
   // and text carries no markup, so the description is read as it came instead of being sanitized to be thrown away.
-  const summarySource = raw.summaryHtml && raw.contentHtml != null ? raw.summaryHtml : contentHtml;
-  const summary = summarize(plainText(summarySource, SUMMARY_LENGTH), SUMMARY_LENGTH);
+  const ownSummary = raw.summaryHtml && raw.contentHtml != null ? raw.summaryHtml : null;
+  // One HTML pass per item: the content (else the description) becomes the stored HTML and yields the image and,
+  // when it is the summary's source, the summary's text.
+  const content = sanitizeFeedHtml(raw.contentHtml ?? raw.summaryHtml ?? '', raw.contentBase, ownSummary === null ? SUMMARY_LENGTH : 0);
+  const contentHtml = content.html;
+  const summary = summarize(ownSummary === null ? content.text : plainText(ownSummary, SUMMARY_LENGTH), SUMMARY_LENGTH);
   const title = withoutControls(titleText(raw.title, raw.titleType)).trim() || summarize(summary, TITLE_FROM_SUMMARY_LENGTH) || url || 'Untitled';
   // Feeds that only say when an item changed (Atom <updated>, JSON date_modified) mean that as its date.
   const date = normalizeDate(raw.published ?? raw.updated, now);

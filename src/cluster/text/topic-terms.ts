@@ -80,7 +80,8 @@ export function contentTerms(text: string): string[] {
 
 /**
  * Inverse document frequency from counts over all articles seen. A term met in only one article links nothing and
- * only dilutes the vector, so it weighs nothing.
+ * only dilutes the vector, so it weighs nothing. (Stories weigh words over the recent stream instead: lexical.ts
+ * inverseDocumentFrequencies says why the two differ.)
  */
 export function inverseDocumentFrequency(documents: number, byTerm: ReadonlyMap<string, number>): (term: string) => number {
   return (term) => {

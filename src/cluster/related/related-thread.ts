@@ -3,10 +3,10 @@
 // run's writes and collected afterwards. The worker reads the store through its own read-only connection, so it sees
 // the store as it was before the run's transaction; the main thread writes the lists, so the store keeps one writer.
 import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
-import type { Store } from '../store/store.ts';
-import { relatedOf } from '../store/stories.ts';
-import { storyProfiles, storyTermListsSince } from '../store/story-profiles.ts';
-import type { StoryProfile } from '../store/story-profiles.ts';
+import type { Store } from '../../store/store.ts';
+import { relatedOf } from '../../store/stories.ts';
+import { storyProfiles, storyTermListsSince } from '../../store/story-profiles.ts';
+import type { StoryProfile } from '../../store/story-profiles.ts';
 import { relatedStories } from './related.ts';
 import type { RelatedEntry, RelatedScale } from './related.ts';
 

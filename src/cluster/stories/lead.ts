@@ -1,6 +1,6 @@
 // Picks a story's lead article (the one to read first) and scores stories for the front page.
-import type { Article } from '../store/articles.ts';
-import { cosineToSum } from './vectors.ts';
+import type { Article } from '../../store/articles.ts';
+import { cosineToSum } from '../text/vectors.ts';
 
 /**
  * The lead is central to the coverage as it stands now, substantive (has a real summary), and an original rather than

@@ -82,7 +82,14 @@ const boilerplateMinimumItems = 6;
 const boilerplateShare = 0.4;
 const ownFeedShare = 0.8;
 
-/** Inverse document frequencies over the articles a run works with (the recent stream). */
+/**
+ * Inverse document frequencies over the articles a run works with (the recent stream), log(N / df).
+ * Why a second IDF beside topic-terms.ts inverseDocumentFrequency: stories compare an article with the stream of the
+ * last few days, where a word only this article and one story use is the best evidence there is, so every term keeps
+ * its weight; topics count over every article ever seen and zero the terms met once, which would only dilute a topic's
+ * long-lived vector. Likewise the two tokenizers: stories keep short words and case (terms.ts, specifics.ts), topics
+ * drop a long stopword list and keep phrases for their labels (topic-terms.ts).
+ */
 export function inverseDocumentFrequencies(documents: readonly Map<string, number>[]): (term: string) => number {
   const frequencies = new Map<string, number>();
   for (const document of documents) for (const term of document.keys()) frequencies.set(term, (frequencies.get(term) ?? 0) + 1);

@@ -2,17 +2,17 @@
 // seed keywords or feed category they carry; stories no topic takes wait in a pool of recent unassigned stories, and
 // where enough of them gather densely a new topic is born, named by class-based TF-IDF. History is never reclustered,
 // a topic's slug never changes, and membership only grows, so a topic feed never re-sends an old item.
-import type { Store } from '../store/store.ts';
-import { loadEmbeddings } from '../store/embeddings.ts';
+import type { Store } from '../../store/store.ts';
+import { loadEmbeddings } from '../../store/embeddings.ts';
 import {
   addStoryTopics, addTermDocuments, articleTexts, createDiscoveredTopic, ensureTopic, listTopics, loadTopicProfiles,
   recentStoryIds, relabelTopic, saveTopicProfile, storiesOfTopic, storiesWithoutTopic, storyTexts, termDocumentCounts,
   topicsOfStories,
-} from '../store/topics.ts';
-import type { StoredTopicProfile, StoryText, TopicRecord } from '../store/topics.ts';
-import { thresholdAbove } from './calibrate.ts';
-import { addInto, normalized } from './vectors.ts';
-import { contentTerms, inverseDocumentFrequency, termVector } from './topic-terms.ts';
+} from '../../store/topics.ts';
+import type { StoredTopicProfile, StoryText, TopicRecord } from '../../store/topics.ts';
+import { thresholdAbove } from '../text/calibrate.ts';
+import { addInto, normalized } from '../text/vectors.ts';
+import { contentTerms, inverseDocumentFrequency, termVector } from '../text/topic-terms.ts';
 import { addToProfile, backgroundScale, emptyProfile, liveProfile, profileSimilarity, profileSimilarityAbove, similarityMatrix } from './topic-model.ts';
 import type { LiveProfile, StoryMatrix, TopicProfile, TopicStory } from './topic-model.ts';
 import { averageLinkGroups } from './topic-discovery.ts';

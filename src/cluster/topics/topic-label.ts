@@ -1,7 +1,7 @@
 // Names a discovered topic after its members with class-based TF-IDF (as BERTopic does): a word scores by how widely
 // the topic's stories use it, times how rare it is across all articles. The best words make the label, and a
 // two-word phrase replaces its words when the members mostly write them together ("oil prices", "Red Sox").
-import { contentWordRuns } from './topic-terms.ts';
+import { contentWordRuns } from '../text/topic-terms.ts';
 
 export interface TopicName {
   label: string;

@@ -3,11 +3,11 @@
 // are both baseball to it). A topic is compared through its profile, the sums of its members' vectors, which gives
 // the story's average similarity to the members: unlike the cosine to a centroid it does not grow as a topic widens,
 // so no topic turns into a catch-all.
-import { backgroundSimilarity } from './calibrate.ts';
-import type { SimilarityScale } from './calibrate.ts';
-import { addInto, dot } from './vectors.ts';
-import { addSparse, sparseDot } from './lexical.ts';
-import type { TermVector } from './lexical.ts';
+import { backgroundSimilarity } from '../text/calibrate.ts';
+import type { SimilarityScale } from '../text/calibrate.ts';
+import { addInto, dot } from '../text/vectors.ts';
+import { addSparse, sparseDot } from '../text/lexical.ts';
+import type { TermVector } from '../text/lexical.ts';
 
 export interface TopicStory {
   id: string;

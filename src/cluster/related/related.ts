@@ -2,11 +2,11 @@
 // by the same blend stories are made with (rescaled cosine of the centroids, TF-IDF cosine of the words, words
 // weighing as much as the stories have text). Only stories that changed are recomputed; a changed story also enters
 // the lists of the unchanged stories it now beats.
-import { dot, normalized } from './vectors.ts';
-import { aboveBackground } from './calibrate.ts';
-import { TermIndex } from './term-index.ts';
-import { sparseDot } from './lexical.ts';
-import type { StoryProfile } from '../store/story-profiles.ts';
+import { dot, normalized } from '../text/vectors.ts';
+import { aboveBackground } from '../text/calibrate.ts';
+import { TermIndex } from '../text/term-index.ts';
+import { sparseDot } from '../text/lexical.ts';
+import type { StoryProfile } from '../../store/story-profiles.ts';
 
 export interface RelatedScale {
   /** Background cosine of random article pairs: the rescaled cosine's zero. */

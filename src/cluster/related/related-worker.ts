@@ -2,7 +2,7 @@
 // related lists and hands them back, then raises the flag the main thread waits on.
 import { workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
-import { openStore } from '../store/store.ts';
+import { openStore } from '../../store/store.ts';
 import { relatedFromStore } from './related-thread.ts';
 import type { RelatedJob } from './related-thread.ts';
 
