@@ -5,8 +5,8 @@
 
 pg_bin() {
   local found
-  found=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-  [ -n "$found" ] && echo "$found"
+  found=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+  echo "$found"
 }
 
 if [ -z "$(pg_bin)" ]; then
