@@ -1,7 +1,6 @@
 // The ingest stage: fetch every due feed, parse what changed, store new and changed articles, record each feed's health.
-import { encodingIgnoredWarning } from './parse.ts';
+import { encodingIgnoredWarning } from './warnings.ts';
 import { FeedReader, ParseBudgetError } from './feed-reader.ts';
-import { discoverFeeds } from './discover.ts';
 import { defaultFetchLimits, fetchFeed, FetchScheduler } from './fetch.ts';
 import type { FetchLimits, FetchResult } from './fetch.ts';
 import type { Store } from '../store/store.ts';
@@ -218,6 +217,8 @@ async function land(feed: Feed, result: FetchResult, fetchedAt: Date, reader: Fe
     if (error instanceof ParseBudgetError) return failedLanding(feed, at, result.status, error.message);
     // A site's page subscribed to instead of its feed: follow the feed it announces from the next run on, as a
     // permanent redirect would be followed, and say so where the feed's health is shown.
+    // Loaded here only: htmlparser2 is needed only for such a page.
+    const { discoverFeeds } = await import('./discover.ts');
     const announced = discoverFeeds(result.body, result.url)[0]?.url;
     if (announced && /^https?:/.test(announced)) {
       return {
