@@ -1,4 +1,7 @@
 // Shared test helpers: temporary folders and running the real `wirefold` command.
+import type { DatabaseSync } from 'node:sqlite';
+import type { Store } from '../src/store/store.ts';
+import { SqliteStore } from '../src/store/sqlite.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,4 +31,13 @@ export function runWirefold(args: string[], options: { cwd?: string; timeout?: n
     env: { ...process.env, NO_COLOR: '1', ...options.env },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * The SQLite handle of a SQLite store, for tests that look inside the file with SQL of their own (or damage it on
+ * purpose). Throws for a PostgreSQL store.
+ */
+export function sqliteDb(store: Store): DatabaseSync {
+  if (!(store instanceof SqliteStore)) throw new Error(`${store.path} is not a SQLite store`);
+  return store.db;
 }

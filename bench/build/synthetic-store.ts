@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { openStore } from '../../src/store/store.ts';
 import { listFeeds, recordFetch, upsertFeed } from '../../src/store/feeds.ts';
-import { saveFeedItems, unclusteredArticles } from '../../src/store/articles.ts';
+import { unclusteredArticles } from '../../src/store/articles.ts';
+import { saveFeedItems } from '../../src/ingest/save-items.ts';
 import type { Article } from '../../src/store/articles.ts';
 import { replaceRelated, saveMemberships, updateStory } from '../../src/store/stories.ts';
 import { ensureTopic, listTopics, setStoryTopics } from '../../src/store/topics.ts';
@@ -53,22 +54,22 @@ const topicAreas = ['Artificial intelligence', 'Semiconductors', 'Space', 'Secur
   'Robotics', 'Networking', 'Browsers', 'Developer tools'];
 const topicFacets = ['', 'in Europe', 'in Asia', 'funding', 'research', 'hardware', 'software', 'regulation', 'outages', 'launches'];
 
-export function generateSyntheticStore(path: string, shape: SyntheticShape = benchShape, now: Date = new Date()): SyntheticSummary {
+export async function generateSyntheticStore(path: string, shape: SyntheticShape = benchShape, now: Date = new Date()): Promise<SyntheticSummary> {
   const random = seededRandom(shape.seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const nowMs = now.getTime();
   const nowIso = now.toISOString();
-  const store = openStore(path);
+  const store = await openStore(path);
   try {
-    const feedIds = outlets(shape.outlets).map((outlet, index) => {
-      const id = upsertFeed(store, { url: `https://${outlet.host}/feed.xml`, title: outlet.name, siteUrl: `https://${outlet.host}/` }, nowIso);
+    const feedIds = await Promise.all(outlets(shape.outlets).map(async (outlet, index) => {
+      const id = await upsertFeed(store, { url: `https://${outlet.host}/feed.xml`, title: outlet.name, siteUrl: `https://${outlet.host}/` }, nowIso);
       const failing = index % 17 === 5;
-      recordFetch(store, id, {
+      await recordFetch(store, id, {
         fetchedAt: nowIso, status: failing ? 503 : 200, error: failing ? 'HTTP 503 Service Unavailable' : null,
         nextFetchAt: new Date(nowMs + 15 * 60_000).toISOString(), title: outlet.name, itemsSeen: 0,
       });
       return { id, ...outlet };
-    });
+    }));
 
     // Story sizes: mostly small, a few large, 1–15, nudged until they add up to exactly the article count.
     const sizes = Array.from({ length: shape.stories }, () => Math.min(15, 1 + Math.floor(-Math.log(1 - random()) * 3)));
@@ -107,30 +108,30 @@ export function generateSyntheticStore(path: string, shape: SyntheticShape = ben
         storyOfUrl.set(url, storyIndex);
       });
     });
-    for (const [feedId, items] of itemsByFeed) saveFeedItems(store, feedId, items, nowIso);
+    for (const [feedId, items] of itemsByFeed) await saveFeedItems(store, feedId, items, nowIso);
 
     const storyIds = sizes.map((_, index) => createHash('sha256').update(`synthetic-story-${shape.seed}-${index}`).digest('hex').slice(0, 10));
     const members: Article[][] = sizes.map(() => []);
-    for (const article of unclusteredArticles(store)) members[storyOfUrl.get(article.canonicalUrl!)!]!.push(article);
-    saveMemberships(store, members.flatMap((articles, index) => articles.map((article) => ({ articleId: article.id, storyId: storyIds[index]! }))), nowIso);
+    for (const article of await unclusteredArticles(store)) members[storyOfUrl.get(article.canonicalUrl!)!]!.push(article);
+    await saveMemberships(store, members.flatMap((articles, index) => articles.map((article) => ({ articleId: article.id, storyId: storyIds[index]! }))), nowIso);
 
     let topicLinks = 0;
     let relatedLinks = 0;
-    store.transaction(() => {
-      members.forEach((articles, index) => {
+    await store.transaction(async () => {
+      for (const [index, articles] of members.entries()) {
         // unclusteredArticles returns articles oldest first; the first one leads.
-        updateStory(store, {
+        await updateStory(store, {
           id: storyIds[index]!, title: articles[0]!.title, leadArticleId: articles[0]!.id, score: storyScore(articles, nowMs),
           firstPublishedAt: articles[0]!.publishedAt, lastPublishedAt: articles.at(-1)!.publishedAt,
           articleCount: articles.length, sourceCount: new Set(articles.map((article) => article.source)).size,
         }, nowIso);
-      });
+      }
 
       // Topic sizes follow a power law: the first topics hold hundreds of stories, the tail a handful.
-      const topicIds = topicNames(shape.topics).map((name) => ensureTopic(store, {
+      const topicIds = await Promise.all(topicNames(shape.topics).map(async (name) => await ensureTopic(store, {
         slug: slugOf(name), label: name, description: `Stories about ${name.toLowerCase()}, clustered from many outlets.`,
         keywords: name.toLowerCase().split(' '), origin: 'seed',
-      }, nowIso));
+      }, nowIso)));
       const weights = topicIds.map((_, rank) => 1 / Math.pow(rank + 1, 0.9));
       const weightSum = weights.reduce((sum, weight) => sum + weight, 0);
       const drawTopic = () => {
@@ -138,20 +139,20 @@ export function generateSyntheticStore(path: string, shape: SyntheticShape = ben
         for (let rank = 0; rank < weights.length; rank++) if ((target -= weights[rank]!) <= 0) return rank;
         return weights.length - 1;
       };
-      members.forEach((articles, index) => {
+      for (const [index, articles] of members.entries()) {
         const chosen = new Set<number>();
         const count = Math.floor(random() * 4); // 0–3 topics per story
         while (chosen.size < count) chosen.add(drawTopic());
         // Every topic gets at least one story, so all of them have pages.
         if (index < topicIds.length) chosen.add(index);
         const added = articles.at(-1)!.publishedAt;
-        setStoryTopics(store, storyIds[index]!, [...chosen].map((rank) => ({ topicId: topicIds[rank]!, weight: 0.34 + random() * 0.66 })), added);
+        await setStoryTopics(store, storyIds[index]!, [...chosen].map((rank) => ({ topicId: topicIds[rank]!, weight: 0.34 + random() * 0.66 })), added);
         topicLinks += chosen.size;
-      });
+      }
 
       // Related stories: up to five others first reported within three days.
       const byTime = members.map((articles, index) => ({ index, time: Date.parse(articles[0]!.publishedAt) })).sort((a, b) => a.time - b.time);
-      byTime.forEach((entry, position) => {
+      for (const [position, entry] of byTime.entries()) {
         const related: { id: string; similarity: number }[] = [];
         const wanted = Math.floor(random() * 6);
         for (let attempt = 0; attempt < 20 && related.length < wanted; attempt++) {
@@ -161,14 +162,14 @@ export function generateSyntheticStore(path: string, shape: SyntheticShape = ben
           if (!related.some((item) => item.id === id)) related.push({ id, similarity: 0.3 + random() * 0.5 });
         }
         related.sort((a, b) => b.similarity - a.similarity);
-        replaceRelated(store, storyIds[entry.index]!, related);
+        await replaceRelated(store, storyIds[entry.index]!, related);
         relatedLinks += related.length;
-      });
+      }
     });
 
     return { stories: shape.stories, articles: total, topics: shape.topics, outlets: shape.outlets, relatedLinks, topicLinks };
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -219,14 +220,14 @@ function slugOf(text: string): string {
  * stories. For the incremental build (bench/build, test/site/incremental-build.test.ts). Seeded by `seed`; the store's
  * other stories are left as they are. Returns the new stories' ids.
  */
-export function addSyntheticStories(path: string, count: number, seed: number, now: Date = new Date()): string[] {
+export async function addSyntheticStories(path: string, count: number, seed: number, now: Date = new Date()): Promise<string[]> {
   const random = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const nowIso = now.toISOString();
-  const store = openStore(path, { mustExist: true });
+  const store = await openStore(path, { mustExist: true });
   try {
-    const feeds = listFeeds(store);
-    const topics = listTopics(store);
+    const feeds = await listFeeds(store);
+    const topics = await listTopics(store);
     const storyOfUrl = new Map<string, number>();
     for (let storyIndex = 0; storyIndex < count; storyIndex++) {
       const subject = { company: pick(companies), thing: pick(things), event: pick(events) };
@@ -236,7 +237,7 @@ export function addSyntheticStories(path: string, count: number, seed: number, n
         const title = headline(subject, order, pick(angles));
         const url = `${feed.siteUrl}${published.slice(0, 10).replace(/-/g, '/')}/${slugOf(title)}-new-${seed}-${storyIndex}-${order}`;
         const summary = summaryText(subject, feed.title ?? '', random);
-        saveFeedItems(store, feed.id, [{
+        await saveFeedItems(store, feed.id, [{
           guid: url, title, url, originalUrl: url, published, updated: null, dateFlag: null, author: null, summary,
           contentHtml: `<p>${summary}</p>`, image: null, categories: [subject.company],
         }], nowIso);
@@ -245,23 +246,23 @@ export function addSyntheticStories(path: string, count: number, seed: number, n
     }
     const ids = Array.from({ length: count }, (_, index) => createHash('sha256').update(`synthetic-new-story-${seed}-${index}`).digest('hex').slice(0, 10));
     const members: Article[][] = ids.map(() => []);
-    for (const article of unclusteredArticles(store)) {
+    for (const article of await unclusteredArticles(store)) {
       const index = storyOfUrl.get(article.canonicalUrl!);
       if (index !== undefined) members[index]!.push(article);
     }
-    saveMemberships(store, members.flatMap((articles, index) => articles.map((article) => ({ articleId: article.id, storyId: ids[index]! }))), nowIso);
-    store.transaction(() => {
-      members.forEach((articles, index) => {
-        updateStory(store, {
+    await saveMemberships(store, members.flatMap((articles, index) => articles.map((article) => ({ articleId: article.id, storyId: ids[index]! }))), nowIso);
+    await store.transaction(async () => {
+      for (const [index, articles] of members.entries()) {
+        await updateStory(store, {
           id: ids[index]!, title: articles[0]!.title, leadArticleId: articles[0]!.id, score: storyScore(articles, now.getTime()),
           firstPublishedAt: articles[0]!.publishedAt, lastPublishedAt: articles.at(-1)!.publishedAt,
           articleCount: articles.length, sourceCount: new Set(articles.map((article) => article.source)).size,
         }, nowIso);
-        setStoryTopics(store, ids[index]!, [{ topicId: pick(topics).id, weight: 0.5 }], articles.at(-1)!.publishedAt);
-      });
+        await setStoryTopics(store, ids[index]!, [{ topicId: pick(topics).id, weight: 0.5 }], articles.at(-1)!.publishedAt);
+      }
     });
     return ids;
   } finally {
-    store.close();
+    await store.close();
   }
 }

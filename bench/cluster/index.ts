@@ -3,6 +3,7 @@
 // written once (that is setup) and every timed run starts from a copy of that file; only clusterArticles() is timed.
 // Medians of several runs are quoted, with CPU time beside wall time because a shared machine stretches wall time
 // but not CPU time, and the median run's phases show where the time goes.
+import type { SqliteStore } from '../../src/store/sqlite.ts';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,15 +36,16 @@ export async function run(): Promise<BenchRow[]> {
     let previous: { size: number; wall: number } | null = null;
     for (const size of sizes) {
       const written = join(folder, `stream-${size}.db`);
-      const setup = openStore(written);
-      writeStream(setup, syntheticStream(size, now.getTime() - days * 86400_000, days), now.toISOString());
-      setup.close();
-      const runs = Array.from({ length: scratchRuns }, (_, index) => timedRun(written, join(folder, `scratch-${size}-${index}.db`), options));
+      const setup = await openStore(written);
+      await writeStream(setup, syntheticStream(size, now.getTime() - days * 86400_000, days), now.toISOString());
+      await setup.close();
+      const runs: Timed[] = [];
+      for (let index = 0; index < scratchRuns; index++) runs.push(await timedRun(written, join(folder, `scratch-${size}-${index}.db`), options));
       const median = medianRun(runs);
       const growth = previous ? `, ×${(median.wall / previous.wall).toFixed(2)} for ×${(size / previous.size).toFixed(1)} articles` : '';
       row(`from scratch, ${size} articles`, `${median.wall.toFixed(2)} s wall, ${median.cpu.toFixed(2)} s CPU, median of ${runs.length} (${median.summary.stories} stories${growth})${size === 50000 ? ' (target ≤ 10 s)' : ''}`);
       row(`  its phases`, phases(median.summary.seconds));
-      row(`  stories vs events`, eventAgreement(join(folder, `scratch-${size}-0.db`)));
+      row(`  stories vs events`, await eventAgreement(join(folder, `scratch-${size}-0.db`)));
       previous = { size, wall: median.wall };
     }
 
@@ -51,14 +53,16 @@ export async function run(): Promise<BenchRow[]> {
     const largest = Math.max(...sizes);
     const clustered = join(folder, `scratch-${largest}-0.db`);
     const later = syntheticStream(newArticles, now.getTime() - 6 * 3600_000, 0.25, 99);
-    const runs = Array.from({ length: incrementalRuns }, (_, index) => {
+    // One run after another, as the scratch runs above: runs side by side would time each other.
+    const runs: Timed[] = [];
+    for (let index = 0; index < incrementalRuns; index++) {
       const copy = join(folder, `incremental-${index}.db`);
       copyFileSync(clustered, copy);
-      const store = openStore(copy);
-      writeStream(store, later, now.toISOString());
-      store.close();
-      return timedRun(copy, copy, options);
-    });
+      const store = await openStore(copy);
+      await writeStream(store, later, now.toISOString());
+      await store.close();
+      runs.push(await timedRun(copy, copy, options));
+    }
     const median = medianRun(runs);
     row(`${newArticles} new articles on ${largest}`, `${median.wall.toFixed(2)} s wall, ${median.cpu.toFixed(2)} s CPU, median of ${runs.length} (${median.summary.changedStories} stories touched) (target ≤ 1 s)`);
     row(`  its phases`, phases(median.summary.seconds));
@@ -70,15 +74,15 @@ export async function run(): Promise<BenchRow[]> {
 }
 
 /** Clusters a copy of `source` (or `source` itself when the paths agree) and keeps the result at `target`. */
-function timedRun(source: string, target: string, options: Parameters<typeof clusterArticles>[1]): Timed {
+async function timedRun(source: string, target: string, options: Parameters<typeof clusterArticles>[1]): Promise<Timed> {
   if (source !== target) copyFileSync(source, target);
-  const store = openStore(target);
+  const store = await openStore(target);
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const summary = clusterArticles(store, options);
+  const summary = await clusterArticles(store, options);
   const wall = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
-  store.close();
+  await store.close();
   return { wall, cpu: (used.user + used.system) / 1e6, summary };
 }
 
@@ -86,11 +90,11 @@ function timedRun(source: string, target: string, options: Parameters<typeof clu
  * How well the stories match the stream's events (each synthetic headline ends with its event's number): at this
  * scale candidate limits and windows matter, which the small labelled sets cannot show.
  */
-function eventAgreement(file: string): string {
-  const store = openStore(file);
-  const rows = store.db.prepare('SELECT sa.story_id, a.title FROM story_articles sa JOIN articles a ON a.id = sa.article_id')
+async function eventAgreement(file: string): Promise<string> {
+  const store = await openStore(file);
+  const rows = (store as SqliteStore).db.prepare('SELECT sa.story_id, a.title FROM story_articles sa JOIN articles a ON a.id = sa.article_id')
     .all() as { story_id: string; title: string }[];
-  store.close();
+  await store.close();
   const scores = scoreClustering(rows.map((row) => row.story_id), rows.map((row) => /\((\d+)\)$/.exec(row.title)?.[1] ?? row.title));
   const { precision, recall, f1 } = scores.bcubed;
   return `B-cubed P ${precision.toFixed(3)} R ${recall.toFixed(3)} F1 ${f1.toFixed(3)}, ${scores.clusters} stories for ${scores.goldClusters} events`;

@@ -3,7 +3,8 @@
 // every article shares, one per subject, one per event and noise, weighted so that cosines land where a sentence
 // model puts them: about 0.7 within an event, 0.35 within a subject, 0.15 between random articles.
 // Seeded: every run writes the same stream.
-import { contentHash, saveFeedItems } from '../../src/store/articles.ts';
+import { contentHash } from '../../src/store/articles.ts';
+import { saveFeedItems } from '../../src/ingest/save-items.ts';
 import { saveEmbeddings } from '../../src/store/embeddings.ts';
 import { upsertFeed } from '../../src/store/feeds.ts';
 import type { Store } from '../../src/store/store.ts';
@@ -80,13 +81,13 @@ export function syntheticStream(count: number, start: number, days = 30, seed = 
  * Writes the articles and their vectors into the store as ingest and embed would; `modelId` is the id the vectors are
  * stored under (the `wirefold` command names its model `<folder name>:<dtype>`).
  */
-export function writeStream(store: Store, articles: readonly StreamArticle[], now: string, modelId = syntheticModelId): void {
-  const feeds = Array.from({ length: 60 }, (_, outlet) => upsertFeed(store, { url: `https://outlet${outlet}.example/feed`, title: `Outlet ${outlet}` }, now));
+export async function writeStream(store: Store, articles: readonly StreamArticle[], now: string, modelId = syntheticModelId): Promise<void> {
+  const feeds = await Promise.all(Array.from({ length: 60 }, async (_, outlet) => await upsertFeed(store, { url: `https://outlet${outlet}.example/feed`, title: `Outlet ${outlet}` }, now)));
   const byOutlet = new Map<number, FeedItem[]>();
   for (const article of articles) byOutlet.set(article.outlet, [...(byOutlet.get(article.outlet) ?? []), article.item]);
-  store.transaction(() => {
-    for (const [outlet, items] of byOutlet) saveFeedItems(store, feeds[outlet]!, items, now);
+  await store.transaction(async () => {
+    for (const [outlet, items] of byOutlet) await saveFeedItems(store, feeds[outlet]!, items, now);
   });
-  saveEmbeddings(store, modelId, articles.map(({ item, vector }) => ({ contentHash: contentHash(item.title, item.summary), vector })));
+  await saveEmbeddings(store, modelId, articles.map(({ item, vector }) => ({ contentHash: contentHash(item.title, item.summary), vector })));
 }
 

@@ -46,14 +46,14 @@ async function measureOne(items: number): Promise<LargeFeedFigures> {
   const address = server.address();
   const folder = mkdtempSync(join(tmpdir(), 'wirefold-large-feed-'));
   try {
-    const store = openStore(join(folder, 'large.db'));
-    upsertFeed(store, { url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/feed.xml` });
+    const store = await openStore(join(folder, 'large.db'));
+    await upsertFeed(store, { url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/feed.xml` });
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const summary = await ingestFeeds(store, { allowPrivateAddresses: true }); // the bench server is on loopback
     const ms = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
-    store.close();
+    await store.close();
     if (summary.failures.length) throw new Error(summary.failures.map((failure) => failure.error).join('; '));
     return { items, bytes: body.length, ms, cpuMs: (cpu.user + cpu.system) / 1000, peakRssBytes: process.resourceUsage().maxRSS * 1024, added: summary.added };
   } finally {

@@ -68,10 +68,10 @@ function kernelPeakRss(): number | null {
   }
 }
 
-async function timed(force: boolean, store: ReturnType<typeof openStore>): Promise<RunFigures> {
+async function timed(force: boolean, store: Awaited<ReturnType<typeof openStore>>): Promise<RunFigures> {
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const summary = await ingestFeeds(store, { force, limits, allowPrivateAddresses: true, parseWorkers }) // the bench server is on loopback;
+  const summary = await ingestFeeds(store, { force, limits, allowPrivateAddresses: true, parseWorkers }); // the bench server is on loopback
   const ms = performance.now() - started;
   const used = process.cpuUsage(cpu);
   sample();
@@ -84,17 +84,17 @@ async function timed(force: boolean, store: ReturnType<typeof openStore>): Promi
 
 const folder = mkdtempSync(join(tmpdir(), 'wirefold-bench-ingest-'));
 try {
-  const store = openStore(join(folder, 'bench.db'));
-  store.transaction(() => {
-    for (const url of urls) upsertFeed(store, { url });
+  const store = await openStore(join(folder, 'bench.db'));
+  await store.transaction(async () => {
+    for (const url of urls) await upsertFeed(store, { url });
   });
   sample();
   const rssBeforeIngest = process.memoryUsage.rss();
   const first = await timed(false, store);
   const notModified = await timed(true, store);
-  const articles = countArticles(store);
-  const nearCopies = countNearCopies(store);
-  store.close();
+  const articles = await countArticles(store);
+  const nearCopies = await countNearCopies(store);
+  await store.close();
   clearInterval(sampler);
   const result: WorkerResult = {
     type: 'result', first, notModified, articles, nearCopies, sampledPeakRss, heapAtPeak, kernelPeakRss: kernelPeakRss(), rssBeforeIngest,

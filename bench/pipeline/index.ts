@@ -22,8 +22,8 @@ export async function run(): Promise<BenchRow[]> {
   try {
     for (let round = 0; round < 3; round++) {
       const folder = mkdtempSync(join(tmpdir(), 'wirefold-bench-'));
-      const store = openStore(join(folder, 'bench.db'));
-      for (const url of samples.feedUrls) upsertFeed(store, { url });
+      const store = await openStore(join(folder, 'bench.db'));
+      for (const url of samples.feedUrls) await upsertFeed(store, { url });
       let started = performance.now();
       articles = (await ingestFeeds(store, { allowPrivateAddresses: true })).added // the samples are served on loopback;
       times.ingest.push(performance.now() - started);
@@ -31,9 +31,9 @@ export async function run(): Promise<BenchRow[]> {
       await embedArticles(store, embedder);
       times.embed.push(performance.now() - started);
       started = performance.now();
-      clusterArticles(store, { modelId: embedder.id, topicSeeds: [] });
+      await clusterArticles(store, { modelId: embedder.id, topicSeeds: [] });
       times.cluster.push(performance.now() - started);
-      store.close();
+      await store.close();
       rmSync(folder, { recursive: true, force: true });
     }
   } finally {

@@ -24,9 +24,9 @@ export async function run(): Promise<BenchRow[]> {
   const samples = await startSampleServer(resolve(projectRoot, 'content/samples'));
   try {
     const storePath = join(folder, 'store.db');
-    const store = openStore(storePath);
-    for (const url of samples.feedUrls) upsertFeed(store, { url });
-    store.close();
+    const store = await openStore(storePath);
+    for (const url of samples.feedUrls) await upsertFeed(store, { url });
+    await store.close();
     const rebuild = [...wirefold, 'rebuild', '--db', storePath, '--out', join(folder, 'site'), '--allow-private-addresses'];
     const env = { ...process.env, NO_COLOR: '1' };
     const first = await measureNode(rebuild, env, folder);

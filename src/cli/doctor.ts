@@ -1,5 +1,6 @@
 // `wirefold doctor`: checks what a run needs (Node, the store, the feeds, the model) and says what to do about each
 // problem.
+import { printableLocation } from '../store/location.ts';
 import { openStore, schemaVersion } from '../store/store.ts';
 import { countArticles } from '../store/articles.ts';
 import { listFeeds } from '../store/feeds.ts';
@@ -20,22 +21,22 @@ export async function doctorCommand(settings: Settings): Promise<number> {
   report(major > 22 || (major === 22 && minor >= 12), `Node ${process.versions.node} (needs >= 22.12; npm scripts use the one in node_modules/.bin)`);
 
   try {
-    const store = openStore(settings.storePath, { mustExist: true });
+    const store = await openStore(settings.storePath, { mustExist: true });
     try {
-      const feeds = listFeeds(store);
-      report(true, `store ${store.path}: schema v${schemaVersion(store.db)}, ${feeds.length} feeds, ${countArticles(store)} articles`);
+      const feeds = await listFeeds(store);
+      report(true, `store ${printableLocation(store.path)}: schema v${await schemaVersion(store)}, ${feeds.length} feeds, ${await countArticles(store)} articles`);
       const cutoff = new Date(Date.now() - longFailureHours * 3600_000).toISOString();
       const failing = feeds.filter((feed) => feed.status === 'active' && feed.failingSince && feed.failingSince <= cutoff);
       report(failing.length === 0, failing.length
         ? `${failing.length} feeds failing for a day or more:\n${failing.map((feed) => `        ${feed.url} (since ${feed.failingSince!.slice(0, 16).replace('T', ' ')}: ${feed.lastError})`).join('\n')}`
         : 'no feed has been failing for a day or more');
-      const [last] = recentRuns(store, 1);
+      const [last] = await recentRuns(store, 1);
       if (last) {
         const outcome = last.ok === null ? 'did not finish (stopped or killed)' : last.ok ? 'ok' : `failed: ${last.errors[0] ?? 'no reason kept'}`;
         report(last.ok !== false, `last run: ${last.stage} at ${last.startedAt.slice(0, 16).replace('T', ' ')}, ${outcome}`);
       } else console.log('      no run yet');
     } finally {
-      store.close();
+      await store.close();
     }
   } catch (error) {
     report(false, `store: ${(error as Error).message}`);

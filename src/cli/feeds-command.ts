@@ -26,11 +26,11 @@ export async function feedsCommand(settings: Settings, args: string[], values: R
   // Read before the store is opened, so a missing file never leaves a new empty store behind.
   const opmlText = action === 'import' && target ? readInputFile(target) : undefined;
   // Adding feeds may start a store; listing, removing and exporting never do (a typo would list an empty one).
-  const store = openStore(settings.storePath, { mustExist: action !== 'add' && action !== 'import' });
+  const store = await openStore(settings.storePath, { mustExist: action !== 'add' && action !== 'import' });
   try {
     switch (action) {
       case 'list': {
-        const feeds = listFeeds(store);
+        const feeds = await listFeeds(store);
         console.log(values.json ? JSON.stringify(feeds, null, 2) : feedTable(feeds));
         return 0;
       }
@@ -42,17 +42,17 @@ export async function feedsCommand(settings: Settings, args: string[], values: R
           return 2;
         }
         const url = await feedUrlFor(target, settings.allowPrivateAddresses);
-        const id = upsertFeed(store, { url, title: (values.title as string | undefined) ?? null, tags: values.tag ? [values.tag as string] : [] });
+        const id = await upsertFeed(store, { url, title: (values.title as string | undefined) ?? null, tags: values.tag ? [values.tag as string] : [] });
         console.log(`feed ${id}: ${url}`);
         return 0;
       }
       case 'remove': {
         if (!target) throw new UsageError('feeds remove needs a feed id or URL');
-        const feed = findFeed(store, target);
+        const feed = await findFeed(store, target);
         if (!feed) {
           throw new Error(`no feed ${target} (see "wirefold feeds list")`);
         }
-        removeFeed(store, feed.id);
+        await removeFeed(store, feed.id);
         console.log(`removed feed ${feed.id}: ${feed.url}`);
         return 0;
       }
@@ -62,8 +62,8 @@ export async function feedsCommand(settings: Settings, args: string[], values: R
         const problems = new Map(opml.feeds.map((feed) => [feed, feedUrlProblem(feed.url)]));
         const accepted = opml.feeds.filter((feed) => problems.get(feed) === null);
         const rejected = opml.feeds.filter((feed) => problems.get(feed) !== null);
-        store.transaction(() => {
-          for (const feed of accepted) upsertFeed(store, { url: feed.url, title: feed.title, siteUrl: feed.htmlUrl, tags: feed.tags });
+        await store.transaction(async () => {
+          for (const feed of accepted) await upsertFeed(store, { url: feed.url, title: feed.title, siteUrl: feed.htmlUrl, tags: feed.tags });
         });
         console.log(`imported ${accepted.length} feeds from ${target}`);
         if (rejected.length > 0) {
@@ -74,7 +74,7 @@ export async function feedsCommand(settings: Settings, args: string[], values: R
       case 'export': {
         const opml = renderOpml({
           title: 'Wirefold feeds',
-          feeds: listFeeds(store).filter((feed) => feed.status === 'active')
+          feeds: (await listFeeds(store)).filter((feed) => feed.status === 'active')
             .map((feed) => ({ url: feed.url, title: feed.title, htmlUrl: feed.siteUrl, tags: feed.tags })),
         });
         if (target) writeExport(target, opml);
@@ -85,7 +85,7 @@ export async function feedsCommand(settings: Settings, args: string[], values: R
         throw new UsageError(action ? `unknown feeds action "${action}"` : 'feeds needs an action');
     }
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

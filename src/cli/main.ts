@@ -41,7 +41,7 @@ const commands: Record<string, Command> = {
     summary: 'fetch the feeds and store new articles', usage: 'wirefold ingest [--force]', settings: [...store, ...fetch],
     run: async (settings) => {
       const { onStore, ingestCommand } = await stages();
-      return onStore('ingest', settings, (opened) => ingestCommand(opened, settings));
+      return await onStore('ingest', settings, (opened) => ingestCommand(opened, settings));
     },
   },
   embed: { summary: 'embed articles that have no vector yet', usage: 'wirefold embed', settings: [...store, ...model], run: stage('embed') },
@@ -68,7 +68,7 @@ const commands: Record<string, Command> = {
       const { watchCommand, parseInterval } = await import('./watch.ts');
       const every = parseInterval((values.every as string | undefined) ?? '15m');
       const { onStore, rebuild } = await stages();
-      return watchCommand(settings, every, () => onStore('watch', settings, (opened) => rebuild(opened, settings)));
+      return watchCommand(settings, every, async () => await onStore('watch', settings, (opened) => rebuild(opened, settings)));
     },
   },
   demo: {

@@ -1,9 +1,9 @@
 // The four stages as commands: each opens the store, records a run, prints a one-line summary, and returns its result;
 // and `rebuild`, the four in order.
 import { resolve } from 'node:path';
-import { existingStorePath, openStore } from '../store/store.ts';
 import type { Store } from '../store/store.ts';
-import { withWriterLock } from '../store/writer-lock.ts';
+import { withStoreWriter } from '../store/writer-lock.ts';
+import { printableLocation } from '../store/location.ts';
 import { finishRun, startRun } from '../store/runs.ts';
 import type { Counts, Stage } from '../store/runs.ts';
 import type { IngestSummary } from '../ingest/ingest.ts';
@@ -11,7 +11,7 @@ import { configuredEmbedderId } from '../embed/model-location.ts';
 import { projectRoot } from '../paths.ts';
 import { progress, seconds } from './progress.ts';
 import type { Settings } from './settings.ts';
-import { interruptibleSync } from './stop-signals.ts';
+import { interruptible } from './stop-signals.ts';
 import { exitCodes } from './exit-codes.ts';
 import type { EmbedderOptions } from '../embed/transformers-embedder.ts';
 
@@ -32,15 +32,8 @@ export async function rebuild(store: Store, settings: Settings): Promise<number>
  * Runs work on the store as its one writer: the store must exist (a typo never starts an empty one) and no other run
  * may hold it (LockHeldError otherwise).
  */
-export function onStore(command: string, settings: Settings, work: (store: Store) => Promise<number>): Promise<number> {
-  return withWriterLock(existingStorePath(settings.storePath), command, async () => {
-    const store = openStore(settings.storePath, { mustExist: true });
-    try {
-      return await work(store);
-    } finally {
-      store.close();
-    }
-  });
+export async function onStore(command: string, settings: Settings, work: (store: Store) => Promise<number>): Promise<number> {
+  return withStoreWriter(settings.storePath, command, work);
 }
 
 /** The `ingest` command: exit 1 when the run failed as a whole (no feeds, or every due feed failed). */
@@ -71,7 +64,7 @@ export async function ingestStage(store: Store, settings: Settings): Promise<str
     const line = `ingest: ${summary.feeds} feeds, ${summary.fetched} fetched, ${summary.notModified} not modified, ` +
       `${summary.skipped} not due, ${summary.failures.length} failed; ${summary.added} new articles, ${summary.updated} updated`;
     const { failures, warnings: _warnings, ...counts } = summary;
-    const problem = ingestProblem(summary, store.path);
+    const problem = ingestProblem(summary, printableLocation(store.path));
     return { result: problem, line, counts: { ...counts, failed: failures.length }, errors: [...(problem ? [problem] : []), ...failures.map((f) => `${f.url}: ${f.error}`)], ok: !problem };
   });
 }
@@ -87,7 +80,7 @@ export async function embedStage(store: Store, settings: Settings): Promise<void
   await recorded(store, 'embed', async () => {
     const modelId = await configuredEmbedderId(embedderOptions(settings));
     const { embedArticles, needsEmbedding } = await import('../embed/embed-stage.ts');
-    if (!needsEmbedding(store, modelId)) {
+    if (!await needsEmbedding(store, modelId)) {
       return { result: undefined, line: `embed: nothing to embed for ${modelId}`, counts: { embedded: 0 } };
     }
     // Loaded on demand: the ONNX runtime is heavy, and a run with nothing to embed never needs it.
@@ -105,7 +98,7 @@ export async function clusterStage(store: Store, settings: Settings): Promise<vo
     const modelId = await configuredEmbedderId(embedderOptions(settings));
     const [{ clusterArticles }, { readTopicSeeds }] = await Promise.all([import('../cluster/cluster-stage.ts'), import('../cluster/topics/topics.ts')]);
     const topicSeeds = readTopicSeeds(resolve(projectRoot, 'content/topics.json'));
-    const summary = interruptibleSync(() => clusterArticles(store, { modelId, topicSeeds }));
+    const summary = await interruptible(() => clusterArticles(store, { modelId, topicSeeds }));
     const line = `cluster: ${summary.clustered} articles placed, ${summary.newStories} new stories, ` +
       `${summary.changedStories} changed, ${summary.stories} stories in all` + (summary.waiting ? `, ${summary.waiting} waiting for embeddings` : '');
     // Where the time went is kept with the run's counts (load, stories, refresh, topics, related).
@@ -131,14 +124,14 @@ export async function buildStage(store: Store, settings: Settings): Promise<void
 async function recorded<T>(store: Store, stage: Stage,
   work: () => Promise<{ result: T; line: string; counts: Counts; errors?: string[]; ok?: boolean }>): Promise<T> {
   const started = performance.now();
-  const runId = startRun(store, stage);
+  const runId = await startRun(store, stage);
   try {
     const { result, line, counts, errors, ok = true } = await work();
-    finishRun(store, runId, ok, counts, errors);
+    await finishRun(store, runId, ok, counts, errors);
     console.log(`${line} (${seconds(started)})`);
     return result;
   } catch (error) {
-    finishRun(store, runId, false, {}, [(error as Error).message]);
+    await finishRun(store, runId, false, {}, [(error as Error).message]);
     throw error;
   }
 }

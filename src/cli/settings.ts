@@ -2,6 +2,7 @@
 // process.env. It remembers which values the user gave, so a command can tell "the default store" from "a store the
 // user named" (the demo refuses to touch the latter).
 import { defaultStorePath } from '../store/store.ts';
+import { parseStoreLocation, StoreLocationError } from '../store/location.ts';
 import { imageModes } from '../site/story-image.ts';
 import type { ImageMode } from '../site/story-image.ts';
 
@@ -36,7 +37,7 @@ interface Definition {
 
 /** Every setting: its flag, its environment variable and its line of help. Defaults are in `settingsFrom`. */
 const definitions: Record<SettingName, Definition> = {
-  storePath: { flag: 'db', env: 'WIREFOLD_DB', type: 'string', help: `--db <file>        the store (default ${defaultStorePath}, or WIREFOLD_DB)` },
+  storePath: { flag: 'db', env: 'WIREFOLD_DB', type: 'string', help: `--db <file|url>    the store: a SQLite file (default ${defaultStorePath}) or postgres://… (or WIREFOLD_DB)` },
   outDir: { flag: 'out', env: 'WIREFOLD_OUT', type: 'string', help: '--out <dir>        where the site is built (default dist, or WIREFOLD_OUT)' },
   model: { flag: 'model', env: 'WIREFOLD_MODEL_DIR', type: 'string', help: '--model <dir|id>   embedding model folder or id (default: the built USE-lite; or WIREFOLD_MODEL_DIR)' },
   dtype: { flag: 'dtype', type: 'string', help: '--dtype q8|fp32    model weights (default q8)' },
@@ -123,12 +124,14 @@ export function settingsFrom(flags: Record<string, string | boolean | undefined>
     // `--out=~/site` reaches us unexpanded (the shell expands ~ only at the start of a word): it would make a folder named "~".
     if (settings[name].startsWith('~')) throw new UsageError(`--${flagOf(name)} ${settings[name]}: the shell did not expand "~"; write the path out (or use $HOME)`);
   }
-  // A store location with a scheme: `sqlite:` names a file; any other (postgres://…) is not a store this Wirefold can
-  // open, and taking it for a file name would quietly start a SQLite file called "postgres:".
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(settings.storePath)?.[1];
-  if (scheme && scheme.length > 1) {
-    if (scheme.toLowerCase() !== 'sqlite') throw new UsageError(`--db ${settings.storePath}: "${scheme}:" stores are not supported (a SQLite file path or sqlite:PATH)`);
-    settings.storePath = settings.storePath.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+  // A store location with a scheme: `sqlite:` names a file, `postgres://` a PostgreSQL database; any other scheme is
+  // refused, since taking it for a file name would quietly start a SQLite file called "mysql:".
+  try {
+    const location = parseStoreLocation(settings.storePath);
+    settings.storePath = location.kind === 'sqlite' ? location.path : location.url;
+  } catch (error) {
+    if (error instanceof StoreLocationError) throw new UsageError(`--db ${settings.storePath}: ${error.message}`);
+    throw error;
   }
   if (settings.siteUrl !== undefined && !/^https?:\/\/[^/\s]+/i.test(settings.siteUrl)) {
     throw new UsageError(`--site-url must be an http:// or https:// address, not "${settings.siteUrl}"`);

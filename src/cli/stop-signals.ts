@@ -35,3 +35,16 @@ export function interruptibleSync<T>(work: () => T): T {
     for (const [signal, handler] of handlers) process.on(signal, handler);
   }
 }
+
+/**
+ * interruptibleSync for asynchronous work (a stage whose store calls are asynchronous but mostly synchronous
+ * underneath, so handlers would still wait): the default action is restored until the work settles.
+ */
+export async function interruptible<T>(work: () => Promise<T>): Promise<T> {
+  for (const [signal, handler] of handlers) process.off(signal, handler);
+  try {
+    return await work();
+  } finally {
+    for (const [signal, handler] of handlers) process.on(signal, handler);
+  }
+}

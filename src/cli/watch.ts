@@ -3,6 +3,7 @@
 // end it at once, mid-round or asleep (stop-signals.ts: every stage is safe to abandon).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { existingStorePath } from '../store/store.ts';
+import { parseStoreLocation } from '../store/location.ts';
 import { LockHeldError } from '../store/writer-lock.ts';
 import { UsageError } from './settings.ts';
 import type { Settings } from './settings.ts';
@@ -21,7 +22,7 @@ export function parseInterval(text: string): number {
  */
 export async function watchCommand(settings: Settings, everyMs: number, round: () => Promise<number>): Promise<never> {
   // The store must exist before the first round: a typo in --db should fail now, not every 15 minutes.
-  existingStorePath(settings.storePath);
+  if (parseStoreLocation(settings.storePath).kind === 'sqlite') existingStorePath(settings.storePath);
   for (;;) {
     const started = Date.now();
     try {

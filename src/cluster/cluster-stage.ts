@@ -53,21 +53,21 @@ export interface ClusterSummary {
 export const relatedThreshold = 0.25;
 const relatedHorizonDays = 30;
 
-export function clusterArticles(store: Store, options: ClusterOptions): ClusterSummary {
+export async function clusterArticles(store: Store, options: ClusterOptions): Promise<ClusterSummary> {
   const { modelId } = options;
   const lap = stopwatch();
   const now = options.now ?? new Date();
   const nowIso = now.toISOString();
-  refreshUnrefreshedStories(store, modelId, now);
-  const pending = unclusteredArticles(store);
-  const vectors = loadEmbeddings(store, modelId, pending.map((article) => article.contentHash));
+  await refreshUnrefreshedStories(store, modelId, now);
+  const pending = await unclusteredArticles(store);
+  const vectors = await loadEmbeddings(store, modelId, pending.map((article) => article.contentHash));
   const ready = pending.filter((article) => vectors.has(article.contentHash));
   const readyById = new Map(ready.map((article) => [article.id, article]));
-  const scale = storeSimilarityScale(store, modelId);
+  const scale = await storeSimilarityScale(store, modelId);
 
   // The members of the stories still taking articles. Word weights come from the stream this run works with: their
   // articles and the new ones.
-  const active = ready.length ? liveStoryMembers(store, new Date(earliest(ready) - defaultStoryConfig.windowHours * 3600_000).toISOString()) : [];
+  const active = ready.length ? await liveStoryMembers(store, new Date(earliest(ready) - defaultStoryConfig.windowHours * 3600_000).toISOString()) : [];
   const terms = feedTermCounts([...active, ...ready].map(({ contentHash, feedId, title, summary }) => ({ key: contentHash, feedId, title, summary })));
   const idf = inverseDocumentFrequencies([...terms.values()].map((article) => article.counts));
   const words = (contentHash: string) => tfidf(terms.get(contentHash)!.counts, idf);
@@ -80,7 +80,7 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
   const clusterer = new StoryClusterer(
     { ...defaultStoryConfig, background: scale.mean },
     (article) => storyIdFor(readyById.get(article.id)!),
-    activeStories(store, modelId, active, words, wordCount, names, headline),
+    await activeStories(store, modelId, active, words, wordCount, names, headline),
   );
   const memberships = ready.map((article) => ({
     articleId: article.id,
@@ -108,7 +108,7 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
   const changed = [...new Set([...memberships.map((membership) => membership.storyId), ...survivor.values()])];
   const profiles = changed.map((id) => storyProfile(id, clusterer.story(id)!));
   const since = new Date(now.getTime() - relatedHorizonDays * 86400_000).toISOString();
-  repairMissingProfiles(store, modelId, since, new Set([...changed, ...gone]));
+  await repairMissingProfiles(store, modelId, since, new Set([...changed, ...gone]));
   const relatedLists = startRelated(store, modelId, scale, profiles, gone, since);
   const stories = lap();
 
@@ -117,18 +117,18 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
   // lead, profile, topics or related list are not (a next run would find nothing left to place and never mend them).
   let refresh = 0;
   let topics = 0;
-  store.transaction(() => {
-    saveMemberships(store, memberships, nowIso);
-    for (const merge of knownMerges) mergeStories(store, merge.from, merge.into);
-    for (const [storyId, articles] of changedArticles(store, modelId, memberships, readyById, knownStories, merges, vectors)) {
-      refreshStory(store, storyId, articles, vectors, now);
+  await store.transaction(async () => {
+    await saveMemberships(store, memberships, nowIso);
+    for (const merge of knownMerges) await mergeStories(store, merge.from, merge.into);
+    for (const [storyId, articles] of await changedArticles(store, modelId, memberships, readyById, knownStories, merges, vectors)) {
+      await refreshStory(store, storyId, articles, vectors, now);
     }
     refresh = lap();
-    assignTopics(store, { modelId, seeds: options.topicSeeds, storyIds: changed, articleIds: memberships.map((membership) => membership.articleId), now, vectors });
+    await assignTopics(store, { modelId, seeds: options.topicSeeds, storyIds: changed, articleIds: memberships.map((membership) => membership.articleId), now, vectors });
     topics = lap();
-    const lists = relatedLists();
-    saveStoryProfiles(store, modelId, profiles);
-    for (const [storyId, list] of lists) replaceRelated(store, storyId, list);
+    const lists = await relatedLists();
+    await saveStoryProfiles(store, modelId, profiles);
+    for (const [storyId, list] of lists) await replaceRelated(store, storyId, list);
   });
   const related = lap();
 
@@ -137,7 +137,7 @@ export function clusterArticles(store: Store, options: ClusterOptions): ClusterS
     waiting: pending.length - ready.length,
     newStories: changed.filter((id) => !knownStories.has(id)).length,
     changedStories: changed.length,
-    stories: liveStoryCount(store),
+    stories: await liveStoryCount(store),
     seconds: { load, stories, refresh, topics, related },
   };
 }
@@ -156,10 +156,10 @@ function stopwatch(): () => number {
  * The articles of each changed story, oldest first. A story born in this run holds only articles at hand; the others
  * are read back, with their earlier members' vectors (leads are chosen by vectors).
  */
-function changedArticles(
+async function changedArticles(
   store: Store, modelId: string, memberships: readonly { articleId: number; storyId: string }[], readyById: ReadonlyMap<number, Article>,
   knownStories: ReadonlySet<string>, merges: readonly { from: string; into: string }[], vectors: Map<string, Float32Array>,
-): Map<string, Article[]> {
+): Promise<Map<string, Article[]>> {
   const older = new Set(merges.filter((merge) => knownStories.has(merge.from)).map((merge) => merge.into));
   const articles = new Map<string, Article[]>();
   for (const { articleId, storyId } of memberships) {
@@ -172,15 +172,15 @@ function changedArticles(
     else articles.set(storyId, [readyById.get(articleId)!]);
   }
   for (const list of articles.values()) list.sort((a, b) => a.publishedAt.localeCompare(b.publishedAt) || a.id - b.id);
-  const stored = storiesArticles(store, [...older]);
+  const stored = await storiesArticles(store, [...older]);
   const earlier = [...stored.values()].flat().map((article) => article.contentHash).filter((hash) => !vectors.has(hash));
-  for (const [hash, vector] of loadEmbeddings(store, modelId, earlier)) vectors.set(hash, vector);
+  for (const [hash, vector] of await loadEmbeddings(store, modelId, earlier)) vectors.set(hash, vector);
   return new Map([...articles, ...stored]);
 }
 
-function refreshStory(store: Store, storyId: string, articles: Article[], vectors: Map<string, Float32Array>, now: Date): void {
+async function refreshStory(store: Store, storyId: string, articles: Article[], vectors: Map<string, Float32Array>, now: Date): Promise<void> {
   const lead = chooseLead(articles, vectors);
-  updateStory(store, {
+  await updateStory(store, {
     id: storyId,
     title: lead.title,
     leadArticleId: lead.id,
@@ -198,12 +198,12 @@ function refreshStory(store: Store, storyId: string, articles: Article[], vector
  * mends what the stored memberships already say, so it commits on its own, before the run's transaction; their
  * profiles are then built too. (Their topics and related lists come when they next gain an article.)
  */
-function refreshUnrefreshedStories(store: Store, modelId: string, now: Date): void {
-  const stories = storiesArticles(store, unrefreshedStoryIds(store));
+async function refreshUnrefreshedStories(store: Store, modelId: string, now: Date): Promise<void> {
+  const stories = await storiesArticles(store, await unrefreshedStoryIds(store));
   if (!stories.size) return;
-  const vectors = loadEmbeddings(store, modelId, [...stories.values()].flat().map((article) => article.contentHash));
-  store.transaction(() => {
-    for (const [storyId, articles] of stories) refreshStory(store, storyId, articles, vectors, now);
+  const vectors = await loadEmbeddings(store, modelId, [...stories.values()].flat().map((article) => article.contentHash));
+  await store.transaction(async () => {
+    for (const [storyId, articles] of stories) await refreshStory(store, storyId, articles, vectors, now);
   });
 }
 
@@ -213,11 +213,11 @@ function refreshUnrefreshedStories(store: Store, modelId: string, now: Date): vo
  * away (`skip`). This mends derived data without changing what any story holds, so it commits on its own, before the
  * run's transaction: the second thread, which reads only what is committed, then finds them.
  */
-function repairMissingProfiles(store: Store, modelId: string, since: string, skip: ReadonlySet<string>): void {
-  const unprofiled = new Set(storiesWithoutProfile(store, modelId, since).filter((id) => !skip.has(id)));
+async function repairMissingProfiles(store: Store, modelId: string, since: string, skip: ReadonlySet<string>): Promise<void> {
+  const unprofiled = new Set((await storiesWithoutProfile(store, modelId, since)).filter((id) => !skip.has(id)));
   if (!unprofiled.size) return;
-  const members = liveStoryMembers(store, since).filter((member) => unprofiled.has(member.storyId));
-  saveStoryProfiles(store, modelId, profilesFromMembers(store, modelId, members));
+  const members = (await liveStoryMembers(store, since)).filter((member) => unprofiled.has(member.storyId));
+  await saveStoryProfiles(store, modelId, await profilesFromMembers(store, modelId, members));
 }
 
 /**
@@ -230,9 +230,9 @@ function repairMissingProfiles(store: Store, modelId: string, since: string, ski
  */
 function startRelated(
   store: Store, modelId: string, scale: SimilarityScale, changed: readonly StoryProfile[], gone: readonly string[], since: string,
-): () => Map<string, RelatedEntry[]> {
+): () => Promise<Map<string, RelatedEntry[]>> {
   const job = { path: store.path, modelId, since, changed, gone, scale: { background: scale.mean, minimum: relatedThreshold } };
-  const here = () => relatedFromStore(store, job);
+  const here = async () => await relatedFromStore(store, job);
   return changed.length < relatedThreadMinimum || store.path === ':memory:' ? here : relatedOnThread(job, here);
 }
 
@@ -245,10 +245,10 @@ function storyProfile(id: string, story: StoryCluster): StoryProfile {
 }
 
 /** Profiles built from the members, for stories that have none yet (a store from before profiles, or a new model). */
-function profilesFromMembers(store: Store, modelId: string, members: readonly StoryMember[]): StoryProfile[] {
+async function profilesFromMembers(store: Store, modelId: string, members: readonly StoryMember[]): Promise<StoryProfile[]> {
   const terms = feedTermCounts(members.map(({ contentHash, feedId, title, summary }) => ({ key: contentHash, feedId, title, summary })));
   const idf = inverseDocumentFrequencies([...terms.values()].map((article) => article.counts));
-  const vectors = loadEmbeddings(store, modelId, members.map((member) => member.contentHash));
+  const vectors = await loadEmbeddings(store, modelId, members.map((member) => member.contentHash));
   return [...groupByStory(members).entries()].flatMap(([id, list]) => {
     const embedded = list.filter((member) => vectors.has(member.contentHash));
     if (!embedded.length) return [];
@@ -264,13 +264,13 @@ function profilesFromMembers(store: Store, modelId: string, members: readonly St
  * The stories that can still take the new articles, each as the clusterer needs it: vectors from the stored profile,
  * words from the members (weighted for this run's stream).
  */
-function activeStories(
+async function activeStories(
   store: Store, modelId: string, members: readonly StoryMember[], words: (contentHash: string) => TermVector, wordCount: (contentHash: string) => number,
   names: (contentHash: string) => ReadonlySet<string>, headline: (contentHash: string) => { title: string; templated: boolean },
-): StoryCluster[] {
+): Promise<StoryCluster[]> {
   const groups = groupByStory(members);
-  const profiles = storyProfiles(store, modelId, [...groups.keys()]);
-  const built = new Map(profilesFromMembers(store, modelId, members.filter((member) => !profiles.has(member.storyId))).map((profile) => [profile.id, profile]));
+  const profiles = await storyProfiles(store, modelId, [...groups.keys()]);
+  const built = new Map((await profilesFromMembers(store, modelId, members.filter((member) => !profiles.has(member.storyId)))).map((profile) => [profile.id, profile]));
   return [...groups.entries()].flatMap(([id, list]) => {
     const profile = profiles.get(id) ?? built.get(id);
     if (!profile) return [];
@@ -311,9 +311,9 @@ function groupByStory(members: readonly StoryMember[]): Map<string, StoryMember[
  * What two unrelated articles score with this model: measured on the reference sample the embed stage stored, the
  * same on every run; for vectors made elsewhere (the benchmarks' synthetic ones), on the store's recent articles.
  */
-function storeSimilarityScale(store: Store, modelId: string): SimilarityScale {
-  const reference = loadEmbeddings(store, modelId, referenceHashes);
-  return backgroundSimilarity(reference.size >= referenceHashes.length / 2 ? [...reference.values()] : recentEmbeddings(store, modelId, 2000));
+async function storeSimilarityScale(store: Store, modelId: string): Promise<SimilarityScale> {
+  const reference = await loadEmbeddings(store, modelId, referenceHashes);
+  return backgroundSimilarity(reference.size >= referenceHashes.length / 2 ? [...reference.values()] : await recentEmbeddings(store, modelId, 2000));
 }
 
 function sumOf(articles: readonly { contentHash: string }[], vectors: Map<string, Float32Array>): Float32Array | null {

@@ -20,11 +20,11 @@ export async function embedArticles(store: Store, embedder: Embedder, onProgress
   // must not leave articles with vectors but the model without its sample, or a cluster run before the next embed
   // would place those articles on another scale (and stories are never reclustered).
   await embedReferenceArticles(store, embedder);
-  const tasks = textsMissingEmbeddings(store, embedder.id);
+  const tasks = await textsMissingEmbeddings(store, embedder.id);
   for (let start = 0; start < tasks.length; start += chunkSize) {
     const chunk = tasks.slice(start, start + chunkSize);
     const vectors = await embedder.embed(chunk.map((task) => embeddingText(task.title, task.summary)));
-    saveEmbeddings(store, embedder.id, chunk.map((task, index) => ({ contentHash: task.contentHash, vector: vectors[index]! })));
+    await saveEmbeddings(store, embedder.id, chunk.map((task, index) => ({ contentHash: task.contentHash, vector: vectors[index]! })));
     onProgress?.(start + chunk.length, tasks.length);
   }
   return { embedded: tasks.length, model: embedder.id };
@@ -34,8 +34,8 @@ export async function embedArticles(store: Store, embedder: Embedder, onProgress
  * True when the store holds work for the model `modelId` (an Embedder id): a text without its vector, or the
  * reference sample not yet embedded. Lets a run with nothing new skip loading the model at all.
  */
-export function needsEmbedding(store: Store, modelId: string): boolean {
-  return loadEmbeddings(store, modelId, referenceHashes).size < referenceHashes.length || anyTextMissingEmbedding(store, modelId);
+export async function needsEmbedding(store: Store, modelId: string): Promise<boolean> {
+  return (await loadEmbeddings(store, modelId, referenceHashes)).size < referenceHashes.length || await anyTextMissingEmbedding(store, modelId);
 }
 
 /** Content hashes of the reference sample, under which its vectors are stored like any article's. */
@@ -45,11 +45,11 @@ export const referenceHashes = referenceArticles.map(({ title, summary }) => con
 const referenceVectors = new WeakMap<Embedder, Float32Array[]>();
 
 async function embedReferenceArticles(store: Store, embedder: Embedder): Promise<void> {
-  if (loadEmbeddings(store, embedder.id, referenceHashes).size === referenceHashes.length) return;
+  if ((await loadEmbeddings(store, embedder.id, referenceHashes)).size === referenceHashes.length) return;
   let vectors = referenceVectors.get(embedder);
   if (!vectors) {
     vectors = await embedder.embed(referenceArticles.map(({ title, summary }) => embeddingText(title, summary)));
     referenceVectors.set(embedder, vectors);
   }
-  saveEmbeddings(store, embedder.id, referenceHashes.map((hash, index) => ({ contentHash: hash, vector: vectors[index]! })));
+  await saveEmbeddings(store, embedder.id, referenceHashes.map((hash, index) => ({ contentHash: hash, vector: vectors[index]! })));
 }

@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../store/store.ts';
 import type { Store } from '../store/store.ts';
-import { relatedOf, storiesByGuid } from '../store/stories.ts';
+import { articlesWithGuids, relatedOf, storiesByGuid } from '../store/stories.ts';
 import { upsertFeed } from '../store/feeds.ts';
-import { saveFeedItems } from '../store/articles.ts';
-import type { FeedItem } from '../ingest/types.ts';
+import { saveFeedItems } from '../ingest/save-items.ts';
+import type { FeedItem } from '../model/feed-item.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import { embedArticles } from '../embed/embed-stage.ts';
 import { clusterArticles } from '../cluster/cluster-stage.ts';
@@ -84,7 +84,7 @@ export interface TopicSpread {
 export async function evaluateClustering(articles: readonly LabelledArticle[], embedder: Embedder, level: 'story' | 'topic' = 'story', runs = 1, explain = 0): Promise<EvaluationResult> {
   const started = performance.now();
   const folder = mkdtempSync(join(tmpdir(), 'wirefold-eval-'));
-  const store = openStore(join(folder, 'eval.db'));
+  const store = await openStore(join(folder, 'eval.db'));
   try {
     // Articles without a date arrive in file order, a second apart, as a feed reader would first see them.
     const arrival = Date.parse('2000-01-01T00:00:00Z');
@@ -100,44 +100,42 @@ export async function evaluateClustering(articles: readonly LabelledArticle[], e
         const source = article.source ?? `unknown ${article.id}`;
         let feedId = feedIds.get(source);
         if (feedId === undefined) {
-          feedId = upsertFeed(store, { url: `https://eval.invalid/${encodeURIComponent(source)}`, title: source });
+          feedId = await upsertFeed(store, { url: `https://eval.invalid/${encodeURIComponent(source)}`, title: source });
           feedIds.set(source, feedId);
         }
-        saveFeedItems(store, feedId, [toFeedItem(article, time)], new Date(time).toISOString());
+        await saveFeedItems(store, feedId, [toFeedItem(article, time)], new Date(time).toISOString());
       }
       await embedArticles(store, embedder);
-      clusterArticles(store, { modelId: embedder.id, topicSeeds: [], now: new Date(batch.at(-1)!.time) });
+      await clusterArticles(store, { modelId: embedder.id, topicSeeds: [], now: new Date(batch.at(-1)!.time) });
     }
 
-    const storyOf = storiesByGuid(store);
+    const storyOf = await storiesByGuid(store);
     const gold = articles.map((article) => (level === 'topic' ? article.labelTopic ?? article.label : article.label));
     if (level === 'story') {
       const predicted = articles.map((article) => storyOf.get(article.id) ?? `unplaced:${article.id}`);
-      const related = articles.some((article) => article.labelTopic !== undefined) ? relatedAgreement(store, articles, storyOf) : undefined;
-      const explanation = explain ? explainStore(store, embedder.id, articles, predicted, gold, explain) : undefined;
+      const related = articles.some((article) => article.labelTopic !== undefined) ? await relatedAgreement(store, articles, storyOf) : undefined;
+      const explanation = explain ? await explainStore(store, embedder.id, articles, predicted, gold, explain) : undefined;
       return { ...scoreClustering(predicted, gold), seconds: (performance.now() - started) / 1000, related, explanation };
     }
     // An article in several topics counts in its story's strongest one; an article in no topic is a cluster of its own.
-    const topicOfStory = strongestTopicOfStories(store);
+    const topicOfStory = await strongestTopicOfStories(store);
     const topicOf = articles.map((article) => topicOfStory.get(storyOf.get(article.id) ?? ''));
     const predicted = topicOf.map((topic, index) => (topic === undefined ? `no-topic:${articles[index]!.id}` : `topic:${topic}`));
     return { ...scoreClustering(predicted, gold), seconds: (performance.now() - started) / 1000, topics: topicSpread(topicOf) };
   } finally {
-    store.close();
+    await store.close();
     rmSync(folder, { recursive: true, force: true });
   }
 }
 
 /** The worst merges and splits, with the signals the cluster stage sees (the same words, specifics and scale). */
-function explainStore(store: Store, modelId: string, articles: readonly LabelledArticle[], predicted: readonly string[], gold: readonly string[], limit: number): Explanation {
-  const rows = store.db.prepare(
-    `SELECT s.guid, a.title, a.summary, a.content_hash AS hash, a.published_at AS published, a.feed_id AS feedId, f.title AS source
-     FROM article_sources s JOIN articles a ON a.id = s.article_id JOIN feeds f ON f.id = a.feed_id`).all() as { guid: string; title: string; summary: string; hash: string; published: string; feedId: number; source: string }[];
+async function explainStore(store: Store, modelId: string, articles: readonly LabelledArticle[], predicted: readonly string[], gold: readonly string[], limit: number): Promise<Explanation> {
+  const rows = await articlesWithGuids(store);
   const byGuid = new Map(rows.map((row) => [row.guid, row]));
   const terms = feedTermCounts(rows.map(({ hash, feedId, title, summary }) => ({ key: hash, feedId, title, summary })));
   const idf = inverseDocumentFrequencies([...terms.values()].map((term) => term.counts));
-  const vectors = loadEmbeddings(store, modelId, rows.map((row) => row.hash));
-  const background = backgroundSimilarity([...loadEmbeddings(store, modelId, referenceHashes).values()]).mean;
+  const vectors = await loadEmbeddings(store, modelId, rows.map((row) => row.hash));
+  const background = backgroundSimilarity([...(await loadEmbeddings(store, modelId, referenceHashes)).values()]).mean;
   const kept = articles.map((article, index) => ({ row: byGuid.get(article.id), index })).filter(({ row }) => row && vectors.has(row.hash));
   const explained: ExplainedArticle[] = kept.map(({ row }) => ({
     title: row!.title, source: row!.source, time: Date.parse(row!.published), vector: vectors.get(row!.hash)!,
@@ -146,7 +144,7 @@ function explainStore(store: Store, modelId: string, articles: readonly Labelled
   return explainErrors(explained, kept.map(({ index }) => predicted[index]!), kept.map(({ index }) => gold[index]!), background, limit);
 }
 
-function relatedAgreement(store: Store, articles: readonly LabelledArticle[], storyOf: Map<string, string>): RelatedAgreement {
+async function relatedAgreement(store: Store, articles: readonly LabelledArticle[], storyOf: Map<string, string>): Promise<RelatedAgreement> {
   const votes = new Map<string, Map<string, number>>();
   for (const article of articles) {
     const story = storyOf.get(article.id);
@@ -159,7 +157,7 @@ function relatedAgreement(store: Store, articles: readonly LabelledArticle[], st
   let entries = 0;
   let same = 0;
   let stories = 0;
-  for (const [story, list] of relatedOf(store, [...topicOf.keys()])) {
+  for (const [story, list] of await relatedOf(store, [...topicOf.keys()])) {
     const top = list.slice(0, 3);
     if (top.length) stories++;
     entries += top.length;

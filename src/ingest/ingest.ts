@@ -1,13 +1,12 @@
 // The ingest stage: fetch every due feed, parse what changed, store new and changed articles, record each feed's health.
-import { encodingIgnoredWarning } from './parse.ts';
+import { encodingIgnoredWarning } from './warnings.ts';
 import { FeedReader, ParseBudgetError } from './feed-reader.ts';
-import { discoverFeeds } from './discover.ts';
 import { defaultFetchLimits, fetchFeed, FetchScheduler } from './fetch.ts';
 import type { FetchLimits, FetchResult } from './fetch.ts';
 import type { Store } from '../store/store.ts';
 import { listFeeds, recordFetch } from '../store/feeds.ts';
 import type { Feed, FetchOutcome } from '../store/feeds.ts';
-import { keyUnkeyedArticles, saveFeedItems } from '../store/articles.ts';
+import { keyUnkeyedArticles, saveFeedItems } from './save-items.ts';
 import type { SaveCounts } from '../store/articles.ts';
 import type { FeedItem } from './types.ts';
 
@@ -65,13 +64,13 @@ export async function ingestFeeds(store: Store, options: IngestOptions = {}): Pr
   const limits: FetchLimits = { ...defaultFetchLimits, ...options.limits };
   const network = { allowPrivateAddresses: options.allowPrivateAddresses ?? false };
   const startedAt = now();
-  const feeds = listFeeds(store).filter((feed) => feed.status === 'active');
+  const feeds = (await listFeeds(store)).filter((feed) => feed.status === 'active');
   const due = options.force ? feeds : feeds.filter((feed) => !feed.nextFetchAt || Date.parse(feed.nextFetchAt) <= startedAt.getTime());
   const summary: IngestSummary = {
     feeds: feeds.length, fetched: 0, notModified: 0, skipped: feeds.length - due.length,
     added: 0, updated: 0, unchanged: 0, failures: [], warnings: [],
   };
-  keyUnkeyedArticles(store); // a store from before near-copy keys: key its articles once
+  await keyUnkeyedArticles(store); // a store from before near-copy keys: key its articles once
 
   const writer = new LandingWriter(store, summary, (done) => options.onFeedDone?.(done, due.length));
   const scheduler = new FetchScheduler(limits);
@@ -87,7 +86,7 @@ export async function ingestFeeds(store: Store, options: IngestOptions = {}): Pr
   } finally {
     await reader.close();
   }
-  writer.flush();
+  await writer.flush();
   return summary;
 }
 
@@ -119,6 +118,7 @@ class LandingWriter {
   readonly #onWritten: (done: number) => void;
   #pending: Landing[] = [];
   #timer: NodeJS.Timeout | undefined;
+  #writing: Promise<void> = Promise.resolve();
   #done = 0;
 
   constructor(store: Store, summary: IngestSummary, onWritten: (done: number) => void) {
@@ -129,32 +129,42 @@ class LandingWriter {
 
   add(landing: Landing): void {
     this.#pending.push(landing);
-    if (this.#pending.length >= BATCH_MAX_FEEDS) return this.flush();
+    if (this.#pending.length >= BATCH_MAX_FEEDS) return void this.flush();
     if (this.#timer) return;
-    this.#timer = setTimeout(() => this.flush(), BATCH_WINDOW_MS);
+    this.#timer = setTimeout(() => void this.flush(), BATCH_WINDOW_MS);
   }
 
-  flush(): void {
+  /** Writes what is pending after any write under way (one at a time); resolves when all handed in so far is written. */
+  flush(): Promise<void> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     const batch = this.#pending.splice(0);
+    this.#writing = this.#writing.then(() => this.#writeBatch(batch));
+    return this.#writing;
+  }
+
+  async #writeBatch(batch: Landing[]): Promise<void> {
     if (batch.length === 0) return;
     try {
-      const counts = this.#store.transaction(() => batch.map((landing) => write(this.#store, landing)));
+      const counts = await this.#store.transaction(async () => {
+        const all: SaveCounts[] = [];
+        for (const landing of batch) all.push(await write(this.#store, landing));
+        return all;
+      });
       batch.forEach((landing, index) => this.#tally(landing, counts[index]!));
     } catch {
-      for (const landing of batch) this.#writeAlone(landing);
+      for (const landing of batch) await this.#writeAlone(landing);
     }
   }
 
-  #writeAlone(landing: Landing): void {
+  async #writeAlone(landing: Landing): Promise<void> {
     try {
-      this.#tally(landing, this.#store.transaction(() => write(this.#store, landing)));
+      this.#tally(landing, await this.#store.transaction(async () => await write(this.#store, landing)));
     } catch (error) {
       const failed = failedLanding(landing.feed, landing.outcome.fetchedAt, landing.outcome.status,
         `could not be stored: ${(error as Error).message}`);
       try {
-        this.#store.transaction(() => write(this.#store, failed));
+        await this.#store.transaction(async () => await write(this.#store, failed));
       } catch {
         // The store refuses even the failure record: the summary below still reports the feed.
       }
@@ -175,9 +185,9 @@ class LandingWriter {
   }
 }
 
-function write(store: Store, landing: Landing): SaveCounts {
-  const counts = landing.items.length > 0 ? saveFeedItems(store, landing.feed.id, landing.items, landing.outcome.fetchedAt) : noCounts();
-  recordFetch(store, landing.feed.id, landing.outcome);
+async function write(store: Store, landing: Landing): Promise<SaveCounts> {
+  const counts = landing.items.length > 0 ? await saveFeedItems(store, landing.feed.id, landing.items, landing.outcome.fetchedAt) : noCounts();
+  await recordFetch(store, landing.feed.id, landing.outcome);
   return counts;
 }
 
@@ -207,6 +217,8 @@ async function land(feed: Feed, result: FetchResult, fetchedAt: Date, reader: Fe
     if (error instanceof ParseBudgetError) return failedLanding(feed, at, result.status, error.message);
     // A site's page subscribed to instead of its feed: follow the feed it announces from the next run on, as a
     // permanent redirect would be followed, and say so where the feed's health is shown.
+    // Loaded here only: htmlparser2 is needed only for such a page.
+    const { discoverFeeds } = await import('./discover.ts');
     const announced = discoverFeeds(result.body, result.url)[0]?.url;
     if (announced && /^https?:/.test(announced)) {
       return {

@@ -19,6 +19,8 @@
  */
 
 /** Jaccard overlap of shingles from which two texts count as copies. */
+import type { CopyJudge } from '../model/article.ts';
+
 export const COPY_SIMILARITY = 0.6;
 /** Texts shorter than this many shingles (about 7 words in a field) are too short to call copies. */
 const MIN_SHINGLES = 5;
@@ -155,3 +157,10 @@ function rotate(value: number, bits: number): number {
 // Fixed constants, so signatures (and the keys stored from them) never change between runs or machines.
 const MULTIPLIERS = Uint32Array.from({ length: HASHES }, (_, index) => mix(0x9e3779b9 + index * 0x632be5ab) | 1);
 const OFFSETS = Uint32Array.from({ length: HASHES }, (_, index) => mix(0x7f4a7c15 + index * 0x2545f491));
+
+/** The near-copy rule as the store asks for it while saving articles (see CopyJudge). */
+export const nearCopyJudge: CopyJudge<CopySketch> = {
+  sketch: copySketch,
+  keys: (sketch) => sketch.keys,
+  isCopy: isNearCopy,
+};

@@ -10,6 +10,7 @@
  */
 import { FeedParseError, type ParsedFeed, type ParseOptions } from './types.ts';
 import { decodeFeedBytes } from './decode.ts';
+import { encodingIgnoredWarning } from './warnings.ts';
 import { detectFormat } from './formats/detect.ts';
 import { repairXml } from './formats/xml-repair.ts';
 import { parseXml } from './formats/xml.ts';
@@ -79,11 +80,6 @@ export function parseFeed(bytes: Uint8Array, options: ParseOptions): ParsedFeed 
       warnings),
     warnings,
   };
-}
-
-/** What a feed whose server named a compression it did not apply is told, in `feeds parse` and the ingest summary. */
-export function encodingIgnoredWarning(encoding: string): string {
-  return `sent as ${encoding} but not compressed; read as sent`;
 }
 
 function hostOf(url: string): string {

@@ -4,4 +4,4 @@ import { siteData } from '../site/data.ts';
 import { frontPageChannel } from '../site/feeds/channel.ts';
 import { atomResponse } from '../site/feeds/atom.ts';
 
-export const GET = (context: APIContext) => atomResponse(frontPageChannel(siteData(), context.site));
+export const GET = async (context: APIContext) => atomResponse(frontPageChannel((await (await siteData())), context.site));

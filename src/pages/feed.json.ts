@@ -4,4 +4,4 @@ import { siteData } from '../site/data.ts';
 import { frontPageChannel } from '../site/feeds/channel.ts';
 import { jsonFeedResponse } from '../site/feeds/json-feed.ts';
 
-export const GET = (context: APIContext) => jsonFeedResponse(frontPageChannel(siteData(), context.site));
+export const GET = async (context: APIContext) => jsonFeedResponse(frontPageChannel((await (await siteData())), context.site));

@@ -4,4 +4,4 @@ import { siteData } from '../site/data.ts';
 import { frontPageChannel } from '../site/feeds/channel.ts';
 import { rssResponse } from '../site/feeds/rss.ts';
 
-export const GET = (context: APIContext) => rssResponse(frontPageChannel(siteData(), context.site));
+export const GET = async (context: APIContext) => rssResponse(frontPageChannel((await (await siteData())), context.site));

@@ -3,5 +3,5 @@ import type { APIContext } from 'astro';
 import { siteData } from '../site/data.ts';
 import { sitemapXml } from '../site/sitemap.ts';
 
-export const GET = (context: APIContext) =>
-  new Response(sitemapXml(siteData(), context.site), { headers: { 'Content-Type': 'application/xml; charset=utf-8' } });
+export const GET = async (context: APIContext) =>
+  new Response(sitemapXml((await (await siteData())), context.site), { headers: { 'Content-Type': 'application/xml; charset=utf-8' } });

@@ -3,5 +3,5 @@ import type { APIContext } from 'astro';
 import { siteData } from '../site/data.ts';
 import { topicsOpml } from '../site/feeds/opml.ts';
 
-export const GET = (context: APIContext) =>
-  new Response(topicsOpml(siteData(), context.site), { headers: { 'Content-Type': 'text/x-opml; charset=utf-8' } });
+export const GET = async (context: APIContext) =>
+  new Response(topicsOpml((await (await siteData())), context.site), { headers: { 'Content-Type': 'text/x-opml; charset=utf-8' } });

@@ -4,10 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Store } from '../store/store.ts';
-import { listFeeds } from '../store/feeds.ts';
-import { listTopics } from '../store/topics.ts';
-import { articleCountsByFeed, articlesByStory, liveStories, mergedStories, relatedStoryIds, topicStoryLinks } from '../store/site-reads.ts';
+import type { SiteReads } from '../store/site-reads.ts';
 import { feedHealth } from './feed-health.ts';
 import { projectRoot } from '../paths.ts';
 import type { ImageMode } from './story-image.ts';
@@ -22,28 +19,27 @@ export interface BuildSettings {
 }
 
 /**
- * Everything the site shows from the store, as one digest (base64url SHA-256): the very reads SiteData (data.ts) is
- * made from, so nothing a page can show is missed. Feeds enter as the sources page shows them (feedHealth), an ETag or
+ * Everything the site shows from the store, as one digest (base64url SHA-256) of the very reads SiteData (data.ts) is
+ * made from (readSite), so nothing a page can show is missed. Feeds enter as the sources page shows them (feedHealth), an ETag or
  * the next fetch time not at all, and the time of the last fetch by the hour: a scheduled rebuild whose feeds all
  * answer "not modified" (counted as the 200 it repeats) has nothing new for readers, and rebuilding the site for the sources page's "last fetch" alone
  * would cost every such run the whole build. So that column may lag by up to an hour while nothing else changes; a
  * change of health (a failure, an error, a recovery) or of any article still rebuilds at once.
  */
-export function storeDigest(store: Store): string {
+export function storeDigest(reads: SiteReads): string {
   const hash = createHash('sha256');
   const add = (part: string, value: unknown) => hash.update(`${part}\n${JSON.stringify(value)}\n`);
-  const counts = articleCountsByFeed(store);
-  add('feeds', listFeeds(store).map((feed) => {
-    const view = feedHealth(feed, counts.get(feed.id) ?? 0);
+  add('feeds', reads.feeds.map((feed) => {
+    const view = feedHealth(feed, reads.articleCounts.get(feed.id) ?? 0);
     // 304 Not Modified is the same good news as the 200 before it.
     return { ...view, lastHttpStatus: view.lastHttpStatus === 304 ? 200 : view.lastHttpStatus, lastFetchedAt: view.lastFetchedAt?.slice(0, 13) ?? null };
   }));
-  add('topics', listTopics(store));
-  add('topic stories', topicStoryLinks(store));
-  add('stories', liveStories(store));
-  add('merged', mergedStories(store));
-  add('related', [...relatedStoryIds(store)]);
-  for (const [storyId, articles] of articlesByStory(store)) add(storyId, articles);
+  add('topics', reads.topics);
+  add('topic stories', reads.topicStoryLinks);
+  add('stories', reads.liveStories);
+  add('merged', reads.mergedStories);
+  add('related', [...reads.relatedStoryIds]);
+  for (const [storyId, articles] of reads.articlesByStory) add(storyId, articles);
   return hash.digest('base64url');
 }
 

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } fro
 import { isDeepStrictEqual } from 'node:util';
 import { projectRoot } from '../paths.ts';
 import { openStore } from '../store/store.ts';
+import { absoluteLocation } from '../store/location.ts';
 import type { Store } from '../store/store.ts';
 import { realPathOf, refuseDangerousOutDir, refuseForeignOutDir } from './out-dir-guard.ts';
 import { createFreshSite, recoverInterruptedSwap, swapIn } from './site-swap.ts';
@@ -17,6 +18,7 @@ import type { BuildSettings } from './build-inputs.ts';
 import { buildManifestName, readBuildManifest, writeBuildManifest } from './build-manifest.ts';
 import type { BuildManifest } from './build-manifest.ts';
 import { keepFiles, reuseIdenticalFiles } from './reuse-files.ts';
+import { readSite } from '../store/site-reads.ts';
 import { siteMarkerName } from './site-marker.ts';
 
 export interface BuildOptions {
@@ -67,7 +69,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const settings: BuildSettings = { siteUrl: options.siteUrl ?? null, base: options.base ?? null, demo: options.demo === true, images: options.images ?? 'local' };
   const previous = existsSync(outDir) ? readBuildManifest(outDir) : null;
   const code = codeDigest();
-  const storeContent = readStore(options.storePath, storeDigest);
+  // Read once, for the fingerprint and, when the site is not up to date, for the pages.
+  const reads = await readStore(options.storePath, readSite);
+  const storeContent = storeDigest(reads);
   const fingerprint = buildFingerprint(storeContent, code, settings);
   // A site whose last build left pictures to fetch later is not up to date while they may now be fetched.
   if (previous?.fingerprint === fingerprint && !previous.picturesPending) return { pages: previous.htmlPages, outDir, kind: 'up to date', rendered: 0, kept: 0 };
@@ -78,14 +82,14 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   try {
     const pictures = await sitePictures(options);
     // The pictures are part of the data, so a story whose picture came or went has a new page hash (page-plan.ts).
-    const data = readStore(options.storePath, (store) => new SiteData(store, Date.now(), pictures.manifest));
+    const data = new SiteData(reads, Date.now(), pictures.manifest);
     const { pageHashes } = await import('./page-plan.ts');
     const hashes = pageHashes(data);
     // The live site's pages can be kept only when the same code rendered them for the same address and base path.
     const incremental = previous !== null && previous.code === code && isDeepStrictEqual(previous.settings, settings);
     const { renderOnly, keep, keptPages, searchIndexUnchanged } = incremental ? await planIncremental(outDir, previous, hashes) : fullPlan;
 
-    handOverSiteData({ storePath: resolve(options.storePath), data });
+    handOverSiteData({ storePath: absoluteLocation(options.storePath), data });
     await renderSite(options, fresh, renderOnly, pictures.define);
     pictures.publish(fresh);
     if (incremental) keepFiles(outDir, fresh, keep);
@@ -97,7 +101,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
       picturesPending: pictures.pending,
     };
     writeBuildManifest(fresh, manifest);
-    swapIn(fresh, outDir);
+    await swapIn(fresh, outDir);
     return { pages: htmlPages, outDir, kind: incremental ? 'incremental' : 'full', rendered: renderOnly?.length ?? hashes.size, kept: keptPages };
   } catch (error) {
     rmSync(fresh, { recursive: true, force: true });
@@ -154,7 +158,7 @@ async function renderSite(options: BuildOptions, outDir: string, renderOnly: str
   // Astro takes the site's address, base path and out dir as inline config (over astro.config.mjs); the data module
   // learns the store's path from a constant Vite writes into the bundle (__WIREFOLD_STORE__, see data.ts).
   const addresses = { ...(options.siteUrl ? { site: options.siteUrl } : {}), ...(options.base ? { base: options.base } : {}) };
-  const define = { __WIREFOLD_STORE__: JSON.stringify(resolve(options.storePath)), __WIREFOLD_RENDER_ONLY__: JSON.stringify(renderOnly), ...pictures };
+  const define = { __WIREFOLD_STORE__: JSON.stringify(absoluteLocation(options.storePath)), __WIREFOLD_RENDER_ONLY__: JSON.stringify(renderOnly), ...pictures };
   const { build } = await import('astro');
   // Astro bundles the pages to prerender into <outDir>/.prerender when outDir lies below the working directory, and
   // else into <cwd>/.astro/.prerender: one folder shared by every build started from the same place, which concurrent
@@ -211,11 +215,11 @@ function countPages(dir: string): number {
 }
 
 /** Runs read over the store at storePath, opened read-only and closed again. */
-function readStore<T>(storePath: string, read: (store: Store) => T): T {
-  const store = openStore(storePath, { readOnly: true });
+async function readStore<T>(storePath: string, read: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(storePath, { readOnly: true });
   try {
-    return read(store);
+    return await read(store);
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -1,12 +1,9 @@
 // The site's one window on the store: loads everything once per build and shapes it for pages, which only pick.
 import { defaultStorePath, openStore } from '../store/store.ts';
-import type { Store } from '../store/store.ts';
-import { listFeeds } from '../store/feeds.ts';
 import type { Feed } from '../store/feeds.ts';
-import { listTopics } from '../store/topics.ts';
 import type { TopicRecord } from '../store/topics.ts';
-import { articleCountsByFeed, articlesByStory, liveStories, mergedStories, relatedStoryIds, topicStoryLinks } from '../store/site-reads.ts';
-import type { ArticleSummary } from '../store/site-reads.ts';
+import { readSite } from '../store/site-reads.ts';
+import type { ArticleSummary, SiteReads } from '../store/site-reads.ts';
 import { feedHealth } from './feed-health.ts';
 import type { FeedView } from './feed-health.ts';
 import { outletDisplayNames, outletOf } from './outlets.ts';
@@ -132,16 +129,16 @@ function pictureManifest(): ImageManifest {
   return JSON.parse(readFileSync(settings.manifestPath, 'utf8')) as ImageManifest;
 }
 
-export function siteData(): SiteData {
+export async function siteData(): Promise<SiteData> {
   if (!cached) {
     const storePath = typeof __WIREFOLD_STORE__ === 'string' ? __WIREFOLD_STORE__ : defaultStorePath;
     const handoff = (globalThis as Record<symbol, Handoff | undefined>)[handoffKey];
     if (handoff?.storePath === storePath) return (cached = handoff.data);
-    const store = openStore(storePath, { readOnly: true });
+    const store = await openStore(storePath, { readOnly: true });
     try {
-      cached = new SiteData(store, Date.now(), pictureManifest());
+      cached = new SiteData(await readSite(store), Date.now(), pictureManifest());
     } finally {
-      store.close();
+      await store.close();
     }
   }
   return cached;
@@ -174,13 +171,14 @@ export class SiteData {
   readonly #related: Map<string, string[]>;
   readonly #relatedTopics = new Map<string, TopicView[]>();
 
-  constructor(store: Store, now = Date.now(), pictures: ImageManifest = { mode: 'off', local: {} }) {
-    const feeds = listFeeds(store);
+  /** From the store's tables as readSite returns them; now (ms) sets the ranking clock only; pictures: see images/. */
+  constructor(reads: SiteReads, now = Date.now(), pictures: ImageManifest = { mode: 'off', local: {} }) {
+    const feeds = reads.feeds;
     const outletOfFeed = outletsOfFeeds(feeds);
-    const articles = articlesByStory(store);
-    const topics = listTopics(store);
+    const articles = reads.articlesByStory;
+    const topics = reads.topics;
     const topicById = new Map(topics.map((topic) => [topic.id, topic]));
-    const links = topicStoryLinks(store);
+    const links = reads.topicStoryLinks;
     const topicsOfStory = new Map<string, TopicChip[]>();
     for (const link of links) {
       const topic = topicById.get(link.topicId);
@@ -195,7 +193,7 @@ export class SiteData {
       return { ...article, source: outlet?.name ?? article.source, outletKey: outlet?.key ?? article.source, summary: stripDateline(article.summary) };
     })]));
     const clock = rankingClock(newestArticleTime([...membersOf.values()].flat()), now);
-    this.stories = liveStories(store).flatMap((row) => {
+    this.stories = reads.liveStories.flatMap((row) => {
       const members = membersOf.get(row.id);
       if (!members?.length) return [];
       const lead = members.find((article) => article.id === row.leadArticleId) ?? members[0]!;
@@ -209,7 +207,7 @@ export class SiteData {
       }];
     });
     this.storiesById = new Map(this.stories.map((story) => [story.id, story]));
-    this.redirects = resolveRedirects(mergedStories(store), this.storiesById);
+    this.redirects = resolveRedirects(reads.mergedStories, this.storiesById);
 
     const storiesOfTopic = new Map<number, StoryView[]>();
     for (const link of links) {
@@ -234,9 +232,8 @@ export class SiteData {
     this.days = [...byDay].sort(([a], [b]) => b.localeCompare(a))
       .map(([day, stories]) => ({ day, stories: rankStories(stories) }));
 
-    this.#related = relatedStoryIds(store);
-    const articleCounts = articleCountsByFeed(store);
-    this.feeds = feeds.map((feed) => feedHealth(feed, articleCounts.get(feed.id) ?? 0));
+    this.#related = reads.relatedStoryIds;
+    this.feeds = feeds.map((feed) => feedHealth(feed, reads.articleCounts.get(feed.id) ?? 0));
     this.outlets = groupByOutlet(this.feeds, outletOfFeed);
   }
 

@@ -87,7 +87,7 @@ export async function prepareImages(options: ImageOptions): Promise<ImageSummary
   const log = options.log ?? ((line: string) => console.error(line));
   const limits = { ...imageLimits, ...options.limits };
   const deadline = performance.now() + (options.budgetMs ?? 60_000);
-  const candidatesOfStories = readCandidates(options.storePath);
+  const candidatesOfStories = await readCandidates(options.storePath);
   mkdirSync(cacheDir, { recursive: true });
 
   const summary: ImageSummary = { manifest: { mode: 'local', local: {} }, cacheDir, fetched: 0, cached: 0, skipped: 0, unreachable: 0, deferred: 0 };
@@ -188,14 +188,14 @@ function hasFiles(cacheDir: string, key: string): boolean {
   return fileNames(key).every((name) => existsSync(join(cacheDir, name)));
 }
 
-function readCandidates(storePath: string): string[][] {
-  const store = openStore(storePath, { readOnly: true });
+async function readCandidates(storePath: string): Promise<string[][]> {
+  const store = await openStore(storePath, { readOnly: true });
   try {
-    const articles = articlesByStory(store);
-    return liveStories(store).map((story) => storyImageCandidates(story.leadArticleId, articles.get(story.id) ?? []))
+    const articles = await articlesByStory(store);
+    return (await liveStories(store)).map((story) => storyImageCandidates(story.leadArticleId, articles.get(story.id) ?? []))
       .filter((candidates) => candidates.length > 0);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

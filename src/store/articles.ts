@@ -1,37 +1,11 @@
 // The articles table: one row per distinct article, with every (feed, guid) that carried it.
+import type { Article, CopyCandidate, CopyJudge, SaveCounts } from '../model/article.ts';
+export type { Article, CopyCandidate, CopyJudge, SaveCounts } from '../model/article.ts';
 import { createHash } from 'node:crypto';
-import type { FeedItem } from '../ingest/types.ts';
+import type { FeedItem } from '../model/feed-item.ts';
 import type { Store } from './store.ts';
 import { fromJson, toJson } from './store.ts';
-import { statement } from './statements.ts';
-import { copySketch, isNearCopy } from '../ingest/near-copy.ts';
-import type { CopySketch } from '../ingest/near-copy.ts';
-
-export interface Article {
-  id: number;
-  feedId: number;
-  /** The outlet: the title of the feed that first carried the article. */
-  source: string;
-  canonicalUrl: string | null;
-  originalUrl: string | null;
-  title: string;
-  summary: string;
-  contentHtml: string;
-  author: string | null;
-  image: string | null;
-  categories: string[];
-  publishedAt: string;
-  dateFlag: string | null;
-  firstSeenAt: string;
-  contentHash: string;
-  copyOf: number | null;
-}
-
-export interface SaveCounts {
-  added: number;
-  updated: number;
-  unchanged: number;
-}
+import { sqlOf } from './connection.ts';
 
 /** Identity of an article's words: when it changes, the article is re-embedded. */
 export function contentHash(title: string, summary: string): string {
@@ -45,74 +19,72 @@ export function textFingerprint(title: string, summary: string): string {
   return createHash('sha256').update(words.slice(0, 20).join(' ')).digest('hex').slice(0, 24);
 }
 
-/** Stores what one feed served: new items become articles, changed ones are updated, known ones cost nothing. */
-export function saveFeedItems(store: Store, feedId: number, items: readonly FeedItem[], now: string): SaveCounts {
+/**
+ * Stores what one feed served: new items become articles, changed ones are updated, known ones cost nothing. `judge`
+ * (ingest's near-copy rule) marks a new article from another outlet that repeats a stored one as its copy.
+ * One transaction; throws what the engine throws (nothing of it lands then).
+ */
+export async function saveFeedItems<S>(store: Store, feedId: number, items: readonly FeedItem[], now: string, judge: CopyJudge<S>): Promise<SaveCounts> {
+  const q = sqlOf(store);
   const counts: SaveCounts = { added: 0, updated: 0, unchanged: 0 };
-  const bySourceGuid = statement(store, 'SELECT article_id FROM article_sources WHERE feed_id = ? AND guid = ?');
-  const byUrl = statement(store, 'SELECT id FROM articles WHERE canonical_url = ?');
-  // Through the (feed_id, content_hash) index of migration 5: one look-up per item. Reaching the rows through the feed's
-  // own sources instead walked every source of the feed for every new item, quadratic in the size of one feed.
-  const byHashInFeed = statement(store,
-    'SELECT id FROM articles WHERE feed_id = ?1 AND content_hash = ?2 ORDER BY id LIMIT 1');
-  const current = statement(store, 'SELECT content_hash, date_flag FROM articles WHERE id = ?');
-  const dateNow = statement(store, 'UPDATE articles SET published_at = ?, date_flag = NULL, updated_at = ? WHERE id = ?');
-  const addSource = statement(store, 'INSERT OR IGNORE INTO article_sources (feed_id, guid, article_id) VALUES (?, ?, ?)');
-  const forgetStoryProfile = statement(store, 'DELETE FROM story_profiles WHERE story_id IN (SELECT story_id FROM story_articles WHERE article_id = ?)');
-  const insert = statement(store,
-    `INSERT INTO articles (feed_id, canonical_url, original_url, title, summary, content_html, author, image, categories,
-       published_at, date_flag, first_seen_at, updated_at, content_hash, text_fingerprint, copy_of)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`);
-  const update = statement(store,
-    `UPDATE articles SET title = ?, summary = ?, content_html = ?, author = ?, image = ?, categories = ?,
-       published_at = coalesce(?, published_at), updated_at = ?, content_hash = ?, text_fingerprint = ?
-     WHERE id = ?`);
 
   // A link several items of this one fetch share (a home page, a section page) tells none of them apart: matching on
   // it would merge them into one article, rewritten with each one's words in turn on every fetch.
   const urlUses = new Map<string, number>();
   for (const item of items) if (item.url) urlUses.set(item.url, (urlUses.get(item.url) ?? 0) + 1);
 
-  store.transaction(() => {
+  await store.transaction(async () => {
     for (const item of items) {
       const hash = contentHash(item.title, item.summary);
       const distinctUrl = item.url && urlUses.get(item.url) === 1 ? item.url : null;
-      // Within a feed: the guid first, then the canonical URL, then the words themselves.
+      // Within a feed: the guid first, then the canonical URL, then the words themselves (through the
+      // (feed_id, content_hash) index of migration 6: one look-up per item; reaching the rows through the feed's own
+      // sources instead walked every source of the feed for every new item, quadratic in the size of one feed).
       const known =
-        (bySourceGuid.get(feedId, item.guid) as { article_id: number } | undefined)?.article_id ??
-        (distinctUrl ? (byUrl.get(distinctUrl) as { id: number } | undefined)?.id : undefined) ??
-        (byHashInFeed.get(feedId, hash) as { id: number } | undefined)?.id;
+        (await q.get<{ article_id: number }>('SELECT article_id FROM article_sources WHERE feed_id = ? AND guid = ?', [feedId, item.guid]))?.article_id ??
+        (distinctUrl ? (await q.get<{ id: number }>('SELECT id FROM articles WHERE canonical_url = ?', [distinctUrl]))?.id : undefined) ??
+        (await q.get<{ id: number }>('SELECT id FROM articles WHERE feed_id = ?1 AND content_hash = ?2 ORDER BY id LIMIT 1', [feedId, hash]))?.id;
 
       if (known !== undefined) {
-        addSource.run(feedId, item.guid, known);
-        const stored = current.get(known) as { content_hash: string; date_flag: string | null };
+        await q.run('INSERT INTO article_sources (feed_id, guid, article_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [feedId, item.guid, known]);
+        const stored = (await q.get<{ content_hash: string; date_flag: string | null }>('SELECT content_hash, date_flag FROM articles WHERE id = ?', [known]))!;
         if (stored.content_hash === hash && stored.date_flag === 'undated' && item.dateFlag === null && item.published) {
           // An item kept off the stories for want of a date now carries one of its own: it takes its place in time.
-          dateNow.run(item.published, now, known);
+          await q.run('UPDATE articles SET published_at = ?, date_flag = NULL, updated_at = ? WHERE id = ?', [item.published, now, known]);
           counts.updated++;
         } else if (stored.content_hash === hash) {
           counts.unchanged++;
         } else {
           // New words: a new content hash, which has no embedding yet, so the embed stage picks the article up again.
-          update.run(item.title, item.summary, item.contentHtml, item.author, item.image, toJson(item.categories),
-            item.published, now, hash, textFingerprint(item.title, item.summary), known);
-          saveCopyKeys(store, known, copySketch(item.title, item.summary).keys, true);
+          await q.run(
+            `UPDATE articles SET title = ?, summary = ?, content_html = ?, author = ?, image = ?, categories = ?,
+               published_at = coalesce(?, published_at), updated_at = ?, content_hash = ?, text_fingerprint = ?
+             WHERE id = ?`,
+            [item.title, item.summary, item.contentHtml, item.author, item.image, toJson(item.categories),
+              item.published, now, hash, textFingerprint(item.title, item.summary), known]);
+          await saveCopyKeys(store, known, judge.keys(judge.sketch(item.title, item.summary)), true);
           // Its story's profile holds the old words and vector; the next cluster run rebuilds it from the members.
-          forgetStoryProfile.run(known);
+          await q.run('DELETE FROM story_profiles WHERE story_id IN (SELECT story_id FROM story_articles WHERE article_id = ?)', [known]);
           counts.updated++;
         }
         continue;
       }
 
-      const sketch = copySketch(item.title, item.summary);
-      const original = findOriginal(store, feedId, sketch);
+      const sketch = judge.sketch(item.title, item.summary);
+      const keys = judge.keys(sketch);
+      const original = await findOriginal(store, feedId, sketch, keys, judge);
       // canonical_url is unique: of the items sharing one link, the first stored keeps it and the others go without
       // (their original_url still holds the link the feed gave).
-      const canonical = item.url && (distinctUrl || !byUrl.get(item.url)) ? item.url : null;
-      const row = insert.get(feedId, canonical, item.originalUrl, item.title, item.summary, item.contentHtml, item.author,
-        item.image, toJson(item.categories), item.published ?? now, item.dateFlag, now, now, hash,
-        textFingerprint(item.title, item.summary), original) as { id: number };
-      addSource.run(feedId, item.guid, row.id);
-      saveCopyKeys(store, row.id, sketch.keys, false);
+      const canonical = item.url && (distinctUrl || !(await q.get('SELECT id FROM articles WHERE canonical_url = ?', [item.url]))) ? item.url : null;
+      const row = (await q.get<{ id: number }>(
+        `INSERT INTO articles (feed_id, canonical_url, original_url, title, summary, content_html, author, image, categories,
+           published_at, date_flag, first_seen_at, updated_at, content_hash, text_fingerprint, copy_of)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+        [feedId, canonical, item.originalUrl, item.title, item.summary, item.contentHtml, item.author,
+          item.image, toJson(item.categories), item.published ?? now, item.dateFlag, now, now, hash,
+          textFingerprint(item.title, item.summary), original]))!;
+      await q.run('INSERT INTO article_sources (feed_id, guid, article_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [feedId, item.guid, row.id]);
+      await saveCopyKeys(store, row.id, keys, false);
       counts.added++;
     }
   });
@@ -120,46 +92,57 @@ export function saveFeedItems(store: Store, feedId: number, items: readonly Feed
 }
 
 /**
- * The article a new one from feedId is a near copy of, from another outlet: the first of the chain (an original is
- * never itself a copy), or null. Candidates share a near-copy key; each is confirmed on its exact shingle overlap.
+ * Stored articles sharing any of `keys`, lowest ids first, at most `limit`: the candidates a near-copy judge
+ * confirms or rejects. One query for the keys and one for the candidates' words.
  */
-function findOriginal(store: Store, feedId: number, sketch: CopySketch): number | null {
-  // The first few carriers are enough: an original has the lowest id of its copies, and a key shared by hundreds
-  // (one outlet's boilerplate summary) must not cost hundreds of look-ups per new article.
-  const byKeys = statement(store,
-    `SELECT DISTINCT article_id FROM article_copy_keys WHERE key IN (${sketch.keys.map(() => '?').join(', ')})
-     ORDER BY article_id LIMIT 16`);
-  const candidates = (byKeys.all(...sketch.keys) as { article_id: number }[]).map((row) => row.article_id);
-  if (candidates.length === 0) return null;
-  const article = statement(store, 'SELECT feed_id, title, summary, copy_of FROM articles WHERE id = ?');
+export async function copyCandidates(store: Store, keys: readonly number[], limit = 16): Promise<CopyCandidate[]> {
+  if (keys.length === 0) return [];
+  const q = sqlOf(store);
+  const ids = (await q.all<{ article_id: number }>(
+    `SELECT DISTINCT article_id FROM article_copy_keys WHERE key IN (SELECT value FROM json_each(?))
+     ORDER BY article_id LIMIT ?`, [keys, limit])).map((row) => row.article_id);
+  if (ids.length === 0) return [];
+  const rows = await q.all<{ id: number; feed_id: number; title: string; summary: string; copy_of: number | null }>(
+    'SELECT id, feed_id, title, summary, copy_of FROM articles WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id', [ids]);
+  return rows.map((row) => ({ id: row.id, feedId: row.feed_id, title: row.title, summary: row.summary, copyOf: row.copy_of }));
+}
+
+/**
+ * The article a new one from feedId is a near copy of, from another outlet: the first of the chain (an original is
+ * never itself a copy), or null. The first few carriers are enough: an original has the lowest id of its copies, and
+ * a key shared by hundreds (one outlet's boilerplate summary) must not cost hundreds of look-ups per new article.
+ */
+async function findOriginal<S>(store: Store, feedId: number, sketch: S, keys: readonly number[], judge: CopyJudge<S>): Promise<number | null> {
   let original: number | null = null;
-  for (const id of candidates) {
-    const candidate = article.get(id) as { feed_id: number; title: string; summary: string; copy_of: number | null };
-    const first = candidate.copy_of ?? id;
-    if (candidate.feed_id === feedId || (original !== null && first >= original)) continue;
-    if (isNearCopy(sketch, copySketch(candidate.title, candidate.summary))) original = first;
+  for (const candidate of await copyCandidates(store, keys)) {
+    const first = candidate.copyOf ?? candidate.id;
+    if (candidate.feedId === feedId || (original !== null && first >= original)) continue;
+    if (judge.isCopy(sketch, judge.sketch(candidate.title, candidate.summary))) original = first;
   }
   return original;
 }
 
 /** Replaces an article's near-copy keys; key 0 alone marks "looked at, too short to compare". */
-function saveCopyKeys(store: Store, articleId: number, keys: readonly number[], replace: boolean): void {
-  if (replace) statement(store, 'DELETE FROM article_copy_keys WHERE article_id = ?').run(articleId);
-  const insert = statement(store, 'INSERT OR IGNORE INTO article_copy_keys (key, article_id) VALUES (?, ?)');
-  for (const key of keys.length > 0 ? keys : [0]) insert.run(key, articleId);
+async function saveCopyKeys(store: Store, articleId: number, keys: readonly number[], replace: boolean): Promise<void> {
+  const q = sqlOf(store);
+  if (replace) await q.run('DELETE FROM article_copy_keys WHERE article_id = ?', [articleId]);
+  for (const key of keys.length > 0 ? keys : [0]) {
+    await q.run('INSERT INTO article_copy_keys (key, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING', [key, articleId]);
+  }
 }
 
 /**
  * Keys the articles stored before near-copy keys existed (they have the lowest ids, below every keyed article), so
- * new copies of them are found too. After that one pass this is a single index look-up.
+ * new copies of them are found too. After that one pass this is a single index look-up. Returns how many were keyed.
  */
-export function keyUnkeyedArticles(store: Store): number {
-  const lowest = (statement(store, 'SELECT min(article_id) AS id FROM article_copy_keys').get() as { id: number | null }).id;
-  const rows = statement(store, 'SELECT id, title, summary FROM articles WHERE id < ? ORDER BY id')
-    .all(lowest ?? Number.MAX_SAFE_INTEGER) as { id: number; title: string; summary: string }[];
+export async function keyUnkeyedArticles<S>(store: Store, judge: CopyJudge<S>): Promise<number> {
+  const q = sqlOf(store);
+  const lowest = (await q.get<{ id: number | null }>('SELECT min(article_id) AS id FROM article_copy_keys'))?.id ?? null;
+  const rows = await q.all<{ id: number; title: string; summary: string }>('SELECT id, title, summary FROM articles WHERE id < ? ORDER BY id',
+    [lowest ?? Number.MAX_SAFE_INTEGER]);
   if (rows.length === 0) return 0;
-  store.transaction(() => {
-    for (const row of rows) saveCopyKeys(store, row.id, copySketch(row.title, row.summary).keys, false);
+  await store.transaction(async () => {
+    for (const row of rows) await saveCopyKeys(store, row.id, judge.keys(judge.sketch(row.title, row.summary)), false);
   });
   return rows.length;
 }
@@ -209,12 +192,10 @@ export function toArticle(row: ArticleRow): Article {
   };
 }
 
-export function getArticles(store: Store, ids: readonly number[]): Article[] {
+export async function getArticles(store: Store, ids: readonly number[]): Promise<Article[]> {
   if (ids.length === 0) return [];
-  const rows = store.db
-    .prepare(`SELECT ${articleColumns} FROM articles a JOIN feeds f ON f.id = a.feed_id
-              WHERE a.id IN (SELECT value FROM json_each(?)) ORDER BY a.published_at, a.id`)
-    .all(toJson(ids)) as unknown as ArticleRow[];
+  const rows = await sqlOf(store).all<ArticleRow>(`SELECT ${articleColumns} FROM articles a JOIN feeds f ON f.id = a.feed_id
+              WHERE a.id IN (SELECT value FROM json_each(?)) ORDER BY a.published_at, a.id`, [ids]);
   return rows.map(toArticle);
 }
 
@@ -222,20 +203,18 @@ export function getArticles(store: Store, ids: readonly number[]): Article[] {
  * Articles not yet placed in any story, oldest first: the clusterer's input. Articles flagged 'undated' are left out:
  * their stored date is only when a feed's back catalogue was first read, so in a story they would make it look new.
  */
-export function unclusteredArticles(store: Store): Article[] {
-  const rows = store.db
-    .prepare(`SELECT ${articleColumns} FROM articles a JOIN feeds f ON f.id = a.feed_id
-              WHERE a.id NOT IN (SELECT article_id FROM story_articles) AND a.date_flag IS NOT 'undated'
-              ORDER BY a.published_at, a.id`)
-    .all() as unknown as ArticleRow[];
+export async function unclusteredArticles(store: Store): Promise<Article[]> {
+  const rows = await sqlOf(store).all<ArticleRow>(`SELECT ${articleColumns} FROM articles a JOIN feeds f ON f.id = a.feed_id
+              WHERE a.id NOT IN (SELECT article_id FROM story_articles) AND (a.date_flag IS NULL OR a.date_flag <> 'undated')
+              ORDER BY a.published_at, a.id`);
   return rows.map(toArticle);
 }
 
-export function countArticles(store: Store): number {
-  return (store.db.prepare('SELECT count(*) AS n FROM articles').get() as { n: number }).n;
+export async function countArticles(store: Store): Promise<number> {
+  return (await sqlOf(store).get<{ n: number }>('SELECT count(*) AS n FROM articles'))!.n;
 }
 
 /** Articles marked as near copies of another outlet's article. */
-export function countNearCopies(store: Store): number {
-  return (store.db.prepare('SELECT count(*) AS n FROM articles WHERE copy_of IS NOT NULL').get() as { n: number }).n;
+export async function countNearCopies(store: Store): Promise<number> {
+  return (await sqlOf(store).get<{ n: number }>('SELECT count(*) AS n FROM articles WHERE copy_of IS NOT NULL'))!.n;
 }

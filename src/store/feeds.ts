@@ -1,51 +1,9 @@
 // The feeds table: the source list, each feed's HTTP validators and its health.
+import type { FeedStatus, Feed, NewFeed, FetchOutcome } from '../model/feed.ts';
+export type { FeedStatus, Feed, NewFeed, FetchOutcome } from '../model/feed.ts';
 import type { Store } from './store.ts';
 import { fromJson, toJson } from './store.ts';
-import { statement } from './statements.ts';
-
-export type FeedStatus = 'active' | 'disabled';
-
-export interface Feed {
-  id: number;
-  url: string;
-  title: string | null;
-  siteUrl: string | null;
-  tags: string[];
-  status: FeedStatus;
-  etag: string | null;
-  lastModified: string | null;
-  lastFetchedAt: string | null;
-  lastStatus: number | null;
-  lastError: string | null;
-  consecutiveFailures: number;
-  /** When the current run of failures began; null while the feed works. */
-  failingSince: string | null;
-  nextFetchAt: string | null;
-  itemsSeen: number;
-  addedAt: string;
-}
-
-export interface NewFeed {
-  url: string;
-  title?: string | null;
-  siteUrl?: string | null;
-  tags?: string[];
-}
-
-/** What one fetch attempt taught us about a feed. */
-export interface FetchOutcome {
-  fetchedAt: string;
-  status: number | null;
-  error: string | null;
-  etag?: string | null;
-  lastModified?: string | null;
-  nextFetchAt: string | null;
-  newUrl?: string | null;
-  disable?: boolean;
-  title?: string | null;
-  siteUrl?: string | null;
-  itemsSeen?: number;
-}
+import { sqlOf } from './connection.ts';
 
 interface FeedRow {
   id: number;
@@ -85,84 +43,72 @@ const toFeed = (row: FeedRow): Feed => ({
   addedAt: row.added_at,
 });
 
-export function listFeeds(store: Store): Feed[] {
-  return (store.db.prepare('SELECT * FROM feeds ORDER BY id').all() as unknown as FeedRow[]).map(toFeed);
+export async function listFeeds(store: Store): Promise<Feed[]> {
+  return (await sqlOf(store).all<FeedRow>('SELECT * FROM feeds ORDER BY id')).map(toFeed);
 }
 
-export function findFeed(store: Store, idOrUrl: string): Feed | null {
+/** The feed with this id (all digits) or URL, or null. */
+export async function findFeed(store: Store, idOrUrl: string): Promise<Feed | null> {
   const row = /^\d+$/.test(idOrUrl)
-    ? store.db.prepare('SELECT * FROM feeds WHERE id = ?').get(Number(idOrUrl))
-    : store.db.prepare('SELECT * FROM feeds WHERE url = ?').get(idOrUrl);
-  return row ? toFeed(row as unknown as FeedRow) : null;
+    ? await sqlOf(store).get<FeedRow>('SELECT * FROM feeds WHERE id = ?', [Number(idOrUrl)])
+    : await sqlOf(store).get<FeedRow>('SELECT * FROM feeds WHERE url = ?', [idOrUrl]);
+  return row ? toFeed(row) : null;
 }
 
 /** Adds the feed, or updates its title, site and tags if the URL is already known. Returns the feed id. */
-export function upsertFeed(store: Store, feed: NewFeed, now: string = new Date().toISOString()): number {
-  const row = store.db
-    .prepare(
-      `INSERT INTO feeds (url, title, site_url, tags, added_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT(url) DO UPDATE SET
-         title = coalesce(excluded.title, feeds.title),
-         site_url = coalesce(excluded.site_url, feeds.site_url),
-         tags = CASE WHEN excluded.tags = '[]' THEN feeds.tags ELSE excluded.tags END
-       RETURNING id`,
-    )
-    .get(feed.url, feed.title ?? null, feed.siteUrl ?? null, toJson(feed.tags ?? []), now) as { id: number };
-  return row.id;
+export async function upsertFeed(store: Store, feed: NewFeed, now: string = new Date().toISOString()): Promise<number> {
+  const row = await sqlOf(store).get<{ id: number }>(
+    `INSERT INTO feeds (url, title, site_url, tags, added_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT(url) DO UPDATE SET
+       title = coalesce(excluded.title, feeds.title),
+       site_url = coalesce(excluded.site_url, feeds.site_url),
+       tags = CASE WHEN excluded.tags = '[]' THEN feeds.tags ELSE excluded.tags END
+     RETURNING id`,
+    [feed.url, feed.title ?? null, feed.siteUrl ?? null, toJson(feed.tags ?? []), now]);
+  return row!.id;
 }
 
 /** Removes a feed from the list; its articles stay (they are part of stories) but no longer name it as a source. */
-export function removeFeed(store: Store, id: number): boolean {
-  return store.transaction(() => {
-    const sourced = store.db.prepare('SELECT count(*) AS n FROM articles WHERE feed_id = ?').get(id) as { n: number };
+export async function removeFeed(store: Store, id: number): Promise<boolean> {
+  const q = sqlOf(store);
+  return store.transaction(async () => {
+    const sourced = (await q.get<{ n: number }>('SELECT count(*) AS n FROM articles WHERE feed_id = ?', [id]))!;
     if (sourced.n > 0) {
       // Articles keep their outlet; the feed stays as a disabled record so history remains readable.
-      store.db.prepare("UPDATE feeds SET status = 'disabled', last_error = 'removed from the source list' WHERE id = ?").run(id);
+      await q.run("UPDATE feeds SET status = 'disabled', last_error = 'removed from the source list' WHERE id = ?", [id]);
       return true;
     }
-    return store.db.prepare('DELETE FROM feeds WHERE id = ?').run(id).changes > 0;
+    return (await q.run('DELETE FROM feeds WHERE id = ?', [id])) > 0;
   });
 }
 
-export function recordFetch(store: Store, feedId: number, outcome: FetchOutcome): void {
-  const failed = outcome.error !== null;
-  statement(
-    store,
+/** Records one fetch attempt: validators, health, schedule and (on a permanent redirect) the feed's new URL. */
+export async function recordFetch(store: Store, feedId: number, outcome: FetchOutcome): Promise<void> {
+  const failed = outcome.error !== null ? 1 : 0;
+  await sqlOf(store).run(
     `UPDATE feeds SET
          last_fetched_at = ?, last_status = ?, last_error = ?,
-         consecutive_failures = CASE WHEN ? THEN consecutive_failures + 1 ELSE 0 END,
-         failing_since = CASE WHEN ? THEN coalesce(failing_since, ?) ELSE NULL END,
+         consecutive_failures = CASE WHEN ? = 1 THEN consecutive_failures + 1 ELSE 0 END,
+         failing_since = CASE WHEN ? = 1 THEN coalesce(failing_since, ?) ELSE NULL END,
          next_fetch_at = ?,
-         etag = CASE WHEN ? THEN etag ELSE coalesce(?, etag) END,
-         last_modified = CASE WHEN ? THEN last_modified ELSE coalesce(?, last_modified) END,
-         status = CASE WHEN ? THEN 'disabled' ELSE status END,
+         etag = CASE WHEN ? = 1 THEN etag ELSE coalesce(?, etag) END,
+         last_modified = CASE WHEN ? = 1 THEN last_modified ELSE coalesce(?, last_modified) END,
+         status = CASE WHEN ? = 1 THEN 'disabled' ELSE status END,
          title = coalesce(?, title),
          site_url = coalesce(?, site_url),
          items_seen = items_seen + ?
        WHERE id = ?`,
-  ).run(
-    outcome.fetchedAt,
-    outcome.status,
-    outcome.error,
-    failed ? 1 : 0,
-    failed ? 1 : 0,
-    outcome.fetchedAt,
-    outcome.nextFetchAt,
-    failed ? 1 : 0,
-    outcome.etag ?? null,
-    failed ? 1 : 0,
-    outcome.lastModified ?? null,
-    outcome.disable ? 1 : 0,
-    outcome.title ?? null,
-    outcome.siteUrl ?? null,
-    outcome.itemsSeen ?? 0,
-    feedId,
-  );
-  if (outcome.newUrl) moveFeed(store, feedId, outcome.newUrl);
+    [
+      outcome.fetchedAt, outcome.status, outcome.error,
+      failed, failed, outcome.fetchedAt, outcome.nextFetchAt,
+      failed, outcome.etag ?? null, failed, outcome.lastModified ?? null,
+      outcome.disable ? 1 : 0, outcome.title ?? null, outcome.siteUrl ?? null, outcome.itemsSeen ?? 0, feedId,
+    ]);
+  if (outcome.newUrl) await moveFeed(store, feedId, outcome.newUrl);
 }
 
 /** A permanent redirect: the feed lives at a new URL now (unless another entry already has it). */
-function moveFeed(store: Store, feedId: number, newUrl: string): void {
-  const taken = statement(store, 'SELECT id FROM feeds WHERE url = ?').get(newUrl) as { id: number } | undefined;
-  if (!taken) statement(store, 'UPDATE feeds SET url = ? WHERE id = ?').run(newUrl, feedId);
+async function moveFeed(store: Store, feedId: number, newUrl: string): Promise<void> {
+  const taken = await sqlOf(store).get('SELECT id FROM feeds WHERE url = ?', [newUrl]);
+  if (!taken) await sqlOf(store).run('UPDATE feeds SET url = ? WHERE id = ?', [newUrl, feedId]);
 }

@@ -1,37 +1,25 @@
 // The runs table: what each stage did, when, and what went wrong, so a scheduler's history is readable later.
+import type { Stage, Counts, Run } from '../model/run.ts';
+export type { Stage, Counts, Run } from '../model/run.ts';
 import type { Store } from './store.ts';
 import { fromJson, toJson } from './store.ts';
+import { sqlOf } from './connection.ts';
 
-export type Stage = 'ingest' | 'embed' | 'cluster' | 'build';
-export type Counts = Record<string, number>;
-
-export interface Run {
-  id: number;
-  stage: Stage;
-  startedAt: string;
-  endedAt: string | null;
-  ok: boolean | null;
-  counts: Counts;
-  errors: string[];
+/** Records that a stage started; returns the run's id for finishRun. */
+export async function startRun(store: Store, stage: Stage): Promise<number> {
+  return (await sqlOf(store).get<{ id: number }>('INSERT INTO runs (stage, started_at) VALUES (?, ?) RETURNING id', [stage, new Date().toISOString()]))!.id;
 }
 
-export function startRun(store: Store, stage: Stage): number {
-  const row = store.db
-    .prepare('INSERT INTO runs (stage, started_at) VALUES (?, ?) RETURNING id')
-    .get(stage, new Date().toISOString()) as { id: number };
-  return row.id;
+export async function finishRun(store: Store, runId: number, ok: boolean, counts: Counts, errors: readonly string[] = []): Promise<void> {
+  await sqlOf(store).run('UPDATE runs SET ended_at = ?, ok = ?, counts = ?, errors = ? WHERE id = ?',
+    [new Date().toISOString(), ok ? 1 : 0, toJson(counts), toJson(errors), runId]);
 }
 
-export function finishRun(store: Store, runId: number, ok: boolean, counts: Counts, errors: readonly string[] = []): void {
-  store.db
-    .prepare('UPDATE runs SET ended_at = ?, ok = ?, counts = ?, errors = ? WHERE id = ?')
-    .run(new Date().toISOString(), ok ? 1 : 0, toJson(counts), toJson(errors), runId);
-}
-
-export function recentRuns(store: Store, limit = 20): Run[] {
-  const rows = store.db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT ?').all(limit) as {
+/** The latest runs, newest first. */
+export async function recentRuns(store: Store, limit = 20): Promise<Run[]> {
+  const rows = await sqlOf(store).all<{
     id: number; stage: Stage; started_at: string; ended_at: string | null; ok: number | null; counts: string; errors: string;
-  }[];
+  }>('SELECT * FROM runs ORDER BY id DESC LIMIT ?', [limit]);
   return rows.map((row) => ({
     id: row.id,
     stage: row.stage,

@@ -1,48 +1,35 @@
 // The stories tables: which articles make each story, its lead, title and score, and its related stories.
+import type { StoryRecord, StoryMember } from '../model/story.ts';
+export type { StoryRecord, StoryMember } from '../model/story.ts';
 import type { Store } from './store.ts';
-import { toJson } from './store.ts';
-import { statement } from './statements.ts';
+import { sqlOf } from './connection.ts';
 import { articleColumns, toArticle } from './articles.ts';
 import type { Article } from './articles.ts';
-
-export interface StoryRecord {
-  id: string;
-  title: string;
-  leadArticleId: number | null;
-  score: number;
-  firstPublishedAt: string;
-  lastPublishedAt: string;
-  articleCount: number;
-  sourceCount: number;
-}
 
 export interface StoryMembership {
   storyId: string;
   articleIds: number[];
 }
 
-/** Records that the articles belong to the stories, creating story rows for ids not seen before. */
-export function saveMemberships(store: Store, memberships: readonly { articleId: number; storyId: string }[], now: string): void {
-  const createStory = store.db.prepare(
-    `INSERT OR IGNORE INTO stories (id, title, first_published_at, last_published_at, created_at, updated_at)
-     VALUES (?, '', '', '', ?, ?)`,
-  );
-  const join = store.db.prepare('INSERT OR REPLACE INTO story_articles (article_id, story_id) VALUES (?, ?)');
-  store.transaction(() => {
+/** Records that the articles belong to the stories, creating story rows for ids not seen before. One transaction. */
+export async function saveMemberships(store: Store, memberships: readonly { articleId: number; storyId: string }[], now: string): Promise<void> {
+  const q = sqlOf(store);
+  await store.transaction(async () => {
     for (const { articleId, storyId } of memberships) {
-      createStory.run(storyId, now, now);
-      join.run(articleId, storyId);
+      await q.run(`INSERT INTO stories (id, title, first_published_at, last_published_at, created_at, updated_at)
+                   VALUES (?, '', '', '', ?, ?) ON CONFLICT DO NOTHING`, [storyId, now, now]);
+      await q.run(`INSERT INTO story_articles (article_id, story_id) VALUES (?, ?)
+                   ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id`, [articleId, storyId]);
     }
   });
 }
 
 /** The articles of each given story, oldest first. */
-export function storiesArticles(store: Store, storyIds: readonly string[]): Map<string, Article[]> {
-  const rows = store.db
-    .prepare(`SELECT ${articleColumns}, sa.story_id FROM articles a JOIN feeds f ON f.id = a.feed_id
-              JOIN story_articles sa ON sa.article_id = a.id
-              WHERE sa.story_id IN (SELECT value FROM json_each(?)) ORDER BY a.published_at, a.id`)
-    .all(toJson(storyIds)) as unknown as (Parameters<typeof toArticle>[0] & { story_id: string })[];
+export async function storiesArticles(store: Store, storyIds: readonly string[]): Promise<Map<string, Article[]>> {
+  const rows = await sqlOf(store).all<Parameters<typeof toArticle>[0] & { story_id: string }>(
+    `SELECT ${articleColumns}, sa.story_id FROM articles a JOIN feeds f ON f.id = a.feed_id
+     JOIN story_articles sa ON sa.article_id = a.id
+     WHERE sa.story_id IN (SELECT value FROM json_each(?)) ORDER BY a.published_at, a.id`, [storyIds]);
   const stories = new Map<string, Article[]>();
   for (const row of rows) {
     const list = stories.get(row.story_id);
@@ -52,11 +39,11 @@ export function storiesArticles(store: Store, storyIds: readonly string[]): Map<
   return stories;
 }
 
-export function updateStory(store: Store, story: StoryRecord, now: string): void {
-  statement(store, `UPDATE stories SET title = ?, lead_article_id = ?, score = ?, first_published_at = ?, last_published_at = ?,
-                article_count = ?, source_count = ?, updated_at = ? WHERE id = ?`)
-    .run(story.title, story.leadArticleId, story.score, story.firstPublishedAt, story.lastPublishedAt,
-      story.articleCount, story.sourceCount, now, story.id);
+export async function updateStory(store: Store, story: StoryRecord, now: string): Promise<void> {
+  await sqlOf(store).run(`UPDATE stories SET title = ?, lead_article_id = ?, score = ?, first_published_at = ?, last_published_at = ?,
+                article_count = ?, source_count = ?, updated_at = ? WHERE id = ?`,
+    [story.title, story.leadArticleId, story.score, story.firstPublishedAt, story.lastPublishedAt,
+      story.articleCount, story.sourceCount, now, story.id]);
 }
 
 /**
@@ -64,48 +51,39 @@ export function updateStory(store: Store, story: StoryRecord, now: string): void
  * memberships in a transaction of their own, left when it was killed after them (new stories counted empty, grown or
  * merged-into ones counted as before). A run now saves memberships and counts together, so no other path leads here.
  */
-export function unrefreshedStoryIds(store: Store): string[] {
-  return (store.db.prepare(`SELECT s.id FROM stories s
+export async function unrefreshedStoryIds(store: Store): Promise<string[]> {
+  return (await sqlOf(store).all<{ id: string }>(`SELECT s.id FROM stories s
                             JOIN (SELECT story_id, count(*) AS members FROM story_articles GROUP BY story_id) m ON m.story_id = s.id
-                            WHERE s.merged_into IS NULL AND s.article_count <> m.members ORDER BY s.id`).all() as { id: string }[])
+                            WHERE s.merged_into IS NULL AND s.article_count <> m.members ORDER BY s.id`))
     .map((row) => row.id);
 }
 
-export function liveStoryIds(store: Store, since = ''): string[] {
-  return (store.db.prepare('SELECT id FROM stories WHERE merged_into IS NULL AND last_published_at >= ? ORDER BY id').all(since) as { id: string }[])
+export async function liveStoryIds(store: Store, since = ''): Promise<string[]> {
+  return (await sqlOf(store).all<{ id: string }>('SELECT id FROM stories WHERE merged_into IS NULL AND last_published_at >= ? ORDER BY id', [since]))
     .map((row) => row.id);
 }
 
-export function liveStoryCount(store: Store): number {
-  return (store.db.prepare('SELECT count(*) AS n FROM stories WHERE merged_into IS NULL').get() as { n: number }).n;
+export async function liveStoryCount(store: Store): Promise<number> {
+  return (await sqlOf(store).get<{ n: number }>('SELECT count(*) AS n FROM stories WHERE merged_into IS NULL'))!.n;
 }
 
-export function replaceRelated(store: Store, storyId: string, related: readonly { id: string; similarity: number }[]): void {
-  statement(store, 'DELETE FROM related_stories WHERE story_id = ?').run(storyId);
-  const insert = statement(store, 'INSERT INTO related_stories (story_id, related_id, rank, similarity) VALUES (?, ?, ?, ?)');
-  related.forEach((entry, rank) => insert.run(storyId, entry.id, rank + 1, entry.similarity));
-}
-
-export interface StoryMember {
-  storyId: string;
-  articleId: number;
-  feedId: number;
-  contentHash: string;
-  title: string;
-  summary: string;
-  publishedAt: string;
+export async function replaceRelated(store: Store, storyId: string, related: readonly { id: string; similarity: number }[]): Promise<void> {
+  const q = sqlOf(store);
+  await q.run('DELETE FROM related_stories WHERE story_id = ?', [storyId]);
+  for (const [rank, entry] of related.entries()) {
+    await q.run('INSERT INTO related_stories (story_id, related_id, rank, similarity) VALUES (?, ?, ?, ?)', [storyId, entry.id, rank + 1, entry.similarity]);
+  }
 }
 
 /**
  * Every article of the live stories last published at `since` or later, oldest first: one query, so a run loads the
  * stories it compares against without a round trip per story.
  */
-export function liveStoryMembers(store: Store, since: string): StoryMember[] {
-  const rows = store.db
-    .prepare(`SELECT sa.story_id, a.id, a.feed_id, a.content_hash, a.title, a.summary, a.published_at FROM stories s
-              JOIN story_articles sa ON sa.story_id = s.id JOIN articles a ON a.id = sa.article_id
-              WHERE s.merged_into IS NULL AND s.last_published_at >= ? ORDER BY a.published_at, a.id`)
-    .all(since) as { story_id: string; id: number; feed_id: number; content_hash: string; title: string; summary: string; published_at: string }[];
+export async function liveStoryMembers(store: Store, since: string): Promise<StoryMember[]> {
+  const rows = await sqlOf(store).all<{ story_id: string; id: number; feed_id: number; content_hash: string; title: string; summary: string; published_at: string }>(
+    `SELECT sa.story_id, a.id, a.feed_id, a.content_hash, a.title, a.summary, a.published_at FROM stories s
+     JOIN story_articles sa ON sa.story_id = s.id JOIN articles a ON a.id = sa.article_id
+     WHERE s.merged_into IS NULL AND s.last_published_at >= ? ORDER BY a.published_at, a.id`, [since]);
   return rows.map((row) => ({
     storyId: row.story_id, articleId: row.id, feedId: row.feed_id, contentHash: row.content_hash,
     title: row.title, summary: row.summary, publishedAt: row.published_at,
@@ -113,11 +91,10 @@ export function liveStoryMembers(store: Store, since: string): StoryMember[] {
 }
 
 /** The current related lists of the given stories. */
-export function relatedOf(store: Store, storyIds: readonly string[]): Map<string, { id: string; similarity: number }[]> {
-  const rows = store.db
-    .prepare(`SELECT story_id, related_id, similarity FROM related_stories
-              WHERE story_id IN (SELECT value FROM json_each(?)) ORDER BY story_id, rank`)
-    .all(toJson(storyIds)) as { story_id: string; related_id: string; similarity: number }[];
+export async function relatedOf(store: Store, storyIds: readonly string[]): Promise<Map<string, { id: string; similarity: number }[]>> {
+  const rows = await sqlOf(store).all<{ story_id: string; related_id: string; similarity: number }>(
+    `SELECT story_id, related_id, similarity FROM related_stories
+     WHERE story_id IN (SELECT value FROM json_each(?)) ORDER BY story_id, rank`, [storyIds]);
   const lists = new Map<string, { id: string; similarity: number }[]>();
   for (const row of rows) {
     const list = lists.get(row.story_id);
@@ -132,24 +109,43 @@ export function relatedOf(store: Store, storyIds: readonly string[]): Map<string
  * `from` keeps its row with merged_into set, so its URL can lead to the survivor (as can older stories merged into
  * it). Topic memberships keep the survivor's earlier added_at, so topic feeds do not send the story again.
  */
-export function mergeStories(store: Store, from: string, into: string): void {
-  const run = (sql: string, ...values: string[]) => statement(store, sql).run(...values);
-  store.transaction(() => {
-    run('UPDATE story_articles SET story_id = ? WHERE story_id = ?', into, from);
-    run('UPDATE stories SET merged_into = ? WHERE merged_into = ? OR id = ?', into, from, from);
-    run(`INSERT INTO topic_stories (topic_id, story_id, weight, added_at)
-         SELECT topic_id, ?, weight, added_at FROM topic_stories WHERE story_id = ?
-         ON CONFLICT (topic_id, story_id) DO UPDATE SET added_at = min(added_at, excluded.added_at)`, into, from);
-    run('DELETE FROM topic_stories WHERE story_id = ?', from);
-    run('DELETE FROM related_stories WHERE story_id = ? OR related_id = ?', from, from);
-    run('DELETE FROM story_profiles WHERE story_id = ?', from);
+export async function mergeStories(store: Store, from: string, into: string): Promise<void> {
+  const q = sqlOf(store);
+  await store.transaction(async () => {
+    await q.run('UPDATE story_articles SET story_id = ? WHERE story_id = ?', [into, from]);
+    await q.run('UPDATE stories SET merged_into = ? WHERE merged_into = ? OR id = ?', [into, from, from]);
+    await q.run(`INSERT INTO topic_stories (topic_id, story_id, weight, added_at)
+                 SELECT topic_id, CAST(? AS TEXT), weight, added_at FROM topic_stories WHERE story_id = ?
+                 ON CONFLICT (topic_id, story_id) DO UPDATE SET added_at = CASE WHEN excluded.added_at < topic_stories.added_at
+                   THEN excluded.added_at ELSE topic_stories.added_at END`, [into, from]);
+    await q.run('DELETE FROM topic_stories WHERE story_id = ?', [from]);
+    await q.run('DELETE FROM related_stories WHERE story_id = ? OR related_id = ?', [from, from]);
+    await q.run('DELETE FROM story_profiles WHERE story_id = ?', [from]);
   });
 }
 
 /** The story of every article, keyed by the guid its feed gave it (for evaluation against labelled sets). */
-export function storiesByGuid(store: Store): Map<string, string> {
-  const rows = store.db
-    .prepare('SELECT s.guid, sa.story_id FROM article_sources s JOIN story_articles sa ON sa.article_id = s.article_id')
-    .all() as { guid: string; story_id: string }[];
+export async function storiesByGuid(store: Store): Promise<Map<string, string>> {
+  const rows = await sqlOf(store).all<{ guid: string; story_id: string }>(
+    'SELECT s.guid, sa.story_id FROM article_sources s JOIN story_articles sa ON sa.article_id = s.article_id');
   return new Map(rows.map((row) => [row.guid, row.story_id]));
+}
+
+/** One article as a labelled-set evaluation explains it: found by the guid its feed gave it. */
+export interface GuidArticle {
+  guid: string;
+  title: string;
+  summary: string;
+  hash: string;
+  published: string;
+  feedId: number;
+  /** The feed's title (null while it has none). */
+  source: string;
+}
+
+/** Every (guid, article) pair with the article's words and outlet (for evaluation against labelled sets). */
+export async function articlesWithGuids(store: Store): Promise<GuidArticle[]> {
+  return sqlOf(store).all<GuidArticle>(
+    `SELECT s.guid, a.title, a.summary, a.content_hash AS hash, a.published_at AS published, a.feed_id AS "feedId", f.title AS source
+     FROM article_sources s JOIN articles a ON a.id = s.article_id JOIN feeds f ON f.id = a.feed_id`);
 }

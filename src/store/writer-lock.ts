@@ -4,6 +4,9 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { isRunning, processStart } from '../processes.ts';
+import { existingStorePath, openStore } from './store.ts';
+import type { Store } from './store.ts';
+import { parseStoreLocation } from './location.ts';
 
 /** Who holds a lock: what is written in the lock file. */
 export interface LockHolder {
@@ -91,3 +94,34 @@ function isAlive(holder: LockHolder): boolean {
   const started = processStart(holder.pid);
   return started === null || started === holder.startedAt;
 }
+
+/**
+ * Runs work on the store at `location` as its one writer, and closes the store after. The store must exist
+ * (StoreMissingError otherwise: a typo never starts an empty one). SQLite: the lock file beside it (acquireWriterLock).
+ * PostgreSQL: a session advisory lock held on a connection of its own for the whole run, which the server releases
+ * by itself if this process dies, so a killed run never leaves a stale lock. Throws LockHeldError when another run
+ * holds it.
+ */
+export async function withStoreWriter<T>(location: string, command: string, work: (store: Store) => Promise<T>): Promise<T> {
+  const parsed = parseStoreLocation(location);
+  if (parsed.kind === 'sqlite') {
+    return withWriterLock(existingStorePath(parsed.path), command, async () => {
+      const store = await openStore(location, { mustExist: true });
+      try {
+        return await work(store);
+      } finally {
+        await store.close();
+      }
+    });
+  }
+  const store = await openStore(location, { mustExist: true });
+  try {
+    const { withAdvisoryLock } = await import('./postgres-lock.ts');
+    return await withAdvisoryLock(store, writerLockKey, command, () => work(store));
+  } finally {
+    await store.close();
+  }
+}
+
+/** The advisory lock key of the one-writer rule on PostgreSQL: "WFWR". */
+export const writerLockKey = 0x57465752;

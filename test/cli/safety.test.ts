@@ -190,7 +190,7 @@ describe('signals', () => {
 describe('bad input', () => {
   it('refuses bad values and extra arguments with exit 2 and one line of reason', () => {
     for (const args of [['serve', '--port', 'abc'], ['serve', '--port', '99999'], ['ingest', 'extra'], ['build', 'now', '--db', 'x.db'], ['serve', '--model', 'm'],
-      ['build', '--site-url', 'notaurl'], ['build', '--out=~/site'], ['build', '--bogus'], ['build', '--db', 'postgres://u@127.0.0.1/news'],
+      ['build', '--site-url', 'notaurl'], ['build', '--out=~/site'], ['build', '--bogus'], ['build', '--db', 'mysql://u@127.0.0.1/news'],
       ['build', '--images', 'sometimes']]) {
       const result = runWirefold(args);
       expect(result.status, args.join(' ')).toBe(2);
@@ -199,7 +199,7 @@ describe('bad input', () => {
     expect(runWirefold(['build', '--bogus']).stderr.split('\n')[0]).toBe('wirefold build: unknown option --bogus');
     expect(runWirefold(['build', '--images', 'sometimes']).stderr.split('\n')[0]).toBe('wirefold build: --images must be local, hotlink, off, not sometimes');
     expect(existsSync(join(repoRoot, '~'))).toBe(false);
-    expect(existsSync(join(repoRoot, 'postgres:'))).toBe(false);
+    expect(existsSync(join(repoRoot, 'mysql:'))).toBe(false);
   });
 
   it('refuses to write the model among a user\'s files, and prints its version', () => {

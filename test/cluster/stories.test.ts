@@ -8,12 +8,12 @@ import { evaluateClustering } from '../../src/eval/evaluate.ts';
 import type { LabelledArticle } from '../../src/eval/evaluate.ts';
 import { openStore } from '../../src/store/store.ts';
 import { upsertFeed } from '../../src/store/feeds.ts';
-import { saveFeedItems } from '../../src/store/articles.ts';
+import { saveFeedItems } from '../../src/ingest/save-items.ts';
 import { embedArticles } from '../../src/embed/embed-stage.ts';
 import { clusterArticles } from '../../src/cluster/cluster-stage.ts';
 import { liveStoryIds, mergeStories, relatedOf, saveMemberships, storiesByGuid } from '../../src/store/stories.ts';
 import type { FeedItem } from '../../src/ingest/types.ts';
-import { tempFolder } from '../helpers.ts';
+import { tempFolder, sqliteDb } from '../helpers.ts';
 
 // Written for this test: two earthquakes on one day, two outages on one day, each told by four outlets.
 const events: Record<string, [string, string][]> = {
@@ -83,51 +83,51 @@ describe('stories', () => {
   });
 
   it('keeps story ids across runs as stories grow', async () => {
-    const store = openStore(join(tempFolder(), 'stories.db'));
+    const store = await openStore(join(tempFolder(), 'stories.db'));
     const ordered = [...articles].sort((a, b) => a.published!.localeCompare(b.published!));
     await clusterRun(store, ordered.slice(0, 8));
-    const first = liveStoryIds(store);
+    const first = await liveStoryIds(store);
     await clusterRun(store, ordered.slice(8));
-    const second = new Set(liveStoryIds(store));
+    const second = new Set(await liveStoryIds(store));
     for (const id of first) expect(second.has(id) || redirectsTo(store, id) !== null).toBe(true);
     expect(second.size).toBeLessThanOrEqual(first.length + 2);
-    store.close();
+    await store.close();
   });
 
   // The similarity scale comes from the model's reference sample, not from the store: four articles about one event
   // are all a new site has on its first run, and scored against each other they would make "unrelated" look close.
   it('makes one story of one event on the first run of a new store', async () => {
-    const store = openStore(join(tempFolder(), 'first-run.db'));
+    const store = await openStore(join(tempFolder(), 'first-run.db'));
     await clusterRun(store, articles.filter((article) => article.label === 'harborOutage'));
-    expect(liveStoryIds(store)).toHaveLength(1);
-    store.close();
+    expect(await liveStoryIds(store)).toHaveLength(1);
+    await store.close();
   });
 
   // A run reads the stories it compares with through their stored profiles; a store written before profiles existed
   // (or by another model) has none, and its next run builds them from the members instead of missing those stories.
   it('builds missing story profiles from the members, and later articles still find their stories', async () => {
-    const store = openStore(join(tempFolder(), 'profiles.db'));
+    const store = await openStore(join(tempFolder(), 'profiles.db'));
     const ordered = [...articles].sort((a, b) => a.published!.localeCompare(b.published!));
     const early = ordered.filter((article) => !article.id.endsWith('-3'));
     await clusterRun(store, early);
-    const storyOf = storiesByGuid(store);
-    store.db.exec('DELETE FROM story_profiles');
+    const storyOf = await storiesByGuid(store);
+    sqliteDb(store).exec('DELETE FROM story_profiles');
     await clusterRun(store, ordered.filter((article) => article.id.endsWith('-3')));
-    const after = storiesByGuid(store);
+    const after = await storiesByGuid(store);
     for (const label of Object.keys(events)) expect(after.get(`${label}-3`)).toBe(storyOf.get(`${label}-0`));
-    const profiled = store.db.prepare('SELECT count(*) AS n FROM story_profiles').get() as { n: number };
-    expect(profiled.n).toBe(liveStoryIds(store).length);
+    const profiled = sqliteDb(store).prepare('SELECT count(*) AS n FROM story_profiles').get() as { n: number };
+    expect(profiled.n).toBe((await liveStoryIds(store)).length);
 
     // An article whose words change (a corrected headline) drops its story's profile, which held the old words and
     // vector; the next run builds it again from the members.
     const corrected = { ...ordered[0]!, title: `${ordered[0]!.title} (corrected)` };
     const story = after.get(corrected.id)!;
-    const profiles = () => store.db.prepare('SELECT count(*) AS n FROM story_profiles WHERE story_id = ?').get(story);
-    saveFeedItems(store, upsertFeed(store, { url: `https://wire.example/${encodeURIComponent(corrected.source!)}` }), [asFeedItem(corrected)], corrected.published!);
+    const profiles = () => sqliteDb(store).prepare('SELECT count(*) AS n FROM story_profiles WHERE story_id = ?').get(story);
+    await saveFeedItems(store, await upsertFeed(store, { url: `https://wire.example/${encodeURIComponent(corrected.source!)}` }), [asFeedItem(corrected)], corrected.published!);
     expect(profiles()).toEqual({ n: 0 });
     await clusterRun(store, [], corrected.published!);
     expect(profiles()).toEqual({ n: 1 });
-    store.close();
+    await store.close();
   });
 
   // A story that has run for hours takes its next-day development when the headline carries the word every outlet's
@@ -149,48 +149,48 @@ describe('stories', () => {
         text: 'Customers hit by the us-east storage outage will get a month of free storage, Nimbus Cloud said, as regulators asked for a report.',
         published: new Date(lastTime + hours * 3600_000).toISOString(),
       };
-      const store = openStore(join(tempFolder(), `lull-${hours}-${minutes}.db`));
+      const store = await openStore(join(tempFolder(), `lull-${hours}-${minutes}.db`));
       await clusterRun(store, [...stream].sort((a, b) => a.published!.localeCompare(b.published!)));
       await clusterRun(store, [followUp]);
-      const storyOf = storiesByGuid(store);
+      const storyOf = await storiesByGuid(store);
       const [outageStory, followUpStory] = [storyOf.get(outage[0]!.id)!, storyOf.get(followUp.id)!];
       expect(new Set(outage.map((article) => storyOf.get(article.id))).size).toBe(1);
       expect(followUpStory === outageStory, `${hours} h after a story that ran ${minutes} min`).toBe(!ownStory);
-      if (ownStory) expect(relatedOf(store, [followUpStory]).get(followUpStory)?.[0]?.id).toBe(outageStory);
-      store.close();
+      if (ownStory) expect((await relatedOf(store, [followUpStory])).get(followUpStory)?.[0]?.id).toBe(outageStory);
+      await store.close();
     }
   });
 });
 
 /** One scheduled run: the batch arrives from its outlets' feeds, is embedded and clustered as of its latest article. */
-async function clusterRun(store: ReturnType<typeof openStore>, batch: readonly LabelledArticle[], now = batch.at(-1)!.published!): Promise<void> {
-  for (const article of batch) saveFeedItems(store, upsertFeed(store, { url: `https://wire.example/${encodeURIComponent(article.source!)}` }), [asFeedItem(article)], article.published!);
+async function clusterRun(store: Awaited<ReturnType<typeof openStore>>, batch: readonly LabelledArticle[], now = batch.at(-1)!.published!): Promise<void> {
+  for (const article of batch) await saveFeedItems(store, await upsertFeed(store, { url: `https://wire.example/${encodeURIComponent(article.source!)}` }), [asFeedItem(article)], article.published!);
   await embedArticles(store, embedder);
-  clusterArticles(store, { modelId: embedder.id, topicSeeds: [], now: new Date(now) });
+  await clusterArticles(store, { modelId: embedder.id, topicSeeds: [], now: new Date(now) });
 }
 
 describe('mergeStories', () => {
-  it('moves articles to the survivor and leaves the old row (and rows merged into it) pointing there', () => {
-    const store = openStore(join(tempFolder(), 'merge.db'));
-    const feed = upsertFeed(store, { url: 'https://wire.example/feed' });
-    saveFeedItems(store, feed, ['a', 'b', 'c'].map((id) => ({
+  it('moves articles to the survivor and leaves the old row (and rows merged into it) pointing there', async () => {
+    const store = await openStore(join(tempFolder(), 'merge.db'));
+    const feed = await upsertFeed(store, { url: 'https://wire.example/feed' });
+    await saveFeedItems(store, feed, ['a', 'b', 'c'].map((id) => ({
       guid: id, title: `Story ${id}`, url: `https://wire.example/${id}`, originalUrl: null, published: '2026-03-03T06:00:00.000Z',
       updated: null, dateFlag: null, author: null, summary: '', contentHtml: '', image: null, categories: [],
     })), '2026-03-03T06:00:00.000Z');
-    saveMemberships(store, [{ articleId: 1, storyId: 'old' }, { articleId: 2, storyId: 'middle' }, { articleId: 3, storyId: 'survivor' }], '2026-03-03T06:00:00.000Z');
-    mergeStories(store, 'old', 'middle');
-    mergeStories(store, 'middle', 'survivor');
-    expect(liveStoryIds(store)).toEqual(['survivor']);
+    await saveMemberships(store, [{ articleId: 1, storyId: 'old' }, { articleId: 2, storyId: 'middle' }, { articleId: 3, storyId: 'survivor' }], '2026-03-03T06:00:00.000Z');
+    await mergeStories(store, 'old', 'middle');
+    await mergeStories(store, 'middle', 'survivor');
+    expect(await liveStoryIds(store)).toEqual(['survivor']);
     expect(redirectsTo(store, 'old')).toBe('survivor');
     expect(redirectsTo(store, 'middle')).toBe('survivor');
-    const members = store.db.prepare("SELECT count(*) AS n FROM story_articles WHERE story_id = 'survivor'").get() as { n: number };
+    const members = sqliteDb(store).prepare("SELECT count(*) AS n FROM story_articles WHERE story_id = 'survivor'").get() as { n: number };
     expect(members.n).toBe(3);
-    store.close();
+    await store.close();
   });
 });
 
-function redirectsTo(store: ReturnType<typeof openStore>, id: string): string | null {
-  const row = store.db.prepare('SELECT merged_into FROM stories WHERE id = ?').get(id) as { merged_into: string | null } | undefined;
+function redirectsTo(store: Awaited<ReturnType<typeof openStore>>, id: string): string | null {
+  const row = sqliteDb(store).prepare('SELECT merged_into FROM stories WHERE id = ?').get(id) as { merged_into: string | null } | undefined;
   return row?.merged_into ?? null;
 }
 

@@ -6,7 +6,7 @@ import { eng } from 'stopword';
 import { openStore } from '../../src/store/store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { upsertFeed } from '../../src/store/feeds.ts';
-import { saveFeedItems } from '../../src/store/articles.ts';
+import { saveFeedItems } from '../../src/ingest/save-items.ts';
 import { listTopics, storiesOfTopic } from '../../src/store/topics.ts';
 import type { TopicRecord } from '../../src/store/topics.ts';
 import { embedArticles } from '../../src/embed/embed-stage.ts';
@@ -14,7 +14,7 @@ import { createEmbedder } from '../../src/embed/transformers-embedder.ts';
 import type { Embedder } from '../../src/embed/embedder.ts';
 import { clusterArticles } from '../../src/cluster/cluster-stage.ts';
 import type { TopicSeed } from '../../src/cluster/topics/topics.ts';
-import { tempFolder } from '../helpers.ts';
+import { tempFolder, sqliteDb } from '../helpers.ts';
 
 const mars = [
   'NASA rover finds ancient lake sediments in Jezero crater on Mars',
@@ -77,25 +77,25 @@ beforeAll(async () => {
 
 async function ingestAndCluster(store: Store, headlines: readonly Headline[], seeds: readonly TopicSeed[] = []): Promise<Date> {
   for (const headline of headlines) {
-    const feedId = upsertFeed(store, { url: `https://feeds.test/${headline.source}`, title: headline.source });
+    const feedId = await upsertFeed(store, { url: `https://feeds.test/${headline.source}`, title: headline.source });
     const published = new Date(headline.time).toISOString();
-    saveFeedItems(store, feedId, [{
+    await saveFeedItems(store, feedId, [{
       guid: headline.title, title: headline.title, url: `https://news.test/${encodeURIComponent(headline.title)}`, originalUrl: null,
       published, updated: null, dateFlag: null, author: null, summary: '', contentHtml: '', image: null, categories: headline.categories ?? [],
     }], published);
   }
   await embedArticles(store, embedder);
   const now = new Date(Math.max(...headlines.map((headline) => headline.time)) + 3600_000);
-  clusterArticles(store, { modelId: embedder.id, topicSeeds: seeds, now });
+  await clusterArticles(store, { modelId: embedder.id, topicSeeds: seeds, now });
   return now;
 }
 
-function topicHolding(store: Store, titleWords: RegExp): TopicRecord | undefined {
-  const stories = store.db.prepare('SELECT sa.story_id, a.title FROM story_articles sa JOIN articles a ON a.id = sa.article_id').all() as { story_id: string; title: string }[];
+async function topicHolding(store: Store, titleWords: RegExp): Promise<TopicRecord | undefined> {
+  const stories = sqliteDb(store).prepare('SELECT sa.story_id, a.title FROM story_articles sa JOIN articles a ON a.id = sa.article_id').all() as { story_id: string; title: string }[];
   const wanted = new Set(stories.filter((story) => titleWords.test(story.title)).map((story) => story.story_id));
   let best: { topic: TopicRecord; hits: number } | undefined;
-  for (const topic of listTopics(store)) {
-    const hits = storiesOfTopic(store, topic.id).filter((member) => wanted.has(member.storyId)).length;
+  for (const topic of await listTopics(store)) {
+    const hits = (await storiesOfTopic(store, topic.id)).filter((member) => wanted.has(member.storyId)).length;
     if (hits > (best?.hits ?? 0)) best = { topic, hits };
   }
   return best?.topic;
@@ -103,15 +103,15 @@ function topicHolding(store: Store, titleWords: RegExp): TopicRecord | undefined
 
 describe('topics', () => {
   it('discovers a topic from recurring stories, names it with readable words, and keeps its slug while it grows', async () => {
-    const store = openStore(join(tempFolder(), 'topics.db'));
+    const store = await openStore(join(tempFolder(), 'topics.db'));
     await ingestAndCluster(store, [
       ...schedule(mars.slice(0, 6), 0, 'space-desk'),
       ...schedule(football, 3, 'sports-desk'),
       ...schedule(elsewhere.slice(0, 6), 6, 'wire'),
     ]);
-    const marsTopic = topicHolding(store, /Mars|Martian|rover/);
+    const marsTopic = await topicHolding(store, /Mars|Martian|rover/);
     expect(marsTopic?.origin).toBe('discovered');
-    const firstMembers = storiesOfTopic(store, marsTopic!.id);
+    const firstMembers = await storiesOfTopic(store, marsTopic!.id);
     expect(firstMembers.length).toBeGreaterThanOrEqual(5);
 
     // Readable: words of the members, no stopwords, no bare numbers.
@@ -127,9 +127,9 @@ describe('topics', () => {
       ...schedule(mars.slice(6), 1, 'space-desk', 6),
       ...schedule(elsewhere.slice(6), 7, 'wire', 6),
     ]);
-    const after = listTopics(store).find((topic) => topic.id === marsTopic!.id)!;
+    const after = (await listTopics(store)).find((topic) => topic.id === marsTopic!.id)!;
     expect(after.slug).toBe(marsTopic!.slug);
-    const members = storiesOfTopic(store, marsTopic!.id);
+    const members = await storiesOfTopic(store, marsTopic!.id);
     expect(members.length).toBeGreaterThanOrEqual(firstMembers.length + 4);
     expect(after.labelledStories).toBeGreaterThan(marsTopic!.labelledStories);
 
@@ -142,46 +142,46 @@ describe('topics', () => {
     expect(members.filter((member) => firstAdded.has(member.storyId)).length).toBe(firstMembers.length);
 
     // No catch-all: the unrelated headlines stay out of the Mars topic.
-    const titles = store.db.prepare(`SELECT a.title FROM topic_stories ts JOIN story_articles sa ON sa.story_id = ts.story_id
+    const titles = sqliteDb(store).prepare(`SELECT a.title FROM topic_stories ts JOIN story_articles sa ON sa.story_id = ts.story_id
       JOIN articles a ON a.id = sa.article_id WHERE ts.topic_id = ?`).all(marsTopic!.id) as { title: string }[];
     expect(titles.filter((row) => elsewhere.includes(row.title))).toEqual([]);
-    store.close();
+    await store.close();
   }, 120_000);
 
   it('lets seeds gather stories by keyword under the seed name, alongside discovered topics', async () => {
-    const store = openStore(join(tempFolder(), 'seeds.db'));
+    const store = await openStore(join(tempFolder(), 'seeds.db'));
     const seeds: TopicSeed[] = [{ name: 'Football', slug: 'football', description: 'The beautiful game.', keywords: ['football', 'striker', 'Premier League'] }];
     await ingestAndCluster(store, [
       ...schedule(mars.slice(0, 6), 0, 'space-desk'),
       ...schedule(football, 3, 'sports-desk'),
       ...schedule(elsewhere, 6, 'wire'),
     ], seeds);
-    const seedTopic = listTopics(store).find((topic) => topic.slug === 'football')!;
+    const seedTopic = (await listTopics(store)).find((topic) => topic.slug === 'football')!;
     expect(seedTopic.origin).toBe('seed');
     expect(seedTopic.label).toBe('Football');
-    const memberTitles = new Set((store.db.prepare(`SELECT a.title FROM topic_stories ts JOIN story_articles sa ON sa.story_id = ts.story_id
+    const memberTitles = new Set((sqliteDb(store).prepare(`SELECT a.title FROM topic_stories ts JOIN story_articles sa ON sa.story_id = ts.story_id
       JOIN articles a ON a.id = sa.article_id WHERE ts.topic_id = ?`).all(seedTopic.id) as { title: string }[]).map((row) => row.title));
     expect([...memberTitles].sort()).toEqual([...football].sort());
 
     // Once the seed has members, its keyword alone no longer takes an off-subject story: the members must agree.
     await ingestAndCluster(store, [{ title: 'Hunger striker ends his protest outside the city parliament', time: start + 40 * day, source: 'wire' }], seeds);
-    const after = (store.db.prepare(`SELECT a.title FROM topic_stories ts JOIN story_articles sa ON sa.story_id = ts.story_id
+    const after = (sqliteDb(store).prepare(`SELECT a.title FROM topic_stories ts JOIN story_articles sa ON sa.story_id = ts.story_id
       JOIN articles a ON a.id = sa.article_id WHERE ts.topic_id = ?`).all(seedTopic.id) as { title: string }[]).map((row) => row.title);
     expect(after.sort()).toEqual([...football].sort());
-    store.close();
+    await store.close();
   }, 120_000);
 
   it('makes a topic of a feed category that several feeds share', async () => {
-    const store = openStore(join(tempFolder(), 'categories.db'));
+    const store = await openStore(join(tempFolder(), 'categories.db'));
     // Five unrelated stories share the category, among enough others that it does not describe everything.
     const tagged = elsewhere.slice(0, 5).map((title, index) => ({
       title, time: start + index * 4 * day, source: index % 2 ? 'left-feed' : 'right-feed', categories: ['Open Source'],
     }));
     await ingestAndCluster(store, [...tagged, ...schedule(elsewhere.slice(5), 2, 'wire'), ...schedule(mars.slice(0, 6), 4, 'space-desk'), ...schedule(football, 6, 'sports-desk')]);
-    const category = listTopics(store).find((topic) => topic.slug === 'open-source');
+    const category = (await listTopics(store)).find((topic) => topic.slug === 'open-source');
     expect(category?.origin).toBe('category');
     expect(category?.label).toBe('Open Source');
-    expect(storiesOfTopic(store, category!.id)).toHaveLength(5);
-    store.close();
+    expect(await storiesOfTopic(store, category!.id)).toHaveLength(5);
+    await store.close();
   }, 120_000);
 });

@@ -1,6 +1,7 @@
 // The cluster stage's crash test, shared by the vitest test (cluster-crash.test.ts) and the by-hand run
 // (crash-test.ts): the real `wirefold cluster` process on copies of one prepared store, killed with SIGKILL at chosen
 // moments, then run again to completion, must leave what an uninterrupted run leaves.
+import { sqliteDb } from '../helpers.ts';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -38,14 +39,14 @@ export async function prepareWorkload(folder: string, articles: number, clustere
   const db = join(folder, 'prepared.db');
   const workload = { db, modelFolder, articles, waiting: articles - clustered };
 
-  let store = openStore(db);
-  writeStream(store, stream.slice(0, clustered), now.toISOString(), modelId);
-  store.close();
+  let store = await openStore(db);
+  await writeStream(store, stream.slice(0, clustered), now.toISOString(), modelId);
+  await store.close();
   const first = await runCluster(workload, db);
   if (first.code !== 0) throw new Error(`preparing the workload: wirefold cluster failed (${first.code}):\n${first.output}`);
-  store = openStore(db);
-  writeStream(store, stream.slice(clustered), now.toISOString(), modelId);
-  store.close();
+  store = await openStore(db);
+  await writeStream(store, stream.slice(clustered), now.toISOString(), modelId);
+  await store.close();
   return workload;
 }
 
@@ -108,17 +109,17 @@ const snapshotQueries: Record<string, string> = {
   term_documents: 'SELECT term, documents FROM term_documents',
 };
 
-export function snapshot(db: string): Snapshot {
-  const store = openStore(db);
+export async function snapshot(db: string): Promise<Snapshot> {
+  const store = await openStore(db);
   try {
     const tables: Snapshot = new Map();
     for (const [table, sql] of Object.entries(snapshotQueries)) {
-      const rows = store.db.prepare(sql).all() as Record<string, unknown>[];
+      const rows = sqliteDb(store).prepare(sql).all() as Record<string, unknown>[];
       tables.set(table, new Set(rows.map((row) => JSON.stringify(Object.values(row).map(comparable)))));
     }
     return tables;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -159,10 +160,10 @@ function samePartition(expected: Set<string>, actual: Set<string>): boolean {
  * What a reader would see broken whatever the reference says: live stories that show no articles, whose count
  * disagrees with their members, or that have no profile to be compared by.
  */
-export function brokenStories(db: string): string[] {
-  const store = openStore(db);
+export async function brokenStories(db: string): Promise<string[]> {
+  const store = await openStore(db);
   try {
-    const count = (sql: string) => (store.db.prepare(sql).get() as { n: number }).n;
+    const count = (sql: string) => (sqliteDb(store).prepare(sql).get() as { n: number }).n;
     const live = 'FROM stories s WHERE merged_into IS NULL';
     const members = '(SELECT count(*) FROM story_articles sa WHERE sa.story_id = s.id)';
     const problems = [
@@ -172,7 +173,7 @@ export function brokenStories(db: string): string[] {
     ] as const;
     return problems.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -192,20 +193,20 @@ export async function referenceRun(workload: Workload, db: string): Promise<Refe
   const spawned = Date.now();
   const run = await runCluster(workload, db);
   if (run.code !== 0) throw new Error(`the reference run failed (${run.code}):\n${run.output}`);
-  const problems = brokenStories(db);
+  const problems = await brokenStories(db);
   if (problems.length) throw new Error(`the reference run left broken stories: ${problems.join('; ')}`);
-  return { snapshot: snapshot(db), before: snapshot(workload.db), ms: run.ms, writes: writePhase(db, spawned) };
+  return { snapshot: await snapshot(db), before: await snapshot(workload.db), ms: run.ms, writes: await writePhase(db, spawned) };
 }
 
 /**
  * The stage writes stories from the end of its "stories" phase to its end (runs.counts keeps the phases' seconds);
  * what comes before the phases in the run (loading the command's modules) is what the run took beyond them.
  */
-function writePhase(db: string, spawned: number): { from: number; to: number } {
-  const store = openStore(db);
-  const row = store.db.prepare("SELECT started_at, ended_at, counts FROM runs WHERE stage = 'cluster' ORDER BY id DESC LIMIT 1")
+async function writePhase(db: string, spawned: number): Promise<{ from: number; to: number }> {
+  const store = await openStore(db);
+  const row = sqliteDb(store).prepare("SELECT started_at, ended_at, counts FROM runs WHERE stage = 'cluster' ORDER BY id DESC LIMIT 1")
     .get() as { started_at: string; ended_at: string; counts: string };
-  store.close();
+  await store.close();
   const counts = JSON.parse(row.counts) as Record<string, number>;
   const phases = ['load', 'stories', 'refresh', 'topics', 'related'].map((phase) => (counts[`${phase}Seconds`] ?? 0) * 1000);
   const ended = Date.parse(row.ended_at) - spawned;
@@ -231,7 +232,7 @@ export interface KillResult {
 export async function killAndRerun(workload: Workload, reference: Reference, db: string, delayMs: number): Promise<KillResult> {
   copyStore(workload.db, db);
   const killed = await runCluster(workload, db, delayMs);
-  const left = snapshot(db);
+  const left = await snapshot(db);
   const found = differences(reference.before, left).length === 0 ? 'as before' : differences(reference.snapshot, left).length === 0 ? 'as after' : 'partial';
   const at = killed.killedAtMs ?? killed.ms;
   const byClock = at < reference.writes.from ? 'before writes' : at <= reference.writes.to ? 'during writes' : 'after writes';
@@ -239,7 +240,7 @@ export async function killAndRerun(workload: Workload, reference: Reference, db:
   const phase = found === 'partial' ? 'during writes' : found === 'as after' ? 'after writes' : byClock === 'after writes' ? 'during writes' : byClock;
   const rerun = await runCluster(workload, db);
   const summary = /cluster: [^\n]*/.exec(rerun.output)?.[0] ?? rerun.output.trim().split('\n').at(-1) ?? '';
-  const mismatches = rerun.code === 0 ? [...differences(reference.snapshot, snapshot(db)), ...brokenStories(db)] : [`the rerun failed (${rerun.code}): ${summary}`];
+  const mismatches = rerun.code === 0 ? [...differences(reference.snapshot, await snapshot(db)), ...await brokenStories(db)] : [`the rerun failed (${rerun.code}): ${summary}`];
   return { delayMs, killed: killed.killed, phase, found, rerun: { code: rerun.code, ms: rerun.ms, summary }, mismatches };
 }
 

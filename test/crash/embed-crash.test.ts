@@ -8,20 +8,20 @@ import { openStore } from '../../src/store/store.ts';
 import { referenceHashes } from '../../src/embed/embed-stage.ts';
 import { toJson } from '../../src/store/store.ts';
 import { syntheticStream, writeStream } from '../../bench/cluster/synthetic-stream.ts';
-import { repoRoot, runWirefold, tempFolder } from '../helpers.ts';
+import { repoRoot, runWirefold, tempFolder, sqliteDb } from '../helpers.ts';
 
 describe('an embed run killed with SIGKILL', () => {
   it('keeps the chunks it saved, with the reference sample, and the next run embeds the rest', async () => {
     const db = join(tempFolder(), 'embed-crash.db');
-    const store = openStore(db);
+    const store = await openStore(db);
     // Synthetic articles with vectors of another model: the embed stage has them all to do.
-    writeStream(store, syntheticStream(1200, Date.now() - 5 * 86400_000, 5), new Date().toISOString());
-    store.close();
+    await writeStream(store, syntheticStream(1200, Date.now() - 5 * 86400_000, 5), new Date().toISOString());
+    await store.close();
 
     const saved = await killWhenSaved(db, 1);
-    const killed = openStore(db);
+    const killed = await openStore(db);
     const counts = embeddingCounts(killed);
-    killed.close();
+    await killed.close();
     expect(counts.articles).toBeGreaterThan(0);
     expect(counts.articles).toBeLessThan(counts.texts);
     expect(saved).toBe(true);
@@ -34,8 +34,8 @@ describe('an embed run killed with SIGKILL', () => {
 });
 
 /** Distinct article texts, and the real model's (not the synthetic one's) vectors for them and for the reference sample. */
-function embeddingCounts(store: ReturnType<typeof openStore>): { texts: number; articles: number; reference: number } {
-  const count = (sql: string, ...values: string[]) => (store.db.prepare(sql).get(...values) as { n: number }).n;
+function embeddingCounts(store: Awaited<ReturnType<typeof openStore>>): { texts: number; articles: number; reference: number } {
+  const count = (sql: string, ...values: string[]) => (sqliteDb(store).prepare(sql).get(...values) as { n: number }).n;
   const model = "model_id <> 'synthetic-stream:512'";
   return {
     texts: count('SELECT count(DISTINCT content_hash) AS n FROM articles'),
@@ -45,9 +45,9 @@ function embeddingCounts(store: ReturnType<typeof openStore>): { texts: number; 
 }
 
 /** Runs `wirefold embed` and kills it once `chunks` chunks of article vectors are committed; false if it ended first. */
-function killWhenSaved(db: string, chunks: number): Promise<boolean> {
+async function killWhenSaved(db: string, chunks: number): Promise<boolean> {
   const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.mjs'), 'embed', '--db', db], { cwd: repoRoot, stdio: 'ignore' });
-  const reader = openStore(db, { readOnly: true });
+  const reader = await openStore(db, { readOnly: true });
   return new Promise((resolve) => {
     let killed = false;
     const poll = setInterval(() => {
@@ -55,9 +55,9 @@ function killWhenSaved(db: string, chunks: number): Promise<boolean> {
         killed = child.kill('SIGKILL');
       }
     }, 20);
-    child.on('close', (_code, signal) => {
+    child.on('close', async (_code, signal) => {
       clearInterval(poll);
-      reader.close();
+      await reader.close();
       resolve(killed && signal === 'SIGKILL');
     });
   });

@@ -9,38 +9,38 @@ import { clusterArticles } from '../../src/cluster/cluster-stage.ts';
 import { liveStoryIds } from '../../src/store/stories.ts';
 import { storyProfiles } from '../../src/store/story-profiles.ts';
 import { syntheticModelId, syntheticStream, writeStream } from '../../bench/cluster/synthetic-stream.ts';
-import { tempFolder } from '../helpers.ts';
+import { tempFolder, sqliteDb } from '../helpers.ts';
 
 describe('a store an interrupted older cluster run left', () => {
-  it('has its stories whose counts disagree with their members refreshed from them by the next run', () => {
+  it('has its stories whose counts disagree with their members refreshed from them by the next run', async () => {
     const now = new Date('2026-03-31T00:00:00Z');
-    const store = openStore(join(tempFolder(), 'old-damage.db'));
-    writeStream(store, syntheticStream(1000, now.getTime() - 5 * 86400_000, 5), now.toISOString());
-    clusterArticles(store, { modelId: syntheticModelId, topicSeeds: [], now });
-    const damaged = liveStoryIds(store).slice(0, 40);
+    const store = await openStore(join(tempFolder(), 'old-damage.db'));
+    await writeStream(store, syntheticStream(1000, now.getTime() - 5 * 86400_000, 5), now.toISOString());
+    await clusterArticles(store, { modelId: syntheticModelId, topicSeeds: [], now });
+    const damaged = (await liveStoryIds(store)).slice(0, 40);
     const intact = storyRows(store, damaged);
 
     // What saveMemberships alone wrote for a new story: an empty row, with the members.
-    store.db.prepare(`UPDATE stories SET title = '', lead_article_id = NULL, score = 0, first_published_at = '', last_published_at = '',
+    sqliteDb(store).prepare(`UPDATE stories SET title = '', lead_article_id = NULL, score = 0, first_published_at = '', last_published_at = '',
                       article_count = 0, source_count = 0 WHERE id IN (SELECT value FROM json_each(?))`).run(JSON.stringify(damaged));
-    store.db.prepare('DELETE FROM story_profiles WHERE story_id IN (SELECT value FROM json_each(?))').run(JSON.stringify(damaged));
+    sqliteDb(store).prepare('DELETE FROM story_profiles WHERE story_id IN (SELECT value FROM json_each(?))').run(JSON.stringify(damaged));
     // And for a story that had grown: the row as it was before the run, one article short.
-    const grown = (store.db.prepare(`SELECT id FROM stories WHERE merged_into IS NULL AND article_count > 2
+    const grown = (sqliteDb(store).prepare(`SELECT id FROM stories WHERE merged_into IS NULL AND article_count > 2
                                      AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT 1`).get(JSON.stringify(damaged)) as { id: string }).id;
     const grownBefore = storyRows(store, [grown]);
-    store.db.prepare('UPDATE stories SET article_count = article_count - 1, title = ? WHERE id = ?').run('an older lead', grown);
-    const summary = clusterArticles(store, { modelId: syntheticModelId, topicSeeds: [], now });
+    sqliteDb(store).prepare('UPDATE stories SET article_count = article_count - 1, title = ? WHERE id = ?').run('an older lead', grown);
+    const summary = await clusterArticles(store, { modelId: syntheticModelId, topicSeeds: [], now });
 
     expect(summary.clustered).toBe(0);
     expect(storyRows(store, damaged)).toEqual(intact);
     expect(storyRows(store, [grown])).toEqual(grownBefore);
-    expect(storyProfiles(store, syntheticModelId, damaged).size).toBe(damaged.length);
-    store.close();
+    expect((await storyProfiles(store, syntheticModelId, damaged)).size).toBe(damaged.length);
+    await store.close();
   });
 });
 
 /** What the site shows of each story, apart from the score (which ages with the clock). */
 function storyRows(store: Store, ids: readonly string[]): unknown[] {
-  return store.db.prepare(`SELECT id, title, lead_article_id, first_published_at, last_published_at, article_count, source_count
+  return sqliteDb(store).prepare(`SELECT id, title, lead_article_id, first_published_at, last_published_at, article_count, source_count
                            FROM stories WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`).all(JSON.stringify(ids));
 }

@@ -4,7 +4,7 @@ import { copyFileSync, existsSync, readFileSync, readdirSync, statSync } from 'n
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { openStore } from '../../src/store/store.ts';
-import { runWirefold, tempFolder } from '../helpers.ts';
+import { runWirefold, tempFolder, sqliteDb } from '../helpers.ts';
 
 let folder: string;
 let output: { status: number | null; stdout: string; stderr: string };
@@ -31,27 +31,27 @@ describe('wirefold demo', () => {
     expect(output.stdout).toMatch(/build: \d+ pages/);
   });
 
-  it('groups the multi-outlet stories of the samples into stories with several sources', () => {
-    const store = openStore(join(folder, 'data', 'demo.db'), { readOnly: true });
-    const storyOf = (pattern: string) => store.db.prepare(
+  it('groups the multi-outlet stories of the samples into stories with several sources', async () => {
+    const store = await openStore(join(folder, 'data', 'demo.db'), { readOnly: true });
+    const storyOf = (pattern: string) => sqliteDb(store).prepare(
       `SELECT sa.story_id AS id, count(*) AS n FROM articles a JOIN story_articles sa ON sa.article_id = a.id
        WHERE a.title LIKE ? GROUP BY sa.story_id ORDER BY n DESC LIMIT 1`).get(pattern) as { id: string; n: number };
-    const sources = (id: string) => (store.db.prepare('SELECT source_count FROM stories WHERE id = ?').get(id) as { source_count: number }).source_count;
+    const sources = (id: string) => (sqliteDb(store).prepare('SELECT source_count FROM stories WHERE id = ?').get(id) as { source_count: number }).source_count;
     for (const [pattern, minimumSources] of [['%Zuckerberg%', 4], ['%Aquila%', 3], ['%parody%', 3], ['%tariff%', 3]] as const) {
       const story = storyOf(pattern);
       expect(sources(story.id), pattern).toBeGreaterThanOrEqual(minimumSources);
     }
     // Unrelated stories stay apart: the antitrust trial is not the outage.
     expect(storyOf('%Zuckerberg%').id).not.toBe(storyOf('%outage%').id);
-    store.close();
+    await store.close();
   });
 
   // The samples' multi-outlet threads (content/samples/README.md): every headline carrying a thread's match token in
   // one story, and nothing else in it: next-day follow-ups included (S1, S2, S6; follow-up.ts), near misses apart.
-  it('makes exactly one story of each of the seven threads S1-S7, follow-ups in and near misses out', () => {
-    const store = openStore(join(folder, 'data', 'demo.db'), { readOnly: true });
-    const rows = store.db.prepare('SELECT a.title, sa.story_id AS story FROM articles a JOIN story_articles sa ON sa.article_id = a.id').all() as { title: string; story: string }[];
-    store.close();
+  it('makes exactly one story of each of the seven threads S1-S7, follow-ups in and near misses out', async () => {
+    const store = await openStore(join(folder, 'data', 'demo.db'), { readOnly: true });
+    const rows = sqliteDb(store).prepare('SELECT a.title, sa.story_id AS story FROM articles a JOIN story_articles sa ON sa.article_id = a.id').all() as { title: string; story: string }[];
+    await store.close();
     for (const token of ['outage', 'zuckerberg', 'aquila', 'fossil record', 'parody', 'tariff', 'group']) {
       const own = rows.filter((row) => row.title.toLowerCase().includes(token));
       const stories = new Set(own.map((row) => row.story));
@@ -95,17 +95,17 @@ describe('wirefold demo', () => {
     }
   });
 
-  it('keeps the URL of a merged story working: a redirect page to the survivor, left out of the sitemap and feeds', () => {
+  it('keeps the URL of a merged story working: a redirect page to the survivor, left out of the sitemap and feeds', async () => {
     // Merging is the clusterer's decision; here two stories are marked merged by hand (one through a chain) so the
     // site's side of it is tested on its own. The copy keeps the demo store as the demo built it.
     const storePath = join(folder, 'merged.db');
     copyFileSync(join(folder, 'data', 'demo.db'), storePath);
-    const store = openStore(storePath);
-    const [survivor, direct, chained] = store.db.prepare(
+    const store = await openStore(storePath);
+    const [survivor, direct, chained] = sqliteDb(store).prepare(
       'SELECT id FROM stories WHERE merged_into IS NULL AND source_count = 1 ORDER BY id LIMIT 3').all() as { id: string }[];
-    store.db.prepare('UPDATE stories SET merged_into = ? WHERE id = ?').run(survivor!.id, direct!.id);
-    store.db.prepare('UPDATE stories SET merged_into = ? WHERE id = ?').run(direct!.id, chained!.id);
-    store.close();
+    sqliteDb(store).prepare('UPDATE stories SET merged_into = ? WHERE id = ?').run(survivor!.id, direct!.id);
+    sqliteDb(store).prepare('UPDATE stories SET merged_into = ? WHERE id = ?').run(direct!.id, chained!.id);
+    await store.close();
 
     const out = join(folder, 'merged');
     const result = runWirefold(['build', '--db', storePath, '--out', out, '--site-url', 'https://example.org']);

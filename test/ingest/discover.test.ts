@@ -43,14 +43,14 @@ describe('ingest of a feed that turned out to be a web page', () => {
 
   it('moves to the feed the page announces, says so, and reads it on the next run', async () => {
     const { base } = await listenOnLoopback(server);
-    const store = openStore(join(tempFolder(), 'discover.db'));
-    upsertFeed(store, { url: `${base}/` });
+    const store = await openStore(join(tempFolder(), 'discover.db'));
+    await upsertFeed(store, { url: `${base}/` });
     const first = await ingestFeeds(store, { allowPrivateAddresses: true });
     expect(first.failures).toEqual([{ url: `${base}/`, error: `a web page, not a feed; found its feed ${base}/blog/feed.xml and moved to it` }]);
-    expect(listFeeds(store).map((feed) => feed.url)).toEqual([`${base}/blog/feed.xml`]);
+    expect((await listFeeds(store)).map((feed) => feed.url)).toEqual([`${base}/blog/feed.xml`]);
     const second = await ingestFeeds(store, { allowPrivateAddresses: true });
     expect(second.added).toBe(3);
-    expect(countArticles(store)).toBe(3);
-    store.close();
+    expect(await countArticles(store)).toBe(3);
+    await store.close();
   });
 });

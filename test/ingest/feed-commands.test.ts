@@ -44,20 +44,20 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 describe('changed items', () => {
   it('updates an item whose words changed under the same guid, and it needs a new embedding', async () => {
     version = 1;
-    const store = openStore(join(tempFolder(), 'changed.db'));
-    upsertFeed(store, { url: `${base}/changing.xml` });
+    const store = await openStore(join(tempFolder(), 'changed.db'));
+    await upsertFeed(store, { url: `${base}/changing.xml` });
     expect((await ingestFeeds(store, loopback)).added).toBe(2);
     // Every text embedded (by the real cache table; the vector's values do not matter here).
-    saveEmbeddings(store, 'test-model', textsMissingEmbeddings(store, 'test-model')
+    await saveEmbeddings(store, 'test-model', await (await textsMissingEmbeddings(store, 'test-model'))
       .map((task) => ({ contentHash: task.contentHash, vector: new Float32Array([1, 0]) })));
-    expect(textsMissingEmbeddings(store, 'test-model')).toEqual([]);
+    expect(await textsMissingEmbeddings(store, 'test-model')).toEqual([]);
 
     version = 2;
     const second = await ingestFeeds(store, { ...loopback, force: true });
     expect(second).toMatchObject({ added: 0, updated: 1, unchanged: 1 });
-    const missing = textsMissingEmbeddings(store, 'test-model');
+    const missing = await textsMissingEmbeddings(store, 'test-model');
     expect(missing.map((task) => task.summary)).toEqual(['The launch moved to Saturday: the winds did not drop.']);
-    store.close();
+    await store.close();
   });
 });
 
@@ -65,11 +65,11 @@ describe('wirefold feeds', () => {
   it('list shows each feed\'s health after a run: status, HTTP code, items, failures and the last error', async () => {
     version = 1;
     const db = join(tempFolder(), 'health.db');
-    const store = openStore(db);
-    upsertFeed(store, { url: `${base}/changing.xml` });
-    upsertFeed(store, { url: `${base}/broken.xml`, title: 'Broken Feed' });
+    const store = await openStore(db);
+    await upsertFeed(store, { url: `${base}/changing.xml` });
+    await upsertFeed(store, { url: `${base}/broken.xml`, title: 'Broken Feed' });
     await ingestFeeds(store, loopback);
-    store.close();
+    await store.close();
 
     const list = runWirefold(['feeds', 'list', '--db', db]);
     expect(list.status).toBe(0);

@@ -8,7 +8,7 @@ import { openStore } from '../../src/store/store.ts';
 import { listFeeds, upsertFeed } from '../../src/store/feeds.ts';
 import { countArticles } from '../../src/store/articles.ts';
 import { ingestFeeds } from '../../src/ingest/ingest.ts';
-import { tempFolder } from '../helpers.ts';
+import { tempFolder, sqliteDb } from '../helpers.ts';
 import { listenOnLoopback } from './loopback.ts';
 
 // The test server listens on 127.0.0.1, which the default network policy refuses.
@@ -62,12 +62,12 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe('ingest over HTTP', () => {
   it('stores good feeds, reports each broken one in plain words, and keeps going', async () => {
-    const store = openStore(join(tempFolder(), 'ingest.db'));
-    for (const name of ['feed', 'gzip', 'old', 'gone', 'error', 'busy', 'junk', 'loop-a']) upsertFeed(store, { url: `${base}/${name}.xml` });
+    const store = await openStore(join(tempFolder(), 'ingest.db'));
+    for (const name of ['feed', 'gzip', 'old', 'gone', 'error', 'busy', 'junk', 'loop-a']) await upsertFeed(store, { url: `${base}/${name}.xml` });
 
     const first = await ingestFeeds(store, loopback);
     expect(first.added).toBe(5 + 3 + 2);
-    expect(countArticles(store)).toBe(10);
+    expect(await countArticles(store)).toBe(10);
     const errors = Object.fromEntries(first.failures.map((failure) => [failure.url.replace(base, ''), failure.error]));
     expect(errors['/error.xml']).toMatch(/HTTP 500/);
     expect(errors['/busy.xml']).toMatch(/HTTP 429/);
@@ -75,7 +75,7 @@ describe('ingest over HTTP', () => {
     expect(errors['/gone.xml']).toMatch(/410/);
     expect(errors['/loop-a.xml']).toMatch(/redirect loop/);
 
-    const feeds = new Map(listFeeds(store).map((feed) => [feed.url.replace(base, ''), feed]));
+    const feeds = new Map((await listFeeds(store)).map((feed) => [feed.url.replace(base, ''), feed]));
     expect(feeds.has('/new.xml')).toBe(true); // the 301 moved the stored URL
     expect(feeds.get('/gone.xml')!.status).toBe('disabled');
     expect(feeds.get('/feed.xml')!.etag).toBe('"v1"');
@@ -83,7 +83,7 @@ describe('ingest over HTTP', () => {
     const busy = feeds.get('/busy.xml')!;
     expect(Date.parse(busy.nextFetchAt!) - Date.parse(busy.lastFetchedAt!)).toBe(120_000); // Retry-After honoured
 
-    const stored = store.db.prepare("SELECT canonical_url FROM articles WHERE canonical_url LIKE 'https://loop.example/%' ORDER BY id LIMIT 1").get() as { canonical_url: string };
+    const stored = sqliteDb(store).prepare("SELECT canonical_url FROM articles WHERE canonical_url LIKE 'https://loop.example/%' ORDER BY id LIMIT 1").get() as { canonical_url: string };
     expect(stored.canonical_url).toBe('https://loop.example/0');
 
     // Second run: the unchanged feed answers 304 and nothing new is stored; failing feeds wait out their backoff.
@@ -98,22 +98,22 @@ describe('ingest over HTTP', () => {
     // --force fetches failing feeds again, and the same items add nothing.
     const forced = await ingestFeeds(store, { ...loopback, force: true });
     expect(forced.added).toBe(0);
-    expect(countArticles(store)).toBe(10);
-    store.close();
+    expect(await countArticles(store)).toBe(10);
+    await store.close();
   });
 
   it('stores the other feeds when one feed cannot be stored, and says why for that one', async () => {
-    const store = openStore(join(tempFolder(), 'poison.db'));
+    const store = await openStore(join(tempFolder(), 'poison.db'));
     // A real constraint in the real database refuses one article, as a corrupt or full store would refuse a write.
-    store.db.exec(`CREATE TRIGGER refuse_poison BEFORE INSERT ON articles WHEN NEW.title = 'poison'
+    sqliteDb(store).exec(`CREATE TRIGGER refuse_poison BEFORE INSERT ON articles WHEN NEW.title = 'poison'
                    BEGIN SELECT RAISE(ABORT, 'refused by the test trigger'); END`);
-    for (const name of ['feed', 'poison', 'gzip']) upsertFeed(store, { url: `${base}/${name}.xml` });
+    for (const name of ['feed', 'poison', 'gzip']) await upsertFeed(store, { url: `${base}/${name}.xml` });
     const summary = await ingestFeeds(store, loopback);
     expect(summary.added).toBe(5 + 3);
     expect(summary.failures).toEqual([{ url: `${base}/poison.xml`, error: 'could not be stored: refused by the test trigger' }]);
-    const poison = listFeeds(store).find((feed) => feed.url.endsWith('/poison.xml'))!;
+    const poison = (await listFeeds(store)).find((feed) => feed.url.endsWith('/poison.xml'))!;
     expect(poison.lastError).toBe('could not be stored: refused by the test trigger');
-    expect(store.db.prepare("SELECT count(*) AS n FROM articles WHERE canonical_url LIKE '%/poison/%'").get()).toEqual({ n: 0 });
-    store.close();
+    expect(sqliteDb(store).prepare("SELECT count(*) AS n FROM articles WHERE canonical_url LIKE '%/poison/%'").get()).toEqual({ n: 0 });
+    await store.close();
   });
 });

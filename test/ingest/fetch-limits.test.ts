@@ -16,7 +16,7 @@ import { listFeeds, upsertFeed } from '../../src/store/feeds.ts';
 import { countArticles } from '../../src/store/articles.ts';
 import { ingestFeeds } from '../../src/ingest/ingest.ts';
 import { defaultFetchLimits, fetchFeed } from '../../src/ingest/fetch.ts';
-import { tempFolder } from '../helpers.ts';
+import { tempFolder, sqliteDb } from '../helpers.ts';
 import { listenOnLoopback } from './loopback.ts';
 import { fixture } from './load.ts';
 
@@ -110,18 +110,18 @@ describe('fetch limits on hostile servers', () => {
     silent.on('connection', (socket) => held.push(socket));
     const { port: silentPort } = await listenOnLoopback(silent);
     try {
-      const store = openStore(join(tempFolder(), 'limits.db'));
+      const store = await openStore(join(tempFolder(), 'limits.db'));
       const silentUrl = `http://127.0.0.1:${silentPort}/feed.xml`;
       for (const url of [`${base}/good.xml`, `${base}/drip.xml`, `${base}/endless.xml`, `${base}/endless-gzip.xml`, silentUrl,
         `${base}/slow-to-read.xml`]) {
-        upsertFeed(store, { url });
+        await upsertFeed(store, { url });
       }
       const started = performance.now();
       const summary = await ingestFeeds(store, { ...loopback, limits: { totalTimeoutMs: 700, maxBytes: MAX_BYTES }, parseTimeoutMs: 300 });
       const elapsed = performance.now() - started;
 
       expect(summary.added).toBe(3);
-      expect(countArticles(store)).toBe(3);
+      expect(await countArticles(store)).toBe(3);
       const errors = Object.fromEntries(summary.failures.map((failure) => [failure.url.replace(base, ''), failure.error]));
       expect(errors['/drip.xml']).toBe('no complete response within 0.7 s');
       expect(errors[silentUrl]).toBe('no complete response within 0.7 s');
@@ -134,10 +134,10 @@ describe('fetch limits on hostile servers', () => {
       expect(written.endless).toBeLessThan(64 * 1024 * 1024);
       expect(written.endlessGzip).toBeLessThan(64 * 1024 * 1024);
 
-      const drip = listFeeds(store).find((feed) => feed.url.endsWith('/drip.xml'))!;
+      const drip = (await listFeeds(store)).find((feed) => feed.url.endsWith('/drip.xml'))!;
       expect(drip.lastError).toBe('no complete response within 0.7 s');
       expect(drip.consecutiveFailures).toBe(1);
-      store.close();
+      await store.close();
     } finally {
       for (const socket of held) socket.destroy();
       silent.close();
@@ -158,17 +158,17 @@ describe('fetch limits on hostile servers', () => {
 
 describe('content encodings', () => {
   it('decodes deflate and br, and names an unknown or broken encoding', async () => {
-    const store = openStore(join(tempFolder(), 'encodings.db'));
-    for (const name of ['deflate', 'br', 'zstd', 'bad-gzip']) upsertFeed(store, { url: `${base}/${name}.xml` });
+    const store = await openStore(join(tempFolder(), 'encodings.db'));
+    for (const name of ['deflate', 'br', 'zstd', 'bad-gzip']) await upsertFeed(store, { url: `${base}/${name}.xml` });
     const summary = await ingestFeeds(store, loopback);
     expect(summary.added).toBe(2 + 4);
-    const titles = (store.db.prepare('SELECT title FROM articles ORDER BY title').all() as { title: string }[]).map((row) => row.title);
+    const titles = (sqliteDb(store).prepare('SELECT title FROM articles ORDER BY title').all() as { title: string }[]).map((row) => row.title);
     expect(titles).toContain('deflated story 1');
     expect(titles).toContain('brotli story 3');
     const errors = Object.fromEntries(summary.failures.map((failure) => [failure.url.replace(base, ''), failure.error]));
     expect(errors['/zstd.xml']).toBe('the server sent an unsupported content-encoding "zstd"');
     expect(errors['/bad-gzip.xml']).toMatch(/^the gzip body could not be decompressed/);
-    store.close();
+    await store.close();
   });
 
   it('reads a feed sent uncompressed but labelled gzip as sent, and says so; inflates raw deflate labelled deflate', async () => {
@@ -179,15 +179,15 @@ describe('content encodings', () => {
     expect(raw).toMatchObject({ kind: 'ok', encodingIgnored: null });
     expect(Buffer.from((raw as { body: Uint8Array }).body).equals(fixture('wrong-content-encoding.rss'))).toBe(true);
 
-    const store = openStore(join(tempFolder(), 'mislabelled.db'));
-    for (const name of ['plain-labelled-gzip', 'raw-deflate']) upsertFeed(store, { url: `${base}/${name}.xml` });
+    const store = await openStore(join(tempFolder(), 'mislabelled.db'));
+    for (const name of ['plain-labelled-gzip', 'raw-deflate']) await upsertFeed(store, { url: `${base}/${name}.xml` });
     const summary = await ingestFeeds(store, loopback);
     expect(summary.failures).toEqual([]);
     expect(summary.fetched).toBe(2);
     // Both feeds serve the same two items (one article each in the store); each feed saw both.
-    expect(listFeeds(store).map((feed) => feed.itemsSeen)).toEqual([2, 2]);
+    expect((await listFeeds(store)).map((feed) => feed.itemsSeen)).toEqual([2, 2]);
     expect(summary.warnings).toEqual([{ url: `${base}/plain-labelled-gzip.xml`, warning: 'sent as gzip but not compressed; read as sent' }]);
-    store.close();
+    await store.close();
   });
 });
 

@@ -121,19 +121,19 @@ describe('fetching by default', () => {
 
   it('refuses feeds on a loopback server, by address and by a name that resolves there, storing nothing', async () => {
     requests = [];
-    const store = openStore(join(tempFolder(), 'refused.db'));
-    upsertFeed(store, { url: `${base}/feed.xml` });
-    upsertFeed(store, { url: `http://localhost:${port}/feed.xml` });
+    const store = await openStore(join(tempFolder(), 'refused.db'));
+    await upsertFeed(store, { url: `${base}/feed.xml` });
+    await upsertFeed(store, { url: `http://localhost:${port}/feed.xml` });
     const summary = await ingestFeeds(store);
     expect(summary.failures.map((failure) => failure.error).sort()).toEqual([
       'refused: 127.0.0.1 is a loopback address; pass --allow-private-addresses to allow',
       expect.stringMatching(/^refused: localhost resolves to (127\.0\.0\.1|::1), a loopback address; pass --allow-private-addresses to allow$/),
     ]);
     expect(requests).toEqual([]);
-    expect(countArticles(store)).toBe(0);
+    expect(await countArticles(store)).toBe(0);
     // Recorded like any failure: the next run retries after a backoff.
-    expect(listFeeds(store).map((feed) => [feed.consecutiveFailures, feed.lastError?.slice(0, 8)])).toEqual([[1, 'refused:'], [1, 'refused:']]);
-    store.close();
+    expect((await listFeeds(store)).map((feed) => [feed.consecutiveFailures, feed.lastError?.slice(0, 8)])).toEqual([[1, 'refused:'], [1, 'refused:']]);
+    await store.close();
   });
 
   it('refuses a redirect chain that leads to loopback, and never asks the server', async () => {
@@ -156,16 +156,16 @@ describe('with private addresses allowed', () => {
 
   it('fetches the same loopback feeds, directly and through a redirect, and keeps its connections to itself', async () => {
     requests = [];
-    const store = openStore(join(tempFolder(), 'allowed.db'));
-    upsertFeed(store, { url: `${base}/feed.xml` });
-    upsertFeed(store, { url: `http://localhost:${port}/to-loopback` });
+    const store = await openStore(join(tempFolder(), 'allowed.db'));
+    await upsertFeed(store, { url: `${base}/feed.xml` });
+    await upsertFeed(store, { url: `http://localhost:${port}/to-loopback` });
     const { result: summary, sockets } = await socketsOpenedBy(() => ingestFeeds(store, allowed));
     expect(summary.failures).toEqual([]);
     expect(summary.fetched).toBe(2);
-    expect(countArticles(store)).toBe(1);
+    expect(await countArticles(store)).toBe(1);
     expect(requests.sort()).toEqual(['/feed.xml', '/feed.xml', '/to-loopback']);
     expect(sockets).toBeGreaterThan(0); // the socket counter of the test above does see connections
-    store.close();
+    await store.close();
     // The opt-in's kept-alive connection to localhost must not carry a later fetch made under the default policy.
     expect(await fetchFeed({ url: `http://localhost:${port}/feed.xml` }))
       .toMatchObject({ kind: 'error', error: expect.stringMatching(/^refused: localhost resolves to/) });

@@ -8,7 +8,7 @@ import { openStore } from '../../src/store/store.ts';
 import { upsertFeed } from '../../src/store/feeds.ts';
 import { unclusteredArticles } from '../../src/store/articles.ts';
 import { ingestFeeds } from '../../src/ingest/ingest.ts';
-import { tempFolder } from '../helpers.ts';
+import { tempFolder, sqliteDb } from '../helpers.ts';
 import { listenOnLoopback } from './loopback.ts';
 import { fixture } from './load.ts';
 
@@ -28,13 +28,13 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe('undated items', () => {
   it('from a first fetch never reach the stories; one new on a later fetch is dated at first sight', async () => {
-    const store = openStore(join(tempFolder(), 'undated.db'));
-    upsertFeed(store, { url: `${base}/feed.xml` });
+    const store = await openStore(join(tempFolder(), 'undated.db'));
+    await upsertFeed(store, { url: `${base}/feed.xml` });
     const firstFetch = new Date('2026-11-20T12:00:00Z');
     expect((await ingestFeeds(store, { ...loopback, now: () => firstFetch })).added).toBe(1);
-    const stored = () => store.db.prepare('SELECT title, published_at, date_flag FROM articles ORDER BY id').all();
+    const stored = () => sqliteDb(store).prepare('SELECT title, published_at, date_flag FROM articles ORDER BY id').all();
     expect(stored()).toEqual([{ title: 'Only a title', published_at: firstFetch.toISOString(), date_flag: 'undated' }]);
-    expect(unclusteredArticles(store)).toEqual([]);
+    expect(await unclusteredArticles(store)).toEqual([]);
 
     body = body.replace('</channel>', '<item><title>Posted since</title><link>https://bare.example/2</link></item></channel>');
     const secondFetch = new Date('2026-11-20T13:00:00Z');
@@ -44,7 +44,7 @@ describe('undated items', () => {
       { title: 'Only a title', published_at: firstFetch.toISOString(), date_flag: 'undated' },
       { title: 'Posted since', published_at: secondFetch.toISOString(), date_flag: 'missing' },
     ]);
-    expect(unclusteredArticles(store).map((article) => article.title)).toEqual(['Posted since']);
+    expect((await unclusteredArticles(store)).map((article) => article.title)).toEqual(['Posted since']);
 
     // Fetched again unchanged, nothing is updated; once the feed dates the first item, it takes that date and joins.
     const third = await ingestFeeds(store, { ...loopback, force: true, now: () => new Date('2026-11-20T14:00:00Z') });
@@ -53,7 +53,7 @@ describe('undated items', () => {
     const dated = await ingestFeeds(store, { ...loopback, force: true, now: () => new Date('2026-11-20T15:00:00Z') });
     expect(dated).toMatchObject({ added: 0, updated: 1 });
     expect(stored()[0]).toEqual({ title: 'Only a title', published_at: '2026-11-03T09:00:00.000Z', date_flag: null });
-    expect(unclusteredArticles(store).map((article) => article.title)).toEqual(['Only a title', 'Posted since']);
-    store.close();
+    expect((await unclusteredArticles(store)).map((article) => article.title)).toEqual(['Only a title', 'Posted since']);
+    await store.close();
   });
 });

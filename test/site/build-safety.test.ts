@@ -110,12 +110,12 @@ const build = (storePath: string, outDir: string, cwd?: string) =>
   runWirefold(['build', '--db', storePath, '--out', outDir, '--images', 'hotlink'], { cwd, timeout: buildTimeoutMs });
 
 describe('wirefold build never loses or wrecks what a user has', () => {
-  beforeAll(() => {
+  beforeAll(async () => {
     folder = tempFolder();
     storeA = join(folder, 'a.db');
     storeB = join(folder, 'b.db');
-    generateSyntheticStore(storeA, shape(1));
-    generateSyntheticStore(storeB, shape(2));
+    await generateSyntheticStore(storeA, shape(1));
+    await generateSyntheticStore(storeB, shape(2));
   });
 
   it('refuses a non-empty folder it did not make, and leaves it byte for byte as it was', () => {
@@ -132,11 +132,11 @@ describe('wirefold build never loses or wrecks what a user has', () => {
     expect(readdirSync(parent)).toEqual(['mine']);
   });
 
-  it('refuses "--db site/store.db --out site" and keeps the store', () => {
+  it('refuses "--db site/store.db --out site" and keeps the store', async () => {
     const site = join(folder, 'with-store');
     mkdirSync(site);
     const store = join(site, 'store.db');
-    generateSyntheticStore(store, shape(3));
+    await generateSyntheticStore(store, shape(3));
     const result = build(store, site);
     expect(result.status).toBe(1);
     expect(result.stderr.trim()).toBe(`wirefold build: refusing to build into ${site}: it contains the store ${store}`);

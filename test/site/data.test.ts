@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { openStore } from '../../src/store/store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { upsertFeed } from '../../src/store/feeds.ts';
-import { saveFeedItems } from '../../src/store/articles.ts';
+import { saveFeedItems } from '../../src/ingest/save-items.ts';
 import { saveMemberships, updateStory } from '../../src/store/stories.ts';
 import type { FeedItem } from '../../src/ingest/types.ts';
 import { SiteData } from '../../src/site/data.ts';
-import { tempFolder } from '../helpers.ts';
+import { readSite } from '../../src/store/site-reads.ts';
+import { tempFolder, sqliteDb } from '../helpers.ts';
 
 const item = (guid: string, title: string, summary: string, published: string): FeedItem => ({
   guid, title, url: `https://news.example/${guid}`, originalUrl: null, published, updated: null, dateFlag: null, author: null,
@@ -17,25 +18,25 @@ const item = (guid: string, title: string, summary: string, published: string): 
 });
 
 /** One story per entry: its articles as [feed id, item]; the score stored is 0, as a store clustered long ago has. */
-function addStories(store: Store, stories: Record<string, [number, FeedItem][]>): void {
+async function addStories(store: Store, stories: Record<string, [number, FeedItem][]>): Promise<void> {
   const now = '2026-11-20T00:00:00Z';
   for (const [storyId, members] of Object.entries(stories)) {
-    for (const [feedId, entry] of members) saveFeedItems(store, feedId, [entry], now);
-    const ids = members.map(([, entry]) => (store.db.prepare('SELECT id FROM articles WHERE canonical_url = ?').get(entry.url) as { id: number }).id);
-    saveMemberships(store, ids.map((articleId) => ({ articleId, storyId })), now);
+    for (const [feedId, entry] of members) await saveFeedItems(store, feedId, [entry], now);
+    const ids = members.map(([, entry]) => (sqliteDb(store).prepare('SELECT id FROM articles WHERE canonical_url = ?').get(entry.url) as { id: number }).id);
+    await saveMemberships(store, ids.map((articleId) => ({ articleId, storyId })), now);
     const times = members.map(([, entry]) => entry.published!).sort();
-    updateStory(store, { id: storyId, title: members[0]![1].title, leadArticleId: ids[0]!, score: 0, firstPublishedAt: times[0]!,
+    await updateStory(store, { id: storyId, title: members[0]![1].title, leadArticleId: ids[0]!, score: 0, firstPublishedAt: times[0]!,
       lastPublishedAt: times.at(-1)!, articleCount: ids.length, sourceCount: ids.length }, now);
   }
 }
 
-describe('SiteData', () => {
-  const store = openStore(join(tempFolder(), 'site.db'));
-  const foxNews = upsertFeed(store, { url: 'https://moxie.foxnews.com/latest.xml', title: 'FOX News', siteUrl: 'https://www.foxnews.com/' });
-  const foxVideo = upsertFeed(store, { url: 'https://feeds.example-cdn.net/fox-video.xml', title: 'Fox News Video', siteUrl: 'https://video.foxnews.com/' });
-  const cnn = upsertFeed(store, { url: 'http://rss.cnn.com/rss/edition.rss', title: 'CNN.com - RSS Channel - App International Edition', siteUrl: 'https://edition.cnn.com/' });
-  const mail = upsertFeed(store, { url: 'https://www.dailymail.co.uk/articles.rss', title: 'Articles | Mail Online', siteUrl: 'https://www.dailymail.co.uk/' });
-  addStories(store, {
+describe('SiteData', async () => {
+  const store = await openStore(join(tempFolder(), 'site.db'));
+  const foxNews = await upsertFeed(store, { url: 'https://moxie.foxnews.com/latest.xml', title: 'FOX News', siteUrl: 'https://www.foxnews.com/' });
+  const foxVideo = await upsertFeed(store, { url: 'https://feeds.example-cdn.net/fox-video.xml', title: 'Fox News Video', siteUrl: 'https://video.foxnews.com/' });
+  const cnn = await upsertFeed(store, { url: 'http://rss.cnn.com/rss/edition.rss', title: 'CNN.com - RSS Channel - App International Edition', siteUrl: 'https://edition.cnn.com/' });
+  const mail = await upsertFeed(store, { url: 'https://www.dailymail.co.uk/articles.rss', title: 'Articles | Mail Online', siteUrl: 'https://www.dailymail.co.uk/' });
+  await addStories(store, {
     // Ten days before the reader looks: a big story from three outlets, and a story one outlet filed three times.
     'summit': [
       [foxNews, item('s1', 'Leaders meet at summit', 'WASHINGTON (Reuters) - Leaders met on Tuesday.', '2026-11-17T09:00:00Z')],
@@ -54,8 +55,8 @@ describe('SiteData', () => {
       [mail, item('p2', 'Quiet story too', 'The same quiet story.', '2026-11-17T09:00:00Z')],
     ],
   });
-  const data = new SiteData(store, Date.parse('2026-11-27T12:00:00Z'));
-  store.close();
+  const data = new SiteData(await readSite(store), Date.parse('2026-11-27T12:00:00Z'));
+  await store.close();
 
   it('counts one outlet once across its feeds and names outlets cleanly', () => {
     const summit = data.storiesById.get('summit')!;

@@ -53,21 +53,21 @@ beforeAll(async () => {
   const folder = tempFolder();
   const db = join(folder, 'fixtures.db');
   dist = join(folder, 'dist');
-  const store = openStore(db);
-  for (const name of feedFiles) upsertFeed(store, { url: `${base}/${encodeURIComponent(name)}` });
+  const store = await openStore(db);
+  for (const name of feedFiles) await upsertFeed(store, { url: `${base}/${encodeURIComponent(name)}` });
   summary = await ingestFeeds(store, { allowPrivateAddresses: true });
   await new Promise<void>((resolve) => server.close(() => resolve()));
 
   const now = new Date();
-  const groups = inPairsOfOutlets(unclusteredArticles(store));
-  store.transaction(() => {
+  const groups = inPairsOfOutlets(await unclusteredArticles(store));
+  await store.transaction(async () => {
     for (const group of groups) {
       const id = `fixture-${group[0]!.id}`;
       // The title under test leads its story, so the story's page and feed entries carry it.
       const lead = group.find((article) => article.title === vectorTitle) ?? group[0]!;
-      saveMemberships(store, group.map((article) => ({ articleId: article.id, storyId: id })), now.toISOString());
+      await saveMemberships(store, group.map((article) => ({ articleId: article.id, storyId: id })), now.toISOString());
       const dates = group.map((article) => article.publishedAt).sort();
-      updateStory(store, {
+      await updateStory(store, {
         id, title: lead.title, leadArticleId: lead.id, score: storyScore(group, now.getTime()),
         firstPublishedAt: dates[0]!, lastPublishedAt: dates.at(-1)!, articleCount: group.length,
         sourceCount: new Set(group.map((article) => article.feedId)).size,
@@ -75,7 +75,7 @@ beforeAll(async () => {
     }
   });
   stories = groups.length;
-  store.close();
+  await store.close();
 
   const result = runWirefold(['build', '--db', db, '--out', dist, '--site-url', 'https://news.example.org', '--base', '/'],
     { timeout: 240_000 });

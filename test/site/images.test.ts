@@ -8,14 +8,15 @@ import sharp from 'sharp';
 import { openStore } from '../../src/store/store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { upsertFeed } from '../../src/store/feeds.ts';
-import { saveFeedItems } from '../../src/store/articles.ts';
+import { saveFeedItems } from '../../src/ingest/save-items.ts';
 import { saveMemberships, updateStory } from '../../src/store/stories.ts';
 import type { FeedItem } from '../../src/ingest/types.ts';
 import { imageKey, prepareImages, publishImages } from '../../src/site/image-cache.ts';
 import { storyImageCandidates, storyPicture } from '../../src/site/story-image.ts';
 import { SiteData } from '../../src/site/data.ts';
+import { readSite } from '../../src/store/site-reads.ts';
 import { listenOnLoopback } from '../ingest/loopback.ts';
-import { tempFolder } from '../helpers.ts';
+import { sqliteDb, tempFolder } from '../helpers.ts';
 
 const photo = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#3366aa' } }).jpeg().toBuffer();
 const tiny = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#000' } }).png().toBuffer();
@@ -48,23 +49,23 @@ const item = (guid: string, image: string | null, published: string): FeedItem =
 });
 
 /** One story per entry, its first item the lead. */
-function addStories(store: Store, stories: Record<string, FeedItem[]>): void {
+async function addStories(store: Store, stories: Record<string, FeedItem[]>): Promise<void> {
   const now = '2026-11-20T00:00:00Z';
-  const feed = upsertFeed(store, { url: 'https://news.example/feed.xml', title: 'News' });
+  const feed = await upsertFeed(store, { url: 'https://news.example/feed.xml', title: 'News' });
   for (const [storyId, members] of Object.entries(stories)) {
-    saveFeedItems(store, feed, members, now);
-    const ids = members.map((entry) => (store.db.prepare('SELECT id FROM articles WHERE canonical_url = ?').get(entry.url) as { id: number }).id);
-    saveMemberships(store, ids.map((articleId) => ({ articleId, storyId })), now);
+    await saveFeedItems(store, feed, members, now);
+    const ids = members.map((entry) => (sqliteDb(store).prepare('SELECT id FROM articles WHERE canonical_url = ?').get(entry.url) as { id: number }).id);
+    await saveMemberships(store, ids.map((articleId) => ({ articleId, storyId })), now);
     const times = members.map((entry) => entry.published!).sort();
-    updateStory(store, { id: storyId, title: members[0]!.title, leadArticleId: ids[0]!, score: 0, firstPublishedAt: times[0]!,
+    await updateStory(store, { id: storyId, title: members[0]!.title, leadArticleId: ids[0]!, score: 0, firstPublishedAt: times[0]!,
       lastPublishedAt: times.at(-1)!, articleCount: ids.length, sourceCount: 1 }, now);
   }
 }
 
 const folder = tempFolder();
 const storePath = join(folder, 'site.db');
-const store = openStore(storePath);
-addStories(store, {
+const store = await openStore(storePath);
+await addStories(store, {
   // The lead's picture is broken; the other member's is good: the story shows the other one.
   fallback: [item('a1', `${base}/broken.jpg`, '2026-11-19T08:00:00Z'), item('a2', `${base}/photo.jpg`, '2026-11-19T09:00:00Z')],
   'not-images': [item('b1', `${base}/page.html`, '2026-11-19T10:00:00Z'), item('b2', `${base}/drawing.svg`, '2026-11-19T10:30:00Z'),
@@ -74,7 +75,7 @@ addStories(store, {
   unlabelled: [item('d1', `${base}/unlabelled.jpg`, '2026-11-19T13:00:00Z')],
   none: [item('e1', null, '2026-11-19T14:00:00Z')],
 });
-store.close();
+await store.close();
 
 describe('storyImageCandidates', () => {
   it("takes the lead's image first, then the others newest first, without repeats or non-web URLs", () => {
@@ -161,13 +162,13 @@ describe('prepareImages', () => {
     expect(next.unreachable).toBe(summary.unreachable + summary.skipped);
   });
 
-  it('puts the copies into the site, and pages show the first candidate that has one', () => {
+  it('puts the copies into the site, and pages show the first candidate that has one', async () => {
     const site = join(folder, 'site');
     expect(publishImages(first.manifest, cacheDir, site)).toBe(2);
     const key = imageKey(`${base}/photo.jpg`);
     expect(existsSync(join(site, 'images', `${key}-256.webp`))).toBe(true);
-    const reopened = openStore(storePath, { readOnly: true });
-    const data = new SiteData(reopened, Date.parse('2026-11-20T00:00:00Z'), first.manifest);
+    const reopened = await openStore(storePath, { readOnly: true });
+    const data = new SiteData(await readSite(reopened), Date.parse('2026-11-20T00:00:00Z'), first.manifest);
     reopened.close();
     const pictureOf = (id: string) => data.storiesById.get(id)!.picture;
     expect(pictureOf('fallback')).toEqual({ key, url: `${base}/photo.jpg`, alt: 'Headline a2' });

@@ -37,11 +37,11 @@ describe('wirefold build, incremental', () => {
   let site: string;
   let first: Map<string, FileState>;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     folder = tempFolder();
     storePath = join(folder, 'store.db');
     site = join(folder, 'site');
-    generateSyntheticStore(storePath, { stories: 40, articles: 100, topics: 6, outlets: 12, days: 8, seed: 7 });
+    await generateSyntheticStore(storePath, { stories: 40, articles: 100, topics: 6, outlets: 12, days: 8, seed: 7 });
     build(storePath, site);
     first = snapshot(site);
   }, buildTimeoutMs);
@@ -52,8 +52,8 @@ describe('wirefold build, incremental', () => {
     expect(snapshot(site)).toEqual(first);
   }, buildTimeoutMs);
 
-  it('after one new story, rewrites only the files that must change and matches a full build byte for byte', () => {
-    const [newStory] = addSyntheticStories(storePath, 1, 11);
+  it('after one new story, rewrites only the files that must change and matches a full build byte for byte', async () => {
+    const [newStory] = await addSyntheticStories(storePath, 1, 11);
     const output = build(storePath, site);
     expect(output).toMatch(/\d+ changed pages rendered, \d+ kept/);
     const after = snapshot(site);

@@ -24,7 +24,7 @@ function deadPid(): number {
 }
 
 describe('the site swap', () => {
-  it('builds beside the out dir with the marker in place, and swaps the new site in and the old one out', () => {
+  it('builds beside the out dir with the marker in place, and swaps the new site in and the old one out', async () => {
     const parent = tempFolder();
     const out = markedSite(join(parent, 'site'), 'old');
     writeFileSync(join(out, 'gone.html'), 'a page the new build no longer makes');
@@ -32,7 +32,7 @@ describe('the site swap', () => {
     expect(dirname(fresh)).toBe(parent);
     expect(readSiteMarker(fresh)?.pid).toBe(process.pid);
     writeFileSync(join(fresh, 'index.html'), 'new');
-    swapIn(fresh, out);
+    await swapIn(fresh, out);
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toBe('new');
     expect(existsSync(join(out, 'gone.html'))).toBe(false);
     expect(readdirSync(parent)).toEqual(['site']);
@@ -62,21 +62,21 @@ describe('the site swap', () => {
     expect(readFileSync(join(parent, 'site', 'index.html'), 'utf8')).toBe('current');
   });
 
-  it('copies the mode of the folder it replaces, so whoever reads the site can read the new one', () => {
+  it('copies the mode of the folder it replaces, so whoever reads the site can read the new one', async () => {
     const parent = tempFolder();
     const out = markedSite(join(parent, 'site'), 'old');
     spawnSync('chmod', ['751', out]);
     const fresh = createFreshSite(out);
-    swapIn(fresh, out);
+    await swapIn(fresh, out);
     expect(spawnSync('stat', ['-c', '%a', out], { encoding: 'utf8' }).stdout.trim()).toBe('751');
   });
 
-  it('replaces an empty folder in one rename', () => {
+  it('replaces an empty folder in one rename', async () => {
     const parent = tempFolder();
     mkdirSync(join(parent, 'site'));
     const fresh = createFreshSite(join(parent, 'site'));
     writeSiteMarker(fresh);
-    swapIn(fresh, join(parent, 'site'));
+    await swapIn(fresh, join(parent, 'site'));
     expect(readdirSync(join(parent, 'site'))).toEqual([siteMarkerName]);
     expect(readdirSync(parent)).toEqual(['site']);
   });

@@ -24,9 +24,9 @@ export interface RelatedJob {
  * The job's lists, read through `store`, on either thread: stories the run merges away are left out whether or not
  * the store still shows them live, so the lists are the same before and after the run's writes.
  */
-export function relatedFromStore(store: Store, job: RelatedJob): Map<string, RelatedEntry[]> {
+export async function relatedFromStore(store: Store, job: RelatedJob): Promise<Map<string, RelatedEntry[]>> {
   const gone = new Set(job.gone);
-  const others = storyTermListsSince(store, job.modelId, job.since).filter((story) => !gone.has(story.id));
+  const others = (await storyTermListsSince(store, job.modelId, job.since)).filter((story) => !gone.has(story.id));
   return relatedStories(job.changed, others, (ids) => storyProfiles(store, job.modelId, ids), job.scale, (ids) => relatedOf(store, ids));
 }
 
@@ -37,7 +37,7 @@ const patienceMs = 300_000;
  * Starts the job and returns a function that waits for its lists; `fallback` computes them on this thread if the
  * worker fails or never answers.
  */
-export function relatedOnThread(job: RelatedJob, fallback: () => Map<string, RelatedEntry[]>): () => Map<string, RelatedEntry[]> {
+export function relatedOnThread(job: RelatedJob, fallback: () => Promise<Map<string, RelatedEntry[]>>): () => Promise<Map<string, RelatedEntry[]>> {
   const done = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   let worker: Worker;
@@ -47,7 +47,7 @@ export function relatedOnThread(job: RelatedJob, fallback: () => Map<string, Rel
     port1.close();
     return fallback;
   }
-  return () => {
+  return async () => {
     Atomics.wait(done, 0, 0, patienceMs);
     const reply = receiveMessageOnPort(port1)?.message as { lists?: [string, RelatedEntry[]][]; error?: string } | undefined;
     port1.close();

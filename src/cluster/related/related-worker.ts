@@ -8,9 +8,9 @@ import type { RelatedJob } from './related-thread.ts';
 
 const { port, done, ...job } = workerData as RelatedJob & { port: MessagePort; done: Int32Array };
 try {
-  const store = openStore(job.path, { readOnly: true });
-  const lists = relatedFromStore(store, job);
-  store.close();
+  const store = await openStore(job.path, { readOnly: true });
+  const lists = await relatedFromStore(store, job);
+  await store.close();
   port.postMessage({ lists: [...lists] });
 } catch (error) {
   port.postMessage({ error: error instanceof Error ? error.message : String(error) });

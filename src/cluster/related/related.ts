@@ -30,13 +30,13 @@ const candidateBudget = 100;
  * candidates of changed stories are loaded whole (`profiles`). Stories absent from `others` (merged, or too old) drop
  * out of the lists touched.
  */
-export function relatedStories(
+export async function relatedStories(
   changed: readonly StoryProfile[],
   others: readonly { id: string; terms: readonly string[] }[],
-  profiles: (storyIds: string[]) => Map<string, StoryProfile>,
+  profiles: (storyIds: string[]) => Promise<Map<string, StoryProfile>>,
   { background, minimum }: RelatedScale,
-  current: (storyIds: string[]) => Map<string, RelatedEntry[]>,
-): Map<string, RelatedEntry[]> {
+  current: (storyIds: string[]) => Promise<Map<string, RelatedEntry[]>>,
+): Promise<Map<string, RelatedEntry[]>> {
   // Changed stories are indexed by their fresh words only, after the others, whatever the store holds for them: the
   // order of a posting decides which candidates a full budget keeps, so it must not depend on when the store is read.
   const changedIds = new Set(changed.map((story) => story.id));
@@ -44,7 +44,7 @@ export function relatedStories(
   for (const story of others) if (!changedIds.has(story.id)) index.add(story.id, story.terms);
   for (const story of changed) index.add(story.id, story.words.keys());
   const candidates = new Map(changed.map((story) => [story.id, [...index.candidates(story.words.keys(), candidateBudget)].filter((id) => id !== story.id)]));
-  const byId = profiles([...new Set([...candidates.values()].flat())].filter((id) => !changedIds.has(id)));
+  const byId = await profiles([...new Set([...candidates.values()].flat())].filter((id) => !changedIds.has(id)));
   for (const story of changed) byId.set(story.id, story);
   const centroids = new Map([...byId.values()].map((story) => [story.id, normalized(story.sum)]));
 
@@ -70,7 +70,7 @@ export function relatedStories(
   }
 
   const listable = new Set([...others.map((story) => story.id), ...changedIds]);
-  const stored = current([...entering.keys()]);
+  const stored = await current([...entering.keys()]);
   for (const [storyId, newcomers] of entering) {
     const before = (stored.get(storyId) ?? []).filter((entry) => listable.has(entry.id) && !changedIds.has(entry.id));
     const after = best([...before, ...newcomers]);

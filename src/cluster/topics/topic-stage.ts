@@ -9,7 +9,7 @@ import {
   recentStoryIds, relabelTopic, saveTopicProfile, storiesOfTopic, storiesWithoutTopic, storyTexts, termDocumentCounts,
   topicsOfStories,
 } from '../../store/topics.ts';
-import type { StoryText, TopicRecord } from '../../store/topics.ts';
+import type { StoredTopicProfile, StoryText, TopicRecord } from '../../store/topics.ts';
 import { thresholdAbove } from '../text/calibrate.ts';
 import { addInto, normalized } from '../text/vectors.ts';
 import { contentTerms, inverseDocumentFrequency, termVector } from '../text/topic-terms.ts';
@@ -88,45 +88,49 @@ interface NamedTopic {
   matchCategories: boolean;
 }
 
-export function assignTopics(store: Store, options: TopicOptions): TopicSummary {
+export async function assignTopics(store: Store, options: TopicOptions): Promise<TopicSummary> {
   const config = { ...defaultTopicConfig, ...options.config };
   const now = options.now.toISOString();
-  return store.transaction(() => {
+  return await store.transaction(async () => {
     // The new articles' words are counted once and reused below, where their stories are loaded.
-    const termsOfArticle = new Map(articleTexts(store, options.articleIds).map((article) => [article.id, contentTerms(`${article.title} ${article.summary}`)]));
-    addTermDocuments(store, [...termsOfArticle.values()]);
+    const termsOfArticle = new Map((await articleTexts(store, options.articleIds)).map((article) => [article.id, contentTerms(`${article.title} ${article.summary}`)]));
+    await addTermDocuments(store, [...termsOfArticle.values()]);
 
     const since = new Date(options.now.getTime() - config.horizonDays * 86400_000).toISOString();
-    const sampleIds = recentStoryIds(store, config.sampleStories);
-    const waitingIds = storiesWithoutTopic(store, since, config.poolLimit);
+    const sampleIds = await recentStoryIds(store, config.sampleStories);
+    const waitingIds = await storiesWithoutTopic(store, since, config.poolLimit);
     const frequencies = new DocumentFrequencies();
-    const stories = loadStories(store, options.modelId, [...new Set([...sampleIds, ...waitingIds, ...options.storyIds])], frequencies, termsOfArticle, options.vectors);
+    const stories = await loadStories(store, options.modelId, [...new Set([...sampleIds, ...waitingIds, ...options.storyIds])], frequencies, termsOfArticle, options.vectors);
     const sample = sampleIds.flatMap((id) => stories.get(id) ?? []);
     const background = backgroundScale(sample, config.lexicalWeight);
     const threshold = thresholdAbove(background, config.fraction);
     // A keyword match must be backed by the members: the story resembles them at least halfway from what unrelated
     // stories score to the join threshold ("Meta" took a singer's date night on the word Instagram alone).
     const agreement = (background.mean + threshold) / 2;
-    const named = ensureNamedTopics(store, options.seeds, sample, config.minStories, now);
+    const named = await ensureNamedTopics(store, options.seeds, sample, config.minStories, now);
     const changed = new Set(options.storyIds);
     const byTime = (ids: Iterable<string>) => [...ids].flatMap((id) => stories.get(id) ?? []).sort((a, b) => a.order - b.order);
     const candidates = byTime(changed);
     const dimensions = stories.values().next().value?.vector.length ?? 0;
-    const placer = new TopicPlacer(store, options.modelId, config, { join: threshold, agreement }, named, dimensions, candidates, frequencies, now);
+    const placer = await TopicPlacer.create(store, options.modelId, config, { join: threshold, agreement }, named, dimensions, candidates, frequencies, now);
 
     // Stories already waiting are not offered to the topics one by one again; they meet in the pool, and are offered
     // again only after new topics appear.
     let pool = byTime(waitingIds.filter((id) => !changed.has(id)));
     let poolMatrix: StoryMatrix | undefined;
     for (let start = 0; start < candidates.length; start += config.batchStories) {
-      for (const story of candidates.slice(start, start + config.batchStories)) if (!placer.place(story)) pool.push(story);
+      for (const story of candidates.slice(start, start + config.batchStories)) if (!(await placer.place(story))) pool.push(story);
       pool = pool.slice(-config.poolLimit);
       poolMatrix = similarityMatrix(pool, config.lexicalWeight, poolMatrix);
       const groups = averageLinkGroups(poolMatrix.values.slice(), pool.length, threshold, config.minStories);
-      for (const group of groups) placer.found(group.map((index) => pool[index]!));
-      if (groups.length) pool = pool.filter((story) => !placer.place(story));
+      for (const group of groups) await placer.found(group.map((index) => pool[index]!));
+      if (groups.length) {
+        const waiting: Candidate[] = [];
+        for (const story of pool) if (!(await placer.place(story))) waiting.push(story);
+        pool = waiting;
+      }
     }
-    placer.save(stories);
+    await placer.save(stories);
     return { placed: placer.placed.size, discovered: placer.discovered, waiting: pool.length };
   });
 }
@@ -147,7 +151,15 @@ class TopicPlacer {
   readonly #topicsOf: Map<string, Set<number>>;
   readonly #touched = new Set<number>();
 
-  constructor(store: Store, modelId: string, config: TopicConfig, thresholds: Thresholds, named: readonly NamedTopic[], dimensions: number, candidates: readonly Candidate[], frequencies: DocumentFrequencies, now: string) {
+  /** A placer over the store's topic profiles and the candidates' current topics (read here, before the run changes them). */
+  static async create(store: Store, modelId: string, config: TopicConfig, thresholds: Thresholds, named: readonly NamedTopic[], dimensions: number, candidates: readonly Candidate[], frequencies: DocumentFrequencies, now: string): Promise<TopicPlacer> {
+    const profiles = await loadTopicProfiles(store, modelId);
+    const topicsOf = await topicsOfStories(store, candidates.map((story) => story.id));
+    return new TopicPlacer(store, modelId, config, thresholds, named, dimensions, frequencies, now, profiles, topicsOf);
+  }
+
+  private constructor(store: Store, modelId: string, config: TopicConfig, thresholds: Thresholds, named: readonly NamedTopic[], dimensions: number, frequencies: DocumentFrequencies, now: string,
+    profiles: readonly StoredTopicProfile[], topicsOf: Map<string, Set<number>>) {
     this.#store = store;
     this.#modelId = modelId;
     this.#config = config;
@@ -156,37 +168,37 @@ class TopicPlacer {
     this.#dimensions = dimensions;
     this.#frequencies = frequencies;
     this.#now = now;
-    this.#profiles = new Map(loadTopicProfiles(store, modelId).map((profile) => [profile.topicId, liveProfile(profile)]));
+    this.#profiles = new Map(profiles.map((profile) => [profile.topicId, liveProfile(profile)]));
     for (const topic of named) if (!this.#profiles.has(topic.id)) this.#profiles.set(topic.id, emptyProfile(topic.id, dimensions));
-    this.#topicsOf = topicsOfStories(store, candidates.map((story) => story.id));
+    this.#topicsOf = topicsOf;
   }
 
   /** Adds the story to the topics it matches; false when it belongs to none, even from earlier runs. */
-  place(story: Candidate): boolean {
+  async place(story: Candidate): Promise<boolean> {
     const has = this.#topicsOf.get(story.id) ?? new Set<number>();
-    for (const match of matchingTopics(story, this.#profiles, this.#named, has, this.#thresholds, this.#config)) this.#join(story, match.topicId, match.weight);
+    for (const match of matchingTopics(story, this.#profiles, this.#named, has, this.#thresholds, this.#config)) await this.#join(story, match.topicId, match.weight);
     return (this.#topicsOf.get(story.id)?.size ?? 0) > 0;
   }
 
   /** Makes a new topic of a dense group of waiting stories. */
-  found(members: readonly Candidate[]): void {
-    const topic = discoverTopic(this.#store, members, this.#frequencies, this.#now);
+  async found(members: readonly Candidate[]): Promise<void> {
+    const topic = await discoverTopic(this.#store, members, this.#frequencies, this.#now);
     const whole = emptyProfile(topic.id, this.#dimensions);
     for (const member of members) addToProfile(whole, member);
     const weights = members.map((member) => leaveOneOutSimilarity(member, whole, this.#config.lexicalWeight));
     this.#profiles.set(topic.id, emptyProfile(topic.id, this.#dimensions));
-    members.forEach((member, index) => this.#join(member, topic.id, weights[index]!));
+    for (const [index, member] of members.entries()) await this.#join(member, topic.id, weights[index]!);
     this.discovered++;
   }
 
   /** Writes the profiles that changed and renames the topics that doubled (`loaded`: stories whose texts are at hand). */
-  save(loaded: ReadonlyMap<string, Candidate>): void {
-    for (const topicId of this.#touched) saveTopicProfile(this.#store, this.#modelId, this.#profiles.get(topicId)!);
-    relabelGrownTopics(this.#store, this.#profiles, loaded, this.#frequencies);
+  async save(loaded: ReadonlyMap<string, Candidate>): Promise<void> {
+    for (const topicId of this.#touched) await saveTopicProfile(this.#store, this.#modelId, this.#profiles.get(topicId)!);
+    await relabelGrownTopics(this.#store, this.#profiles, loaded, this.#frequencies);
   }
 
-  #join(story: Candidate, topicId: number, weight: number): void {
-    addStoryTopics(this.#store, story.id, [{ topicId, weight }], this.#now);
+  async #join(story: Candidate, topicId: number, weight: number): Promise<void> {
+    await addStoryTopics(this.#store, story.id, [{ topicId, weight }], this.#now);
     addToProfile(this.#profiles.get(topicId)!, story);
     this.#touched.add(topicId);
     const topics = this.#topicsOf.get(story.id) ?? new Set<number>();
@@ -235,32 +247,32 @@ function matchingTopics(
     .slice(0, Math.max(0, config.maxTopicsPerStory - has.size));
 }
 
-function discoverTopic(store: Store, members: readonly Candidate[], frequencies: DocumentFrequencies, now: string): TopicRecord {
+async function discoverTopic(store: Store, members: readonly Candidate[], frequencies: DocumentFrequencies, now: string): Promise<TopicRecord> {
   const texts = members.map((member) => member.texts);
-  const name = labelTopic(texts, { ...frequencies.forTexts(store, texts.flat()), otherTopics: keywordUse(listTopics(store)) });
+  const name = labelTopic(texts, { ...(await frequencies.forTexts(store, texts.flat())), otherTopics: keywordUse(await listTopics(store)) });
   // The slug is for good, so it takes only the label's two strongest parts: short, and less tied to the first members.
   const slug = slugify(name.label.split(', ').slice(0, 2).join(' '));
-  return createDiscoveredTopic(store, { slug, label: name.label, keywords: name.keywords, stories: members.length }, now);
+  return await createDiscoveredTopic(store, { slug, label: name.label, keywords: name.keywords, stories: members.length }, now);
 }
 
 /**
  * A discovered topic that has doubled since it was named is renamed from its newest members (a hundred stories, their
  * first few articles: plenty for the top words); its slug stays.
  */
-function relabelGrownTopics(store: Store, profiles: ReadonlyMap<number, TopicProfile>, loaded: ReadonlyMap<string, Candidate>, frequencies: DocumentFrequencies): void {
-  const topics = listTopics(store);
+async function relabelGrownTopics(store: Store, profiles: ReadonlyMap<number, TopicProfile>, loaded: ReadonlyMap<string, Candidate>, frequencies: DocumentFrequencies): Promise<void> {
+  const topics = await listTopics(store);
   for (const topic of topics) {
     const stories = profiles.get(topic.id)?.stories ?? 0;
     if (topic.origin !== 'discovered' || stories < 2 * topic.labelledStories) continue;
-    const memberIds = storiesOfTopic(store, topic.id).slice(-100).map((member) => member.storyId);
-    const texts = groupTexts(storyTexts(store, memberIds.filter((id) => !loaded.has(id))));
+    const memberIds = (await storiesOfTopic(store, topic.id)).slice(-100).map((member) => member.storyId);
+    const texts = groupTexts(await storyTexts(store, memberIds.filter((id) => !loaded.has(id))));
     for (const id of memberIds) {
       const story = loaded.get(id);
       if (story) texts.set(id, story.texts);
     }
     const members = [...texts.values()].map((list) => list.slice(0, 5));
-    const name = labelTopic(members, { ...frequencies.forTexts(store, members.flat()), otherTopics: keywordUse(topics.filter((other) => other.id !== topic.id)) });
-    relabelTopic(store, topic.id, name.label, name.keywords, stories);
+    const name = labelTopic(members, { ...(await frequencies.forTexts(store, members.flat())), otherTopics: keywordUse(topics.filter((other) => other.id !== topic.id)) });
+    await relabelTopic(store, topic.id, name.label, name.keywords, stories);
   }
 }
 
@@ -277,31 +289,32 @@ class DocumentFrequencies {
   readonly byTerm = new Map<string, number>();
 
   /** Makes sure the given terms are known; returns the inverse document frequency over everything known. */
-  forTerms(store: Store, terms: Iterable<string>): (term: string) => number {
+  async forTerms(store: Store, terms: Iterable<string>): Promise<(term: string) => number> {
     const missing = [...new Set(terms)].filter((term) => !this.byTerm.has(term));
-    const counts = termDocumentCounts(store, missing);
+    const counts = await termDocumentCounts(store, missing);
     this.documents = counts.documents;
     for (const term of missing) this.byTerm.set(term, counts.byTerm.get(term) ?? 0);
     return inverseDocumentFrequency(this.documents, this.byTerm);
   }
 
   /** What labelTopic needs for these texts. */
-  forTexts(store: Store, texts: readonly string[]): { documents: number; documentFrequency: ReadonlyMap<string, number> } {
-    this.forTerms(store, texts.flatMap(contentTerms));
+  async forTexts(store: Store, texts: readonly string[]): Promise<{ documents: number; documentFrequency: ReadonlyMap<string, number> }> {
+    await this.forTerms(store, texts.flatMap(contentTerms));
     return { documents: this.documents, documentFrequency: this.byTerm };
   }
 }
 
 /** Seeds from content/topics.json, and feed categories that several feeds use on enough (but not most) stories. */
-function ensureNamedTopics(store: Store, seeds: readonly TopicSeed[], sample: readonly Candidate[], minStories: number, now: string): NamedTopic[] {
-  const topics: NamedTopic[] = seeds.map((seed) => ({
-    id: ensureTopic(store, { slug: seed.slug, label: seed.name, description: seed.description, keywords: seed.keywords, origin: 'seed' }, now),
+async function ensureNamedTopics(store: Store, seeds: readonly TopicSeed[], sample: readonly Candidate[], minStories: number, now: string): Promise<NamedTopic[]> {
+  const topics: NamedTopic[] = [];
+  for (const seed of seeds) topics.push({
+    id: await ensureTopic(store, { slug: seed.slug, label: seed.name, description: seed.description, keywords: seed.keywords, origin: 'seed' }, now),
     keywords: seed.keywords,
     matchCategories: false,
-  }));
+  });
   for (const category of categoryTopics(sample, minStories)) {
     if (categoryOfSeed(category.name, seeds)) continue;
-    const id = ensureTopic(store, { slug: category.slug, label: category.name, description: '', keywords: [category.name], origin: 'category' }, now);
+    const id = await ensureTopic(store, { slug: category.slug, label: category.name, description: '', keywords: [category.name], origin: 'category' }, now);
     topics.push({ id, keywords: [category.name], matchCategories: true });
   }
   return topics;
@@ -315,14 +328,14 @@ function leaveOneOutSimilarity(story: TopicStory, profile: TopicProfile, lexical
 }
 
 /** Each story's centroid, term vector, texts and categories; stories without any embedded article are left out. */
-function loadStories(
+async function loadStories(
   store: Store, modelId: string, storyIds: readonly string[], frequencies: DocumentFrequencies, termsOfArticle: ReadonlyMap<number, string[]>,
   known: ReadonlyMap<string, Float32Array> = new Map(),
-): Map<string, Candidate> {
-  const rows = storyTexts(store, storyIds);
-  const loaded = loadEmbeddings(store, modelId, rows.map((row) => row.contentHash).filter((hash) => !known.has(hash)));
+): Promise<Map<string, Candidate>> {
+  const rows = await storyTexts(store, storyIds);
+  const loaded = await loadEmbeddings(store, modelId, rows.map((row) => row.contentHash).filter((hash) => !known.has(hash)));
   const terms = rows.map((row) => termsOfArticle.get(row.articleId) ?? contentTerms(`${row.title} ${row.summary}`));
-  const idf = frequencies.forTerms(store, terms.flat());
+  const idf = await frequencies.forTerms(store, terms.flat());
   const stories = new Map<string, Candidate & { articleTerms: string[][] }>();
   rows.forEach((row, order) => {
     const vector = known.get(row.contentHash) ?? loaded.get(row.contentHash);

@@ -5,5 +5,5 @@ import type { TopicView } from '../../../site/data.ts';
 import { topicChannel, topicFeedStaticPaths } from '../../../site/feeds/channel.ts';
 import { jsonFeedResponse } from '../../../site/feeds/json-feed.ts';
 
-export const getStaticPaths = () => topicFeedStaticPaths(siteData(), 'feed.json');
+export const getStaticPaths = async () => topicFeedStaticPaths((await siteData()), 'feed.json');
 export const GET = (context: APIContext<{ topic: TopicView }>) => jsonFeedResponse(topicChannel(context.props.topic, context.site));

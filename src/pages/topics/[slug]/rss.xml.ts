@@ -5,5 +5,5 @@ import type { TopicView } from '../../../site/data.ts';
 import { topicChannel, topicFeedStaticPaths } from '../../../site/feeds/channel.ts';
 import { rssResponse } from '../../../site/feeds/rss.ts';
 
-export const getStaticPaths = () => topicFeedStaticPaths(siteData(), 'rss.xml');
+export const getStaticPaths = async () => topicFeedStaticPaths((await siteData()), 'rss.xml');
 export const GET = (context: APIContext<{ topic: TopicView }>) => rssResponse(topicChannel(context.props.topic, context.site));

@@ -1,0 +1,142 @@
+// The SQLite store: one file, node:sqlite, the zero-setup default. Calls are synchronous underneath; the asynchronous
+// face only lets one Store interface serve PostgreSQL too. A transaction owns the one connection: statements from
+// other call chains wait until it ends, so interleaved awaits never slip a foreign write into it.
+import { DatabaseSync } from 'node:sqlite';
+import type { StatementSync } from 'node:sqlite';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { migrations } from './migrations.ts';
+import { currentTransaction } from './connection.ts';
+import type { Connection, Param, StoreBackend } from './connection.ts';
+import type { OpenOptions, Store } from './store.ts';
+import { existingStorePath } from './store.ts';
+
+type SqliteValue = string | number | null | Uint8Array;
+
+const bind = (params: readonly Param[]): SqliteValue[] =>
+  params.map((value) => (Array.isArray(value) ? JSON.stringify(value) : value as SqliteValue));
+
+export class SqliteStore implements Store, StoreBackend, Connection {
+  readonly kind = 'sqlite' as const;
+  readonly dialect = 'sqlite' as const;
+  readonly path: string;
+  readonly db: DatabaseSync;
+  // Prepared statements: preparing is ~50 µs of SQLite parsing and planning, which a per-feed or per-article write
+  // path would otherwise pay thousands of times per run.
+  readonly #statements = new Map<string, StatementSync>();
+  /** Settles when the open transaction ends; null when none is open. */
+  #busy: Promise<void> | null = null;
+
+  constructor(path: string, db: DatabaseSync) {
+    this.path = path;
+    this.db = db;
+  }
+
+  get connection(): Connection {
+    return this;
+  }
+
+  #statement(sql: string): StatementSync {
+    let found = this.#statements.get(sql);
+    if (!found) {
+      found = this.db.prepare(sql);
+      this.#statements.set(sql, found);
+    }
+    return found;
+  }
+
+  /** Runs work now, or after the open transaction when the caller is not part of it. */
+  #when<T>(work: () => T): Promise<T> {
+    if (this.#busy && currentTransaction.getStore() !== this) return this.#busy.then(() => this.#when(work));
+    try {
+      return Promise.resolve(work());
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  all<T>(sql: string, params: readonly Param[] = []): Promise<T[]> {
+    return this.#when(() => this.#statement(sql).all(...bind(params)) as T[]);
+  }
+
+  get<T>(sql: string, params: readonly Param[] = []): Promise<T | undefined> {
+    return this.#when(() => this.#statement(sql).get(...bind(params)) as T | undefined);
+  }
+
+  run(sql: string, params: readonly Param[] = []): Promise<number> {
+    return this.#when(() => Number(this.#statement(sql).run(...bind(params)).changes));
+  }
+
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    // Nested calls join the outer transaction, so a stage can compose helpers that each ask for one.
+    if (currentTransaction.getStore() === this) return fn();
+    while (this.#busy) await this.#busy;
+    let release!: () => void;
+    this.#busy = new Promise((done) => (release = done));
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await currentTransaction.run(this, fn);
+        this.db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.db.isTransaction) this.db.exec('ROLLBACK');
+        throw error;
+      }
+    } finally {
+      this.#busy = null;
+      release();
+    }
+  }
+
+  async close(): Promise<void> {
+    while (this.#busy) await this.#busy;
+    if (this.db.isOpen) this.db.close();
+  }
+}
+
+/** Opens (and creates, unless options say otherwise) the SQLite store at `path`; see openStore. */
+export function openSqliteStore(path: string, options: OpenOptions): SqliteStore {
+  const fullPath = path === ':memory:' ? path : resolve(path);
+  // A missing store is refused only when it must exist; a folder, always.
+  if (fullPath !== ':memory:' && (options.mustExist || existsSync(fullPath))) existingStorePath(path);
+  if (!options.readOnly && fullPath !== ':memory:') mkdirSync(dirname(fullPath), { recursive: true });
+  const db = new DatabaseSync(fullPath, { readOnly: options.readOnly ?? false });
+  db.exec('PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
+  // Another program's SQLite file (a mistyped --db) is never touched: no WAL switch, no migrations.
+  if (sqliteSchemaVersion(db) === 0 && (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n > 0) {
+    db.close();
+    throw new Error(`${fullPath} is not a Wirefold store (it is another program's database); name another file with --db`);
+  }
+  if (!options.readOnly) {
+    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
+    migrate(db);
+  } else if (sqliteSchemaVersion(db) < migrations.length) {
+    db.close();
+    throw new Error(`the store at ${fullPath} is older than this Wirefold; run any stage once to upgrade it`);
+  }
+  return new SqliteStore(fullPath, db);
+}
+
+export function sqliteSchemaVersion(db: DatabaseSync): number {
+  const row = db.prepare('PRAGMA user_version').get() as { user_version: number };
+  return row.user_version;
+}
+
+function migrate(db: DatabaseSync): void {
+  const current = sqliteSchemaVersion(db);
+  if (current > migrations.length) {
+    throw new Error(`the store is at schema version ${current}, newer than this Wirefold (${migrations.length})`);
+  }
+  for (let version = current; version < migrations.length; version++) {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      db.exec(migrations[version]!);
+      db.exec(`PRAGMA user_version = ${version + 1}`);
+      db.exec('COMMIT');
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,156 @@
+// The store's functions on both backends: what one writes, the other reads the same way, in the same order.
+import { describe, expect, it } from 'vitest';
+import { openStore, schemaVersion, StoreMissingError } from '../../src/store/store.ts';
+import { migrations } from '../../src/store/migrations.ts';
+import { findFeed, listFeeds, recordFetch, removeFeed, upsertFeed } from '../../src/store/feeds.ts';
+import { copyCandidates, countArticles, countNearCopies, getArticles, unclusteredArticles } from '../../src/store/articles.ts';
+import { saveFeedItems } from '../../src/ingest/save-items.ts';
+import { anyTextMissingEmbedding, loadEmbeddings, recentEmbeddings, saveEmbeddings, textsMissingEmbeddings } from '../../src/store/embeddings.ts';
+import { liveStoryIds, mergeStories, relatedOf, replaceRelated, saveMemberships, storiesArticles, updateStory } from '../../src/store/stories.ts';
+import { saveStoryProfiles, storyProfiles, storyTermListsSince } from '../../src/store/story-profiles.ts';
+import { addStoryTopics, addTermDocuments, createDiscoveredTopic, ensureTopic, listTopics, loadTopicProfiles, saveTopicProfile, storiesOfTopic, termDocumentCounts } from '../../src/store/topics.ts';
+import { finishRun, recentRuns, startRun } from '../../src/store/runs.ts';
+import { articlesByStory, liveStories, mergedStories } from '../../src/store/site-reads.ts';
+import type { FeedItem } from '../../src/model/feed-item.ts';
+import { LockHeldError, withStoreWriter } from '../../src/store/writer-lock.ts';
+import { backends, postgresSkipReason } from '../backends.ts';
+
+const now = '2026-11-20T12:00:00.000Z';
+const WIRE = 'Rocket Lab launched ten weather satellites from New Zealand on Tuesday, the company said, adding that all ' +
+  'of them reached their planned orbit and began sending data within hours of the launch.';
+
+function item(guid: string, title: string, summary: string, published = now): FeedItem {
+  return {
+    guid, title, url: `https://news.example/${guid}`, originalUrl: `https://news.example/${guid}`, published, updated: null, dateFlag: null,
+    author: null, summary, contentHtml: `<p>${summary}</p>`, image: null, categories: ['Space'],
+  };
+}
+
+describe.each(backends)('the store on $name', (backend) => {
+  it('creates its schema once, and refuses a missing store when it must exist', async () => {
+    const location = await backend.fresh('schema');
+    await expect(openStore(location, { mustExist: true })).rejects.toThrow(StoreMissingError);
+    const store = await openStore(location);
+    expect(await schemaVersion(store)).toBe(migrations.length);
+    await store.close();
+    const again = await openStore(location, { mustExist: true });
+    expect(await schemaVersion(again)).toBe(migrations.length);
+    await again.close();
+  });
+
+  it('lets one run write at a time, and the next one in once it ends', async () => {
+    const location = await backend.fresh('lock');
+    await (await openStore(location)).close();
+    await withStoreWriter(location, 'ingest', async (store) => {
+      await upsertFeed(store, { url: 'https://a.example/feed' });
+      await expect(withStoreWriter(location, 'cluster', async () => 0)).rejects.toThrow(LockHeldError);
+    });
+    expect(await withStoreWriter(location, 'cluster', async (store) => (await listFeeds(store)).length)).toBe(1);
+  });
+
+  it('keeps feeds: upsert keeps the id, a fetch is recorded, removal keeps a feed that has articles', async () => {
+    const store = await openStore(await backend.fresh('feeds'));
+    const id = await upsertFeed(store, { url: 'https://a.example/feed', tags: ['x'] });
+    expect(await upsertFeed(store, { url: 'https://a.example/feed', title: 'A' })).toBe(id);
+    const other = await upsertFeed(store, { url: 'https://b.example/feed' });
+    await recordFetch(store, id, { fetchedAt: now, status: 500, error: 'HTTP 500', nextFetchAt: now });
+    await recordFetch(store, id, { fetchedAt: now, status: 500, error: 'HTTP 500', nextFetchAt: now, newUrl: 'https://a2.example/feed' });
+    const feed = (await findFeed(store, String(id)))!;
+    expect(feed).toMatchObject({ title: 'A', tags: ['x'], consecutiveFailures: 2, failingSince: now, lastStatus: 500, url: 'https://a2.example/feed' });
+    await recordFetch(store, id, { fetchedAt: now, status: 200, error: null, nextFetchAt: null, etag: '"e"', itemsSeen: 3 });
+    expect(await findFeed(store, 'https://a2.example/feed')).toMatchObject({ consecutiveFailures: 0, failingSince: null, etag: '"e"', itemsSeen: 3 });
+    await saveFeedItems(store, id, [item('one', 'Satellites launched', WIRE)], now);
+    expect(await removeFeed(store, id)).toBe(true);
+    expect(await removeFeed(store, other)).toBe(true);
+    expect((await listFeeds(store)).map((row) => [row.id, row.status])).toEqual([[id, 'disabled']]);
+    await store.close();
+  });
+
+  it('saves items once, finds near-copy candidates by key, and marks a copy from another outlet', async () => {
+    const store = await openStore(await backend.fresh('articles'));
+    const wire = await upsertFeed(store, { url: 'https://wire.example/feed', title: 'Wire' });
+    const paper = await upsertFeed(store, { url: 'https://paper.example/feed', title: 'Paper' });
+    expect(await saveFeedItems(store, wire, [item('w1', 'Rocket Lab launches ten weather satellites', WIRE)], now)).toEqual({ added: 1, updated: 0, unchanged: 0 });
+    expect(await saveFeedItems(store, wire, [item('w1', 'Rocket Lab launches ten weather satellites', WIRE)], now)).toEqual({ added: 0, updated: 0, unchanged: 1 });
+    await saveFeedItems(store, paper, [item('p1', 'Ten satellites reach orbit', `WELLINGTON — ${WIRE}`)], now);
+    expect(await countArticles(store)).toBe(2);
+    expect(await countNearCopies(store)).toBe(1);
+    const [original, copy] = await unclusteredArticles(store);
+    expect(copy!.copyOf).toBe(original!.id);
+    expect(original).toMatchObject({ source: 'Wire', categories: ['Space'], publishedAt: now });
+    expect((await copyCandidates(store, [123456789])).length).toBe(0);
+    expect((await getArticles(store, [copy!.id]))[0]!.title).toBe('Ten satellites reach orbit');
+    await store.close();
+  });
+
+  it('round-trips vectors bit for bit and knows which texts still need one', async () => {
+    const store = await openStore(await backend.fresh('vectors'));
+    const feed = await upsertFeed(store, { url: 'https://a.example/feed' });
+    await saveFeedItems(store, feed, [item('a', 'First story', WIRE), item('b', 'Second story', 'Something else entirely happened today in the city.')], now);
+    const tasks = await textsMissingEmbeddings(store, 'm');
+    expect(tasks.map((task) => task.title)).toEqual(['First story', 'Second story']);
+    const vector = new Float32Array([0.1, -2.5, Math.PI, 1e-30]);
+    await saveEmbeddings(store, 'm', [{ contentHash: tasks[0]!.contentHash, vector }]);
+    expect(await anyTextMissingEmbedding(store, 'm')).toBe(true);
+    await saveEmbeddings(store, 'm', [{ contentHash: tasks[1]!.contentHash, vector: new Float32Array([1, 2, 3, 4]) }]);
+    expect(await anyTextMissingEmbedding(store, 'm')).toBe(false);
+    expect([...(await loadEmbeddings(store, 'm', [tasks[0]!.contentHash])).get(tasks[0]!.contentHash)!]).toEqual([...vector]);
+    expect((await recentEmbeddings(store, 'm', 1)).length).toBe(1);
+    await store.close();
+  });
+
+  it('keeps stories, merges, related lists, profiles, topics and runs, and rolls a failed transaction back', async () => {
+    const store = await openStore(await backend.fresh('stories'));
+    const feed = await upsertFeed(store, { url: 'https://a.example/feed' });
+    await saveFeedItems(store, feed, [item('a', 'One', WIRE), item('b', 'Two', `Other words. ${WIRE.slice(0, 40)}`, '2026-11-20T13:00:00.000Z')], now);
+    const [a, b] = await unclusteredArticles(store);
+    await saveMemberships(store, [{ articleId: a!.id, storyId: 's-a' }, { articleId: b!.id, storyId: 's-b' }], now);
+    for (const [id, article] of [['s-a', a!], ['s-b', b!]] as const) {
+      await updateStory(store, { id, title: article.title, leadArticleId: article.id, score: 1.5, firstPublishedAt: article.publishedAt,
+        lastPublishedAt: article.publishedAt, articleCount: 1, sourceCount: 1 }, now);
+    }
+    const seed = await ensureTopic(store, { slug: 'space', label: 'Space', description: '', keywords: ['space'], origin: 'seed' }, now);
+    expect(await ensureTopic(store, { slug: 'space', label: 'Space', description: 'd', keywords: ['space'], origin: 'seed' }, now)).toBe(seed);
+    const found = await createDiscoveredTopic(store, { slug: 'space', label: 'Space again', keywords: [], stories: 2 }, now);
+    expect(found.slug).toBe('space-2');
+    await addStoryTopics(store, 's-b', [{ topicId: seed, weight: 0.5 }], '2026-11-19T00:00:00.000Z');
+    await addStoryTopics(store, 's-a', [{ topicId: seed, weight: 0.7 }], now);
+    await replaceRelated(store, 's-a', [{ id: 's-b', similarity: 0.4 }]);
+    const sum = new Float32Array([1, 2]);
+    await saveStoryProfiles(store, 'm', [{ id: 's-a', sum, size: 1, words: new Map([['rocket', 1]]), wordWeight: 0.3 }]);
+    expect((await storyProfiles(store, 'm', ['s-a'])).get('s-a')).toMatchObject({ size: 1, wordWeight: 0.3, words: new Map([['rocket', 1]]) });
+    expect(await storyTermListsSince(store, 'm', '')).toEqual([{ id: 's-a', terms: ['rocket'] }]);
+    expect((await relatedOf(store, ['s-a'])).get('s-a')).toEqual([{ id: 's-b', similarity: 0.4 }]);
+
+    await mergeStories(store, 's-b', 's-a');
+    expect(await liveStoryIds(store)).toEqual(['s-a']);
+    expect(await mergedStories(store)).toEqual([{ id: 's-b', mergedInto: 's-a', title: 'Two' }]);
+    expect((await storiesArticles(store, ['s-a'])).get('s-a')!.map((article) => article.id)).toEqual([a!.id, b!.id]);
+    // The survivor keeps the earlier of the two times it joined the topic.
+    expect(await storiesOfTopic(store, seed)).toEqual([{ storyId: 's-a', addedAt: '2026-11-19T00:00:00.000Z', weight: 0.7 }]);
+    expect((await liveStories(store)).map((row) => row.id)).toEqual(['s-a']);
+    expect([...(await articlesByStory(store)).keys()]).toEqual(['s-a']);
+    expect((await listTopics(store)).map((topic) => topic.slug)).toEqual(['space', 'space-2']);
+
+    await saveTopicProfile(store, 'm', { topicId: seed, vectorSum: new Float32Array([0.5, 0.25]), termSums: new Map([['rocket', 2]]), stories: 2 });
+    expect(await loadTopicProfiles(store, 'm')).toEqual([{ topicId: seed, vectorSum: new Float32Array([0.5, 0.25]), termSums: new Map([['rocket', 2]]), stories: 2 }]);
+    await addTermDocuments(store, [['rocket', 'orbit'], ['rocket']]);
+    await addTermDocuments(store, [['rocket']]);
+    const counts = await termDocumentCounts(store, ['rocket', 'orbit', 'absent']);
+    expect([counts.documents, counts.byTerm.get('rocket'), counts.byTerm.get('orbit'), counts.byTerm.get('absent')]).toEqual([3, 3, 1, undefined]);
+
+    const run = await startRun(store, 'cluster');
+    await finishRun(store, run, true, { placed: 2 });
+    expect((await recentRuns(store, 1))[0]).toMatchObject({ id: run, stage: 'cluster', ok: true, counts: { placed: 2 } });
+
+    await expect(store.transaction(async () => {
+      await upsertFeed(store, { url: 'https://never.example/feed' });
+      throw new Error('half-way failure');
+    })).rejects.toThrow('half-way failure');
+    expect((await listFeeds(store)).map((row) => row.url)).toEqual(['https://a.example/feed']);
+    await store.close();
+  });
+});
+
+// Shown as skipped, with the reason, only when no PostgreSQL server is configured.
+if (postgresSkipReason) describe.skip(`the store on postgres: ${postgresSkipReason}`, () => it('runs the suite above', () => undefined));
