@@ -9,7 +9,7 @@ import { migrations } from './migrations.ts';
 import { currentTransaction } from './connection.ts';
 import type { Connection, Param, StoreBackend } from './connection.ts';
 import type { OpenOptions, Store } from './store.ts';
-import { existingStorePath } from './store.ts';
+import { existingStorePath, StoreMissingError } from './store.ts';
 
 type SqliteValue = string | number | null | Uint8Array;
 
@@ -107,6 +107,12 @@ export function openSqliteStore(path: string, options: OpenOptions): SqliteStore
   if (sqliteSchemaVersion(db) === 0 && (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n > 0) {
     db.close();
     throw new Error(`${fullPath} is not a Wirefold store (it is another program's database); name another file with --db`);
+  }
+  // An empty file (or a SQLite file without tables) is no store either: a command that reads a store must not turn it
+  // into an empty one and, say, build an empty site over the real one.
+  if (options.mustExist && sqliteSchemaVersion(db) === 0) {
+    db.close();
+    throw new StoreMissingError(path);
   }
   if (!options.readOnly) {
     db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');

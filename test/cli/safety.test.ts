@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -63,6 +63,23 @@ describe('what wirefold may delete', () => {
     const inMissingFolder = join(folder, 'no-such-folder', 'store.db');
     expect(runWirefold(['rebuild', '--db', inMissingFolder]).stderr).toContain(`wirefold rebuild: no store at ${inMissingFolder}`);
     expect(existsSync(join(folder, 'no-such-folder'))).toBe(false);
+  });
+
+  it('an empty file given as --db is no store: reading commands refuse it and leave it empty', () => {
+    const folder = tempFolder();
+    const empty = join(folder, 'empty.db');
+    writeFileSync(empty, '');
+    const out = join(folder, 'site');
+    mkdirSync(out);
+    writeFileSync(join(out, 'index.html'), 'the live site');
+    for (const command of [['build', '--out', out], ['doctor'], ['feeds', 'list']]) {
+      const result = runWirefold([...command, '--db', empty]);
+      expect(result.status, command.join(' ')).toBe(1);
+      // doctor reports on standard output, as a failed check.
+      expect(result.stderr + result.stdout, command.join(' ')).toContain(`no store at ${empty}`);
+      expect(statSync(empty).size, command.join(' ')).toBe(0);
+    }
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toBe('the live site');
   });
 
   it('a rebuild in which every feed failed exits 1, says so, and leaves the site as it was', () => {
