@@ -2,6 +2,8 @@
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openStore } from '../store/store.ts';
+import { isDemoStore } from '../store/demo-marker.ts';
+import { describeLocation, parseStoreLocation } from '../store/location.ts';
 import { findFeed, listFeeds, removeFeed, upsertFeed } from '../store/feeds.ts';
 import type { Feed } from '../store/feeds.ts';
 import { parseOpml, renderOpml } from '../ingest/opml.ts';
@@ -25,6 +27,11 @@ export async function feedsCommand(settings: Settings, args: string[], values: R
   }
   // Read before the store is opened, so a missing file never leaves a new empty store behind.
   const opmlText = action === 'import' && target ? readInputFile(target) : undefined;
+  // The demo's store is deleted and made anew by every `wirefold demo`: feeds added to it would be lost on the next one.
+  if ((action === 'add' || action === 'import') && await isDemoStore(settings.storePath)) {
+    throw new Error(`refusing to add feeds to ${describeLocation(parseStoreLocation(settings.storePath))}: it is the demo's store, ` +
+      'which every `wirefold demo` deletes and makes anew; name another store with --db');
+  }
   // Adding feeds may start a store; listing, removing and exporting never do (a typo would list an empty one).
   const store = await openStore(settings.storePath, { mustExist: action !== 'add' && action !== 'import' });
   try {

@@ -12,6 +12,8 @@ import { repoRoot, runWirefold, tempFolder } from '../helpers.ts';
 import { listenOnLoopback } from '../ingest/loopback.ts';
 import { acquireWriterLock } from '../../src/store/writer-lock.ts';
 import { writeSiteMarker } from '../../src/site/site-marker.ts';
+import { openStore } from '../../src/store/store.ts';
+import { markAsDemoStore } from '../../src/store/demo-marker.ts';
 
 const digest = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
@@ -33,6 +35,22 @@ describe('what wirefold may delete', () => {
     expect(byEnvironment.status).toBe(1);
     expect(digest(db)).toBe(before);
     expect(runWirefold(['feeds', 'list', '--db', db]).stdout).toContain('127.0.0.1:9');
+  });
+
+  it('feeds add and import refuse the demo\'s store, which the next demo would wipe', async () => {
+    const folder = tempFolder();
+    const db = join(folder, 'demo.db');
+    const store = await openStore(db);
+    await markAsDemoStore(store);
+    await store.close();
+    const opml = join(folder, 'mine.opml');
+    writeFileSync(opml, '<?xml version="1.0"?><opml version="2.0"><head><title>mine</title></head><body><outline type="rss" text="x" xmlUrl="http://127.0.0.1:9/x.xml"/></body></opml>');
+    for (const args of [['feeds', 'add', 'http://127.0.0.1:9/feed.xml', '--db', db], ['feeds', 'import', opml, '--db', db]]) {
+      const result = runWirefold(args);
+      expect(result.status, args.join(' ')).toBe(1);
+      expect(result.stderr.trim(), args.join(' ')).toBe(`wirefold feeds: refusing to add feeds to ${db}: it is the demo's store, which every \`wirefold demo\` deletes and makes anew; name another store with --db`);
+    }
+    expect(runWirefold(['feeds', 'list', '--json', '--db', db]).stdout.trim()).toBe('[]');
   });
 
   it('demo refuses an out dir that holds a real site (or anything else), and touches nothing', () => {
