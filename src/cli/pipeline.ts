@@ -72,7 +72,11 @@ export async function ingestStage(store: Store, settings: Settings): Promise<str
 function ingestProblem(summary: IngestSummary, storePath: string): string | null {
   if (summary.feeds === 0) return `no feeds in ${storePath}: add some with "wirefold feeds import content/feeds.opml"`;
   const due = summary.feeds - summary.skipped;
-  if (due > 0 && summary.failures.length === due) return `all ${due} feeds failed: is the network down?`;
+  if (due > 0 && summary.failures.length === due) {
+    return summary.failures.every((failure) => failure.refused)
+      ? `all ${due} feeds were refused: their addresses are loopback or private; pass --allow-private-addresses to fetch them`
+      : `all ${due} feeds failed: is the network down?`;
+  }
   return null;
 }
 

@@ -50,7 +50,11 @@ export type FetchResult =
       encodingIgnored: string | null }
   | { kind: 'not-modified'; url: string; status: 304; maxAgeSeconds: number | null; permanentUrl: string | null }
   | { kind: 'gone'; url: string; status: 410 }
-  | { kind: 'error'; url: string; status: number | null; error: string; retryAfterSeconds: number | null };
+  | {
+    kind: 'error'; url: string; status: number | null; error: string; retryAfterSeconds: number | null;
+    /** Wirefold's own network policy refused the address (address-policy.ts): not the server's fault, and the same settings give the same answer. */
+    refused: boolean;
+  };
 
 /** Limits concurrent work overall and per host, so one slow server never holds the whole run. */
 export class FetchScheduler {
@@ -157,12 +161,13 @@ export async function fetchFeed(request: FetchRequest, limits: FetchLimits = def
       };
     }
   } catch (error) {
-    return failure(url, null, deadline.aborted ? `no complete response within ${seconds(limits.totalTimeoutMs)}` : describeNetworkError(error));
+    return { ...failure(url, null, deadline.aborted ? `no complete response within ${seconds(limits.totalTimeoutMs)}` : describeNetworkError(error)),
+      refused: error instanceof AddressRefusedError };
   }
 }
 
 function failure(url: string, status: number | null, error: string): Extract<FetchResult, { kind: 'error' }> {
-  return { kind: 'error', url, status, error, retryAfterSeconds: null };
+  return { kind: 'error', url, status, error, retryAfterSeconds: null, refused: false };
 }
 
 function parseMaxAge(cacheControl: string | null): number | null {

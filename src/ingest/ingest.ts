@@ -28,6 +28,8 @@ export interface IngestOptions {
 export interface FeedFailure {
   url: string;
   error: string;
+  /** Refused by the network policy (--allow-private-addresses), not failed at the server. */
+  refused: boolean;
 }
 
 /** Something a feed's server got wrong that ingest read around, worth telling whoever runs the feed. */
@@ -98,6 +100,8 @@ interface Landing {
   items: readonly FeedItem[];
   /** Only the server's faults worth a line in the run's summary; the rest of the parse warnings are for `feeds parse`. */
   warnings?: string[];
+  /** The network policy refused the feed's address (FeedFailure.refused). */
+  refused?: boolean;
 }
 
 /** How long landed feeds wait to share a commit. A crash loses at most this much work, fetched again next run. */
@@ -176,7 +180,7 @@ class LandingWriter {
     const summary = this.#summary;
     if (landing.kind === 'fetched') summary.fetched++;
     if (landing.kind === 'not-modified') summary.notModified++;
-    if (landing.outcome.error !== null) summary.failures.push({ url: landing.feed.url, error: landing.outcome.error });
+    if (landing.outcome.error !== null) summary.failures.push({ url: landing.feed.url, error: landing.outcome.error, refused: landing.refused === true });
     for (const warning of landing.warnings ?? []) summary.warnings.push({ url: landing.feed.url, warning });
     summary.added += counts.added;
     summary.updated += counts.updated;
@@ -197,6 +201,8 @@ async function land(feed: Feed, result: FetchResult, fetchedAt: Date, reader: Fe
   const at = fetchedAt.toISOString();
   const later = (seconds: number) => new Date(fetchedAt.getTime() + seconds * 1000).toISOString();
 
+  // A refusal by our own network policy is no server failure: no backoff, so the run after the setting changes fetches it.
+  if (result.kind === 'error' && result.refused) return { feed, kind: 'failed', items: [], refused: true, outcome: { fetchedAt: at, status: null, error: result.error, nextFetchAt: null } };
   if (result.kind === 'error') return failedLanding(feed, at, result.status, result.error, result.retryAfterSeconds);
   if (result.kind === 'gone') {
     const error = 'gone (HTTP 410): feed disabled';

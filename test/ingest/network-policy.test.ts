@@ -200,7 +200,10 @@ describe('the command line', () => {
       const refusedIngest = runWirefold(['ingest', '--db', db], { env: strict });
       expect(refusedIngest.stdout).toContain(`feed failed: ${url}: refused: 127.0.0.1 is a loopback address`);
       expect(refusedIngest.stdout).toMatch(/ingest: 1 feeds, 0 fetched, .* 1 failed; 0 new articles/);
-      const allowedIngest = runWirefold(['ingest', '--db', db, '--force', '--allow-private-addresses'], { env: strict });
+      // The refusal is ours, not the network's: said so, and no backoff, so acting on the hint at once works (no --force).
+      expect(refusedIngest.status).toBe(1);
+      expect(refusedIngest.stderr).toContain('all 1 feeds were refused: their addresses are loopback or private; pass --allow-private-addresses to fetch them');
+      const allowedIngest = runWirefold(['ingest', '--db', db, '--allow-private-addresses'], { env: strict });
       expect(allowedIngest.stdout).toMatch(/ingest: 1 feeds, 1 fetched, .* 0 failed; 1 new articles/);
     } finally {
       await worker.terminate();
