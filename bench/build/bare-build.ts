@@ -5,5 +5,5 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'astro';
 import wirefoldConfig from '../../astro.config.mjs';
 
-const root = fileURLToPath(new URL('./bare', import.meta.url));
+const root = fileURLToPath(new URL('./bare/', import.meta.url));
 await build({ root, outDir: process.env.BENCH_BARE_OUT, logLevel: 'warn', build: { concurrency: wirefoldConfig.build?.concurrency } });

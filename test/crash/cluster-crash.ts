@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { openStore } from '../../src/store/store.ts';
 import { syntheticStream, writeStream } from '../../bench/cluster/synthetic-stream.ts';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface Workload {
   /** The prepared store: the older articles clustered, the newer ones waiting for the run under test. */

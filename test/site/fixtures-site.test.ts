@@ -27,7 +27,7 @@ import { filesUnder } from '../demo-site.ts';
 import { runWirefold, tempFolder } from '../helpers.ts';
 import { listenOnLoopback } from '../ingest/loopback.ts';
 
-const fixtures = new URL('../ingest/fixtures', import.meta.url);
+const fixtures = new URL('../ingest/fixtures/', import.meta.url);
 const feedFiles = readdirSync(fixtures).filter((name) => !name.endsWith('.py')); // make-encoded.py writes fixtures
 
 /** C0 and C1 control characters other than tab, newline and carriage return: never valid in our pages or XML feeds. */
