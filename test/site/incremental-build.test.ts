@@ -55,7 +55,7 @@ describe('wirefold build, incremental', () => {
   it('after one new story, rewrites only the files that must change and matches a full build byte for byte', async () => {
     const [newStory] = await addSyntheticStories(storePath, 1, 11);
     const output = build(storePath, site);
-    expect(output).toMatch(/\d+ changed pages rendered, \d+ kept/);
+    expect(output).toMatch(/\d+ changed files of stories, days and topics rendered, \d+ kept/);
     const after = snapshot(site);
 
     const fromScratch = join(folder, 'from-scratch');
