@@ -40,8 +40,8 @@ const commands: Record<string, Command> = {
   ingest: {
     summary: 'fetch the feeds and store new articles', usage: 'wirefold ingest [--force]', settings: [...store, ...fetch],
     run: async (settings) => {
-      const { onStore, ingestCommand } = await stages();
-      return await onStore('ingest', settings, (opened) => ingestCommand(opened, settings));
+      const { onStoreAsIngestWorker, ingestCommand } = await stages();
+      return await onStoreAsIngestWorker(settings, (opened) => ingestCommand(opened, settings));
     },
   },
   embed: { summary: 'embed articles that have no vector yet', usage: 'wirefold embed', settings: [...store, ...model], run: stage('embed') },

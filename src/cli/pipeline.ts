@@ -2,7 +2,7 @@
 // and `rebuild`, the four in order.
 import { resolve } from 'node:path';
 import type { Store } from '../store/store.ts';
-import { withStoreWriter } from '../store/writer-lock.ts';
+import { withStoreWorker, withStoreWriter } from '../store/writer-lock.ts';
 import { printableLocation } from '../store/location.ts';
 import { finishRun, startRun } from '../store/runs.ts';
 import type { Counts, Stage } from '../store/runs.ts';
@@ -36,6 +36,14 @@ export async function onStore(command: string, settings: Settings, work: (store:
   return withStoreWriter(settings.storePath, command, work);
 }
 
+/**
+ * Runs `ingest` on the store: on SQLite as its one writer (the lock file, as onStore); on PostgreSQL as one of any
+ * number of ingest workers, which share the due feeds through leases (leaseDueFeeds) instead of the writer lock.
+ */
+export async function onStoreAsIngestWorker(settings: Settings, work: (store: Store) => Promise<number>): Promise<number> {
+  return withStoreWorker(settings.storePath, 'ingest', work);
+}
+
 /** The `ingest` command: exit 1 when the run failed as a whole (no feeds, or every due feed failed). */
 export async function ingestCommand(store: Store, settings: Settings): Promise<number> {
   const problem = await ingestStage(store, settings);
@@ -57,7 +65,7 @@ export async function ingestStage(store: Store, settings: Settings): Promise<str
     // Each stage loads its own code when it runs: a command that runs one stage never pays for the others.
     const { ingestFeeds } = await import('../ingest/ingest.ts');
     const bar = progress('ingest');
-    const summary = await ingestFeeds(store, { force: settings.force, allowPrivateAddresses: settings.allowPrivateAddresses, onFeedDone: bar.update });
+    const summary = await ingestFeeds(store, { force: settings.force, allowPrivateAddresses: settings.allowPrivateAddresses, leaseSeconds: settings.leaseSeconds, onFeedDone: bar.update });
     bar.finish();
     for (const failure of summary.failures) console.log(`  feed failed: ${failure.url}: ${failure.error}`);
     for (const warning of summary.warnings) console.log(`  feed warning: ${warning.url}: ${warning.warning}`);

@@ -17,6 +17,8 @@ export interface Settings {
   images: ImageMode;
   force: boolean;
   allowPrivateAddresses: boolean;
+  /** How long an ingest worker holds the feeds it takes, in seconds (WIREFOLD_LEASE_SECONDS, default 600). */
+  leaseSeconds: number;
   /** Transformers.js may download a hub model id (off by default: a run never reaches outside on its own). */
   allowRemoteModels: boolean;
   debug: boolean;
@@ -49,6 +51,7 @@ const definitions: Record<SettingName, Definition> = {
     flag: 'allow-private-addresses', env: 'WIREFOLD_ALLOW_PRIVATE_ADDRESSES', type: 'boolean',
     help: '--allow-private-addresses\n                     fetch feeds and pictures on loopback and private addresses (or WIREFOLD_ALLOW_PRIVATE_ADDRESSES=1)',
   },
+  leaseSeconds: { env: 'WIREFOLD_LEASE_SECONDS', type: 'string' },
   allowRemoteModels: { env: 'WIREFOLD_ALLOW_REMOTE_MODELS', type: 'boolean' },
   debug: { env: 'WIREFOLD_DEBUG', type: 'boolean' },
   demo: { type: 'boolean' },
@@ -105,6 +108,9 @@ export function settingsFrom(flags: Record<string, string | boolean | undefined>
   if (dtype !== 'q8' && dtype !== 'fp32') throw new UsageError(`--dtype must be q8 or fp32, not ${dtype}`);
   const images = text('images') ?? 'local';
   if (!(imageModes as readonly string[]).includes(images)) throw new UsageError(`--images must be ${imageModes.join(', ')}, not ${images}`);
+  const leaseText = text('leaseSeconds') ?? '600';
+  const leaseSeconds = Number(leaseText);
+  if (!Number.isFinite(leaseSeconds) || leaseSeconds <= 0) throw new UsageError(`WIREFOLD_LEASE_SECONDS must be a positive number of seconds, not ${leaseText}`);
   const settings: Omit<Settings, 'given'> = {
     storePath: text('storePath') ?? defaultStorePath,
     outDir: text('outDir') ?? 'dist',
@@ -115,6 +121,7 @@ export function settingsFrom(flags: Record<string, string | boolean | undefined>
     images: images as ImageMode,
     force: flag('force'),
     allowPrivateAddresses: flag('allowPrivateAddresses'),
+    leaseSeconds,
     allowRemoteModels: flag('allowRemoteModels'),
     debug: flag('debug'),
     demo: false,

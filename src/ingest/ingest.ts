@@ -4,7 +4,8 @@ import { FeedReader, ParseBudgetError } from './feed-reader.ts';
 import { defaultFetchLimits, fetchFeed, FetchScheduler } from './fetch.ts';
 import type { FetchLimits, FetchResult } from './fetch.ts';
 import type { Store } from '../store/store.ts';
-import { listFeeds, recordFetch } from '../store/feeds.ts';
+import { hostname } from 'node:os';
+import { countActiveFeeds, leaseDueFeeds, recordFetch } from '../store/feeds.ts';
 import type { Feed, FetchOutcome } from '../store/feeds.ts';
 import { keyUnkeyedArticles, saveFeedItems } from './save-items.ts';
 import type { SaveCounts } from '../store/articles.ts';
@@ -21,6 +22,13 @@ export interface IngestOptions {
   parseTimeoutMs?: number;
   /** How many threads parse feeds at most (default: one per core beside the main thread's; see defaultParseWorkers). */
   parseWorkers?: number;
+  /** How long a worker holds the feeds it takes, in seconds (default 600); see leaseDueFeeds. */
+  leaseSeconds?: number;
+  /**
+   * How many feeds one worker holds at a time (default: all due feeds on SQLite, where one ingest runs at a time;
+   * four times the fetch concurrency on PostgreSQL, so several workers share the due feeds).
+   */
+  leaseBatch?: number;
   onFeedDone?: (done: number, total: number) => void;
   now?: () => Date;
 }
@@ -60,34 +68,58 @@ const maxBackoffSeconds = 6 * 3600;
  */
 const defaultParseTimeoutMs = 30_000;
 const maxHintSeconds = 24 * 3600;
+/**
+ * A lease outlasts any one feed's fetch (30 s at most), parse (30 s) and batched write by far, so a live worker never
+ * loses its feeds to another; a killed worker's feeds wait this long (10 minutes, within a usual 15-minute interval).
+ */
+const defaultLeaseSeconds = 600;
+/** The lease batch on SQLite: every due feed at once, handed to the fetch scheduler as before leases existed. */
+const everyFeed = 1_000_000_000;
 
 export async function ingestFeeds(store: Store, options: IngestOptions = {}): Promise<IngestSummary> {
   const now = options.now ?? (() => new Date());
   const limits: FetchLimits = { ...defaultFetchLimits, ...options.limits };
   const network = { allowPrivateAddresses: options.allowPrivateAddresses ?? false };
   const startedAt = now();
-  const feeds = (await listFeeds(store)).filter((feed) => feed.status === 'active');
-  const due = options.force ? feeds : feeds.filter((feed) => !feed.nextFetchAt || Date.parse(feed.nextFetchAt) <= startedAt.getTime());
+  const runStartedAt = startedAt.toISOString();
+  const worker = `${hostname()} pid ${process.pid}`;
+  const leaseSeconds = options.leaseSeconds ?? defaultLeaseSeconds;
+  const batch = options.leaseBatch ?? (store.kind === 'postgres' ? limits.concurrency * 4 : everyFeed);
+  const feeds = await countActiveFeeds(store);
   const summary: IngestSummary = {
-    feeds: feeds.length, fetched: 0, notModified: 0, skipped: feeds.length - due.length,
+    feeds, fetched: 0, notModified: 0, skipped: feeds,
     added: 0, updated: 0, unchanged: 0, failures: [], warnings: [],
   };
   await keyUnkeyedArticles(store); // a store from before near-copy keys: key its articles once
 
-  const writer = new LandingWriter(store, summary, (done) => options.onFeedDone?.(done, due.length));
+  let leased = 0;
+  const writer = new LandingWriter(store, summary, (done) => options.onFeedDone?.(done, leased));
   const scheduler = new FetchScheduler(limits);
   const reader = new FeedReader(options.parseTimeoutMs ?? defaultParseTimeoutMs, { workers: options.parseWorkers });
+  const inFlight = new Set<Promise<void>>();
   try {
-    await Promise.all(
-      due.map((feed) =>
-        scheduler
+    // Take feeds a batch at a time, and more once half of them are done, until no due feed is left unleased.
+    for (;;) {
+      const taken = await leaseDueFeeds(store, {
+        worker, limit: batch - inFlight.size, leaseSeconds, runStartedAt, now: now().toISOString(), force: options.force,
+      });
+      leased += taken.length;
+      for (const feed of taken) {
+        const done: Promise<void> = scheduler
           .run(hostOf(feed.url), () => fetchFeed({ url: feed.url, etag: feed.etag, lastModified: feed.lastModified }, limits, network))
-          .then(async (result) => writer.add(await land(feed, result, now(), reader))),
-      ),
-    );
+          .then(async (result) => writer.add(await land(feed, result, now(), reader)))
+          .finally(() => inFlight.delete(done));
+        inFlight.add(done);
+      }
+      if (taken.length === 0 && inFlight.size === 0) break;
+      if (taken.length === 0) await Promise.race(inFlight);
+      while (inFlight.size > batch / 2) await Promise.race(inFlight);
+    }
   } finally {
+    await Promise.allSettled(inFlight);
     await reader.close();
   }
+  summary.skipped = feeds - leased;
   await writer.flush();
   return summary;
 }

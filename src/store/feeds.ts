@@ -96,7 +96,8 @@ export async function recordFetch(store: Store, feedId: number, outcome: FetchOu
          status = CASE WHEN ? = 1 THEN 'disabled' ELSE status END,
          title = coalesce(?, title),
          site_url = coalesce(?, site_url),
-         items_seen = items_seen + ?
+         items_seen = items_seen + ?,
+         lease_until = NULL, leased_by = NULL
        WHERE id = ?`,
     [
       outcome.fetchedAt, outcome.status, outcome.error,
@@ -105,6 +106,54 @@ export async function recordFetch(store: Store, feedId: number, outcome: FetchOu
       outcome.disable ? 1 : 0, outcome.title ?? null, outcome.siteUrl ?? null, outcome.itemsSeen ?? 0, feedId,
     ]);
   if (outcome.newUrl) await moveFeed(store, feedId, outcome.newUrl);
+}
+
+/** What leaseDueFeeds needs to know. */
+export interface LeaseRequest {
+  /** Who takes the feeds (host and pid), kept in leased_by for `doctor` and for people reading the table. */
+  worker: string;
+  /** The most feeds to take. */
+  limit: number;
+  /** How long the lease lasts, in seconds: a worker killed mid-lease gives its feeds back this much later. */
+  leaseSeconds: number;
+  /** When this ingest run began (ISO-8601): feeds due by then, and not fetched since, are taken. */
+  runStartedAt: string;
+  /** The time now (ISO-8601), against which leases expire. */
+  now: string;
+  /** Take every active feed not fetched since runStartedAt, whether due or not (`ingest --force`). */
+  force?: boolean;
+}
+
+/**
+ * Leases up to `limit` due feeds to one worker in one statement and returns them, oldest next_fetch_at first (a feed
+ * never fetched first of all), so no feed starves behind others. A feed is taken when it is active, due by the run's
+ * start (unless `force`), not fetched since the run began (so a feed whose fetch failed, or whose schedule says "now",
+ * is not fetched again in the same run), and not leased to anyone until later than `now`. On PostgreSQL the choice is
+ * made with `FOR UPDATE SKIP LOCKED`, so two workers leasing at the same instant each take other rows instead of
+ * waiting; SQLite has one writer at a time, so the plain statement is enough there. recordFetch ends the lease.
+ */
+export async function leaseDueFeeds(store: Store, request: LeaseRequest): Promise<Feed[]> {
+  const q = sqlOf(store);
+  const until = new Date(Date.parse(request.now) + request.leaseSeconds * 1000).toISOString();
+  // ISO-8601 texts in UTC compare as times (COLLATE "C" on PostgreSQL, binary on SQLite).
+  const rows = await q.all<FeedRow>(
+    `UPDATE feeds SET lease_until = ?, leased_by = ?
+       WHERE id IN (
+         SELECT id FROM feeds
+          WHERE status = 'active'
+            AND (? = 1 OR next_fetch_at IS NULL OR next_fetch_at <= ?)
+            AND (last_fetched_at IS NULL OR last_fetched_at < ?)
+            AND (lease_until IS NULL OR lease_until <= ?)
+          ORDER BY coalesce(next_fetch_at, ''), id
+          LIMIT ?${q.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : ''})
+     RETURNING *`,
+    [until, request.worker, request.force ? 1 : 0, request.runStartedAt, request.runStartedAt, request.now, request.limit]);
+  return rows.map(toFeed).sort((a, b) => (a.nextFetchAt ?? '').localeCompare(b.nextFetchAt ?? '') || a.id - b.id);
+}
+
+/** How many feeds are active (fetched by ingest); the rest are disabled. */
+export async function countActiveFeeds(store: Store): Promise<number> {
+  return (await sqlOf(store).get<{ n: number }>("SELECT count(*) AS n FROM feeds WHERE status = 'active'"))!.n;
 }
 
 /** A permanent redirect: the feed lives at a new URL now (unless another entry already has it). */

@@ -179,4 +179,12 @@ export const migrations: readonly string[] = [
   `
   CREATE INDEX articles_feed_content ON articles(feed_id, content_hash);
   `,
+  // 7: feed leases, so several ingest workers can share one PostgreSQL store (src/store/feeds.ts leaseDueFeeds):
+  // a worker marks the feeds it takes until lease_until; another skips them until then, so a killed worker's feeds
+  // come back once its lease expires. recordFetch clears the lease.
+  `
+  ALTER TABLE feeds ADD COLUMN lease_until TEXT;
+  ALTER TABLE feeds ADD COLUMN leased_by TEXT;
+  CREATE INDEX feeds_next_fetch ON feeds(next_fetch_at);
+  `,
 ];

@@ -123,5 +123,20 @@ export async function withStoreWriter<T>(location: string, command: string, work
   }
 }
 
+/**
+ * Runs work on the store at `location` as one of several workers that coordinate row by row (feed leases), and closes
+ * the store after. SQLite keeps one writer per store, so there this is withStoreWriter; PostgreSQL takes no run-long
+ * lock, and any number of workers (on any machines) run at once, beside a run that holds the writer lock.
+ */
+export async function withStoreWorker<T>(location: string, command: string, work: (store: Store) => Promise<T>): Promise<T> {
+  if (parseStoreLocation(location).kind === 'sqlite') return withStoreWriter(location, command, work);
+  const store = await openStore(location, { mustExist: true });
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
 /** The advisory lock key of the one-writer rule on PostgreSQL: "WFWR". */
 export const writerLockKey = 0x57465752;
