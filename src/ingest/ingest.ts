@@ -5,7 +5,7 @@ import { defaultFetchLimits, fetchFeed, FetchScheduler } from './fetch.ts';
 import type { FetchLimits, FetchResult } from './fetch.ts';
 import type { Store } from '../store/store.ts';
 import { hostname } from 'node:os';
-import { countActiveFeeds, leaseDueFeeds, recordFetch } from '../store/feeds.ts';
+import { countActiveFeeds, leaseDueFeeds, recordFetch, renewLeases } from '../store/feeds.ts';
 import type { Feed, FetchOutcome } from '../store/feeds.ts';
 import { keyUnkeyedArticles, saveFeedItems } from './save-items.ts';
 import type { SaveCounts } from '../store/articles.ts';
@@ -82,7 +82,8 @@ export async function ingestFeeds(store: Store, options: IngestOptions = {}): Pr
   const network = { allowPrivateAddresses: options.allowPrivateAddresses ?? false };
   const startedAt = now();
   const runStartedAt = startedAt.toISOString();
-  const worker = `${hostname()} pid ${process.pid}`;
+  // Unique per run, so a later run of the same process (watch) does not count an earlier run's lapsed leases as its own.
+  const worker = `${hostname()} pid ${process.pid} at ${runStartedAt}`;
   const leaseSeconds = options.leaseSeconds ?? defaultLeaseSeconds;
   const batch = options.leaseBatch ?? (store.kind === 'postgres' ? limits.concurrency * 4 : everyFeed);
   const feeds = await countActiveFeeds(store);
@@ -97,6 +98,13 @@ export async function ingestFeeds(store: Store, options: IngestOptions = {}): Pr
   const scheduler = new FetchScheduler(limits);
   const reader = new FeedReader(options.parseTimeoutMs ?? defaultParseTimeoutMs, { workers: options.parseWorkers });
   const inFlight = new Set<Promise<void>>();
+  const held = new Set<number>();
+  // Renew the leases of feeds still being fetched three times per lease, so a slow feed is never taken over while it
+  // runs. A failed renewal is not fatal: at worst another worker fetches that feed too, and the store keeps one copy.
+  const renewal = setInterval(() => {
+    const until = new Date(now().getTime() + leaseSeconds * 1000).toISOString();
+    renewLeases(store, worker, [...held], until).catch(() => undefined);
+  }, Math.max(100, leaseSeconds * 1000 / 3));
   try {
     // Take feeds a batch at a time, and more once half of them are done, until no due feed is left unleased.
     for (;;) {
@@ -105,10 +113,14 @@ export async function ingestFeeds(store: Store, options: IngestOptions = {}): Pr
       });
       leased += taken.length;
       for (const feed of taken) {
+        held.add(feed.id);
         const done: Promise<void> = scheduler
           .run(hostOf(feed.url), () => fetchFeed({ url: feed.url, etag: feed.etag, lastModified: feed.lastModified }, limits, network))
           .then(async (result) => writer.add(await land(feed, result, now(), reader)))
-          .finally(() => inFlight.delete(done));
+          .finally(() => {
+            inFlight.delete(done);
+            held.delete(feed.id);
+          });
         inFlight.add(done);
       }
       if (taken.length === 0 && inFlight.size === 0) break;
@@ -117,6 +129,7 @@ export async function ingestFeeds(store: Store, options: IngestOptions = {}): Pr
     }
   } finally {
     await Promise.allSettled(inFlight);
+    clearInterval(renewal);
     await reader.close();
   }
   summary.skipped = feeds - leased;

@@ -128,8 +128,9 @@ export interface LeaseRequest {
  * Leases up to `limit` due feeds to one worker in one statement and returns them, oldest next_fetch_at first (a feed
  * never fetched first of all), so no feed starves behind others. A feed is taken when it is active, due by the run's
  * start (unless `force`), not fetched since the run began (so a feed whose fetch failed, or whose schedule says "now",
- * is not fetched again in the same run), and not leased to anyone until later than `now`. On PostgreSQL the choice is
- * made with `FOR UPDATE SKIP LOCKED`, so two workers leasing at the same instant each take other rows instead of
+ * is not fetched again in the same run), and not leased to anyone until later than `now`. A worker never takes back
+ * its own lapsed lease: that feed is still in its hands, or its write failed and it waits for the next run. On
+ * PostgreSQL the choice is made with `FOR UPDATE SKIP LOCKED`, so two workers leasing at the same instant each take other rows instead of
  * waiting; SQLite has one writer at a time, so the plain statement is enough there. recordFetch ends the lease.
  */
 export async function leaseDueFeeds(store: Store, request: LeaseRequest): Promise<Feed[]> {
@@ -143,12 +144,22 @@ export async function leaseDueFeeds(store: Store, request: LeaseRequest): Promis
           WHERE status = 'active'
             AND (? = 1 OR next_fetch_at IS NULL OR next_fetch_at <= ?)
             AND (last_fetched_at IS NULL OR last_fetched_at < ?)
-            AND (lease_until IS NULL OR lease_until <= ?)
+            AND (lease_until IS NULL OR (lease_until <= ? AND leased_by <> ?))
           ORDER BY coalesce(next_fetch_at, ''), id
           LIMIT ?${q.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : ''})
      RETURNING *`,
-    [until, request.worker, request.force ? 1 : 0, request.runStartedAt, request.runStartedAt, request.now, request.limit]);
+    [until, request.worker, request.force ? 1 : 0, request.runStartedAt, request.runStartedAt, request.now, request.worker, request.limit]);
   return rows.map(toFeed).sort((a, b) => (a.nextFetchAt ?? '').localeCompare(b.nextFetchAt ?? '') || a.id - b.id);
+}
+
+/**
+ * Extends to `until` (ISO-8601) the leases `worker` still holds on these feed ids, so a fetch slower than the lease is
+ * not taken over by another worker while it runs. A lease that lapsed and went to another worker is left alone.
+ * Returns how many leases were extended.
+ */
+export async function renewLeases(store: Store, worker: string, feedIds: readonly number[], until: string): Promise<number> {
+  if (feedIds.length === 0) return 0;
+  return sqlOf(store).run('UPDATE feeds SET lease_until = ? WHERE leased_by = ? AND id IN (SELECT value FROM json_each(?))', [until, worker, feedIds]);
 }
 
 /** How many feeds are active (fetched by ingest); the rest are disabled. */

@@ -106,7 +106,7 @@ describe.skipIf(postgresSkipReason)('an ingest worker killed with SIGKILL mid-le
         if (slow(index)) {
           // Unfinished: still leased to the dead worker, never recorded.
           expect(row.last_fetched_at).toBeNull();
-          expect(row.leased_by).toMatch(new RegExp(` pid ${first.child.pid}$`));
+          expect(row.leased_by).toMatch(new RegExp(` pid ${first.child.pid} at `));
         } else {
           expect(row).toMatchObject({ lease_until: null, leased_by: null });
         }
@@ -128,6 +128,28 @@ describe.skipIf(postgresSkipReason)('an ingest worker killed with SIGKILL mid-le
       expect(guids.every((row) => row.n === 1)).toBe(true);
       const articles = await sqlOf(store).get<{ n: number }>('SELECT count(*) AS n FROM articles');
       expect(articles!.n).toBe(feedCount * itemsPerFeed);
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
+
+  it('two workers started together both run (no store-wide lock) and fetch each feed once between them', async () => {
+    if (servers.length === 0) await startServers();
+    holding = false;
+    const location = await freshPostgresLocation('lease_parallel');
+    const store = await openStore(location);
+    try {
+      for (const { base } of servers) await upsertFeed(store, { url: `${base}/feed.xml` });
+      const before = servers.map((entry) => entry.requests);
+      const workers = [startIngest(location), startIngest(location)];
+      const codes = await Promise.all(workers.map((worker) => worker.exited));
+      expect(codes, workers.map((worker) => worker.output()).join('\n')).toEqual([0, 0]);
+      const fetched = workers.map((worker) => Number(/(\d+) fetched/.exec(worker.output())?.[1]));
+      expect(fetched[0]! + fetched[1]!).toBe(feedCount);
+      expect(servers.map((entry, index) => entry.requests - before[index]!)).toEqual(Array.from({ length: feedCount }, () => 1));
+      const guids = await sqlOf(store).all<{ n: number }>('SELECT count(*) AS n FROM article_sources GROUP BY guid');
+      expect(guids.length).toBe(feedCount * itemsPerFeed);
+      expect(guids.every((row) => row.n === 1)).toBe(true);
     } finally {
       await store.close();
     }
