@@ -97,7 +97,6 @@ export async function ingestFeeds(store: Store, options: IngestOptions = {}): Pr
   const writer = new LandingWriter(store, summary, (done) => options.onFeedDone?.(done, leased));
   const scheduler = new FetchScheduler(limits);
   const reader = new FeedReader(options.parseTimeoutMs ?? defaultParseTimeoutMs, { workers: options.parseWorkers });
-  const inFlight = new Set<Promise<void>>();
   const held = new Set<number>();
   // Renew the leases of feeds still being fetched three times per lease, so a slow feed is never taken over while it
   // runs. A failed renewal is not fatal: at worst another worker fetches that feed too, and the store keeps one copy.
@@ -105,33 +104,43 @@ export async function ingestFeeds(store: Store, options: IngestOptions = {}): Pr
     const until = new Date(now().getTime() + leaseSeconds * 1000).toISOString();
     renewLeases(store, worker, [...held], until).catch(() => undefined);
   }, Math.max(100, leaseSeconds * 1000 / 3));
+  // Feeds in hand, and a wake-up per finished one. Not Promise.race over the feeds in hand: each race adds a handler to
+  // every one of them, which for 2,000 feeds at once was millions of handlers (+13 % CPU, +240 MB in bench/ingest).
+  let active = 0;
+  let wake = () => {};
+  const oneDone = () => new Promise<void>((resolve) => (wake = resolve));
+  let failure: { error: unknown } | null = null;
   try {
     // Take feeds a batch at a time, and more once half of them are done, until no due feed is left unleased.
     for (;;) {
-      const taken = await leaseDueFeeds(store, {
-        worker, limit: batch - inFlight.size, leaseSeconds, runStartedAt, now: now().toISOString(), force: options.force,
+      const taken = failure ? [] : await leaseDueFeeds(store, {
+        worker, limit: batch - active, leaseSeconds, runStartedAt, now: now().toISOString(), force: options.force,
       });
       leased += taken.length;
       for (const feed of taken) {
         held.add(feed.id);
-        const done: Promise<void> = scheduler
+        active++;
+        void scheduler
           .run(hostOf(feed.url), () => fetchFeed({ url: feed.url, etag: feed.etag, lastModified: feed.lastModified }, limits, network))
           .then(async (result) => writer.add(await land(feed, result, now(), reader)))
+          .catch((error: unknown) => void (failure ??= { error }))
           .finally(() => {
-            inFlight.delete(done);
+            active--;
             held.delete(feed.id);
+            wake();
           });
-        inFlight.add(done);
       }
-      if (taken.length === 0 && inFlight.size === 0) break;
-      if (taken.length === 0) await Promise.race(inFlight);
-      while (inFlight.size > batch / 2) await Promise.race(inFlight);
+      // Nothing more to take: finish what is in hand and stop. Otherwise take more once half of the batch is done.
+      const floor = taken.length === 0 ? 0 : batch / 2;
+      while (active > floor) await oneDone();
+      if (taken.length === 0) break;
     }
   } finally {
-    await Promise.allSettled(inFlight);
+    while (active > 0) await oneDone();
     clearInterval(renewal);
     await reader.close();
   }
+  if (failure) throw (failure as { error: unknown }).error;
   summary.skipped = feeds - leased;
   await writer.flush();
   return summary;
