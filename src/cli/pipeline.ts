@@ -1,5 +1,6 @@
 // The four stages as commands: each opens the store, records a run, prints a one-line summary, and returns its result;
 // and `rebuild`, the four in order.
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Store } from '../store/store.ts';
 import { withStoreWorker, withStoreWriter } from '../store/writer-lock.ts';
@@ -19,7 +20,8 @@ import type { EmbedderOptions } from '../embed/transformers-embedder.ts';
 export async function rebuild(store: Store, settings: Settings): Promise<number> {
   const problem = await ingestStage(store, settings);
   if (problem) {
-    console.error(`rebuild: stopped after ingest: ${problem} (the site was left as it was)`);
+    const site = existsSync(settings.outDir) ? 'the site was left as it was' : 'no site was built';
+    console.error(`rebuild: stopped after ingest: ${problem} (${site})`);
     return exitCodes.failure;
   }
   await embedStage(store, settings);

@@ -46,7 +46,7 @@ describe('ingest of a feed that turned out to be a web page', () => {
     const store = await openStore(join(tempFolder(), 'discover.db'));
     await upsertFeed(store, { url: `${base}/` });
     const first = await ingestFeeds(store, { allowPrivateAddresses: true });
-    expect(first.failures).toEqual([{ url: `${base}/`, error: `a web page, not a feed; found its feed ${base}/blog/feed.xml and moved to it` }]);
+    expect(first.failures).toEqual([{ url: `${base}/`, error: `a web page, not a feed; found its feed ${base}/blog/feed.xml and moved to it`, refused: false }]);
     expect((await listFeeds(store)).map((feed) => feed.url)).toEqual([`${base}/blog/feed.xml`]);
     const second = await ingestFeeds(store, { allowPrivateAddresses: true });
     expect(second.added).toBe(3);

@@ -110,7 +110,7 @@ describe('ingest over HTTP', () => {
     for (const name of ['feed', 'poison', 'gzip']) await upsertFeed(store, { url: `${base}/${name}.xml` });
     const summary = await ingestFeeds(store, loopback);
     expect(summary.added).toBe(5 + 3);
-    expect(summary.failures).toEqual([{ url: `${base}/poison.xml`, error: 'could not be stored: refused by the test trigger' }]);
+    expect(summary.failures).toEqual([{ url: `${base}/poison.xml`, error: 'could not be stored: refused by the test trigger', refused: false }]);
     const poison = (await listFeeds(store)).find((feed) => feed.url.endsWith('/poison.xml'))!;
     expect(poison.lastError).toBe('could not be stored: refused by the test trigger');
     expect(sqliteDb(store).prepare("SELECT count(*) AS n FROM articles WHERE canonical_url LIKE '%/poison/%'").get()).toEqual({ n: 0 });

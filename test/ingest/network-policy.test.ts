@@ -131,8 +131,9 @@ describe('fetching by default', () => {
     ]);
     expect(requests).toEqual([]);
     expect(await countArticles(store)).toBe(0);
-    // Recorded like any failure: the next run retries after a backoff.
-    expect((await listFeeds(store)).map((feed) => [feed.consecutiveFailures, feed.lastError?.slice(0, 8)])).toEqual([[1, 'refused:'], [1, 'refused:']]);
+    expect(summary.failures.every((failure) => failure.refused)).toBe(true);
+    // Recorded like any failure, but with no backoff: the refusal is ours, so the next run (with the flag) fetches it.
+    expect((await listFeeds(store)).map((feed) => [feed.consecutiveFailures, feed.lastError?.slice(0, 8), feed.nextFetchAt])).toEqual([[1, 'refused:', null], [1, 'refused:', null]]);
     await store.close();
   });
 
