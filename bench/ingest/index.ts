@@ -25,6 +25,7 @@ import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { BenchRow } from '../run.ts';
+import { median } from '../child-figures.ts';
 import { largeFeedRows, measureLargeFeeds } from './large-feed.ts';
 
 const FEEDS = 2000;
@@ -155,13 +156,6 @@ function exited(child: ChildProcess, graceMs: number): Promise<void> {
       resolve();
     });
   });
-}
-
-/** The median; for an even count, the mean of the middle two. */
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 interface Medians {

@@ -6,9 +6,8 @@ import { join, resolve, sep } from 'node:path';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { projectRoot } from '../paths.ts';
-import { openStore } from '../store/store.ts';
+import { readStore } from '../store/store.ts';
 import { absoluteLocation } from '../store/location.ts';
-import type { Store } from '../store/store.ts';
 import { realPathOf, refuseDangerousOutDir, refuseForeignOutDir } from './out-dir-guard.ts';
 import { createFreshSite, recoverInterruptedSwap, swapIn } from './site-swap.ts';
 import { sitePictures } from './site-pictures.ts';
@@ -212,14 +211,4 @@ function countPages(dir: string): number {
     else if (entry.endsWith('.html')) pages++;
   }
   return pages;
-}
-
-/** Runs read over the store at storePath, opened read-only and closed again. */
-async function readStore<T>(storePath: string, read: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(storePath, { readOnly: true });
-  try {
-    return await read(store);
-  } finally {
-    await store.close();
-  }
 }

@@ -1,5 +1,5 @@
 // The site's one window on the store: loads everything once per build and shapes it for pages, which only pick.
-import { defaultStorePath, openStore } from '../store/store.ts';
+import { defaultStorePath, readStore } from '../store/store.ts';
 import type { Feed } from '../store/feeds.ts';
 import type { TopicRecord } from '../store/topics.ts';
 import { readSite } from '../store/site-reads.ts';
@@ -134,12 +134,7 @@ export async function siteData(): Promise<SiteData> {
     const storePath = typeof __WIREFOLD_STORE__ === 'string' ? __WIREFOLD_STORE__ : defaultStorePath;
     const handoff = (globalThis as Record<symbol, Handoff | undefined>)[handoffKey];
     if (handoff?.storePath === storePath) return (cached = handoff.data);
-    const store = await openStore(storePath, { readOnly: true });
-    try {
-      cached = new SiteData(await readSite(store), Date.now(), pictureManifest());
-    } finally {
-      await store.close();
-    }
+    cached = new SiteData(await readStore(storePath, readSite), Date.now(), pictureManifest());
   }
   return cached;
 }

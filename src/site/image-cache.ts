@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openStore } from '../store/store.ts';
+import { readStore } from '../store/store.ts';
 import { articlesByStory, liveStories } from '../store/site-reads.ts';
 import { fetchFeed, FetchScheduler } from '../ingest/fetch.ts';
 import type { FetchLimits } from '../ingest/fetch.ts';
@@ -189,14 +189,11 @@ function hasFiles(cacheDir: string, key: string): boolean {
 }
 
 async function readCandidates(storePath: string): Promise<string[][]> {
-  const store = await openStore(storePath, { readOnly: true });
-  try {
+  return readStore(storePath, async (store) => {
     const articles = await articlesByStory(store);
     return (await liveStories(store)).map((story) => storyImageCandidates(story.leadArticleId, articles.get(story.id) ?? []))
       .filter((candidates) => candidates.length > 0);
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 /** Hosts found unreachable within the last hour (by this build or an earlier one), with why and when. */

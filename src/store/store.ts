@@ -63,6 +63,19 @@ export async function openStore(location: string = defaultStorePath, options: Op
   return openSqliteStore(parsed.path, options);
 }
 
+/**
+ * Runs `read` on the store at `location`, opened read-only (it must exist and be up to date: openStore's errors) and
+ * closed again whatever happens; returns what `read` returns.
+ */
+export async function readStore<T>(location: string, read: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(location, { readOnly: true });
+  try {
+    return await read(store);
+  } finally {
+    await store.close();
+  }
+}
+
 /** The schema version of an open store (how many migrations it has had). */
 export async function schemaVersion(store: Store): Promise<number> {
   if (store.kind === 'postgres') {
