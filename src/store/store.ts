@@ -64,16 +64,21 @@ export async function openStore(location: string = defaultStorePath, options: Op
 }
 
 /**
- * Runs `read` on the store at `location`, opened read-only (it must exist and be up to date: openStore's errors) and
- * closed again whatever happens; returns what `read` returns.
+ * Runs `work` on the store at `location`, opened with `options` (openStore's errors) and closed again whatever
+ * happens; returns what `work` returns.
  */
-export async function readStore<T>(location: string, read: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(location, { readOnly: true });
+export async function withOpenStore<T>(location: string, options: OpenOptions, work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(location, options);
   try {
-    return await read(store);
+    return await work(store);
   } finally {
     await store.close();
   }
+}
+
+/** Runs `read` on the store at `location` opened read-only (it must exist and be up to date); see withOpenStore. */
+export function readStore<T>(location: string, read: (store: Store) => Promise<T>): Promise<T> {
+  return withOpenStore(location, { readOnly: true }, read);
 }
 
 /** The schema version of an open store (how many migrations it has had). */

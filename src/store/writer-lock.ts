@@ -4,7 +4,7 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { isRunning, processStart } from '../processes.ts';
-import { existingStorePath, openStore } from './store.ts';
+import { existingStorePath, withOpenStore } from './store.ts';
 import type { Store } from './store.ts';
 import { parseStoreLocation } from './location.ts';
 
@@ -105,22 +105,12 @@ function isAlive(holder: LockHolder): boolean {
 export async function withStoreWriter<T>(location: string, command: string, work: (store: Store) => Promise<T>): Promise<T> {
   const parsed = parseStoreLocation(location);
   if (parsed.kind === 'sqlite') {
-    return withWriterLock(existingStorePath(parsed.path), command, async () => {
-      const store = await openStore(location, { mustExist: true });
-      try {
-        return await work(store);
-      } finally {
-        await store.close();
-      }
-    });
+    return withWriterLock(existingStorePath(parsed.path), command, () => withOpenStore(location, { mustExist: true }, work));
   }
-  const store = await openStore(location, { mustExist: true });
-  try {
+  return withOpenStore(location, { mustExist: true }, async (store) => {
     const { withAdvisoryLock } = await import('./postgres-lock.ts');
-    return await withAdvisoryLock(store, writerLockKey, command, () => work(store));
-  } finally {
-    await store.close();
-  }
+    return withAdvisoryLock(store, writerLockKey, command, () => work(store));
+  });
 }
 
 /**
@@ -130,12 +120,7 @@ export async function withStoreWriter<T>(location: string, command: string, work
  */
 export async function withStoreWorker<T>(location: string, command: string, work: (store: Store) => Promise<T>): Promise<T> {
   if (parseStoreLocation(location).kind === 'sqlite') return withStoreWriter(location, command, work);
-  const store = await openStore(location, { mustExist: true });
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
+  return withOpenStore(location, { mustExist: true }, work);
 }
 
 /** The advisory lock key of the one-writer rule on PostgreSQL: "WFWR". */
