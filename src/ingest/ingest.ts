@@ -133,16 +133,21 @@ export async function ingestFeeds(store: Store, options: IngestOptions = {}): Pr
         held.add(feed.id);
         active++;
         const host = politeAcrossWorkers ? feedHost(feed.url) : null;
+        let pause: { host: string; until: string } | undefined;
         void scheduler
-          .run(hostOf(feed.url), async () => (paused(host) ? null : fetchFeed({ url: feed.url, etag: feed.etag, lastModified: feed.lastModified }, limits, network)))
+          .run(hostOf(feed.url), async () => {
+            if (paused(host)) return null;
+            const result = await fetchFeed({ url: feed.url, etag: feed.etag, lastModified: feed.lastModified }, limits, network);
+            // Paused before the scheduler's slot is freed, or the next queued fetch of this host would start first.
+            if (host !== null && result.kind === 'error' && askedToWait(result.status)) {
+              pause = { host, until: hostWaitUntil(now(), result.retryAfterSeconds) };
+              pausedHosts.set(host, Date.parse(pause.until));
+            }
+            return result;
+          })
           .then(async (result) => {
             if (result === null) return writer.add({ feed, kind: 'held-back', items: [], outcome: { fetchedAt: now().toISOString(), status: null, error: null, nextFetchAt: null } });
-            const landing = await land(feed, result, now(), reader);
-            if (host !== null && result.kind === 'error' && askedToWait(result.status)) {
-              landing.pauseHost = { host, until: hostWaitUntil(landing.outcome.fetchedAt, result.retryAfterSeconds) };
-              pausedHosts.set(host, Date.parse(landing.pauseHost.until));
-            }
-            writer.add(landing);
+            writer.add({ ...await land(feed, result, now(), reader), pauseHost: pause });
           })
           .catch((error: unknown) => void (failure ??= { error }))
           .finally(() => {
@@ -369,9 +374,9 @@ const askedToWait = (status: number | null) => status === 429 || status === 503;
 const defaultHostWaitSeconds = 60;
 
 /** When a host that asked for a wait may be asked again: its Retry-After, else a minute, at most maxBackoffSeconds. */
-function hostWaitUntil(at: string, retryAfterSeconds: number | null): string {
+function hostWaitUntil(at: Date, retryAfterSeconds: number | null): string {
   const seconds = Math.min(maxBackoffSeconds, retryAfterSeconds ?? defaultHostWaitSeconds);
-  return new Date(Date.parse(at) + seconds * 1000).toISOString();
+  return new Date(at.getTime() + seconds * 1000).toISOString();
 }
 
 /** The server's own hint (Cache-Control max-age, RSS ttl) on when to come back, capped at a day; else whenever asked. */

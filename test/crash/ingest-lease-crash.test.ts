@@ -3,12 +3,10 @@
 // to it until the lease (WIREFOLD_LEASE_SECONDS=2) runs out; then a second ingest fetches exactly those, and every
 // item is stored once: none lost, none doubled.
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
-import { join } from 'node:path';
-import { repoRoot } from '../helpers.ts';
 import { listenOnLoopback } from '../ingest/loopback.ts';
+import { startIngest, until } from './ingest-workers.ts';
 import { freshPostgresLocation, postgresSkipReason } from '../backends.ts';
 import { openStore } from '../../src/store/store.ts';
 import type { Store } from '../../src/store/store.ts';
@@ -57,24 +55,6 @@ async function startServers(): Promise<void> {
     });
     entry.base = (await listenOnLoopback(entry.server)).base;
     servers.push(entry);
-  }
-}
-
-function startIngest(location: string) {
-  const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.mjs'), 'ingest', '--allow-private-addresses', '--db', location],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', WIREFOLD_LEASE_SECONDS: '2' } });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, output: () => output };
-}
-
-async function until(check: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
