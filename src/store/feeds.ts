@@ -221,8 +221,13 @@ async function leaseDueFeedsByHost(store: Store, request: LeaseRequest, until: s
  */
 export async function renewLeases(store: Store, worker: string, feedIds: readonly number[], until: string): Promise<number> {
   if (feedIds.length === 0) return 0;
-  if (store.kind === 'postgres') await renewHostLeases(store, worker, until);
-  return sqlOf(store).run('UPDATE feeds SET lease_until = ? WHERE leased_by = ? AND id IN (SELECT value FROM json_each(?))', [until, worker, feedIds]);
+  const renewFeeds = () => sqlOf(store).run('UPDATE feeds SET lease_until = ? WHERE leased_by = ? AND id IN (SELECT value FROM json_each(?))', [until, worker, feedIds]);
+  if (store.kind !== 'postgres') return renewFeeds();
+  // One transaction, so a worker killed between the two never leaves its hosts leased longer than their feeds.
+  return store.transaction(async () => {
+    await renewHostLeases(store, worker, until);
+    return renewFeeds();
+  });
 }
 
 /**

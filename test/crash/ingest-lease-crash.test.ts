@@ -1,7 +1,7 @@
 // kill -9 an ingest worker mid-lease on PostgreSQL: a real `wirefold ingest` child against loopback feed servers, half
 // of which answer at once and half of which hold their answer. After the child dies its unanswered feeds stay leased
 // to it until the lease (WIREFOLD_LEASE_SECONDS=2) runs out; then a second ingest fetches exactly those, and every
-// item is stored once: none lost, none doubled.
+// item is stored once: none lost, none doubled. The dead worker's host lease (src/store/hosts.ts) expires with them.
 import { afterAll, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
@@ -93,6 +93,10 @@ describe.skipIf(postgresSkipReason)('an ingest worker killed with SIGKILL mid-le
       });
       const expiry = Math.max(...afterKill.filter((row) => row.lease_until).map((row) => Date.parse(row.lease_until!)));
       expect(expiry - Date.now()).toBeLessThanOrEqual(2000);
+      // Its host (all eight servers are on 127.0.0.1) stays leased to it with those feeds, and expires with them.
+      const host = await sqlOf(store).get<{ leased_by: string; lease_until: string }>("SELECT leased_by, lease_until FROM hosts WHERE host = '127.0.0.1'");
+      expect(host!.leased_by).toMatch(new RegExp(` pid ${first.child.pid} at `));
+      expect(Date.parse(host!.lease_until)).toBeLessThanOrEqual(expiry);
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiry - Date.now()) + 100));
 
       holding = false;
@@ -103,6 +107,7 @@ describe.skipIf(postgresSkipReason)('an ingest worker killed with SIGKILL mid-le
       expect(servers.map((entry) => entry.requests)).toEqual(Array.from({ length: feedCount }, (_, index) => (slow(index) ? 2 : 1)));
 
       expect((await feedRows(store)).every((row) => row.last_fetched_at !== null && row.lease_until === null)).toBe(true);
+      expect(await sqlOf(store).all('SELECT host FROM hosts WHERE leased_by IS NOT NULL')).toEqual([]);
       const guids = await sqlOf(store).all<{ guid: string; n: number }>('SELECT guid, count(*) AS n FROM article_sources GROUP BY guid ORDER BY guid');
       expect(guids).toHaveLength(feedCount * itemsPerFeed);
       expect(guids.every((row) => row.n === 1)).toBe(true);
