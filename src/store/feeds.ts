@@ -174,6 +174,15 @@ export async function leaseDueFeeds(store: Store, request: LeaseRequest): Promis
   return rows.map(toFeed).sort(byDue);
 }
 
+/**
+ * How far past `limit` a PostgreSQL lease looks among the oldest due feeds of free hosts to fill its batch under the
+ * per-host cap. A prefix dominated by a few hosts gives a smaller batch (at least one host's cap), never none while a
+ * host is free. With 20,000 due feeds over 2,000 hosts (medians of 15 leases of 128, load 10-13, JIT off as below):
+ * ranking every due feed took 73 ms against 45 ms for the plain feed lease of the SQLite path; ranking this prefix,
+ * 55 ms against 53 ms.
+ */
+const scanFactor = 8;
+
 /** How often a lease that lost every host it reached for (to workers leasing at the same instant) tries again. */
 const hostRaceAttempts = 5;
 
@@ -182,22 +191,27 @@ async function leaseDueFeedsByHost(store: Store, request: LeaseRequest, until: s
   const cap = request.hostCap ?? hostBatch;
   for (let attempt = 1; ; attempt++) {
     const { rows, lost } = await store.transaction(async () => {
+      // The planner overestimates the host check (a hashed subplan) and JIT-compiles the query above its cost
+      // threshold: 81 of 110 ms of one lease went to JIT with 20,000 due feeds, for 28 ms of work.
+      await q.run('SET LOCAL jit = off');
       // The cap needs a window function, which FOR UPDATE cannot share a query level with: the inner query ranks each
-      // host's due feeds, the outer one locks the chosen rows and checks them again as they are now.
+      // host's feeds among the oldest due ones of free hosts (a prefix, so a lease never sorts the whole list by host),
+      // the outer one locks the chosen rows and checks them again as they are now.
       const candidates = await q.all<{ id: number; host: string | null }>(
         `SELECT id, host FROM feeds
           WHERE id IN (
             SELECT id FROM (
               SELECT id, host, next_fetch_at,
                      row_number() OVER (PARTITION BY host ORDER BY coalesce(next_fetch_at, ''), id) AS host_rank
-                FROM feeds WHERE ${dueSql} AND ${hostFreeSql}) ranked
+                FROM (SELECT id, host, next_fetch_at FROM feeds WHERE ${dueSql} AND ${hostFreeSql}
+                       ORDER BY coalesce(next_fetch_at, ''), id LIMIT ?) due) ranked
              WHERE host_rank <= ? OR host IS NULL
              ORDER BY coalesce(next_fetch_at, ''), id
              LIMIT ?)
             AND ${dueSql}
           ORDER BY coalesce(next_fetch_at, ''), id
           FOR UPDATE SKIP LOCKED`,
-        [...dueParams(request), request.now, request.worker, request.now, cap, request.limit, ...dueParams(request)]);
+        [...dueParams(request), request.now, request.worker, request.now, request.limit * scanFactor, cap, request.limit, ...dueParams(request)]);
       const hosts = [...new Set(candidates.flatMap((row) => (row.host === null ? [] : [row.host])))];
       const won = await leaseHosts(store, hosts, request.worker, until, request.now);
       const ids = candidates.filter((row) => row.host === null || won.has(row.host)).map((row) => row.id);
