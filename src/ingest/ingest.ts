@@ -5,6 +5,7 @@ import { defaultFetchLimits, fetchFeed, FetchScheduler } from './fetch.ts';
 import type { FetchLimits, FetchResult } from './fetch.ts';
 import type { Store } from '../store/store.ts';
 import { hostname } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { countActiveFeeds, leaseDueFeeds, recordFetch, releaseLease, renewLeases } from '../store/feeds.ts';
 import { feedHost, pauseHost } from '../store/hosts.ts';
 import type { Feed, FetchOutcome } from '../store/feeds.ts';
@@ -162,10 +163,11 @@ export async function ingestFeeds(store: Store, options: IngestOptions = {}): Pr
         continue;
       }
       // Nothing more to take. On PostgreSQL, feeds of the hosts this worker holds wait for it to record their batch:
-      // try again as each feed in hand lands, and once more after writing everything (which releases the hosts).
+      // try again as feeds in hand land (at most once per write window, when their hosts may have been released, so
+      // the tail of a run is not one lease query per feed), and once more after writing everything.
       if (politeAcrossWorkers && !failure) {
         if (active > 0) {
-          await oneDone();
+          await Promise.all([oneDone(), delay(BATCH_WINDOW_MS)]);
           continue;
         }
         if (!flushed) {
