@@ -387,6 +387,11 @@ function hintedNextFetch(maxAgeSeconds: number | null, ttlMinutes: number | null
   return hint > 0 ? later(Math.min(hint, maxHintSeconds)) : null;
 }
 
+/**
+ * The key of the in-process per-host limit: host and port, as before leases across workers existed (bench/ingest
+ * serves its 200 "hosts" as ports of 127.0.0.1). The lease across workers is by hostname alone (feedHost), so on
+ * PostgreSQL one hostname served on two ports may see two requests on each.
+ */
 function hostOf(url: string): string {
   try {
     return new URL(url).host;

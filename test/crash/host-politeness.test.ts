@@ -1,7 +1,8 @@
 // Per-host politeness across real `wirefold ingest` workers on PostgreSQL: loopback feed servers on distinct hosts
 // (127.0.0.2, 127.0.0.3, …: all of 127.0.0.0/8 is loopback on Linux) count the requests each has in flight at once.
 // Two workers started together never send one host more than one worker's limit (2 at once) and fetch every feed
-// once; a host answering 429 with Retry-After is left alone by every worker until then.
+// once; a host answering 429 with Retry-After is left alone by every worker until then, and one answering 503 without
+// it for a minute (that one in-process, through ingestFeeds).
 import { afterAll, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
@@ -12,6 +13,7 @@ import { openStore } from '../../src/store/store.ts';
 import { upsertFeed } from '../../src/store/feeds.ts';
 import { defaultFetchLimits } from '../../src/ingest/fetch.ts';
 import { sqlOf } from '../../src/store/connection.ts';
+import { ingestFeeds } from '../../src/ingest/ingest.ts';
 
 /** A feed of two items with unique guids; its ttl of an hour keeps a fetched feed from being due again in the next run. */
 function rss(host: number, feed: number): string {
@@ -28,8 +30,8 @@ interface Host {
   inFlight: number;
   maxInFlight: number;
   requests: Request[];
-  /** What the host answers: 200 with the feed after a delay, or 429 with a Retry-After. */
-  mode: { kind: 'feed'; delayMs: number } | { kind: 'busy'; retryAfterSeconds: number };
+  /** What the host answers: 200 with the feed after a delay, or a 429/503 asking for a wait (with a Retry-After or not). */
+  mode: { kind: 'feed'; delayMs: number } | { kind: 'wait'; status: 429 | 503; retryAfterSeconds: number | null };
 }
 
 const hosts: Host[] = [];
@@ -53,7 +55,9 @@ async function startHost(index: number, mode: Host['mode']): Promise<Host> {
       response.writeHead(status, headers).end(body);
     };
     const feed = Number(/\/feed\/(\d+)/.exec(entry.path)?.[1]);
-    if (host.mode.kind === 'busy') return answer(429, { 'retry-after': String(host.mode.retryAfterSeconds) }, '');
+    if (host.mode.kind === 'wait') {
+      return answer(host.mode.status, host.mode.retryAfterSeconds === null ? {} : { 'retry-after': String(host.mode.retryAfterSeconds) }, '');
+    }
     setTimeout(() => answer(200, { 'content-type': 'application/rss+xml' }, rss(index, feed)), host.mode.delayMs);
   });
   host.base = (await listenOnLoopback(host.server, `127.0.0.${index}`)).base;
@@ -109,7 +113,7 @@ describe.skipIf(postgresSkipReason)('per-host politeness across ingest workers (
   it('a 429 with Retry-After from one host keeps every worker from it until then; its feeds are fetched after', async () => {
     const group: Host[] = [];
     for (let index = 50; index < 60; index++) group.push(await startHost(index, { kind: 'feed', delayMs: 300 }));
-    const busy = await startHost(60, { kind: 'busy', retryAfterSeconds: 120 });
+    const busy = await startHost(60, { kind: 'wait', status: 429, retryAfterSeconds: 120 });
     const location = await freshPostgresLocation('host_busy');
     await addFeeds(location, [...group, busy], 4);
     const busyUrls = [0, 1, 2, 3].map((feed) => `${busy.base}/feed/${feed}`);
@@ -161,6 +165,25 @@ describe.skipIf(postgresSkipReason)('per-host politeness across ingest workers (
       await store.close();
     }
   }, 180_000);
+
+  it('a 503 without Retry-After pauses its host for a minute, and the worker gives back its other feeds of it', async () => {
+    const down = await startHost(70, { kind: 'wait', status: 503, retryAfterSeconds: null });
+    const location = await freshPostgresLocation('host_503');
+    await addFeeds(location, [down], 6);
+    const store = await openStore(location);
+    try {
+      const summary = await ingestFeeds(store, { allowPrivateAddresses: true });
+      expect(down.requests.length).toBeGreaterThan(0);
+      expect(down.requests.length).toBeLessThanOrEqual(defaultFetchLimits.perHost);
+      expect(summary.failures).toHaveLength(down.requests.length);
+      expect(summary.heldBack).toBe(6 - down.requests.length);
+      const pause = await sqlOf(store).get<{ next_allowed_at: string }>('SELECT next_allowed_at FROM hosts WHERE host = ?', ['127.0.0.70']);
+      const answered = await sqlOf(store).get<{ at: string }>('SELECT max(last_fetched_at) AS at FROM feeds WHERE host = ?', ['127.0.0.70']);
+      expect(Math.abs(Date.parse(pause!.next_allowed_at) - Date.parse(answered!.at) - 60_000)).toBeLessThan(1000);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
 });
 
 if (postgresSkipReason) describe.skip(`the host politeness test on postgres: ${postgresSkipReason}`, () => it('runs the test above', () => undefined));
