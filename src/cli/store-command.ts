@@ -6,6 +6,7 @@ import { columnsNotCopied, headerNotCopied, tablesNotCopied } from '../store/cop
 import { printableLocation, StoreLocationError } from '../store/location.ts';
 import { exitCodes } from './exit-codes.ts';
 import { UsageError } from './settings.ts';
+import { progress } from './progress.ts';
 
 export async function storeCommand(args: string[]): Promise<number> {
   const [action, from, to] = args;
@@ -13,7 +14,9 @@ export async function storeCommand(args: string[]): Promise<number> {
   if (!from || !to) throw new UsageError('store copy needs a source and a target');
   let report: CopyReport;
   try {
-    report = await copyStore(from, to);
+    const bar = progress('store copy: rows');
+    report = await copyStore(from, to, { onBatch: (_table, copied, total) => bar.update(copied, total) });
+    bar.finish();
   } catch (error) {
     // Naming an unknown scheme or one store twice is a mistake in the command line, like a missing argument.
     if (error instanceof StoreLocationError || error instanceof SameStoreError) throw new UsageError(error.message);

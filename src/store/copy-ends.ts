@@ -1,9 +1,9 @@
 // The two ends of `wirefold store copy` on each engine: a source read as one snapshot, and a target written where no
 // one sees it until it is verified (SQLite: a temporary file beside the target, linked into place; PostgreSQL: one
 // transaction, schema creation included). Both ends read rows the same way, so the checksum pass uses them too.
-import { existsSync, linkSync, mkdirSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import pg from 'pg';
 import { openStore } from './store.ts';
@@ -22,6 +22,8 @@ export interface CopyEnd {
   tables(): Promise<TableShape[]>;
   /** The rows of `table` (only `columns`, in that order), ordered by its key, `batchRows` at a time. */
   rows(table: TableShape, columns: readonly string[], batchRows: number): AsyncIterable<Row[]>;
+  /** How many rows `table` holds. */
+  count(table: TableShape): Promise<number>;
 }
 
 export interface CopySource extends CopyEnd {
@@ -80,6 +82,9 @@ async function* sqliteRows(db: DatabaseSync, table: TableShape, columns: readonl
   if (batch.length > 0) yield batch;
 }
 
+const countRows = (table: TableShape) => `SELECT count(*) AS n FROM ${quoted(table.name)}`;
+const sqliteCount = (db: DatabaseSync, table: TableShape) => Number((db.prepare(countRows(table)).get() as { n: number }).n);
+
 /** The SQLite store at `path` (it must exist and be up to date), read in one read transaction. */
 export async function sqliteSource(path: string): Promise<CopySource> {
   const store = await openStore(path, { readOnly: true, mustExist: true });
@@ -90,11 +95,22 @@ export async function sqliteSource(path: string): Promise<CopySource> {
   return {
     tables: async () => tables,
     rows: (table, columns, batchRows) => sqliteRows(db, table, columns, batchRows),
+    count: async (table) => sqliteCount(db, table),
     close: async () => {
       if (db.isOpen && db.isTransaction) db.exec('ROLLBACK');
       await store.close();
     },
   };
+}
+
+/** Flushes a file or folder to disk (a folder: the names in it). */
+function syncFile(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The files SQLite may keep beside a database. */
@@ -134,6 +150,10 @@ export async function sqliteTarget(path: string): Promise<CopyTarget> {
     throw new Error(`cannot write a store at ${full}: ${(error as Error).message}`);
   }
   const { db } = store;
+  // The temporary file is no one's store until it is verified, and a crash leaves it to be deleted: it needs no
+  // journal on disk and no syncs while it fills (WAL would also write every page twice). One fsync before it is
+  // linked into place makes it durable; it goes back to WAL, as every store is, before that.
+  db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536');
   db.exec('BEGIN IMMEDIATE');
   // Rows go in table by table, and a story may be merged into one that sorts after it: foreign keys are checked once,
   // at the end (SQLite resets this at COMMIT).
@@ -147,6 +167,7 @@ export async function sqliteTarget(path: string): Promise<CopyTarget> {
   return {
     tables: async () => sqliteTables(db),
     rows: (table, columns, batchRows) => sqliteRows(db, table, columns, batchRows),
+    count: async (table) => sqliteCount(db, table),
     tablesWithRows: async () => sqliteTables(db).filter((table) => db.prepare(`SELECT 1 FROM ${quoted(table.name)} LIMIT 1`).get()).map((table) => table.name),
     insert: async (table, rows) => {
       let insert = inserts.get(table.name);
@@ -157,15 +178,24 @@ export async function sqliteTarget(path: string): Promise<CopyTarget> {
       for (const row of rows) insert.run(...(row as SQLInputValue[]));
     },
     endWrites: async () => {
-      const broken = db.prepare('PRAGMA foreign_key_check').get() as { table: string; rowid: number; parent: string } | undefined;
-      if (broken) throw new Error(`a row of ${broken.table} (rowid ${broken.rowid}) refers to a ${broken.parent} row that does not exist`);
-      db.exec('COMMIT');
+      try {
+        // SQLite counted the rows whose parent was missing as they went in; COMMIT fails while any is left.
+        db.exec('COMMIT');
+      } catch (error) {
+        // The whole-store scan runs only to name the row (a second or more on a large store).
+        const broken = db.prepare('PRAGMA foreign_key_check').get() as { table: string; rowid: number; parent: string } | undefined;
+        if (broken) throw new Error(`a row of ${broken.table} (rowid ${broken.rowid}) refers to a ${broken.parent} row that does not exist`);
+        throw error;
+      }
     },
     commit: async () => {
+      db.exec('PRAGMA journal_mode = WAL');
       await finish();
-      // link, not rename: it fails if a file appeared at the target meanwhile, where rename would replace it.
       try {
+        syncFile(temporary);
+        // link, not rename: it fails if a file appeared at the target meanwhile, where rename would replace it.
         linkSync(temporary, full);
+        syncFile(dirname(full));
       } finally {
         removeTemporary();
       }
@@ -196,6 +226,8 @@ async function postgresTables(client: pg.ClientBase): Promise<TableShape[]> {
   }
   return shapes;
 }
+
+const postgresCount = async (client: pg.ClientBase, table: TableShape) => Number((await client.query(countRows(table))).rows[0].n);
 
 let cursors = 0;
 
@@ -243,6 +275,7 @@ export async function postgresSource(url: string): Promise<PostgresSource> {
       identity,
       tables: async () => tables,
       rows: (table, columns, batchRows) => postgresRows(client, table, columns, batchRows),
+      count: (table) => postgresCount(client, table),
       close: async () => {
         await client.query('ROLLBACK').catch(() => undefined);
         client.release();
@@ -297,6 +330,7 @@ export async function postgresTarget(location: StoreLocation & { kind: 'postgres
     const target: CopyTarget = {
       tables: () => postgresTables(client),
       rows: (table, columns, batchRows) => postgresRows(client, table, columns, batchRows),
+      count: (table) => postgresCount(client, table),
       tablesWithRows: async () => {
         const found: string[] = [];
         for (const table of await postgresTables(client)) {

@@ -34,8 +34,11 @@ export interface CopyReport {
 export interface CopyOptions {
   /** Rows read and written per batch (default 1,000). */
   batchRows?: number;
-  /** Called after each batch is written, with the table and the rows written so far in it (progress, tests). */
-  onBatch?: (table: string, rows: number) => void | Promise<void>;
+  /**
+   * Called after each batch is written, with its table, the rows written so far (all tables) and the rows the source
+   * snapshot holds in all (for progress; tests write to the source here).
+   */
+  onBatch?: (table: string, copied: number, total: number) => void | Promise<void>;
 }
 
 /** The real path a SQLite location has or would have (its folder's symlinks resolved where the folder exists). */
@@ -84,18 +87,18 @@ export async function copyStore(from: string, to: string, options: CopyOptions =
       const holding = await writer.tablesWithRows();
       if (holding.length > 0) throw new TargetInUseError(`the target already holds data (in ${holding.join(', ')}); a copy never overwrites a store`);
       const plan = copyPlan(await reader.tables(), await writer.tables());
+      let total = 0;
+      for (const table of plan) total += await reader.count(table);
       let rows = 0;
       for (const table of plan) {
-        let written = 0;
         for await (const batch of reader.rows(table, table.copied, batchRows)) {
           await writer.insert(table, batch);
-          written += batch.length;
-          await options.onBatch?.(table.name, written);
+          rows += batch.length;
+          await options.onBatch?.(table.name, rows, total);
           // SQLite calls are synchronous, so without this the whole copy runs in one turn of the event loop and a
           // Ctrl-C is handled only after it (then the temporary file's exit hook could not run in time).
           await nextTurn();
         }
-        rows += written;
       }
       await writer.endWrites();
       const tables: TableVerification[] = [];
