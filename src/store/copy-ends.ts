@@ -8,7 +8,7 @@ import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import pg from 'pg';
 import { openStore } from './store.ts';
 import { SqliteStore } from './sqlite.ts';
-import { PostgresStore, types, upgradeSchema } from './postgres.ts';
+import { connectionProblem, PostgresStore, types, upgradeSchema } from './postgres.ts';
 import { describeLocation } from './location.ts';
 import type { StoreLocation } from './location.ts';
 import { quoted, tablesNotCopied } from './copy-plan.ts';
@@ -252,11 +252,6 @@ async function postgresIdentity(client: pg.ClientBase): Promise<string> {
     'SELECT current_database() AS database, current_schema() AS schema, inet_server_port() AS port, pg_postmaster_start_time()::text AS started',
   )).rows[0] as Record<string, unknown>;
   return JSON.stringify(row);
-}
-
-function connectionProblem(error: unknown): string {
-  if (error instanceof AggregateError) return error.errors.map((inner: Error) => inner.message).join('; ');
-  return (error as Error).message;
 }
 
 export interface PostgresSource extends CopySource {

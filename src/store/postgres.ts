@@ -58,7 +58,7 @@ interface Transaction {
 }
 
 /** The one-line cause of a connection failure (pg's errors can be AggregateErrors with an empty message). */
-function connectionProblem(error: unknown): string {
+export function connectionProblem(error: unknown): string {
   if (error instanceof AggregateError) return error.errors.map((inner: Error) => inner.message).join('; ');
   return (error as Error).message;
 }
