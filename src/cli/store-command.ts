@@ -14,9 +14,16 @@ export async function storeCommand(args: string[]): Promise<number> {
   if (!from || !to) throw new UsageError('store copy needs a source and a target');
   let report: CopyReport;
   try {
-    const bar = progress('store copy: rows');
-    report = await copyStore(from, to, { onBatch: (_table, copied, total) => bar.update(copied, total) });
-    bar.finish();
+    const copying = progress('store copy: rows copied');
+    const verifying = progress('store copy: tables verified');
+    report = await copyStore(from, to, {
+      onBatch: (_table, copied, total) => copying.update(copied, total),
+      onVerified: (_table, verified, total) => {
+        if (verified === 1) copying.finish();
+        verifying.update(verified, total);
+      },
+    });
+    verifying.finish();
   } catch (error) {
     // Naming an unknown scheme or one store twice is a mistake in the command line, like a missing argument.
     if (error instanceof StoreLocationError || error instanceof SameStoreError) throw new UsageError(error.message);

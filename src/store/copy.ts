@@ -39,6 +39,8 @@ export interface CopyOptions {
    * snapshot holds in all (for progress; tests write to the source here).
    */
   onBatch?: (table: string, copied: number, total: number) => void | Promise<void>;
+  /** Called after each table is verified, with the tables verified so far and their number (progress). */
+  onVerified?: (table: string, verified: number, total: number) => void;
 }
 
 /** The real path a SQLite location has or would have (its folder's symlinks resolved where the folder exists). */
@@ -106,6 +108,7 @@ export async function copyStore(from: string, to: string, options: CopyOptions =
         const before = await checksum(reader, table, batchRows);
         const after = await checksum(writer, table, batchRows);
         tables.push({ table: table.name, sourceRows: before.rows, targetRows: after.rows, sourceChecksum: before.digest, targetChecksum: after.digest });
+        options.onVerified?.(table.name, tables.length, plan.length);
       }
       const verified = tables.every((table) => table.sourceRows === table.targetRows && table.sourceChecksum === table.targetChecksum);
       if (verified) await writer.commit();

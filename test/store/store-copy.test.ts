@@ -229,7 +229,7 @@ describe('wirefold store copy (the command)', () => {
     const source = await filledSqliteStore(folder);
     const target = join(folder, 'copy.db');
     const copied = runWirefold(['store', 'copy', source, target]);
-    expect([copied.status, copied.stderr]).toEqual([0, expect.stringMatching(/^store copy: rows: \d+\/\d+\n(store copy: rows: \d+\/\d+\n)*$/)]);
+    expect([copied.status, copied.stderr]).toEqual([0, expect.stringMatching(/^(store copy: rows copied: \d+\/\d+\n)+(store copy: tables verified: \d+\/\d+\n)+$/)]);
     expect(copied.stdout).toMatch(/^articles\s+3\s+ok$/m);
     expect(copied.stdout).toMatch(/counts and checksums equal/);
     const before = digest(target);
@@ -260,7 +260,7 @@ describe('wirefold store copy (the command)', () => {
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     // Stop it at its first progress line: a batch of rows is in the temporary file, the rest still to come.
-    while (!/store copy: rows: \d+\/60\d{3}\n/.test(stderr) && child.exitCode === null) await new Promise((done) => setTimeout(done, 5));
+    while (!/store copy: rows copied: \d+\/60\d{3}\n/.test(stderr) && child.exitCode === null) await new Promise((done) => setTimeout(done, 5));
     expect(filesIn(folder).filter((name) => name.endsWith('.tmp'))).toHaveLength(1);
     child.kill('SIGINT');
     const code = await new Promise((done) => child.on('exit', done));
