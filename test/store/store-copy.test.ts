@@ -306,6 +306,8 @@ describe.skipIf(postgresSkipReason)('store copy with PostgreSQL', () => {
     const before = await siteData(postgres);
     await expect(copyStore(source, postgres)).rejects.toThrow(/already holds data/);
     await expect(copyStore(postgres, postgres)).rejects.toThrow(SameStoreError);
+    // Another spelling of the same schema is the same store too.
+    await expect(copyStore(postgres, postgres.replace(/^postgres:/, 'postgresql:'))).rejects.toThrow(SameStoreError);
     const cli = runWirefold(['store', 'copy', source, postgres]);
     expect([cli.status, cli.stderr.trim().split('\n').length]).toEqual([1, 1]);
     expect(await siteData(postgres)).toEqual(before);
