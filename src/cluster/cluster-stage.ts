@@ -25,8 +25,10 @@ export interface ClusterSummary {
   changedStories: number;
   stories: number;
   /**
-   * Seconds spent reading the run's articles, making stories, saving them and refreshing their leads and scores,
-   * placing topics, and relating stories (on a large run only the wait for the second thread, see startRelated).
+   * Seconds spent reading (load: the repairs of an older run's stories and every read of the placement's input),
+   * making stories (the placement, the run's word counts included, and starting the related lists), saving them and
+   * refreshing their leads and scores, placing topics, and relating stories (on a large run only the wait for the
+   * second thread, see startRelated).
    */
   seconds: { load: number; stories: number; refresh: number; topics: number; related: number };
 }
