@@ -22,6 +22,8 @@ export interface ServerStats {
   ok: number;
   notModified: number;
   other: number;
+  /** Requests per feed, by feed index (any answer): bench/scale-out checks that each feed was fetched exactly once. */
+  requests: number[];
   /** CPU time this process spent since it was ready (user + system). */
   cpuMs: number;
 }
@@ -31,6 +33,12 @@ const itemCount = Number(process.env['BENCH_ITEMS'] ?? 25);
 const hostCount = Number(process.env['BENCH_HOSTS'] ?? 200);
 /** However the parent ends, this process never outlives it by more than this. */
 const lifetimeMs = Number(process.env['BENCH_SERVER_LIFETIME_MS'] ?? 300_000);
+/**
+ * Cache-Control max-age on every answer, in seconds (BENCH_MAX_AGE_SECONDS; none when 0 or unset): bench/scale-out
+ * sends 900, a 15-minute interval, so a feed fetched by one worker is not due again for a worker started later.
+ */
+const maxAgeSeconds = Number(process.env['BENCH_MAX_AGE_SECONDS'] ?? 0);
+const cacheControl = maxAgeSeconds > 0 ? { 'cache-control': `max-age=${maxAgeSeconds}` } : {};
 const lastModified = new Date(Date.UTC(2025, 4, 1, 12, 0, 0)).toUTCString();
 
 interface Prepared {
@@ -59,7 +67,7 @@ for (let index = 0; index < feedCount; index++) {
   });
 }
 
-const stats: ServerStats = { type: 'stats', ok: 0, notModified: 0, other: 0, cpuMs: 0 };
+const stats: ServerStats = { type: 'stats', ok: 0, notModified: 0, other: 0, requests: new Array<number>(feedCount).fill(0), cpuMs: 0 };
 let cpuAtReady: NodeJS.CpuUsage | undefined;
 
 function handle(request: IncomingMessage, response: ServerResponse): void {
@@ -70,6 +78,7 @@ function handle(request: IncomingMessage, response: ServerResponse): void {
     response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     return;
   }
+  stats.requests[Number(match![1])]!++;
   setTimeout(() => {
     const ifNoneMatch = request.headers['if-none-match'];
     const ifModifiedSince = request.headers['if-modified-since'];
@@ -78,7 +87,7 @@ function handle(request: IncomingMessage, response: ServerResponse): void {
       : ifModifiedSince !== undefined && ifModifiedSince === lastModified;
     if (fresh) {
       stats.notModified++;
-      response.writeHead(304, { etag: feed.etag, 'last-modified': lastModified }).end();
+      response.writeHead(304, { etag: feed.etag, 'last-modified': lastModified, ...cacheControl }).end();
       return;
     }
     stats.ok++;
@@ -91,6 +100,7 @@ function handle(request: IncomingMessage, response: ServerResponse): void {
       vary: 'Accept-Encoding',
       etag: feed.etag,
       'last-modified': lastModified,
+      ...cacheControl,
     });
     response.end(body);
   }, feed.latency);
