@@ -14,6 +14,7 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
+import { appendFileSync } from 'node:fs';
 import type { BenchRow } from '../run.ts';
 import { isType, median, nextMessage } from '../child-figures.ts';
 import type { ServerReady, ServerStats } from '../ingest/server.ts';
@@ -166,13 +167,23 @@ const fixed = (value: number, digits = 1) => value.toFixed(digits);
 
 export async function run(): Promise<BenchRow[]> {
   const options = optionsFromEnvironment();
+  // BENCH_SCALE_OUT_LOG=<file>: each measured run's raw figures as one JSON line, kept should a long bench be cut short.
+  const log = process.env['BENCH_SCALE_OUT_LOG'];
   const result = await measureScaleOut({
     ...options,
-    onRun: (run, round) => console.error(`bench scale-out: round ${round + 1}/${options.rounds}, ${run.workers} worker(s): ` +
-      `first fetch ${fixed(run.first.wallMs / 1000)} s, 304 round ${fixed(run.notModified.wallMs / 1000)} s; ` +
-      `${describeCheck(run.first.check, options.feeds)} / ${describeCheck(run.notModified.check, options.feeds)}; load ${fixed(loadavg()[0]!, 2)}`),
+    onRun: (run, round) => {
+      if (log) appendFileSync(log, `${JSON.stringify({ round, load: loadavg(), ...run })}\n`);
+      progressLine(run, round);
+    },
   });
   return rows(options, result);
+
+  function progressLine(run: WorkersRun, round: number): void {
+    console.error(`bench scale-out: round ${round + 1}/${options.rounds}, ${run.workers} worker(s): ` +
+      `first fetch ${fixed(run.first.wallMs / 1000)} s (workers ${fixed(run.first.workerCpuS.reduce((a, b) => a + b, 0))} s CPU, ` +
+      `database ${fixed(run.first.databaseCpuS ?? NaN)} s), 304 round ${fixed(run.notModified.wallMs / 1000)} s; ` +
+      `${describeCheck(run.first.check, options.feeds)} / ${describeCheck(run.notModified.check, options.feeds)}; load ${fixed(loadavg()[0]!, 2)}`);
+  }
 }
 
 export function rows(options: ScaleOutOptions, result: ScaleOutResult): BenchRow[] {

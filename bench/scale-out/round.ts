@@ -100,7 +100,9 @@ export async function measureWorkers(context: RunContext, workers: number): Prom
     const articles = await withStore(location, countArticles);
     return { workers, first, notModified, articles, databaseBytesEmpty, databaseBytesAfter };
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+    // BENCH_SCALE_OUT_KEEP=1 keeps the database, to look inside it (EXPLAIN, pg_stat_user_tables) after the bench.
+    if (process.env['BENCH_SCALE_OUT_KEEP'] === '1') console.error(`bench scale-out: kept ${location}`);
+    else await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
     await admin.end();
     rmSync(scratch, { recursive: true, force: true });
   }
