@@ -68,6 +68,26 @@ export async function upsertFeed(store: Store, feed: NewFeed, now: string = new 
   return row!.id;
 }
 
+/** What following a feed did: a new feed, one already followed, or one removed or disabled before and active again. */
+export type FollowResult = { id: number; was: 'new' | 'followed' | 'disabled' };
+
+/**
+ * Follows a feed at a person's request (`feeds add`, `feeds import`): adds it, or updates a known one's title, site and
+ * tags; a feed that was removed (kept as a disabled record for its articles) or disabled by its server (410 Gone) is
+ * active again, its failure count cleared and due at once, since asking for it again is the person's decision.
+ */
+export async function followFeed(store: Store, feed: NewFeed, now: string = new Date().toISOString()): Promise<FollowResult> {
+  return await store.transaction(async () => {
+    const known = await findFeed(store, feed.url);
+    const id = await upsertFeed(store, feed, now);
+    if (known?.status === 'disabled') {
+      await sqlOf(store).run(
+        "UPDATE feeds SET status = 'active', last_error = NULL, consecutive_failures = 0, failing_since = NULL, next_fetch_at = NULL WHERE id = ?", [id]);
+    }
+    return { id, was: known === null ? 'new' : known.status === 'disabled' ? 'disabled' : 'followed' };
+  });
+}
+
 /** Removes a feed from the list; its articles stay (they are part of stories) but no longer name it as a source. */
 export async function removeFeed(store: Store, id: number): Promise<boolean> {
   const q = sqlOf(store);

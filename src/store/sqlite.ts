@@ -95,6 +95,19 @@ export class SqliteStore implements Store, StoreBackend, Connection {
   }
 }
 
+/** Runs the first read of a freshly opened file; a file SQLite cannot read is closed and named in a one-line error. */
+function firstRead<T>(db: DatabaseSync, fullPath: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    db.close();
+    const reason = (error as Error).message;
+    throw new Error(/not a database|file is encrypted/i.test(reason)
+      ? `${fullPath} is not a Wirefold store (not a SQLite database); name another file with --db`
+      : `cannot open the store ${fullPath}: ${reason}`);
+  }
+}
+
 /** Opens (and creates, unless options say otherwise) the SQLite store at `path`; see openStore. */
 export function openSqliteStore(path: string, options: OpenOptions): SqliteStore {
   const fullPath = path === ':memory:' ? path : resolve(path);
@@ -103,8 +116,11 @@ export function openSqliteStore(path: string, options: OpenOptions): SqliteStore
   if (!options.readOnly && fullPath !== ':memory:') mkdirSync(dirname(fullPath), { recursive: true });
   const db = new DatabaseSync(fullPath, { readOnly: options.readOnly ?? false });
   db.exec('PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
+  // A file that is no SQLite database at all (a mistyped --db naming a text file) fails on its first read, with
+  // SQLite's own words, which do not name the file.
+  const version = firstRead(db, fullPath, () => sqliteSchemaVersion(db));
   // Another program's SQLite file (a mistyped --db) is never touched: no WAL switch, no migrations.
-  if (sqliteSchemaVersion(db) === 0 && (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n > 0) {
+  if (version === 0 && (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n > 0) {
     db.close();
     throw new Error(`${fullPath} is not a Wirefold store (it is another program's database); name another file with --db`);
   }
