@@ -20,6 +20,8 @@ export const tablesNotCopied: Readonly<Record<string, string>> = {
 export const columnsNotCopied: Readonly<Record<string, string>> = {
   'feeds.lease_until': 'a lease is work state of the ingest workers on the source, not data; the target starts with no feed leased',
   'feeds.leased_by': 'a lease is work state of the ingest workers on the source, not data; the target starts with no feed leased',
+  'hosts.lease_until': 'a host lease is work state of the ingest workers on the source, like a feed\'s; the target starts with no host leased',
+  'hosts.leased_by': 'a host lease is work state of the ingest workers on the source, like a feed\'s; the target starts with no host leased',
 };
 
 /** Not a table, so not in the lists above: SQLite's header fields (schema version, the demo's mark). */

@@ -2,7 +2,7 @@
 // queries and migrations as SQLite with the few spellings that differ rewritten here, once per SQL text.
 import pg from 'pg';
 import { createHash } from 'node:crypto';
-import { migrations } from './migrations.ts';
+import { migrations, migrationSql } from './migrations.ts';
 import { currentTransaction } from './connection.ts';
 import type { Connection, Param, StoreBackend } from './connection.ts';
 import type { OpenOptions, Store } from './store.ts';
@@ -205,7 +205,16 @@ export async function upgradeSchema(client: pg.ClientBase, where: string, option
     if (current < migrations.length) throw new Error(`the store at ${where} is older than this Wirefold; run any stage once to upgrade it`);
   } else {
     // PostgreSQL's DDL is transactional: every step lands, or none.
-    for (let step = current; step < migrations.length; step++) await client.query(postgresDdl(migrations[step]!));
+    for (let step = current; step < migrations.length; step++) {
+      const migration = migrations[step]!;
+      await client.query(postgresDdl(migrationSql(migration)));
+      if (typeof migration === 'string') continue;
+      const update = toPostgres(migration.fill.update);
+      for (const row of (await client.query(toPostgres(migration.fill.select).text)).rows as Record<string, unknown>[]) {
+        const values = migration.fill.values(row);
+        if (values) await client.query({ ...update, values: bind(values) });
+      }
+    }
     await client.query('UPDATE wirefold_schema SET version = $1', [migrations.length]);
   }
 }

@@ -5,7 +5,7 @@ import { DatabaseSync } from 'node:sqlite';
 import type { StatementSync } from 'node:sqlite';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { migrations } from './migrations.ts';
+import { migrations, migrationSql } from './migrations.ts';
 import { currentTransaction } from './connection.ts';
 import type { Connection, Param, StoreBackend } from './connection.ts';
 import type { OpenOptions, Store } from './store.ts';
@@ -153,7 +153,15 @@ function migrate(db: DatabaseSync): void {
   for (let version = current; version < migrations.length; version++) {
     db.exec('BEGIN IMMEDIATE');
     try {
-      db.exec(migrations[version]!);
+      const migration = migrations[version]!;
+      db.exec(migrationSql(migration));
+      if (typeof migration !== 'string') {
+        const update = db.prepare(migration.fill.update);
+        for (const row of db.prepare(migration.fill.select).all()) {
+          const values = migration.fill.values(row as Record<string, unknown>);
+          if (values) update.run(...bind(values));
+        }
+      }
       db.exec(`PRAGMA user_version = ${version + 1}`);
       db.exec('COMMIT');
     } catch (error) {

@@ -13,6 +13,7 @@ import { sqlOf } from '../../src/store/connection.ts';
 import { copyStore } from '../../src/store/copy.ts';
 import { SameStoreError, TargetInUseError } from '../../src/store/copy-ends.ts';
 import { columnsNotCopied, tablesNotCopied } from '../../src/store/copy-plan.ts';
+import { pauseHost } from '../../src/store/hosts.ts';
 import { leaseDueFeeds, listFeeds, recordFetch, upsertFeed } from '../../src/store/feeds.ts';
 import { unclusteredArticles } from '../../src/store/articles.ts';
 import { saveFeedItems } from '../../src/ingest/save-items.ts';
@@ -44,7 +45,7 @@ function item(guid: string, title: string, summary: string, published = now): Fe
 /**
  * A store with at least one row in every table, through the store's own functions, with the awkward cases: a story
  * merged into one that sorts after it, a near-copy pointing at its original, vectors with tiny and negative floats,
- * text with non-ASCII, tabs and newlines, a leased feed, the demo's mark.
+ * text with non-ASCII, tabs and newlines, a leased feed, a paused host, the demo's mark.
  */
 async function fillStore(store: Store): Promise<void> {
   const wire = await upsertFeed(store, { url: 'https://wire.example/feed', title: 'Wire', tags: ['space'] }, now);
@@ -73,6 +74,8 @@ async function fillStore(store: Store): Promise<void> {
   // 's-a' is merged into 's-b', which sorts after it: the copy must not insert rows in an order the keys forbid.
   await mergeStories(store, 's-a', 's-b');
   await leaseDueFeeds(store, { worker: 'worker-1', now, runStartedAt: now, leaseSeconds: 600, limit: 1 });
+  // A host that asked every worker to wait (a 429/503); on PostgreSQL the lease above also leased wire.example.
+  await pauseHost(store, 'paper.example', '2026-12-01T00:00:00.000Z');
 }
 
 async function filledSqliteStore(folder = tempFolder()): Promise<string> {
