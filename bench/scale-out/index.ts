@@ -39,6 +39,8 @@ export interface ScaleOutOptions {
   rounds: number;
   /** Cache-Control max-age of the feed server's answers (0: none). */
   maxAgeSeconds: number;
+  /** Another checkout whose `wirefold ingest` the workers run (BENCH_SCALE_OUT_CHECKOUT), to measure a baseline. */
+  checkout?: string;
   /** Called after each measured run, for progress lines. */
   onRun?: (run: WorkersRun, round: number) => void;
 }
@@ -52,7 +54,7 @@ export interface ScaleOutResult {
   server: { bodyBytes: number; gzipBytes: number; cpuMs: number };
 }
 
-/** Reads the bench's settings from BENCH_SCALE_OUT_FEEDS, _ITEMS, _WORKERS (a list: 1,2,4), _ROUNDS and _MAX_AGE. */
+/** Reads the bench's settings from BENCH_SCALE_OUT_FEEDS, _ITEMS, _WORKERS (a list: 1,2,4), _ROUNDS, _MAX_AGE and _CHECKOUT. */
 export function optionsFromEnvironment(env: NodeJS.ProcessEnv = process.env): ScaleOutOptions {
   const number = (key: string, fallback: number) => {
     const value = Number(env[key] ?? fallback);
@@ -69,6 +71,7 @@ export function optionsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Sc
     workerCounts,
     rounds: Math.max(1, number('BENCH_SCALE_OUT_ROUNDS', 3)),
     maxAgeSeconds: number('BENCH_SCALE_OUT_MAX_AGE', MAX_AGE_SECONDS),
+    ...(env['BENCH_SCALE_OUT_CHECKOUT'] ? { checkout: env['BENCH_SCALE_OUT_CHECKOUT'] } : {}),
   };
 }
 
@@ -97,7 +100,7 @@ export async function measureScaleOut(options: ScaleOutOptions): Promise<ScaleOu
     for (let round = 0; round < options.rounds; round++) {
       for (const workers of options.workerCounts) {
         const run = await measureWorkers({
-          adminUrl: postgres.url, feedUrls: ready.urls, repoRoot, label: `${unique}_r${round}_n${workers}`,
+          adminUrl: postgres.url, feedUrls: ready.urls, repoRoot: options.checkout ?? repoRoot, label: `${unique}_r${round}_n${workers}`,
           requests: async () => (await stats()).requests,
         }, workers);
         runs.push(run);
@@ -198,7 +201,7 @@ export function rows(options: ScaleOutOptions, result: ScaleOutResult): BenchRow
   const out: BenchRow[] = [
     row('setup', `${feeds} feeds × ${options.items} items over ${Math.min(HOSTS, feeds)} loopback hosts, 20–100 ms latency, ` +
       `max-age ${options.maxAgeSeconds} s; ${fixed(mb(result.server.bodyBytes), 0)} MB of XML (${fixed(mb(result.server.gzipBytes), 0)} MB gzipped); ` +
-      `PostgreSQL from ${result.postgres}; ${options.rounds} round(s), medians`),
+      `PostgreSQL from ${result.postgres}; ${options.rounds} round(s), medians${options.checkout ? `; workers run ${options.checkout}` : ''}`),
     row('load average', `${result.load[0]!.map((value) => fixed(value, 2)).join(' ')} before, ` +
       `${result.load[1]!.map((value) => fixed(value, 2)).join(' ')} after (1/5/15 min; 2 cores)`),
   ];
