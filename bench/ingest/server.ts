@@ -106,13 +106,25 @@ function handle(request: IncomingMessage, response: ServerResponse): void {
   }, feed.latency);
 }
 
+/**
+ * BENCH_HOST_ADDRESSES=1 puts each origin on a loopback address of its own (127.0.0.2, 127.0.0.3, …: all of 127/8 is
+ * loopback on Linux), so each is a host of its own for the PostgreSQL workers' host leases, which key on the hostname
+ * without the port (bench/scale-out); otherwise every origin is 127.0.0.1 on a port of its own.
+ */
+const distinctAddresses = process.env['BENCH_HOST_ADDRESSES'] === '1';
+const addressOf = (host: number) => {
+  if (!distinctAddresses) return '127.0.0.1';
+  const n = host + 2;
+  return `127.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+};
+
 const servers: Server[] = [];
 const ports: number[] = [];
 for (let host = 0; host < hostCount; host++) {
   const server = createServer({ keepAliveTimeout: 30_000 }, handle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
+    server.listen(0, addressOf(host), resolve);
   });
   const address = server.address();
   ports.push(typeof address === 'object' && address ? address.port : 0);
@@ -138,7 +150,7 @@ process.on('message', (message) => {
 });
 
 const urls = feeds.map((feed, index) =>
-  `http://127.0.0.1:${ports[index % hostCount]}/feeds/${index}.${feed.contentType.includes('atom') ? 'atom' : 'xml'}`);
+  `http://${addressOf(index % hostCount)}:${ports[index % hostCount]}/feeds/${index}.${feed.contentType.includes('atom') ? 'atom' : 'xml'}`);
 const ready: ServerReady = { type: 'ready', urls, bodyBytes, gzipBytes, startupMs: performance.now() - started };
 cpuAtReady = process.cpuUsage();
 process.send?.(ready);

@@ -85,7 +85,9 @@ export async function measureScaleOut(options: ScaleOutOptions): Promise<ScaleOu
   const lifetimeMs = 60_000 + options.rounds * options.workerCounts.length * RUN_BUDGET_MS;
   const server = fork(fileURLToPath(new URL('../ingest/server.ts', import.meta.url)), [], {
     env: { ...process.env, BENCH_FEEDS: String(options.feeds), BENCH_ITEMS: String(options.items), BENCH_HOSTS: String(Math.min(HOSTS, options.feeds)),
-      BENCH_MAX_AGE_SECONDS: String(options.maxAgeSeconds), BENCH_SERVER_LIFETIME_MS: String(lifetimeMs) },
+      BENCH_MAX_AGE_SECONDS: String(options.maxAgeSeconds), BENCH_SERVER_LIFETIME_MS: String(lifetimeMs),
+      // One host per address: the workers lease hosts by hostname, so 200 ports of 127.0.0.1 would be one host.
+      BENCH_HOST_ADDRESSES: '1' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   try {
@@ -199,7 +201,7 @@ export function rows(options: ScaleOutOptions, result: ScaleOutResult): BenchRow
   const items = feeds * options.items;
   const mb = (bytes: number) => bytes / 1048576;
   const out: BenchRow[] = [
-    row('setup', `${feeds} feeds × ${options.items} items over ${Math.min(HOSTS, feeds)} loopback hosts, 20–100 ms latency, ` +
+    row('setup', `${feeds} feeds × ${options.items} items over ${Math.min(HOSTS, feeds)} loopback hosts (127.0.0.2 on), 20–100 ms latency, ` +
       `max-age ${options.maxAgeSeconds} s; ${fixed(mb(result.server.bodyBytes), 0)} MB of XML (${fixed(mb(result.server.gzipBytes), 0)} MB gzipped); ` +
       `PostgreSQL from ${result.postgres}; ${options.rounds} round(s), medians${options.checkout ? `; workers run ${options.checkout}` : ''}`),
     row('load average', `${result.load[0]!.map((value) => fixed(value, 2)).join(' ')} before, ` +
