@@ -6,7 +6,7 @@ import type { FetchLimits, FetchResult } from './fetch.ts';
 import type { Store } from '../store/store.ts';
 import { hostname } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
-import { countActiveFeeds, leaseDueFeeds, recordFetch, releaseLease, renewLeases } from '../store/feeds.ts';
+import { countActiveFeeds, countFeedsAwaitingHosts, leaseDueFeeds, recordFetch, releaseLease, renewLeases } from '../store/feeds.ts';
 import { feedHost, pauseHost } from '../store/hosts.ts';
 import type { Feed, FetchOutcome } from '../store/feeds.ts';
 import { keyUnkeyedArticles, saveFeedItems } from './save-items.ts';
@@ -122,6 +122,8 @@ export async function ingestFeeds(store: Store, options: IngestOptions = {}): Pr
   let failure: { error: unknown } | null = null;
   // PostgreSQL: set once the writer has been flushed with nothing in hand, so this worker's host leases are released.
   let flushed = false;
+  // PostgreSQL: since when this worker has had nothing in hand and nothing to lease but feeds of hosts others hold.
+  let idleSince: number | null = null;
   try {
     // Take feeds a batch at a time, and more once half of them are done, until no due feed is left unleased.
     for (;;) {
@@ -129,7 +131,10 @@ export async function ingestFeeds(store: Store, options: IngestOptions = {}): Pr
         worker, limit: batch - active, leaseSeconds, runStartedAt, now: now().toISOString(), force: options.force,
       });
       for (const feed of taken) leasedIds.add(feed.id);
-      if (taken.length > 0) flushed = false;
+      if (taken.length > 0) {
+        flushed = false;
+        idleSince = null;
+      }
       for (const feed of taken) {
         held.add(feed.id);
         active++;
@@ -175,6 +180,14 @@ export async function ingestFeeds(store: Store, options: IngestOptions = {}): Pr
           flushed = true;
           continue;
         }
+        // Due feeds whose hosts other workers hold now are handed on as those workers record each batch: a worker that
+        // started a moment after the others (and found every free host taken) waits for them instead of leaving the
+        // fleet short. Bounded, so a host held by a worker that died waits for its lease to lapse in the next run.
+        const awaiting = await countFeedsAwaitingHosts(store, { worker, leaseSeconds, runStartedAt, now: now().toISOString(), force: options.force });
+        if (awaiting > 0 && (idleSince ??= Date.now()) > Date.now() - HOST_WAIT_MS) {
+          await delay(BATCH_WINDOW_MS);
+          continue;
+        }
       }
       while (active > 0) await oneDone();
       break;
@@ -207,6 +220,12 @@ interface Landing {
 
 /** How long landed feeds wait to share a commit. A crash loses at most this much work, fetched again next run. */
 const BATCH_WINDOW_MS = 200;
+/**
+ * How long a PostgreSQL worker with nothing in hand waits for hosts other workers hold (countFeedsAwaitingHosts)
+ * before it ends its run. A live holder hands a host on after each batch of 16 feeds (seconds); a minute without one
+ * means a holder that is stuck or dead, whose hosts the lease expiry frees for a later run.
+ */
+const HOST_WAIT_MS = 60_000;
 /** A batch this large is written at once, so parsed feeds waiting for their commit stay a few megabytes. */
 const BATCH_MAX_FEEDS = 24;
 

@@ -249,6 +249,22 @@ async function leaseDueFeedsByHost(store: Store, request: LeaseRequest, until: s
 }
 
 /**
+ * PostgreSQL: how many feeds are due for `request.worker` but held back only because another worker holds their host
+ * now (not paused by a 429/503, not leased themselves). A worker that finds nothing to lease while this is above zero
+ * has work coming: those hosts are handed on as their holders record each batch (hostBatch). SQLite: 0.
+ */
+export async function countFeedsAwaitingHosts(store: Store, request: Omit<LeaseRequest, 'limit'>): Promise<number> {
+  const q = sqlOf(store);
+  if (q.dialect !== 'postgres') return 0;
+  const row = await q.get<{ n: number }>(
+    `SELECT count(*) AS n FROM feeds
+      WHERE ${dueSql} AND EXISTS (SELECT 1 FROM hosts h WHERE h.host = feeds.host AND h.leased_by IS NOT NULL
+        AND h.lease_until > ? AND (h.next_allowed_at IS NULL OR h.next_allowed_at <= ?))`,
+    [...dueParams({ ...request, limit: 0 }), request.now, request.now]);
+  return Number(row?.n ?? 0);
+}
+
+/**
  * Extends to `until` (ISO-8601) the leases `worker` still holds on these feed ids, so a fetch slower than the lease is
  * not taken over by another worker while it runs, and (PostgreSQL) every host lease `worker` holds with them. A
  * lease that lapsed and went to another worker is left alone. Returns how many feed leases were extended.
