@@ -157,10 +157,12 @@ export interface LeaseRequest {
  */
 export const hostBatch = 16;
 
-/** The feed conditions of a lease, over a row named `feeds`; parameters: force, runStartedAt, runStartedAt, now, worker. */
-const dueSql = `feeds.status = 'active'
+/** A feed due in this run, over a row named `feeds`, leased or not; parameters: force, runStartedAt, runStartedAt. */
+const dueInRunSql = `feeds.status = 'active'
   AND (? = 1 OR feeds.next_fetch_at IS NULL OR feeds.next_fetch_at <= ?)
-  AND (feeds.last_fetched_at IS NULL OR feeds.last_fetched_at < ?)
+  AND (feeds.last_fetched_at IS NULL OR feeds.last_fetched_at < ?)`;
+/** The feed conditions of a lease, over a row named `feeds`; parameters: force, runStartedAt, runStartedAt, now, worker. */
+const dueSql = `${dueInRunSql}
   AND (feeds.lease_until IS NULL OR (feeds.lease_until <= ? AND feeds.leased_by <> ?))`;
 const dueParams = (request: LeaseRequest) =>
   [request.force ? 1 : 0, request.runStartedAt, request.runStartedAt, request.now, request.worker];
@@ -185,12 +187,16 @@ export async function leaseDueFeeds(store: Store, request: LeaseRequest): Promis
   const q = sqlOf(store);
   const until = new Date(Date.parse(request.now) + request.leaseSeconds * 1000).toISOString();
   if (q.dialect === 'postgres') return leaseDueFeedsByHost(store, request, until);
-  // ISO-8601 texts in UTC compare as times (COLLATE "C" on PostgreSQL, binary on SQLite).
+  // ISO-8601 texts in UTC compare as times (COLLATE "C" on PostgreSQL, binary on SQLite). On SQLite the writer lock
+  // lets one ingest run at a time, so a lease of another worker found in the table is a run's that was stopped (Ctrl-C,
+  // a kill) before it recorded those feeds: it holds nothing back (it kept them from the next run for the lease's 10
+  // minutes). This run's own leases still keep its feeds in hand from being taken twice.
   const rows = await q.all<FeedRow>(
     `UPDATE feeds SET lease_until = ?, leased_by = ?
-       WHERE id IN (SELECT id FROM feeds WHERE ${dueSql} ORDER BY coalesce(next_fetch_at, ''), id LIMIT ?)
+       WHERE id IN (SELECT id FROM feeds WHERE ${dueInRunSql} AND (feeds.leased_by IS NULL OR feeds.leased_by <> ?)
+                    ORDER BY coalesce(next_fetch_at, ''), id LIMIT ?)
      RETURNING *`,
-    [until, request.worker, ...dueParams(request), request.limit]);
+    [until, request.worker, ...dueParams(request).slice(0, 3), request.worker, request.limit]);
   return rows.map(toFeed).sort(byDue);
 }
 
@@ -249,18 +255,19 @@ async function leaseDueFeedsByHost(store: Store, request: LeaseRequest, until: s
 }
 
 /**
- * PostgreSQL: how many feeds are due for `request.worker` but held back only because another worker holds their host
- * now (not paused by a 429/503, not leased themselves). A worker that finds nothing to lease while this is above zero
+ * PostgreSQL: how many feeds are due for `request.worker` and not leased themselves, whose host asks for no wait
+ * (429/503): those another worker's host lease holds back now, and any a free host would give. A worker that finds nothing to lease while this is above zero
  * has work coming: those hosts are handed on as their holders record each batch (hostBatch). SQLite: 0.
  */
 export async function countFeedsAwaitingHosts(store: Store, request: Omit<LeaseRequest, 'limit'>): Promise<number> {
   const q = sqlOf(store);
   if (q.dialect !== 'postgres') return 0;
+  // Free hosts count too: between a holder's release of a host and its next lease the host is free for a moment, and
+  // a worker that looked then must lease again rather than end.
   const row = await q.get<{ n: number }>(
     `SELECT count(*) AS n FROM feeds
-      WHERE ${dueSql} AND EXISTS (SELECT 1 FROM hosts h WHERE h.host = feeds.host AND h.leased_by IS NOT NULL
-        AND h.lease_until > ? AND (h.next_allowed_at IS NULL OR h.next_allowed_at <= ?))`,
-    [...dueParams({ ...request, limit: 0 }), request.now, request.now]);
+      WHERE ${dueSql} AND NOT EXISTS (SELECT 1 FROM hosts h WHERE h.host = feeds.host AND h.next_allowed_at > ?)`,
+    [...dueParams({ ...request, limit: 0 }), request.now]);
   return Number(row?.n ?? 0);
 }
 

@@ -10,7 +10,7 @@ import { openStore } from '../../src/store/store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { migrations, migrationSql } from '../../src/store/migrations.ts';
 import { postgresDdl } from '../../src/store/postgres.ts';
-import { hostBatch, leaseDueFeeds, recordFetch, renewLeases, upsertFeed } from '../../src/store/feeds.ts';
+import { countFeedsAwaitingHosts, hostBatch, leaseDueFeeds, recordFetch, renewLeases, upsertFeed } from '../../src/store/feeds.ts';
 import type { LeaseRequest } from '../../src/store/feeds.ts';
 import { pauseHost } from '../../src/store/hosts.ts';
 import { sqlOf } from '../../src/store/connection.ts';
@@ -109,6 +109,31 @@ describe.skipIf(postgresSkipReason)('host leases on postgres', () => {
       expect(row!.leased_by).toBe(other.worker);
     } finally {
       await Promise.all([one.close(), two.close(), setup.close()]);
+    }
+  });
+
+  it('counts the due feeds a worker with nothing to lease should wait for: held back by another worker\'s host, not by a pause', async () => {
+    // What keeps a late ingest worker from ending with nothing (src/ingest/ingest.ts): bench/scale-out had 2 of 4
+    // workers quit at once because every free host was taken, while thousands of feeds were due behind them.
+    const store = await openStore(await freshPostgresLocation('host_awaiting'));
+    try {
+      for (let index = 0; index < hostBatch + 4; index++) await upsertFeed(store, { url: `https://big.example/feed/${index}` });
+      const held = await leaseDueFeeds(store, request('first'));
+      expect(held).toHaveLength(hostBatch);
+      // The second worker can lease nothing, yet 4 feeds wait behind the host the first one holds.
+      expect(await leaseDueFeeds(store, request('second', 1))).toEqual([]);
+      expect(await countFeedsAwaitingHosts(store, request('second', 1))).toBe(4);
+      // Once the first records its batch the host is free: the count still says "lease again", and the lease works.
+      for (const feed of held) await recordFetch(store, feed.id, done(2));
+      expect(await countFeedsAwaitingHosts(store, request('second', 3))).toBe(4);
+      expect(await leaseDueFeeds(store, request('second', 3))).toHaveLength(4);
+      expect(await countFeedsAwaitingHosts(store, request('third', 4))).toBe(0);
+      // A paused host (429/503) is no reason to wait: its feeds are for a later run.
+      for (let index = 0; index < 2; index++) await upsertFeed(store, { url: `https://paused.example/feed/${index}` });
+      await pauseHost(store, 'paused.example', at(600));
+      expect(await countFeedsAwaitingHosts(store, request('third', 5))).toBe(0);
+    } finally {
+      await store.close();
     }
   });
 
