@@ -11,7 +11,7 @@ import { FeedParseError, parseFeed } from '../ingest/parse.ts';
 import { discoverFeeds } from '../ingest/discover.ts';
 import { fetchFeed } from '../ingest/fetch.ts';
 import type { FetchResult } from '../ingest/fetch.ts';
-import { feedUrlProblem } from '../ingest/feed-url.ts';
+import { canonicalFeedUrl, feedUrlProblem } from '../ingest/feed-url.ts';
 import { UsageError } from './settings.ts';
 import { readInputBytes, readInputFile } from './input-file.ts';
 import type { Settings } from './settings.ts';
@@ -48,7 +48,7 @@ export async function feedsCommand(settings: Settings, args: string[], values: R
           console.error(`wirefold feeds: cannot add ${target} (${problem}): a feed URL is http:// or https:// and a host`);
           return 2;
         }
-        const url = await feedUrlFor(target, settings.allowPrivateAddresses);
+        const url = await feedUrlFor(canonicalFeedUrl(target), settings.allowPrivateAddresses);
         const { id, was } = await followFeed(store, { url, title: (values.title as string | undefined) ?? null, tags: values.tag ? [values.tag as string] : [] });
         console.log(`feed ${id}: ${url}${followNotes[was]}`);
         return 0;
@@ -71,7 +71,7 @@ export async function feedsCommand(settings: Settings, args: string[], values: R
         const rejected = opml.feeds.filter((feed) => problems.get(feed) !== null);
         const results = await store.transaction(async () => {
           const results: FollowResult[] = [];
-          for (const feed of accepted) results.push(await followFeed(store, { url: feed.url, title: feed.title, siteUrl: feed.htmlUrl, tags: feed.tags }));
+          for (const feed of accepted) results.push(await followFeed(store, { url: canonicalFeedUrl(feed.url), title: feed.title, siteUrl: feed.htmlUrl, tags: feed.tags }));
           return results;
         });
         const count = (was: FollowResult['was']) => results.filter((result) => result.was === was).length;
