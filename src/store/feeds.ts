@@ -4,7 +4,7 @@ export type { FeedStatus, Feed, NewFeed, FetchOutcome } from '../model/feed.ts';
 import type { Store } from './store.ts';
 import { fromJson, toJson } from './store.ts';
 import { sqlOf } from './connection.ts';
-import { feedHost, hostFreeSql, leaseHosts, releaseHostOf, renewHostLeases } from './hosts.ts';
+import { feedHost, hostFreeSql, hostUnpausedSql, leaseHosts, releaseHostOf, renewHostLeases } from './hosts.ts';
 
 interface FeedRow {
   id: number;
@@ -164,8 +164,8 @@ const dueInRunSql = `feeds.status = 'active'
 /** The feed conditions of a lease, over a row named `feeds`; parameters: force, runStartedAt, runStartedAt, now, worker. */
 const dueSql = `${dueInRunSql}
   AND (feeds.lease_until IS NULL OR (feeds.lease_until <= ? AND feeds.leased_by <> ?))`;
-const dueParams = (request: LeaseRequest) =>
-  [request.force ? 1 : 0, request.runStartedAt, request.runStartedAt, request.now, request.worker];
+const dueInRunParams = (request: Omit<LeaseRequest, 'limit'>) => [request.force ? 1 : 0, request.runStartedAt, request.runStartedAt];
+const dueParams = (request: Omit<LeaseRequest, 'limit'>) => [...dueInRunParams(request), request.now, request.worker];
 const byDue = (a: Feed, b: Feed) => (a.nextFetchAt ?? '').localeCompare(b.nextFetchAt ?? '') || a.id - b.id;
 
 /**
@@ -196,7 +196,7 @@ export async function leaseDueFeeds(store: Store, request: LeaseRequest): Promis
        WHERE id IN (SELECT id FROM feeds WHERE ${dueInRunSql} AND (feeds.leased_by IS NULL OR feeds.leased_by <> ?)
                     ORDER BY coalesce(next_fetch_at, ''), id LIMIT ?)
      RETURNING *`,
-    [until, request.worker, ...dueParams(request).slice(0, 3), request.worker, request.limit]);
+    [until, request.worker, ...dueInRunParams(request), request.worker, request.limit]);
   return rows.map(toFeed).sort(byDue);
 }
 
@@ -266,8 +266,8 @@ export async function countFeedsAwaitingHosts(store: Store, request: Omit<LeaseR
   // a worker that looked then must lease again rather than end.
   const row = await q.get<{ n: number }>(
     `SELECT count(*) AS n FROM feeds
-      WHERE ${dueSql} AND NOT EXISTS (SELECT 1 FROM hosts h WHERE h.host = feeds.host AND h.next_allowed_at > ?)`,
-    [...dueParams({ ...request, limit: 0 }), request.now]);
+      WHERE ${dueSql} AND ${hostUnpausedSql}`,
+    [...dueParams(request), request.now]);
   return Number(row?.n ?? 0);
 }
 

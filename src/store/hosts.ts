@@ -13,8 +13,11 @@ export function feedHost(url: string): string | null {
   return URL.parse(url)?.hostname || null;
 }
 
+/** Whether a hosts row (named `h`) asks for no wait at `now` (a 429/503's Retry-After is over); parameter: now. */
+const unpaused = `(h.next_allowed_at IS NULL OR h.next_allowed_at <= ?)`;
+
 /** Whether a hosts row is free for `worker` at `now` (SQL over a row named `h`; parameters: now, worker, now). */
-const freeFor = `(h.leased_by IS NULL OR (h.lease_until <= ? AND h.leased_by <> ?)) AND (h.next_allowed_at IS NULL OR h.next_allowed_at <= ?)`;
+const freeFor = `(h.leased_by IS NULL OR (h.lease_until <= ? AND h.leased_by <> ?)) AND ${unpaused}`;
 
 /**
  * SQL that is true for a feeds row (named `feeds`) whose host `worker` may take at `now`: it has no host, or no hosts
@@ -22,6 +25,9 @@ const freeFor = `(h.leased_by IS NULL OR (h.lease_until <= ? AND h.leased_by <> 
  * Parameters, in order: now, worker, now.
  */
 export const hostFreeSql = `(feeds.host IS NULL OR NOT EXISTS (SELECT 1 FROM hosts h WHERE h.host = feeds.host AND NOT (${freeFor})))`;
+
+/** SQL that is true for a feeds row (named `feeds`) whose host asks for no wait at `now`, held or not; parameter: now. */
+export const hostUnpausedSql = `NOT EXISTS (SELECT 1 FROM hosts h WHERE h.host = feeds.host AND NOT ${unpaused})`;
 
 /**
  * Leases these hosts to `worker` until `until` (ISO-8601), each where it is free at `now` (see hostFreeSql), and
