@@ -107,8 +107,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     const { renderOnly, keep, keptPages, searchIndexUnchanged } = incremental ? await planIncremental(outDir, previous, hashes) : fullPlan;
     seconds.plan = lap();
 
-    handOverSiteData({ storePath: absoluteLocation(options.storePath), data });
-    Object.assign(seconds, await renderSite(options, fresh, renderOnly, pictures.define));
+    handOverSiteData({ storePath: absoluteLocation(options.storePath), data, renderOnly });
+    Object.assign(seconds, await renderSite(options, fresh, pictures.define));
     lap();
     pictures.publish(fresh);
     if (incremental) keepFiles(outDir, fresh, keep);
@@ -179,17 +179,17 @@ async function planIncremental(outDir: string, previous: BuildManifest, hashes: 
 
 /**
  * Renders the Astro site from the store into outDir, an empty folder that holds only the site marker: every page, or
- * of the dynamic routes only the output files listed in renderOnly (page-plan.ts). Returns the seconds Astro spent
+ * of the dynamic routes only the output files the build handed over (handOverSiteData's renderOnly). Returns the seconds Astro spent
  * starting (astro: loading it, reading its configuration and routes, setting up Vite), bundling the pages and client
  * code (bundle: Vite's builds, up to Astro's astro:build-generate step) and rendering and writing the pages (render).
  */
-async function renderSite(options: BuildOptions, outDir: string, renderOnly: string[] | null, pictures: Record<string, string>): Promise<Pick<BuildSeconds, 'astro' | 'bundle' | 'render'>> {
+async function renderSite(options: BuildOptions, outDir: string, pictures: Record<string, string>): Promise<Pick<BuildSeconds, 'astro' | 'bundle' | 'render'>> {
   // Vite lets a BASE_URL in the environment override import.meta.env.BASE_URL, which would silently undo --base.
   delete process.env.BASE_URL;
   // Astro takes the site's address, base path and out dir as inline config (over astro.config.mjs); the data module
   // learns the store's path from a constant Vite writes into the bundle (__WIREFOLD_STORE__, see data.ts).
   const addresses = { ...(options.siteUrl ? { site: options.siteUrl } : {}), ...(options.base ? { base: options.base } : {}) };
-  const define = { __WIREFOLD_STORE__: JSON.stringify(absoluteLocation(options.storePath)), __WIREFOLD_RENDER_ONLY__: JSON.stringify(renderOnly), ...pictures };
+  const define = { __WIREFOLD_STORE__: JSON.stringify(absoluteLocation(options.storePath)), ...pictures };
   const lap = stopwatch();
   const seconds = { astro: 0, bundle: 0, render: 0 };
   // Two marks inside Astro's build: its astro:build:start hook (set-up done, bundling starts) and a Vite buildApp hook
