@@ -55,8 +55,8 @@ export interface BuildSummary {
  * The build's phases, in the order they run: inputs (the code digest, the store read and its digest), plan (the pages'
  * data and content hashes, what to render and keep), pictures, astro (Astro's start-up and configuration), bundle
  * (Vite bundling the pages), render (Astro rendering and writing the pages), keep (hard links from the live site),
- * search (Pagefind), reuse (linking byte-identical rendered files), manifest (counting pages, writing the record),
- * swap (the two renames and deleting the previous site).
+ * search (Pagefind), reuse (listing the new site's files, and in an incremental build linking the rendered ones that
+ * came out byte-identical), manifest (writing the record), swap (the two renames and deleting the previous site).
  */
 export const buildPhases = ['inputs', 'plan', 'pictures', 'astro', 'bundle', 'render', 'keep', 'search', 'reuse', 'manifest', 'swap'] as const;
 export type BuildSeconds = Record<(typeof buildPhases)[number], number>;
