@@ -4,7 +4,7 @@
 // (light, dark, phone) under test-results/browser/ for a person to look at.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, devices } from 'playwright-core';
@@ -383,6 +383,25 @@ describe('the demo site in Chromium', () => {
     expect(title).toMatch(/Meta/);
     const excerpt = await results.first().locator('.pagefind-ui__result-excerpt').innerText();
     expect(excerpt.startsWith(title)).toBe(false);
+    await finish(visit);
+  });
+
+  it('searches every shard of the index in one go: a query finds its topic (topic shard) and its stories (a week of stories)', async () => {
+    // The build manifest says which shard holds which page (src/site/search-shards.ts).
+    const search = (JSON.parse(readFileSync(join(site.dist, '.wirefold-build.json'), 'utf8')) as { search: Record<string, Record<string, string>> }).search;
+    const shardOf = (path: string) => Object.keys(search).find((shard) => `${path.replace(/^\//, '')}index.html` in search[shard]!);
+    const visit = await open('/search/?q=outage');
+    const links = visit.page.locator('.pagefind-ui__result-link');
+    await links.first().waitFor({ timeout: 30_000 });
+    await expect.poll(() => links.count()).toBeGreaterThan(1);
+    const paths = await links.evaluateAll((elements) => elements.map((element) => new URL((element as HTMLAnchorElement).href).pathname));
+    const shards = paths.map(shardOf);
+    expect(shards).not.toContain(undefined);
+    expect(shards).toContain('topics');
+    expect(shards.some((shard) => shard?.startsWith('stories-'))).toBe(true);
+    // Merged shards rank together: the widest story about outages first, the Outages topic among the results.
+    expect(paths[0]).toMatch(/^\/stories\//);
+    expect(paths).toContain('/topics/outages/');
     await finish(visit);
   });
 
