@@ -17,7 +17,6 @@ import type { BuildSettings } from './build-inputs.ts';
 import { buildManifestName, readBuildManifest, writeBuildManifest } from './build-manifest.ts';
 import type { BuildManifest } from './build-manifest.ts';
 import { keepFiles, reuseIdenticalFiles } from './reuse-files.ts';
-import { searchFolder } from './search-shards.ts';
 import { readSite } from '../store/site-reads.ts';
 import { siteMarkerName } from './site-marker.ts';
 
@@ -89,13 +88,13 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     const data = new SiteData(reads, Date.now(), pictures.manifest);
     const { pageHashes } = await import('./page-plan.ts');
     const { pages: hashes, searched } = pageHashes(data);
-    const { searchShards } = await import('./search-shards.ts');
+    const { searchFolder, searchShards } = await import('./search-shards.ts');
     const shards = searchShards(data);
     const search = shardRecords(shards, searched);
     // The live site's pages can be kept only when the same code rendered them for the same address and base path.
     const incremental = previous !== null && previous.code === code && isDeepStrictEqual(previous.settings, settings);
     const { renderOnly, keep, keptPages } = incremental ? await planIncremental(outDir, previous, hashes) : fullPlan;
-    const staleShards = incremental ? planSearch(outDir, previous, search, keep) : new Set(shards.keys());
+    const staleShards = incremental ? planSearch(outDir, searchFolder, previous, search, keep) : new Set(shards.keys());
 
     handOverSiteData({ storePath: absoluteLocation(options.storePath), data });
     await renderSite(options, fresh, renderOnly, pictures.define);
@@ -158,8 +157,10 @@ function shardRecords(shards: ReadonlyMap<string, readonly string[]>, hashes: Re
  * The search shards an incremental build must index: those whose pages or hashes differ from the live site's record,
  * that changed from primary bundle to merged shard or back (the first of the list; they hold different files), or whose
  * folder is missing. Every file of each other shard is added to keep. Shards that went are neither kept nor indexed.
+ * searchFolder: the shards' folder in a site (search-shards.ts, passed in so that a site that is up to date never
+ * loads that module and date-fns with it).
  */
-function planSearch(outDir: string, previous: BuildManifest, search: SearchRecords, keep: string[]): Set<string> {
+function planSearch(outDir: string, searchFolder: string, previous: BuildManifest, search: SearchRecords, keep: string[]): Set<string> {
   const stale = new Set<string>();
   const before = previous.search ?? {};
   const primary = (records: SearchRecords) => Object.keys(records)[0];

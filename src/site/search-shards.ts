@@ -11,7 +11,10 @@
 // than the story's first one (a late-arriving feed) moves a story back, and then both weeks are re-indexed. The cost
 // is paid in the browser: a search fetches each shard's small entry and metadata files once, then one index chunk per
 // word per shard (about 4.3 shards per month of stories, plus the topics).
-import { getISOWeek, getISOWeekYear, parseISO } from 'date-fns';
+// One function per file, as format.ts does: date-fns's index loads the whole library.
+import { getISOWeek } from 'date-fns/getISOWeek';
+import { getISOWeekYear } from 'date-fns/getISOWeekYear';
+import { parseISO } from 'date-fns/parseISO';
 import type { SiteData } from './data.ts';
 import { pageFiles } from './page-plan.ts';
 
