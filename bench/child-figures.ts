@@ -2,6 +2,7 @@
 // wall time includes starting Node, and its CPU time and peak RSS are the command's own (the largest process of its
 // tree for the RSS, e.g. a search indexer).
 import { execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -60,3 +61,26 @@ export function median(values: readonly number[]): number {
 export function againstTarget(measured: number, target: number, unit: string, digits = 2): string {
   return `${measured.toFixed(digits)} ${unit} (target ≤ ${target} ${unit}; ${(measured / target).toFixed(2)} of it)`;
 }
+
+/** The next message from child that passes accept, or an error if it exits or time runs out first. */
+export function nextMessage<T>(child: ChildProcess, accept: (message: unknown) => boolean, timeoutMs: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => finish(new Error(`${what}: no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+    const onMessage = (message: unknown) => {
+      if (accept(message)) finish(null, message as T);
+    };
+    const onExit = (code: number | null, signal: string | null) => finish(new Error(`${what}: exited (${signal ?? code}) before answering`));
+    const finish = (error: Error | null, value?: T) => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      if (error) reject(error);
+      else resolve(value as T);
+    };
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+  });
+}
+
+/** A message filter for nextMessage: messages whose `type` is this. */
+export const isType = (type: string) => (message: unknown) => (message as { type?: string } | null)?.type === type;

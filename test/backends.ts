@@ -1,9 +1,8 @@
 // The two store backends the store suite runs against: SQLite files always, PostgreSQL when a server is configured
 // (WIREFOLD_TEST_POSTGRES, which .ci/run always sets; see .ci/postgres.sh). Each PostgreSQL store is a fresh schema
 // of its own in that server, named in the URL's search_path, so tests never see each other's tables.
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import pg from 'pg';
+import { freshSchemaLocation } from './postgres-schema.ts';
 import { tempFolder } from './helpers.ts';
 
 export const postgresServer = process.env.WIREFOLD_TEST_POSTGRES;
@@ -14,17 +13,7 @@ export const postgresSkipReason = postgresServer ? null : 'no PostgreSQL server 
 /** A URL of a new, empty schema on the test server. */
 export async function freshPostgresLocation(label = 'store'): Promise<string> {
   if (!postgresServer) throw new Error(postgresSkipReason!);
-  const schema = `t_${label.replace(/\W/g, '_')}_${randomBytes(4).toString('hex')}`;
-  const client = new pg.Client({ connectionString: postgresServer });
-  await client.connect();
-  try {
-    await client.query(`CREATE SCHEMA ${schema}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(postgresServer);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return url.toString();
+  return freshSchemaLocation(postgresServer, label);
 }
 
 export interface Backend {

@@ -25,7 +25,7 @@ import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { BenchRow } from '../run.ts';
-import { median } from '../child-figures.ts';
+import { isType, median, nextMessage } from '../child-figures.ts';
 import { largeFeedRows, measureLargeFeeds } from './large-feed.ts';
 
 const FEEDS = 2000;
@@ -39,27 +39,6 @@ const WORKER_DONE_MS = 400_000; // a first run took 100 s at a load average of 1
 
 const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 
-/** The next message from child that passes accept, or an error if it exits or time runs out first. */
-function nextMessage<T>(child: ChildProcess, accept: (message: unknown) => boolean, timeoutMs: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => finish(new Error(`${what}: no answer within ${timeoutMs / 1000} s`)), timeoutMs);
-    const onMessage = (message: unknown) => {
-      if (accept(message)) finish(null, message as T);
-    };
-    const onExit = (code: number | null, signal: string | null) => finish(new Error(`${what}: exited (${signal ?? code}) before answering`));
-    const finish = (error: Error | null, value?: T) => {
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      if (error) reject(error);
-      else resolve(value as T);
-    };
-    child.on('message', onMessage);
-    child.on('exit', onExit);
-  });
-}
-
-const isType = (type: string) => (message: unknown) => (message as { type?: string } | null)?.type === type;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mb = (bytes: number) => bytes / 1048576;
 

@@ -22,6 +22,8 @@ export interface ServerStats {
   ok: number;
   notModified: number;
   other: number;
+  /** Requests per feed, by feed index (any answer): bench/scale-out checks that each feed was fetched exactly once. */
+  requests: number[];
   /** CPU time this process spent since it was ready (user + system). */
   cpuMs: number;
 }
@@ -31,6 +33,12 @@ const itemCount = Number(process.env['BENCH_ITEMS'] ?? 25);
 const hostCount = Number(process.env['BENCH_HOSTS'] ?? 200);
 /** However the parent ends, this process never outlives it by more than this. */
 const lifetimeMs = Number(process.env['BENCH_SERVER_LIFETIME_MS'] ?? 300_000);
+/**
+ * Cache-Control max-age on every answer, in seconds (BENCH_MAX_AGE_SECONDS; none when 0 or unset): bench/scale-out
+ * sends 900, a 15-minute interval, so a feed fetched by one worker is not due again for a worker started later.
+ */
+const maxAgeSeconds = Number(process.env['BENCH_MAX_AGE_SECONDS'] ?? 0);
+const cacheControl = maxAgeSeconds > 0 ? { 'cache-control': `max-age=${maxAgeSeconds}` } : {};
 const lastModified = new Date(Date.UTC(2025, 4, 1, 12, 0, 0)).toUTCString();
 
 interface Prepared {
@@ -59,7 +67,7 @@ for (let index = 0; index < feedCount; index++) {
   });
 }
 
-const stats: ServerStats = { type: 'stats', ok: 0, notModified: 0, other: 0, cpuMs: 0 };
+const stats: ServerStats = { type: 'stats', ok: 0, notModified: 0, other: 0, requests: new Array<number>(feedCount).fill(0), cpuMs: 0 };
 let cpuAtReady: NodeJS.CpuUsage | undefined;
 
 function handle(request: IncomingMessage, response: ServerResponse): void {
@@ -70,6 +78,7 @@ function handle(request: IncomingMessage, response: ServerResponse): void {
     response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     return;
   }
+  stats.requests[Number(match![1])]!++;
   setTimeout(() => {
     const ifNoneMatch = request.headers['if-none-match'];
     const ifModifiedSince = request.headers['if-modified-since'];
@@ -78,7 +87,7 @@ function handle(request: IncomingMessage, response: ServerResponse): void {
       : ifModifiedSince !== undefined && ifModifiedSince === lastModified;
     if (fresh) {
       stats.notModified++;
-      response.writeHead(304, { etag: feed.etag, 'last-modified': lastModified }).end();
+      response.writeHead(304, { etag: feed.etag, 'last-modified': lastModified, ...cacheControl }).end();
       return;
     }
     stats.ok++;
@@ -91,10 +100,23 @@ function handle(request: IncomingMessage, response: ServerResponse): void {
       vary: 'Accept-Encoding',
       etag: feed.etag,
       'last-modified': lastModified,
+      ...cacheControl,
     });
     response.end(body);
   }, feed.latency);
 }
+
+/**
+ * BENCH_HOST_ADDRESSES=1 puts each origin on a loopback address of its own (127.0.0.2, 127.0.0.3, …: all of 127/8 is
+ * loopback on Linux), so each is a host of its own for the PostgreSQL workers' host leases, which key on the hostname
+ * without the port (bench/scale-out); otherwise every origin is 127.0.0.1 on a port of its own.
+ */
+const distinctAddresses = process.env['BENCH_HOST_ADDRESSES'] === '1';
+const addressOf = (host: number) => {
+  if (!distinctAddresses) return '127.0.0.1';
+  const n = host + 2;
+  return `127.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+};
 
 const servers: Server[] = [];
 const ports: number[] = [];
@@ -102,7 +124,7 @@ for (let host = 0; host < hostCount; host++) {
   const server = createServer({ keepAliveTimeout: 30_000 }, handle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
+    server.listen(0, addressOf(host), resolve);
   });
   const address = server.address();
   ports.push(typeof address === 'object' && address ? address.port : 0);
@@ -128,7 +150,7 @@ process.on('message', (message) => {
 });
 
 const urls = feeds.map((feed, index) =>
-  `http://127.0.0.1:${ports[index % hostCount]}/feeds/${index}.${feed.contentType.includes('atom') ? 'atom' : 'xml'}`);
+  `http://${addressOf(index % hostCount)}:${ports[index % hostCount]}/feeds/${index}.${feed.contentType.includes('atom') ? 'atom' : 'xml'}`);
 const ready: ServerReady = { type: 'ready', urls, bodyBytes, gzipBytes, startupMs: performance.now() - started };
 cpuAtReady = process.cpuUsage();
 process.send?.(ready);

@@ -32,8 +32,10 @@ export async function doctorCommand(settings: Settings): Promise<number> {
         : 'no feed has been failing for a day or more');
       const [last] = await recentRuns(store, 1);
       if (last) {
-        const outcome = last.ok === null ? 'did not finish (stopped or killed)' : last.ok ? 'ok' : `failed: ${last.errors[0] ?? 'no reason kept'}`;
-        report(last.ok !== false, `last run: ${last.stage} at ${last.startedAt.slice(0, 16).replace('T', ' ')}, ${outcome}`);
+        const when = `last run: ${last.stage} at ${last.startedAt.slice(0, 16).replace('T', ' ')}`;
+        // Unfinished is not failed: it may be running now, and a stopped run is picked up by the next one.
+        if (last.ok === null) console.log(`WARN  ${when}, did not finish (running now, or stopped or killed: the next run takes up what it left)`);
+        else report(last.ok, `${when}, ${last.ok ? 'ok' : `failed: ${last.errors[0] ?? 'no reason kept'}`}`);
       } else console.log('      no run yet');
     } finally {
       await store.close();

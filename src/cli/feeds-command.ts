@@ -4,14 +4,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openStore } from '../store/store.ts';
 import { isDemoStore } from '../store/demo-marker.ts';
 import { describeLocation, parseStoreLocation } from '../store/location.ts';
-import { findFeed, listFeeds, removeFeed, upsertFeed } from '../store/feeds.ts';
-import type { Feed } from '../store/feeds.ts';
+import { findFeed, followFeed, listFeeds, removeFeed } from '../store/feeds.ts';
+import type { Feed, FollowResult } from '../store/feeds.ts';
 import { parseOpml, renderOpml } from '../ingest/opml.ts';
 import { FeedParseError, parseFeed } from '../ingest/parse.ts';
 import { discoverFeeds } from '../ingest/discover.ts';
 import { fetchFeed } from '../ingest/fetch.ts';
 import type { FetchResult } from '../ingest/fetch.ts';
-import { feedUrlProblem } from '../ingest/feed-url.ts';
+import { canonicalFeedUrl, feedUrlProblem } from '../ingest/feed-url.ts';
 import { UsageError } from './settings.ts';
 import { readInputBytes, readInputFile } from './input-file.ts';
 import type { Settings } from './settings.ts';
@@ -48,9 +48,9 @@ export async function feedsCommand(settings: Settings, args: string[], values: R
           console.error(`wirefold feeds: cannot add ${target} (${problem}): a feed URL is http:// or https:// and a host`);
           return 2;
         }
-        const url = await feedUrlFor(target, settings.allowPrivateAddresses);
-        const id = await upsertFeed(store, { url, title: (values.title as string | undefined) ?? null, tags: values.tag ? [values.tag as string] : [] });
-        console.log(`feed ${id}: ${url}`);
+        const url = await feedUrlFor(canonicalFeedUrl(target), settings.allowPrivateAddresses);
+        const { id, was } = await followFeed(store, { url, title: (values.title as string | undefined) ?? null, tags: values.tag ? [values.tag as string] : [] });
+        console.log(`feed ${id}: ${url}${followNotes[was]}`);
         return 0;
       }
       case 'remove': {
@@ -69,10 +69,14 @@ export async function feedsCommand(settings: Settings, args: string[], values: R
         const problems = new Map(opml.feeds.map((feed) => [feed, feedUrlProblem(feed.url)]));
         const accepted = opml.feeds.filter((feed) => problems.get(feed) === null);
         const rejected = opml.feeds.filter((feed) => problems.get(feed) !== null);
-        await store.transaction(async () => {
-          for (const feed of accepted) await upsertFeed(store, { url: feed.url, title: feed.title, siteUrl: feed.htmlUrl, tags: feed.tags });
+        const results = await store.transaction(async () => {
+          const results: FollowResult[] = [];
+          for (const feed of accepted) results.push(await followFeed(store, { url: canonicalFeedUrl(feed.url), title: feed.title, siteUrl: feed.htmlUrl, tags: feed.tags }));
+          return results;
         });
-        console.log(`imported ${accepted.length} feeds from ${target}`);
+        const count = (was: FollowResult['was']) => results.filter((result) => result.was === was).length;
+        const known = [count('followed') && `${count('followed')} already followed`, count('disabled') && `${count('disabled')} followed again`].filter(Boolean);
+        console.log(`imported ${accepted.length} feeds from ${target}${known.length ? ` (${count('new')} new, ${known.join(', ')})` : ''}`);
         if (rejected.length > 0) {
           console.log(`skipped ${rejected.length} feeds with bad URLs: ${rejected.map((feed) => `${feed.url} (${problems.get(feed)})`).join(', ')}`);
         }
@@ -95,6 +99,9 @@ export async function feedsCommand(settings: Settings, args: string[], values: R
     await store.close();
   }
 }
+
+/** What `feeds add` says after the feed's id and URL, by what following it did (store/feeds.ts followFeed). */
+const followNotes: Record<FollowResult['was'], string> = { new: '', followed: ' (already followed)', disabled: ' (followed again: it had been removed or disabled)' };
 
 /**
  * The feed to subscribe to for what a person gave: the URL itself, unless it serves a web page announcing a feed, then

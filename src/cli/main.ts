@@ -18,6 +18,8 @@ interface Command {
   settings: readonly SettingName[];
   /** Options of its own, beside the settings. */
   options?: Record<string, { type: 'string' | 'boolean'; help: string }>;
+  /** More help after the options: what the arguments are, what the command guarantees. */
+  details?: string;
   /** At most this many arguments after the command (default none). */
   maxArguments?: number;
   run(settings: Settings, args: string[], values: Values): Promise<number>;
@@ -119,6 +121,24 @@ const commands: Record<string, Command> = {
     },
     run: async (settings, args, values) => (await import('./eval-command.ts')).evalCommand(settings, args, values),
   },
+  store: {
+    summary: 'copy a store between SQLite and PostgreSQL, verified',
+    usage: 'wirefold store copy <from> <to>',
+    settings: [], maxArguments: 3,
+    details: `<from> and <to> are store locations as --db takes them: a SQLite file path, sqlite:PATH, or
+postgres://user[:password]@host[:port]/database (?options=-c%20search_path%3Dschema for a schema).
+
+The source is read as one snapshot (ingest may keep running) and never written. The target must be new: a SQLite
+file that does not exist, or a PostgreSQL schema with no tables (or an empty Wirefold store). It is built out of sight
+(a temporary file beside it, or one PostgreSQL transaction) and put in place only when every table's row count and
+content checksum (SHA-256 of its rows in primary-key order) are equal on both sides. Feed leases and the demo's mark
+are not copied.
+
+Exit codes: 0 copied and verified; 1 refused (no source, a target that holds data) or failed (a row the target
+refuses, the copy differs): no target is left; 2 usage (an unknown scheme, one store named twice); 130/143 stopped
+(no target is left).`,
+    run: async (_settings, args) => (await import('./store-command.ts')).storeCommand(args),
+  },
   doctor: {
     summary: 'check Node, the store, the feeds and the model', usage: 'wirefold doctor', settings: [...store, ...model],
     run: async (settings) => (await import('./doctor.ts')).doctorCommand(settings),
@@ -174,7 +194,8 @@ export async function main(argv: string[]): Promise<number> {
     return exitCodes.usage;
   }
   const ownOptions = Object.fromEntries(Object.entries(settingOptions).filter(([flag]) => flag === 'help' || command.settings.some((setting) => flagOf(setting) === flag)));
-  const help = () => `Usage: ${command.usage}\n\n${command.summary}\n\n${settingsHelp(command.settings, Object.values(command.options ?? {}).map((option) => option.help))}`;
+  const help = () => `Usage: ${command.usage}\n\n${command.summary}\n\n${settingsHelp(command.settings, Object.values(command.options ?? {}).map((option) => option.help))}` +
+    (command.details ? `\n\n${command.details}` : '');
   let settings: Settings | undefined;
   try {
     const { values, positionals } = parseArgs({ args: rest, options: { ...ownOptions, ...parseOptions(command.options) }, allowPositionals: true, strict: true });

@@ -72,7 +72,8 @@ export async function ingestStage(store: Store, settings: Settings): Promise<str
     for (const failure of summary.failures) console.log(`  feed failed: ${failure.url}: ${failure.error}`);
     for (const warning of summary.warnings) console.log(`  feed warning: ${warning.url}: ${warning.warning}`);
     const line = `ingest: ${summary.feeds} feeds, ${summary.fetched} fetched, ${summary.notModified} not modified, ` +
-      `${summary.skipped} not due, ${summary.failures.length} failed; ${summary.added} new articles, ${summary.updated} updated`;
+      `${summary.skipped} not due, ${summary.failures.length} failed; ${summary.added} new articles, ${summary.updated} updated` +
+      (summary.heldBack > 0 ? `; ${summary.heldBack} held back (their host asked us to wait)` : '');
     const { failures, warnings: _warnings, ...counts } = summary;
     const problem = ingestProblem(summary, printableLocation(store.path));
     return { result: problem, line, counts: { ...counts, failed: failures.length }, errors: [...(problem ? [problem] : []), ...failures.map((f) => `${f.url}: ${f.error}`)], ok: !problem };
@@ -81,7 +82,7 @@ export async function ingestStage(store: Store, settings: Settings): Promise<str
 
 function ingestProblem(summary: IngestSummary, storePath: string): string | null {
   if (summary.feeds === 0) return `no feeds in ${storePath}: add some with "wirefold feeds import content/feeds.opml"`;
-  const due = summary.feeds - summary.skipped;
+  const due = summary.feeds - summary.skipped - summary.heldBack;
   if (due > 0 && summary.failures.length === due) {
     return summary.failures.every((failure) => failure.refused)
       ? `all ${due} feeds were refused: their addresses are loopback or private; pass --allow-private-addresses to fetch them`

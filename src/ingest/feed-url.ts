@@ -15,3 +15,15 @@ export function feedUrlProblem(text: string): string | null {
   if (!url) return 'not a URL';
   return url.hostname ? null : 'no host';
 }
+
+/**
+ * The one spelling a feed URL is stored under, so one feed given twice is one feed: the WHATWG URL serialisation
+ * (scheme and host lower-cased, a default port and "." segments dropped, an empty path as "/") without a fragment,
+ * which names a part of a page and never a different feed. For a text feedUrlProblem accepts; others come back as given.
+ */
+export function canonicalFeedUrl(text: string): string {
+  const url = URL.parse(text.trim());
+  if (!url) return text;
+  url.hash = '';
+  return url.href;
+}

@@ -5,7 +5,9 @@ import { defaultFetchLimits, fetchFeed, FetchScheduler } from './fetch.ts';
 import type { FetchLimits, FetchResult } from './fetch.ts';
 import type { Store } from '../store/store.ts';
 import { hostname } from 'node:os';
-import { countActiveFeeds, leaseDueFeeds, recordFetch, renewLeases } from '../store/feeds.ts';
+import { setTimeout as delay } from 'node:timers/promises';
+import { countActiveFeeds, countFeedsAwaitingHosts, leaseDueFeeds, recordFetch, releaseLease, renewLeases } from '../store/feeds.ts';
+import { feedHost, pauseHost } from '../store/hosts.ts';
 import type { Feed, FetchOutcome } from '../store/feeds.ts';
 import { keyUnkeyedArticles, saveFeedItems } from './save-items.ts';
 import type { SaveCounts } from '../store/articles.ts';
@@ -54,6 +56,8 @@ export interface IngestSummary {
   added: number;
   updated: number;
   unchanged: number;
+  /** PostgreSQL: leased feeds given back unfetched, because their host had just asked for a wait (429/503). */
+  heldBack: number;
   failures: FeedFailure[];
   warnings: FeedWarning[];
 }
@@ -89,15 +93,21 @@ export async function ingestFeeds(store: Store, options: IngestOptions = {}): Pr
   const feeds = await countActiveFeeds(store);
   const summary: IngestSummary = {
     feeds, fetched: 0, notModified: 0, skipped: feeds,
-    added: 0, updated: 0, unchanged: 0, failures: [], warnings: [],
+    added: 0, updated: 0, unchanged: 0, heldBack: 0, failures: [], warnings: [],
   };
   await keyUnkeyedArticles(store); // a store from before near-copy keys: key its articles once
 
-  let leased = 0;
-  const writer = new LandingWriter(store, summary, (done) => options.onFeedDone?.(done, leased));
+  // Distinct feeds: on PostgreSQL a feed held back and given back may be leased again later in the run.
+  const leasedIds = new Set<number>();
+  const writer = new LandingWriter(store, summary, (done) => options.onFeedDone?.(done, leasedIds.size));
   const scheduler = new FetchScheduler(limits);
   const reader = new FeedReader(options.parseTimeoutMs ?? defaultParseTimeoutMs, { workers: options.parseWorkers });
   const held = new Set<number>();
+  // PostgreSQL: hosts that answered 429/503 in this run, until when (ms). Their feeds still in hand are given back
+  // unfetched; the hosts table tells the other workers (see pauseHost). SQLite keeps its behaviour: each feed alone.
+  const politeAcrossWorkers = store.kind === 'postgres';
+  const pausedHosts = new Map<string, number>();
+  const paused = (host: string | null) => host !== null && (pausedHosts.get(host) ?? 0) > now().getTime();
   // Renew the leases of feeds still being fetched three times per lease, so a slow feed is never taken over while it
   // runs. A failed renewal is not fatal: at worst another worker fetches that feed too, and the store keeps one copy.
   const renewal = setInterval(() => {
@@ -110,19 +120,41 @@ export async function ingestFeeds(store: Store, options: IngestOptions = {}): Pr
   let wake = () => {};
   const oneDone = () => new Promise<void>((resolve) => (wake = resolve));
   let failure: { error: unknown } | null = null;
+  // PostgreSQL: set once the writer has been flushed with nothing in hand, so this worker's host leases are released.
+  let flushed = false;
+  // PostgreSQL: since when this worker has had nothing in hand and nothing to lease but feeds of hosts others hold.
+  let idleSince: number | null = null;
   try {
     // Take feeds a batch at a time, and more once half of them are done, until no due feed is left unleased.
     for (;;) {
       const taken = failure ? [] : await leaseDueFeeds(store, {
         worker, limit: batch - active, leaseSeconds, runStartedAt, now: now().toISOString(), force: options.force,
       });
-      leased += taken.length;
+      for (const feed of taken) leasedIds.add(feed.id);
+      if (taken.length > 0) {
+        flushed = false;
+        idleSince = null;
+      }
       for (const feed of taken) {
         held.add(feed.id);
         active++;
+        const host = politeAcrossWorkers ? feedHost(feed.url) : null;
+        let pause: { host: string; until: string } | undefined;
         void scheduler
-          .run(hostOf(feed.url), () => fetchFeed({ url: feed.url, etag: feed.etag, lastModified: feed.lastModified }, limits, network))
-          .then(async (result) => writer.add(await land(feed, result, now(), reader)))
+          .run(hostOf(feed.url), async () => {
+            if (paused(host)) return null;
+            const result = await fetchFeed({ url: feed.url, etag: feed.etag, lastModified: feed.lastModified }, limits, network);
+            // Paused before the scheduler's slot is freed, or the next queued fetch of this host would start first.
+            if (host !== null && result.kind === 'error' && askedToWait(result.status)) {
+              pause = { host, until: hostWaitUntil(now(), result.retryAfterSeconds) };
+              pausedHosts.set(host, Date.parse(pause.until));
+            }
+            return result;
+          })
+          .then(async (result) => {
+            if (result === null) return writer.add({ feed, kind: 'held-back', items: [], outcome: { fetchedAt: now().toISOString(), status: null, error: null, nextFetchAt: null } });
+            writer.add({ ...await land(feed, result, now(), reader), pauseHost: pause });
+          })
           .catch((error: unknown) => void (failure ??= { error }))
           .finally(() => {
             active--;
@@ -130,10 +162,35 @@ export async function ingestFeeds(store: Store, options: IngestOptions = {}): Pr
             wake();
           });
       }
-      // Nothing more to take: finish what is in hand and stop. Otherwise take more once half of the batch is done.
-      const floor = taken.length === 0 ? 0 : batch / 2;
-      while (active > floor) await oneDone();
-      if (taken.length === 0) break;
+      // Take more once half of the batch is done.
+      if (taken.length > 0) {
+        while (active > batch / 2) await oneDone();
+        continue;
+      }
+      // Nothing more to take. On PostgreSQL, feeds of the hosts this worker holds wait for it to record their batch:
+      // try again as feeds in hand land (at most once per write window, when their hosts may have been released, so
+      // the tail of a run is not one lease query per feed), and once more after writing everything.
+      if (politeAcrossWorkers && !failure) {
+        if (active > 0) {
+          await Promise.all([oneDone(), delay(BATCH_WINDOW_MS)]);
+          continue;
+        }
+        if (!flushed) {
+          await writer.flush();
+          flushed = true;
+          continue;
+        }
+        // Due feeds whose hosts other workers hold now are handed on as those workers record each batch: a worker that
+        // started a moment after the others (and found every free host taken) waits for them instead of leaving the
+        // fleet short. Bounded, so a host held by a worker that died waits for its lease to lapse in the next run.
+        const awaiting = await countFeedsAwaitingHosts(store, { worker, leaseSeconds, runStartedAt, now: now().toISOString(), force: options.force });
+        if (awaiting > 0 && (idleSince ??= Date.now()) > Date.now() - HOST_WAIT_MS) {
+          await delay(BATCH_WINDOW_MS);
+          continue;
+        }
+      }
+      while (active > 0) await oneDone();
+      break;
     }
   } finally {
     while (active > 0) await oneDone();
@@ -141,7 +198,7 @@ export async function ingestFeeds(store: Store, options: IngestOptions = {}): Pr
     await reader.close();
   }
   if (failure) throw (failure as { error: unknown }).error;
-  summary.skipped = feeds - leased;
+  summary.skipped = feeds - leasedIds.size;
   await writer.flush();
   return summary;
 }
@@ -149,17 +206,26 @@ export async function ingestFeeds(store: Store, options: IngestOptions = {}): Pr
 /** What one fetch means for the store, parsed and decided before anything is written. */
 interface Landing {
   feed: Feed;
-  kind: 'fetched' | 'not-modified' | 'failed';
+  /** held-back: not fetched, its lease given back (its host had just asked for a wait); nothing else is recorded. */
+  kind: 'fetched' | 'not-modified' | 'failed' | 'held-back';
   outcome: FetchOutcome;
   items: readonly FeedItem[];
   /** Only the server's faults worth a line in the run's summary; the rest of the parse warnings are for `feeds parse`. */
   warnings?: string[];
   /** The network policy refused the feed's address (FeedFailure.refused). */
   refused?: boolean;
+  /** PostgreSQL: the host answered 429/503; every worker leaves it alone until then (ISO-8601). */
+  pauseHost?: { host: string; until: string };
 }
 
 /** How long landed feeds wait to share a commit. A crash loses at most this much work, fetched again next run. */
 const BATCH_WINDOW_MS = 200;
+/**
+ * How long a PostgreSQL worker with nothing in hand waits for hosts other workers hold (countFeedsAwaitingHosts)
+ * before it ends its run. A live holder hands a host on after each batch of 16 feeds (seconds); a minute without one
+ * means a holder that is stuck or dead, whose hosts the lease expiry frees for a later run.
+ */
+const HOST_WAIT_MS = 60_000;
 /** A batch this large is written at once, so parsed feeds waiting for their commit stay a few megabytes. */
 const BATCH_MAX_FEEDS = 24;
 
@@ -174,6 +240,8 @@ class LandingWriter {
   readonly #store: Store;
   readonly #summary: IngestSummary;
   readonly #onWritten: (done: number) => void;
+  /** Feeds given back unfetched and not fetched since (summary.heldBack). */
+  readonly #heldBack = new Set<number>();
   #pending: Landing[] = [];
   #timer: NodeJS.Timeout | undefined;
   #writing: Promise<void> = Promise.resolve();
@@ -234,6 +302,9 @@ class LandingWriter {
     const summary = this.#summary;
     if (landing.kind === 'fetched') summary.fetched++;
     if (landing.kind === 'not-modified') summary.notModified++;
+    if (landing.kind === 'held-back') this.#heldBack.add(landing.feed.id);
+    else this.#heldBack.delete(landing.feed.id);
+    summary.heldBack = this.#heldBack.size;
     if (landing.outcome.error !== null) summary.failures.push({ url: landing.feed.url, error: landing.outcome.error, refused: landing.refused === true });
     for (const warning of landing.warnings ?? []) summary.warnings.push({ url: landing.feed.url, warning });
     summary.added += counts.added;
@@ -244,6 +315,11 @@ class LandingWriter {
 }
 
 async function write(store: Store, landing: Landing): Promise<SaveCounts> {
+  if (landing.kind === 'held-back') {
+    await releaseLease(store, landing.feed.id);
+    return noCounts();
+  }
+  if (landing.pauseHost) await pauseHost(store, landing.pauseHost.host, landing.pauseHost.until);
   const counts = landing.items.length > 0 ? await saveFeedItems(store, landing.feed.id, landing.items, landing.outcome.fetchedAt) : noCounts();
   await recordFetch(store, landing.feed.id, landing.outcome);
   return counts;
@@ -310,12 +386,31 @@ function failedLanding(feed: Feed, at: string, status: number | null, error: str
   return { feed, kind: 'failed', items: [], outcome: { fetchedAt: at, status, error, nextFetchAt } };
 }
 
+/**
+ * 429 Too Many Requests and 503 Service Unavailable are the answers in which HTTP lets a server ask for a wait
+ * (RFC 9110 §10.2.3, RFC 6585 §4); both concern the server, not the one feed, so the whole host waits.
+ */
+const askedToWait = (status: number | null) => status === 429 || status === 503;
+/** The wait a 429/503 without Retry-After gets: a minute, as the first step of a failing feed's backoff. */
+const defaultHostWaitSeconds = 60;
+
+/** When a host that asked for a wait may be asked again: its Retry-After, else a minute, at most maxBackoffSeconds. */
+function hostWaitUntil(at: Date, retryAfterSeconds: number | null): string {
+  const seconds = Math.min(maxBackoffSeconds, retryAfterSeconds ?? defaultHostWaitSeconds);
+  return new Date(at.getTime() + seconds * 1000).toISOString();
+}
+
 /** The server's own hint (Cache-Control max-age, RSS ttl) on when to come back, capped at a day; else whenever asked. */
 function hintedNextFetch(maxAgeSeconds: number | null, ttlMinutes: number | null, later: (seconds: number) => string): string | null {
   const hint = Math.max(maxAgeSeconds ?? 0, (ttlMinutes ?? 0) * 60);
   return hint > 0 ? later(Math.min(hint, maxHintSeconds)) : null;
 }
 
+/**
+ * The key of the in-process per-host limit: host and port, as before leases across workers existed (bench/ingest
+ * serves its 200 "hosts" as ports of 127.0.0.1). The lease across workers is by hostname alone (feedHost), so on
+ * PostgreSQL one hostname served on two ports may see two requests on each.
+ */
 function hostOf(url: string): string {
   try {
     return new URL(url).host;

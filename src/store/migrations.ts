@@ -1,6 +1,30 @@
 // Versioned schema migrations, applied in order on open; the user_version pragma records how far a file has come.
+import { feedHost } from './hosts.ts';
+import type { Param } from './connection.ts';
 
-export const migrations: readonly string[] = [
+/**
+ * Rows a migration fills from JavaScript, for a value SQL cannot compute the same way on both engines (a URL's
+ * host, which must be the WHATWG parser's): each row `select` returns is passed to `values`, whose parameters (or
+ * null, to leave the row alone) are run with `update`. Both dialects run it inside the migration's transaction.
+ */
+export interface RowFill {
+  select: string;
+  update: string;
+  values: (row: Record<string, unknown>) => Param[] | null;
+}
+
+/** A migration that also fills rows (see RowFill); most are SQL alone. */
+export interface FillingMigration {
+  sql: string;
+  fill: RowFill;
+}
+
+export type Migration = string | FillingMigration;
+
+/** A migration's SQL, in the shared dialect. */
+export const migrationSql = (migration: Migration): string => (typeof migration === 'string' ? migration : migration.sql);
+
+export const migrations: readonly Migration[] = [
   // 1: the first schema.
   `
   CREATE TABLE feeds (
@@ -187,4 +211,28 @@ export const migrations: readonly string[] = [
   ALTER TABLE feeds ADD COLUMN leased_by TEXT;
   CREATE INDEX feeds_next_fetch ON feeds(next_fetch_at);
   `,
+  // 8: per-host politeness across ingest workers on PostgreSQL (src/store/hosts.ts): each feed's host (the WHATWG
+  // URL hostname, so filled from JavaScript; upsertFeed and a move keep it), and one row per host that a worker leases
+  // while it fetches that host's feeds, or that a 429/503 answer asks every worker to leave alone until
+  // next_allowed_at. SQLite, with one ingest at a time, only keeps the column filled.
+  {
+    sql: `
+    ALTER TABLE feeds ADD COLUMN host TEXT;
+    CREATE INDEX feeds_host ON feeds(host);
+    CREATE TABLE hosts (
+      host TEXT PRIMARY KEY,
+      next_allowed_at TEXT,
+      leased_by TEXT,
+      lease_until TEXT
+    );
+    `,
+    fill: {
+      select: 'SELECT id, url FROM feeds',
+      update: 'UPDATE feeds SET host = ? WHERE id = ?',
+      values: (row) => {
+        const host = feedHost(String(row.url));
+        return host === null ? null : [host, Number(row.id)];
+      },
+    },
+  },
 ];

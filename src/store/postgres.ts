@@ -2,7 +2,7 @@
 // queries and migrations as SQLite with the few spellings that differ rewritten here, once per SQL text.
 import pg from 'pg';
 import { createHash } from 'node:crypto';
-import { migrations } from './migrations.ts';
+import { migrations, migrationSql } from './migrations.ts';
 import { currentTransaction } from './connection.ts';
 import type { Connection, Param, StoreBackend } from './connection.ts';
 import type { OpenOptions, Store } from './store.ts';
@@ -10,7 +10,7 @@ import { StoreMissingError } from './store.ts';
 import { describeLocation } from './location.ts';
 
 /** int8 (counts, ids) and numeric (sums) as JS numbers: Wirefold's counts and ids stay far below 2^53. */
-const types = {
+export const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === 20 || oid === 1700 ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
@@ -58,7 +58,7 @@ interface Transaction {
 }
 
 /** The one-line cause of a connection failure (pg's errors can be AggregateErrors with an empty message). */
-function connectionProblem(error: unknown): string {
+export function connectionProblem(error: unknown): string {
   if (error instanceof AggregateError) return error.errors.map((inner: Error) => inner.message).join('; ');
   return (error as Error).message;
 }
@@ -135,6 +135,12 @@ export async function openPostgresStore(url: string, options: OpenOptions): Prom
   const pool = new pg.Pool({ connectionString: url, types, max: options.connections ?? 4, application_name: 'wirefold' });
   // An idle client's error (the server restarting) must not crash the process: the next query reports it.
   pool.on('error', () => undefined);
+  // Every statement is prepared once per connection (toPostgres names it) but planned at each execution, for the
+  // parameters and the table sizes of that moment. PostgreSQL's default switches a statement to one generic plan
+  // after five executions, and ingest prepares its look-ups while their tables are nearly empty: in bench/scale-out
+  // the near-copy look-up kept a sequential-scan plan made for a table of a few rows while the table grew to tens
+  // of thousands, most of the database's CPU. Planning these short statements costs a few microseconds each.
+  pool.on('connect', (client) => void client.query('SET plan_cache_mode = force_custom_plan').catch(() => undefined));
   const store = new PostgresStore(url, pool);
   const where = describeLocation({ kind: 'postgres', url });
   try {
@@ -154,7 +160,7 @@ export async function openPostgresStore(url: string, options: OpenOptions): Prom
 }
 
 /** The version this schema's Wirefold tables are at; 0 when the schema holds none. */
-async function schemaVersionOf(client: pg.PoolClient): Promise<number | null> {
+async function schemaVersionOf(client: pg.ClientBase): Promise<number | null> {
   const known = await client.query("SELECT to_regclass('wirefold_schema') IS NOT NULL AS present");
   if (!known.rows[0].present) return null;
   const row = await client.query('SELECT version FROM wirefold_schema');
@@ -166,31 +172,50 @@ async function prepareSchema(client: pg.PoolClient, where: string, options: Open
   try {
     // Two processes opening a new store at once: one migrates, the other waits and finds it done.
     if (!options.readOnly) await client.query('SELECT pg_advisory_xact_lock($1)', [migrationLockKey]);
-    const version = await schemaVersionOf(client);
-    if (version === null) {
-      const tables = await client.query('SELECT count(*) AS n FROM pg_tables WHERE schemaname = current_schema()');
-      if (Number(tables.rows[0].n) > 0) {
-        throw new Error(`${where} is not a Wirefold store (its schema holds another program's tables); name another database or schema`);
-      }
-      if (options.mustExist || options.readOnly) throw new StoreMissingError(where);
-      await client.query('CREATE TABLE wirefold_schema (version INTEGER NOT NULL, demo BOOLEAN NOT NULL DEFAULT false)');
-      await client.query('INSERT INTO wirefold_schema (version) VALUES (0)');
-    }
-    const current = version ?? 0;
-    if (current > migrations.length) {
-      throw new Error(`the store is at schema version ${current}, newer than this Wirefold (${migrations.length})`);
-    }
-    if (options.readOnly) {
-      if (current < migrations.length) throw new Error(`the store at ${where} is older than this Wirefold; run any stage once to upgrade it`);
-    } else {
-      // PostgreSQL's DDL is transactional: every step lands, or none.
-      for (let step = current; step < migrations.length; step++) await client.query(postgresDdl(migrations[step]!));
-      await client.query('UPDATE wirefold_schema SET version = $1', [migrations.length]);
-    }
+    await upgradeSchema(client, where, options);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
+  }
+}
+
+/**
+ * Inside the caller's open transaction: creates the Wirefold tables in the connection's schema when it holds none
+ * (unless `mustExist` or `readOnly`) and brings them up to date (unless `readOnly`). `wirefold store copy` calls it
+ * in its own transaction, so a copy that fails leaves not even the empty tables behind. Throws StoreMissingError, or
+ * an Error when the schema holds another program's tables or a newer or (read-only) older Wirefold schema.
+ */
+export async function upgradeSchema(client: pg.ClientBase, where: string, options: OpenOptions): Promise<void> {
+  const version = await schemaVersionOf(client);
+  if (version === null) {
+    const tables = await client.query('SELECT count(*) AS n FROM pg_tables WHERE schemaname = current_schema()');
+    if (Number(tables.rows[0].n) > 0) {
+      throw new Error(`${where} is not a Wirefold store (its schema holds another program's tables); name another database or schema`);
+    }
+    if (options.mustExist || options.readOnly) throw new StoreMissingError(where);
+    await client.query('CREATE TABLE wirefold_schema (version INTEGER NOT NULL, demo BOOLEAN NOT NULL DEFAULT false)');
+    await client.query('INSERT INTO wirefold_schema (version) VALUES (0)');
+  }
+  const current = version ?? 0;
+  if (current > migrations.length) {
+    throw new Error(`the store is at schema version ${current}, newer than this Wirefold (${migrations.length})`);
+  }
+  if (options.readOnly) {
+    if (current < migrations.length) throw new Error(`the store at ${where} is older than this Wirefold; run any stage once to upgrade it`);
+  } else {
+    // PostgreSQL's DDL is transactional: every step lands, or none.
+    for (let step = current; step < migrations.length; step++) {
+      const migration = migrations[step]!;
+      await client.query(postgresDdl(migrationSql(migration)));
+      if (typeof migration === 'string') continue;
+      const update = toPostgres(migration.fill.update);
+      for (const row of (await client.query(toPostgres(migration.fill.select).text)).rows as Record<string, unknown>[]) {
+        const values = migration.fill.values(row);
+        if (values) await client.query({ ...update, values: bind(values) });
+      }
+    }
+    await client.query('UPDATE wirefold_schema SET version = $1', [migrations.length]);
   }
 }
 

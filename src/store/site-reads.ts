@@ -57,7 +57,7 @@ export async function articlesByStory(store: Store): Promise<Map<string, Article
 
 /** Which stories each topic holds, most recently added first. */
 export async function topicStoryLinks(store: Store): Promise<TopicStoryLink[]> {
-  return ((await sqlOf(store).all('SELECT topic_id, story_id, added_at FROM topic_stories ORDER BY added_at DESC, story_id')) as { topic_id: number; story_id: string; added_at: string }[])
+  return ((await sqlOf(store).all('SELECT topic_id, story_id, added_at FROM topic_stories ORDER BY added_at DESC, story_id, weight DESC, topic_id')) as { topic_id: number; story_id: string; added_at: string }[])
     .map((row) => ({ topicId: row.topic_id, storyId: row.story_id, addedAt: row.added_at }));
 }
 

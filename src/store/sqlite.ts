@@ -5,7 +5,7 @@ import { DatabaseSync } from 'node:sqlite';
 import type { StatementSync } from 'node:sqlite';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { migrations } from './migrations.ts';
+import { migrations, migrationSql } from './migrations.ts';
 import { currentTransaction } from './connection.ts';
 import type { Connection, Param, StoreBackend } from './connection.ts';
 import type { OpenOptions, Store } from './store.ts';
@@ -95,6 +95,19 @@ export class SqliteStore implements Store, StoreBackend, Connection {
   }
 }
 
+/** Runs the first read of a freshly opened file; a file SQLite cannot read is closed and named in a one-line error. */
+function firstRead<T>(db: DatabaseSync, fullPath: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    db.close();
+    const reason = (error as Error).message;
+    throw new Error(/not a database|file is encrypted/i.test(reason)
+      ? `${fullPath} is not a Wirefold store (not a SQLite database); name another file with --db`
+      : `cannot open the store ${fullPath}: ${reason}`);
+  }
+}
+
 /** Opens (and creates, unless options say otherwise) the SQLite store at `path`; see openStore. */
 export function openSqliteStore(path: string, options: OpenOptions): SqliteStore {
   const fullPath = path === ':memory:' ? path : resolve(path);
@@ -103,8 +116,11 @@ export function openSqliteStore(path: string, options: OpenOptions): SqliteStore
   if (!options.readOnly && fullPath !== ':memory:') mkdirSync(dirname(fullPath), { recursive: true });
   const db = new DatabaseSync(fullPath, { readOnly: options.readOnly ?? false });
   db.exec('PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
+  // A file that is no SQLite database at all (a mistyped --db naming a text file) fails on its first read, with
+  // SQLite's own words, which do not name the file.
+  const version = firstRead(db, fullPath, () => sqliteSchemaVersion(db));
   // Another program's SQLite file (a mistyped --db) is never touched: no WAL switch, no migrations.
-  if (sqliteSchemaVersion(db) === 0 && (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n > 0) {
+  if (version === 0 && (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n > 0) {
     db.close();
     throw new Error(`${fullPath} is not a Wirefold store (it is another program's database); name another file with --db`);
   }
@@ -137,7 +153,15 @@ function migrate(db: DatabaseSync): void {
   for (let version = current; version < migrations.length; version++) {
     db.exec('BEGIN IMMEDIATE');
     try {
-      db.exec(migrations[version]!);
+      const migration = migrations[version]!;
+      db.exec(migrationSql(migration));
+      if (typeof migration !== 'string') {
+        const update = db.prepare(migration.fill.update);
+        for (const row of db.prepare(migration.fill.select).all()) {
+          const values = migration.fill.values(row as Record<string, unknown>);
+          if (values) update.run(...bind(values));
+        }
+      }
       db.exec(`PRAGMA user_version = ${version + 1}`);
       db.exec('COMMIT');
     } catch (error) {

@@ -10,6 +10,7 @@ import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { repoRoot, runWirefold, tempFolder } from '../helpers.ts';
 import { listenOnLoopback } from '../ingest/loopback.ts';
+import { startRun } from '../../src/store/runs.ts';
 import { acquireWriterLock } from '../../src/store/writer-lock.ts';
 import { writeSiteMarker } from '../../src/site/site-marker.ts';
 import { openStore } from '../../src/store/store.ts';
@@ -115,6 +116,18 @@ describe('what wirefold may delete', () => {
     const doctor = runWirefold(['doctor', '--db', db]);
     expect(doctor.stdout).toMatch(/FAIL\s+last run: ingest at .*, failed: all 1 feeds failed/);
   });
+
+  it('doctor warns of a run that did not finish, without failing for it', async () => {
+    const folder = tempFolder();
+    const db = storeWithFeed(folder);
+    const store = await openStore(db);
+    await startRun(store, 'cluster');
+    await store.close();
+    const doctor = runWirefold(['doctor', '--db', db]);
+    expect(doctor.stdout).toMatch(/WARN\s+last run: cluster at .*, did not finish \(running now, or stopped or killed/);
+    expect(doctor.stdout).not.toMatch(/^(ok|FAIL)\s+last run/m);
+    expect(doctor.status).toBe(0);
+  });
 });
 
 describe('files that are not ours', () => {
@@ -129,6 +142,20 @@ describe('files that are not ours', () => {
     expect(result.status).toBe(1);
     expect(result.stderr.trim()).toBe(`wirefold build: ${notes} is not a Wirefold store (it is another program's database); name another file with --db`);
     expect(digest(notes)).toBe(before);
+    expect(existsSync(join(folder, 'site'))).toBe(false);
+  });
+
+  it('names a --db that is no SQLite file at all, and leaves it as it was', () => {
+    const folder = tempFolder();
+    const text = join(folder, 'notes.md');
+    writeFileSync(text, '# My notes\n\nNothing of Wirefold here, and more than a page of it. '.repeat(200));
+    const before = digest(text);
+    for (const args of [['build', '--out', join(folder, 'site')], ['feeds', 'add', 'https://news.example/feed.xml'], ['feeds', 'list']]) {
+      const result = runWirefold([...args, '--db', text]);
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim()).toBe(`wirefold ${args[0]}: ${text} is not a Wirefold store (not a SQLite database); name another file with --db`);
+    }
+    expect(digest(text)).toBe(before);
     expect(existsSync(join(folder, 'site'))).toBe(false);
   });
 

@@ -1,6 +1,6 @@
 // The embed stage killed with SIGKILL between two of its chunks: the vectors already saved stay (the next run embeds
 // only the rest), and the model's reference sample is among them, so a cluster run in between measures similarity
-// on the same scale as every later run (see storeSimilarityScale in src/cluster/cluster-stage.ts).
+// on the same scale as every later run (see storeSimilarityScale in src/cluster/stage/load.ts).
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';

@@ -1,14 +1,12 @@
 // kill -9 an ingest worker mid-lease on PostgreSQL: a real `wirefold ingest` child against loopback feed servers, half
 // of which answer at once and half of which hold their answer. After the child dies its unanswered feeds stay leased
 // to it until the lease (WIREFOLD_LEASE_SECONDS=2) runs out; then a second ingest fetches exactly those, and every
-// item is stored once: none lost, none doubled.
+// item is stored once: none lost, none doubled. The dead worker's host lease (src/store/hosts.ts) expires with them.
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
-import { join } from 'node:path';
-import { repoRoot } from '../helpers.ts';
 import { listenOnLoopback } from '../ingest/loopback.ts';
+import { startIngest, until } from './ingest-workers.ts';
 import { freshPostgresLocation, postgresSkipReason } from '../backends.ts';
 import { openStore } from '../../src/store/store.ts';
 import type { Store } from '../../src/store/store.ts';
@@ -60,24 +58,6 @@ async function startServers(): Promise<void> {
   }
 }
 
-function startIngest(location: string) {
-  const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.mjs'), 'ingest', '--allow-private-addresses', '--db', location],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', WIREFOLD_LEASE_SECONDS: '2' } });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, output: () => output };
-}
-
-async function until(check: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 interface FeedRow { url: string; last_fetched_at: string | null; lease_until: string | null; leased_by: string | null }
 const feedRows = (store: Store) => sqlOf(store).all<FeedRow>('SELECT url, last_fetched_at, lease_until, leased_by FROM feeds ORDER BY id');
 
@@ -113,6 +93,10 @@ describe.skipIf(postgresSkipReason)('an ingest worker killed with SIGKILL mid-le
       });
       const expiry = Math.max(...afterKill.filter((row) => row.lease_until).map((row) => Date.parse(row.lease_until!)));
       expect(expiry - Date.now()).toBeLessThanOrEqual(2000);
+      // Its host (all eight servers are on 127.0.0.1) stays leased to it with those feeds, and expires with them.
+      const host = await sqlOf(store).get<{ leased_by: string; lease_until: string }>("SELECT leased_by, lease_until FROM hosts WHERE host = '127.0.0.1'");
+      expect(host!.leased_by).toMatch(new RegExp(` pid ${first.child.pid} at `));
+      expect(Date.parse(host!.lease_until)).toBeLessThanOrEqual(expiry);
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiry - Date.now()) + 100));
 
       holding = false;
@@ -123,6 +107,7 @@ describe.skipIf(postgresSkipReason)('an ingest worker killed with SIGKILL mid-le
       expect(servers.map((entry) => entry.requests)).toEqual(Array.from({ length: feedCount }, (_, index) => (slow(index) ? 2 : 1)));
 
       expect((await feedRows(store)).every((row) => row.last_fetched_at !== null && row.lease_until === null)).toBe(true);
+      expect(await sqlOf(store).all('SELECT host FROM hosts WHERE leased_by IS NOT NULL')).toEqual([]);
       const guids = await sqlOf(store).all<{ guid: string; n: number }>('SELECT guid, count(*) AS n FROM article_sources GROUP BY guid ORDER BY guid');
       expect(guids).toHaveLength(feedCount * itemsPerFeed);
       expect(guids.every((row) => row.n === 1)).toBe(true);

@@ -79,6 +79,31 @@ describe('wirefold feeds', () => {
     expect(lines.find((line) => line.includes('Broken Feed'))).toMatch(/^2\s+failing×1\s+500\s+0\s+.*Broken Feed\s+HTTP 500 Internal Server Error$/);
   });
 
+  it('add says when a feed is already followed, and a removed feed added again is fetched again', async () => {
+    version = 1;
+    const db = join(tempFolder(), 'follow.db');
+    const url = `${base}/changing.xml`;
+    // The commands run while this process waits (spawnSync), so its server cannot answer them: without leave to reach
+    // loopback, `feeds add` is refused the look at once and adds the URL as given, which is all these lines check.
+    expect(runWirefold(['feeds', 'add', url, '--db', db]).stdout.trim()).toBe(`feed 1: ${url}`);
+    expect(runWirefold(['feeds', 'add', url, '--db', db]).stdout.trim()).toBe(`feed 1: ${url} (already followed)`);
+    // Another spelling of the same URL (scheme in capitals, a "." segment, a fragment) is the same feed.
+    const respelled = `${url.replace('http://', 'HTTP://').replace('/changing.xml', '/./changing.xml')}#latest`;
+    expect(runWirefold(['feeds', 'add', respelled, '--db', db]).stdout.trim()).toBe(`feed 1: ${url} (already followed)`);
+    let store = await openStore(db);
+    expect((await ingestFeeds(store, loopback)).added).toBe(2);
+    await store.close();
+    // A feed with articles is kept as a disabled record when removed; asking for it again must make it active again.
+    expect(runWirefold(['feeds', 'remove', '1', '--db', db]).status).toBe(0);
+    expect(runWirefold(['feeds', 'export', '--db', db]).stdout).not.toContain(url);
+    expect(runWirefold(['feeds', 'add', url, '--db', db]).stdout.trim()).toBe(`feed 1: ${url} (followed again: it had been removed or disabled)`);
+    store = await openStore(db);
+    version = 2;
+    expect((await ingestFeeds(store, { ...loopback, force: true })).updated).toBe(1);
+    await store.close();
+    expect(runWirefold(['feeds', 'export', '--db', db]).stdout).toContain(url);
+  });
+
   it('parse --json prints every field ingest stores', () => {
     const result = runWirefold(['feeds', 'parse', 'test/ingest/fixtures/rss20.xml', '--json']);
     expect(result.status).toBe(0);

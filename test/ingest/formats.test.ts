@@ -163,6 +163,8 @@ describe('format detection', () => {
     expect(() => parseFeed(bytes('<!DOCTYPE html><html><body>Hi</body></html>'), { url: FEED_URL })).toThrow('not a feed: this is an HTML page');
     expect(() => parseFeed(bytes('<?xml version="1.0"?><note>x</note>'), { url: FEED_URL })).toThrow(/root element is <note>/);
     expect(() => parseFeed(new Uint8Array(), { url: FEED_URL })).toThrow('the feed is empty');
+    // Prose whose first "<" opens a link is named by how it starts, not by a "root element" <http:>.
+    expect(() => parseFeed(bytes('# Notes\nSee <https://example.com/> for more.\n'), { url: FEED_URL })).toThrow('not a feed: it starts with "# Notes", not XML or JSON');
   });
 
   it('uses atom:updated on an RSS item without pubDate, and skips items with nothing in them', () => {

@@ -1,6 +1,7 @@
-// Feed leases (leaseDueFeeds) on both backends: workers leasing at once never share a feed, the oldest due feed goes
+// Feed leases (leaseDueFeeds) on PostgreSQL: workers leasing at once never share a feed, the oldest due feed goes
 // first, a lease keeps a feed from others until it expires (and from its own worker after), and recording the fetch
-// ends it. The crash test (test/crash/ingest-lease-crash.test.ts) runs real workers.
+// ends it. On SQLite one ingest runs at a time (the writer lock), so a lease left in the table by a stopped run holds
+// nothing back. The crash test (test/crash/ingest-lease-crash.test.ts) runs real workers.
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/store.ts';
 import { findFeed, leaseDueFeeds, recordFetch, upsertFeed } from '../../src/store/feeds.ts';
@@ -12,7 +13,7 @@ const at = (seconds: number) => new Date(Date.parse(runStartedAt) + seconds * 10
 const request = (worker: string, limit: number, nowSeconds = 0): LeaseRequest =>
   ({ worker, limit, leaseSeconds: 60, runStartedAt, now: at(nowSeconds) });
 
-describe.each(backends)('feed leases on $name', (backend) => {
+describe.each(backends.filter((backend) => backend.name === 'postgres'))('feed leases on $name', (backend) => {
   it('two workers leasing at once, batch after batch, share out every due feed and never the same one', async () => {
     const location = await backend.fresh('lease_race');
     const setup = await openStore(location);
@@ -59,6 +60,22 @@ describe.each(backends)('feed leases on $name', (backend) => {
     expect((await leaseDueFeeds(store, { ...request('c2', 10, 63), runStartedAt: at(62) })).map((feed) => feed.id)).toEqual([never]);
     // --force takes a feed that is not due yet.
     expect((await leaseDueFeeds(store, { ...request('d', 10, 300), force: true })).map((feed) => feed.id)).toEqual([early, late, notDue]);
+    await store.close();
+  });
+});
+
+describe('feed leases on sqlite', () => {
+  it('takes the oldest due feeds first, and a lease left by a stopped run (Ctrl-C, a kill) holds nothing back', async () => {
+    const store = await openStore((await backends[0]!.fresh('lease_sqlite')));
+    const late = await upsertFeed(store, { url: 'https://late.example/feed' });
+    const early = await upsertFeed(store, { url: 'https://early.example/feed' });
+    await recordFetch(store, late, { fetchedAt: at(-7200), status: 200, error: null, nextFetchAt: at(-60) });
+    await recordFetch(store, early, { fetchedAt: at(-7200), status: 200, error: null, nextFetchAt: at(-3600) });
+    expect((await leaseDueFeeds(store, request('stopped', 10))).map((feed) => feed.id)).toEqual([early, late]);
+    // Within its run, a worker never takes the feeds in its hands twice.
+    expect(await leaseDueFeeds(store, request('stopped', 10))).toEqual([]);
+    // The run was stopped before it recorded them; the next run, a second later, takes both at once.
+    expect((await leaseDueFeeds(store, { ...request('next', 10, 1), runStartedAt: at(1) })).map((feed) => feed.id)).toEqual([early, late]);
     await store.close();
   });
 });

@@ -58,6 +58,10 @@ function findRoot(text: string, warnings: string[]): { format: Exclude<FeedForma
     }
   }
   if (firstElement?.toLowerCase() === 'html') throw new FeedParseError('not a feed: this is an HTML page');
+  // A text that does not start with markup (a Markdown file, a log, plain text) is named by how it starts: its first "<"
+  // is somewhere in its prose ("<http://…>"), and calling that a root element would mislead.
+  const start = text.replace(/^\uFEFF/, '').trimStart();
+  if (!start.startsWith('<')) throw new FeedParseError(`not a feed: it starts with ${JSON.stringify(start.split('\n')[0]!.slice(0, 40))}, not XML or JSON`);
   if (firstElement) throw new FeedParseError(`not a feed: the root element is <${firstElement}>, not RSS, Atom or RDF`);
   throw new FeedParseError('not a feed: no XML root element or JSON object was found');
 }
