@@ -76,17 +76,15 @@ export function startSearchPage(): void {
     try {
       const found = await (await loadPagefind()).search(query);
       if (mine !== generation || !found) return;
-      current = new ResultList(found.results, words);
+      current = new ResultList(query.trim(), found.results, words);
       list.replaceChildren();
-      await showMore(mine, query);
+      await showMore(mine, current);
     } catch (error) {
-      if (mine !== generation) return;
-      status.textContent = `Search is unavailable: ${error instanceof Error ? error.message : String(error)}`;
+      if (mine === generation) unavailable(error);
     }
   }
 
-  async function showMore(mine: number, query: string): Promise<void> {
-    const results = current!;
+  async function showMore(mine: number, results: ResultList): Promise<void> {
     more.disabled = true;
     const next = await results.next(pageSize);
     if (mine !== generation) return;
@@ -94,10 +92,15 @@ export function startSearchPage(): void {
     more.hidden = !results.hasMore();
     more.disabled = false;
     const count = list.childElementCount;
-    const phrase = `“${query.trim()}”`;
+    const phrase = `“${results.query}”`;
     status.textContent = count === 0 ? `No results for ${phrase}`
       : results.hasMore() ? `Showing the first ${count} results for ${phrase}`
       : `${count} ${count === 1 ? 'result' : 'results'} for ${phrase}`;
+  }
+
+  function unavailable(error: unknown): void {
+    status.textContent = `Search is unavailable: ${error instanceof Error ? error.message : String(error)}`;
+    more.hidden = true;
   }
 
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -112,12 +115,11 @@ export function startSearchPage(): void {
     void run(input.value);
   });
   more.addEventListener('click', () => {
-    if (current) void showMore(generation, input.value);
+    const mine = generation;
+    if (current) showMore(mine, current).catch((error: unknown) => { if (mine === generation) unavailable(error); });
   });
   // Loading Pagefind's WebAssembly and every shard's metadata takes a moment: start when the reader arrives.
-  loadPagefind().catch((error: unknown) => {
-    status.textContent = `Search is unavailable: ${error instanceof Error ? error.message : String(error)}`;
-  });
+  loadPagefind().catch(unavailable);
   const query = new URLSearchParams(location.search).get('q');
   if (query) {
     input.value = query;
@@ -139,13 +141,16 @@ async function openPagefind(config: SearchConfig): Promise<PagefindModule> {
 
 /** One search's results in Pagefind's order (score, all shards ranked together), checked a few at a time. */
 class ResultList {
+  /** The query as the reader typed it, for the status line. */
+  readonly query: string;
   private checked = 0;
   private readonly kept: PagefindData[] = [];
   private shown = 0;
   private readonly results: readonly PagefindResult[];
   private readonly words: readonly string[];
 
-  constructor(results: readonly PagefindResult[], words: readonly string[]) {
+  constructor(query: string, results: readonly PagefindResult[], words: readonly string[]) {
+    this.query = query;
     this.results = results;
     this.words = words;
   }
