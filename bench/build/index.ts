@@ -130,7 +130,7 @@ export async function run(): Promise<BenchRow[]> {
       const roundStore = join(folder, `changed-${round}.db`);
       const roundSite = join(folder, `changed-site-${round}`);
       copyFileSync(storePath, roundStore);
-      addSyntheticStories(roundStore, TARGET.changedStories, 1000 + round);
+      await addSyntheticStories(roundStore, TARGET.changedStories, 1000 + round);
       cpSync(liveSite, roundSite, { recursive: true });
       // What each build did comes from its own run record: an untimed probe build before the timed ones (as this bench
       // had) copied and deleted another whole site just before the first timed build, whose writes and deletes that

@@ -128,10 +128,12 @@ export async function buildStage(store: Store, settings: Settings): Promise<void
     const summary = await buildSite({ storePath: store.path, outDir: settings.outDir, siteUrl: settings.siteUrl, base: settings.base, demo: settings.demo,
       images: settings.images, allowPrivateAddresses: settings.allowPrivateAddresses });
     const line = summary.kind === 'up to date' ? `build: site is up to date (${summary.pages} pages in ${summary.outDir}; nothing shown on it changed)`
-      : summary.kind === 'incremental' ? `build: ${summary.pages} pages in ${summary.outDir}; ${summary.rendered} changed files of stories, days and topics rendered, ${summary.kept} kept`
+      : summary.kind === 'incremental' ? `build: ${summary.pages} pages in ${summary.outDir}; ${summary.rendered} changed files of stories, days and topics rendered, ${summary.kept} kept; ` +
+        `search: ${summary.searchShardsIndexed} of ${summary.searchShards} shards indexed`
       : `build: ${summary.pages} pages in ${summary.outDir}`;
     // Where the time went is kept with the run's counts, as the cluster stage's is (inputsSeconds, renderSeconds, …).
-    return { result: undefined, line, counts: { pages: summary.pages, rendered: summary.rendered, kept: summary.kept, upToDate: summary.kind === 'up to date' ? 1 : 0, ...phaseCounts(summary.seconds) } };
+    return { result: undefined, line, counts: { pages: summary.pages, rendered: summary.rendered, kept: summary.kept, searchShardsIndexed: summary.searchShardsIndexed,
+      upToDate: summary.kind === 'up to date' ? 1 : 0, ...phaseCounts(summary.seconds) } };
   });
 }
 

@@ -16,6 +16,12 @@ export interface BuildManifest {
   htmlPages: number;
   /** Output file (relative to the site's root) → content hash, for the pages of the dynamic routes (page-plan.ts). */
   pages: Record<string, string>;
+  /**
+   * The search index's shards (search-shards.ts), in the order of searchShards (the first is the primary bundle): shard
+   * → its pages' output files → their content hashes. A shard whose record is unchanged is kept from the live site.
+   * Absent in a site built before the index was sharded: every shard is indexed.
+   */
+  search?: Record<string, Record<string, string>>;
   /** The build left pictures for a later build to fetch (site-pictures.ts): the next build is not skipped. */
   picturesPending?: boolean;
 }
@@ -26,6 +32,8 @@ export function readBuildManifest(siteDir: string): BuildManifest | null {
     const value = JSON.parse(readFileSync(join(siteDir, buildManifestName), 'utf8')) as Partial<BuildManifest>;
     if (typeof value.fingerprint !== 'string' || typeof value.code !== 'string' || typeof value.htmlPages !== 'number' ||
       typeof value.pages !== 'object' || value.pages === null || typeof value.settings !== 'object' || value.settings === null) return null;
+    // A search record of another shape only costs re-indexing every shard.
+    if (typeof value.search !== 'object' || value.search === null) delete value.search;
     return value as BuildManifest;
   } catch {
     return null;

@@ -49,6 +49,9 @@ export interface BuildSummary {
   kept: number;
   /** Where the time went, in seconds (buildPhases; zeros where a phase did not run). */
   seconds: BuildSeconds;
+  /** Search index shards (search-shards.ts) in the site, and how many of them this build indexed; 0 of 0 when up to date. */
+  searchShards: number;
+  searchShardsIndexed: number;
 }
 
 /**
@@ -70,8 +73,9 @@ export type BuildSeconds = Record<(typeof buildPhases)[number], number>;
  * Incremental: when the live site's manifest (build-manifest.ts) records the same inputs (store content shown, code,
  * settings), nothing is done and Astro and Pagefind are never loaded. When only the store changed, only the pages
  * whose content hash changed are rendered (page-plan.ts); the others are hard-linked from the live site, and so is
- * any other file that comes out byte-identical (reuse-files.ts). Pagefind has no way to update an index, so the
- * search index is rebuilt over all pages.
+ * any other file that comes out byte-identical (reuse-files.ts). Pagefind has no way to update an index, so search is
+ * indexed in shards (search-shards.ts): only the shards one of whose pages changed, came or went are indexed again, the
+ * others are hard-linked from the live site.
  */
 export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   // Symlinks resolved, so that a linked out dir is replaced at its target and the link stays.
@@ -90,7 +94,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const fingerprint = buildFingerprint(storeContent, code, settings);
   seconds.inputs = lap();
   // A site whose last build left pictures to fetch later is not up to date while they may now be fetched.
-  if (previous?.fingerprint === fingerprint && !previous.picturesPending) return { pages: previous.htmlPages, outDir, kind: 'up to date', rendered: 0, kept: 0, seconds };
+  if (previous?.fingerprint === fingerprint && !previous.picturesPending) return { pages: previous.htmlPages, outDir, kind: 'up to date', rendered: 0, kept: 0, seconds, searchShards: 0, searchShardsIndexed: 0 };
 
   const fresh = createFreshSite(outDir, options.demo);
   // Loaded only now: a site that is up to date never needs the pages' data (nor Astro, nor Pagefind), nor pictures.
@@ -101,10 +105,14 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     // The pictures are part of the data, so a story whose picture came or went has a new page hash (page-plan.ts).
     const data = new SiteData(reads, Date.now(), pictures.manifest);
     const { pageHashes } = await import('./page-plan.ts');
-    const hashes = pageHashes(data);
+    const { pages: hashes, searched } = pageHashes(data);
+    const { searchFolder, searchShards } = await import('./search-shards.ts');
+    const shards = searchShards(data);
+    const search = shardRecords(shards, searched);
     // The live site's pages can be kept only when the same code rendered them for the same address and base path.
     const incremental = previous !== null && previous.code === code && isDeepStrictEqual(previous.settings, settings);
-    const { renderOnly, keep, keptPages, searchIndexUnchanged } = incremental ? await planIncremental(outDir, previous, hashes) : fullPlan;
+    const { renderOnly, keep, keptPages } = incremental ? await planIncremental(outDir, previous, hashes) : fullPlan;
+    const staleShards = incremental ? planSearch(outDir, searchFolder, previous, search, keep) : new Set(shards.keys());
     seconds.plan = lap();
 
     handOverSiteData({ storePath: absoluteLocation(options.storePath), data, renderOnly });
@@ -113,25 +121,27 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     pictures.publish(fresh);
     if (incremental) keepFiles(outDir, fresh, keep);
     seconds.keep = lap();
-    if (!searchIndexUnchanged) await indexForSearch(fresh);
+    const { writeSearchShards } = await import('./search-index.ts');
+    await writeSearchShards(fresh, shards, staleShards);
     seconds.search = lap();
     const files = filesUnder(fresh);
     if (incremental) {
-      // Only what this build wrote can have a twin to link to: the kept files are the live ones already.
+      // Only what this build wrote can have a twin to link to: the kept files (live pages and search shards) are the live ones already.
       const skip = new Set([siteMarkerName, buildManifestName, ...keep]);
       reuseIdenticalFiles(outDir, fresh, files.filter((file) => !skip.has(file)));
     }
     seconds.reuse = lap();
     const htmlPages = files.filter((file) => file.endsWith('.html')).length;
     const manifest: BuildManifest = {
-      fingerprint, code, settings, htmlPages, pages: Object.fromEntries(hashes),
+      fingerprint, code, settings, htmlPages, pages: Object.fromEntries(hashes), search,
       picturesPending: pictures.pending,
     };
     writeBuildManifest(fresh, manifest);
     seconds.manifest = lap();
     await swapIn(fresh, outDir);
     seconds.swap = lap();
-    return { pages: htmlPages, outDir, kind: incremental ? 'incremental' : 'full', rendered: renderOnly?.length ?? hashes.size, kept: keptPages, seconds };
+    return { pages: htmlPages, outDir, kind: incremental ? 'incremental' : 'full', rendered: renderOnly?.length ?? hashes.size, kept: keptPages, seconds,
+      searchShards: shards.size, searchShardsIndexed: staleShards.size };
   } catch (error) {
     rmSync(fresh, { recursive: true, force: true });
     throw error;
@@ -146,11 +156,9 @@ interface BuildPlan {
   /** Files (relative to the site's root) to hard-link from the live site. */
   keep: string[];
   keptPages: number;
-  /** The live site's search index is the new site's (no story or topic page changed, came or went). */
-  searchIndexUnchanged: boolean;
 }
 
-const fullPlan: BuildPlan = { renderOnly: null, keep: [], keptPages: 0, searchIndexUnchanged: false };
+const fullPlan: BuildPlan = { renderOnly: null, keep: [], keptPages: 0 };
 
 /**
  * What an incremental build renders and what it keeps from the live site in outDir: the pages whose content hash
@@ -165,16 +173,35 @@ async function planIncremental(outDir: string, previous: BuildManifest, hashes: 
     if (existsSync(join(outDir, file))) keep.push(file);
     else changed.add(file);
   }
-  const renderOnly = [...changed];
-  const keptPages = keep.length;
-  // Pagefind indexes only story and topic pages (data-pagefind-body); when none of them changed, came or went, the
-  // live site's index is the index of the new site.
-  const searched = (file: string) => file.startsWith('stories/') || file.startsWith('topics/');
-  const searchedBefore = Object.keys(previous.pages).filter(searched);
-  const searchIndexUnchanged = !renderOnly.some(searched) && searchedBefore.length === [...hashes.keys()].filter(searched).length &&
-    searchedBefore.every((file) => hashes.has(file)) && existsSync(join(outDir, 'pagefind'));
-  if (searchIndexUnchanged) keep.push(...filesUnder(join(outDir, 'pagefind')).map((file) => `pagefind/${file}`));
-  return { renderOnly, keep, keptPages, searchIndexUnchanged };
+  return { renderOnly: [...changed], keep, keptPages: keep.length };
+}
+
+type SearchRecords = Record<string, Record<string, string>>;
+
+/** Each search shard → its page files → the content hashes of their searched parts (page-plan.ts), for the manifest. */
+function shardRecords(shards: ReadonlyMap<string, readonly string[]>, hashes: ReadonlyMap<string, string>): SearchRecords {
+  return Object.fromEntries([...shards].map(([shard, files]) => [shard, Object.fromEntries(files.map((file) => [file, hashes.get(file)!]))]));
+}
+
+/**
+ * The search shards an incremental build must index: those whose pages or hashes differ from the live site's record,
+ * that changed from primary bundle to merged shard or back (the first of the list; they hold different files), or whose
+ * folder is missing. Every file of each other shard is added to keep. Shards that went are neither kept nor indexed.
+ * searchFolder: the shards' folder in a site (search-shards.ts, passed in so that a site that is up to date never
+ * loads that module and date-fns with it).
+ */
+function planSearch(outDir: string, searchFolder: string, previous: BuildManifest, search: SearchRecords, keep: string[]): Set<string> {
+  const stale = new Set<string>();
+  const before = previous.search ?? {};
+  const primary = (records: SearchRecords) => Object.keys(records)[0];
+  for (const [shard, pages] of Object.entries(search)) {
+    const folder = join(outDir, searchFolder, shard);
+    const unchanged = isDeepStrictEqual(before[shard], pages) && (primary(before) === shard) === (primary(search) === shard) &&
+      existsSync(join(folder, 'pagefind-entry.json'));
+    if (unchanged) keep.push(...filesUnder(folder).map((file) => `${searchFolder}/${shard}/${file}`));
+    else stale.add(shard);
+  }
+  return stale;
 }
 
 /**
@@ -215,27 +242,6 @@ async function renderSite(options: BuildOptions, outDir: string, pictures: Recor
     rmSync(privateDirectory, { recursive: true, force: true });
   }
   return seconds;
-}
-
-/**
- * Builds the Pagefind index and its UI into <outDir>/pagefind/. Pagefind reads the finished HTML, so it indexes exactly
- * what readers see; pages without data-pagefind-body (home, lists, redirects) stay out of it.
- */
-async function indexForSearch(outDir: string): Promise<void> {
-  const pagefind = await import('pagefind');
-  try {
-    // Pagefind writes one fragment file per page unless told to bundle them; 5,000 tiny files cost more time to write
-    // (about 40 % of the indexing, measured on bench/build's store) than a search costs to fetch ~20 pages' fragments
-    // in one ~3 KB file.
-    const { index, errors } = await pagefind.createIndex({ forceLanguage: 'en', maxFragments: 250 });
-    if (!index) throw new Error(`search index: ${errors.join('; ')}`);
-    const added = await index.addDirectory({ path: outDir });
-    if (added.errors.length) throw new Error(`search index: ${added.errors.join('; ')}`);
-    const written = await index.writeFiles({ outputPath: join(outDir, 'pagefind') });
-    if (written.errors.length) throw new Error(`search index: ${written.errors.join('; ')}`);
-  } finally {
-    await pagefind.close();
-  }
 }
 
 /** Every file below dir, as paths relative to it with forward slashes. */

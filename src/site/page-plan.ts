@@ -30,8 +30,14 @@ const digest = (value: unknown) => createHash('sha256').update(typeof value === 
  * without parameters. (This module must not load routes.ts or sitemap.ts: they read Vite's import.meta.env.)
  * The front-page score is left out of a story's hash: it changes with the clock and no page prints it; the orders it
  * decides (archive days) are in the hashes of the lists.
+ *
+ * searched: the same for the part of each searched page that Pagefind indexes (its data-pagefind-body), by output file:
+ * a live story's page and a topic's first page. A story page's indexed part shows the story alone (its related stories
+ * and "more in topic" list sit outside it), so its hash is the story's: a page rendered again only for a new "more in
+ * topic" list leaves its search shard as it was (search-shards.ts). A topic's indexed part is its heading, description
+ * and story count, so its hash is the topic's record.
  */
-export function pageHashes(data: SiteData): Map<string, string> {
+export function pageHashes(data: SiteData): { pages: Map<string, string>; searched: Map<string, string> } {
   const storyDigests = new Map(data.stories.map((story) => [story.id, digest({ ...story, score: undefined })]));
   const ofStories = (stories: readonly StoryView[]) => stories.map((story) => storyDigests.get(story.id)!);
   const topicRecord = (topic: TopicView) => ({ ...topic, stories: topic.stories.length });
@@ -42,12 +48,14 @@ export function pageHashes(data: SiteData): Map<string, string> {
   // makes the next build a full one (build-inputs.ts).
   const topicLink = (topic: TopicView) => ({ slug: topic.slug, label: topic.label });
   const hashes = new Map<string, string>();
+  const searched = new Map<string, string>();
 
   for (const story of data.stories) {
     const related = data.relatedTo(story.id);
     const more = related.length === 0 ? data.moreInTopic(story) : null;
     hashes.set(pageFiles.story(story.id), digest([storyDigests.get(story.id), ofStories(related),
       more ? [topicLink(more.topic), ofStories(more.stories)] : null]));
+    searched.set(pageFiles.story(story.id), storyDigests.get(story.id)!);
   }
   for (const redirect of data.redirects) {
     hashes.set(pageFiles.story(redirect.id), digest(['redirect', redirect.id, redirect.title, storyDigests.get(redirect.target.id)]));
@@ -60,10 +68,11 @@ export function pageHashes(data: SiteData): Map<string, string> {
     const hash = digest([topicRecord(topic), ofStories(topic.stories), data.relatedTopics(topic).map(topicLink)]);
     for (let page = 1; page <= pageCount(topic.stories.length, topicPageSize); page++) hashes.set(pageFiles.topic(topic.slug, page), hash);
     for (const file of ['rss.xml', 'atom.xml', 'feed.json'] as const) hashes.set(pageFiles.topicFeed(topic.slug, file), hash);
+    searched.set(pageFiles.topic(topic.slug), digest(topicRecord(topic)));
   }
   const topicIndexHash = digest(data.topics.map((topic) => [topicRecord(topic), storyDigests.get(topic.stories[0]!.id)]));
   for (let page = 2; page <= pageCount(data.topics.length, topicIndexPageSize); page++) hashes.set(pageFiles.topicIndex(page), topicIndexHash);
-  return hashes;
+  return { pages: hashes, searched };
 }
 
 /** The pages to render: those whose hash is new or differs from what the previous build recorded for that file. */

@@ -4,7 +4,7 @@
 // (light, dark, phone) under test-results/browser/ for a person to look at.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, devices } from 'playwright-core';
@@ -76,6 +76,12 @@ async function open(path: string, options: { scheme?: Scheme; phone?: boolean; s
   const response = await page.goto(target, { waitUntil: 'load' });
   expect(response?.status(), target).toBe(expectedStatus);
   return visit;
+}
+
+/** The search shard that holds a page ("/stories/x/"), as the build manifest records it (src/site/search-shards.ts). */
+function shardOf(path: string): string | undefined {
+  const search = (JSON.parse(readFileSync(join(site.dist, '.wirefold-build.json'), 'utf8')) as { search: Record<string, Record<string, string>> }).search;
+  return Object.keys(search).find((shard) => `${path.replace(/^\//, '')}index.html` in search[shard]!);
 }
 
 /** Waits for the page to settle, then fails on anything it recorded; always closes the context. */
@@ -257,18 +263,18 @@ describe('the demo site in Chromium', () => {
     const box = visit.page.getByRole('searchbox', { name: 'Search stories and topics' });
     await box.fill('Zuckerberg antitrust');
     await Promise.all([visit.page.waitForURL(/\/search\/\?q=/), box.press('Enter')]);
-    const results = visit.page.locator('.pagefind-ui__result-link');
+    const results = visit.page.locator('.search-result-title a');
     await results.first().waitFor({ timeout: 30_000 });
     expect(await results.allInnerTexts()).toEqual(expect.arrayContaining([expect.stringMatching(/Meta|Zuckerberg|antitrust/i)]));
-    const path = await follow(visit.page, '.pagefind-ui__result-link');
+    const path = await follow(visit.page, '.search-result-title a');
     expect(path).toMatch(/^\/(stories|topics)\/[a-z0-9-]+\/$/);
     await finish(visit);
     // Typing into the search page's own box searches as the reader types.
     const search = await open('/search/');
-    await search.page.locator('#search input').fill('asteroid');
-    await search.page.locator('.pagefind-ui__result-link').first().waitFor({ timeout: 30_000 });
+    await search.page.getByRole('searchbox', { name: 'Search stories and topics' }).fill('asteroid');
+    await search.page.locator('.search-result-title a').first().waitFor({ timeout: 30_000 });
     await finish(search);
-    await checkEverywhere('/search/?q=asteroid', 'search', 200, '.pagefind-ui__result-link');
+    await checkEverywhere('/search/?q=asteroid', 'search', 200, '.search-result-title a');
   });
 
   it('writes relative times in the browser from the absolute times in the HTML, and keeps them current', async () => {
@@ -356,7 +362,7 @@ describe('the demo site in Chromium', () => {
 
     // Search results carry the story's picture too.
     const search = await open('/search/?q=Aquila');
-    const resultImage = search.page.locator('.pagefind-ui__result-image').first();
+    const resultImage = search.page.locator('.search-result-image').first();
     await resultImage.waitFor({ timeout: 30_000 });
     await expect.poll(() => resultImage.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth)).toBe(256);
     expect(new URL(await resultImage.evaluate((image: HTMLImageElement) => image.currentSrc)).origin).toBe(origin);
@@ -377,12 +383,83 @@ describe('the demo site in Chromium', () => {
 
   it('ranks the story with the widest coverage first when searching, with an excerpt that does not repeat its headline', async () => {
     const visit = await open('/search/?q=outage');
-    const results = visit.page.locator('.pagefind-ui__result');
+    const results = visit.page.locator('.search-result');
     await results.first().waitFor({ timeout: 30_000 });
-    const title = await results.first().locator('.pagefind-ui__result-link').innerText();
+    const title = await results.first().locator('.search-result-title a').innerText();
     expect(title).toMatch(/Meta/);
-    const excerpt = await results.first().locator('.pagefind-ui__result-excerpt').innerText();
+    const excerpt = await results.first().locator('.search-result-excerpt').innerText();
     expect(excerpt.startsWith(title)).toBe(false);
+    await finish(visit);
+  });
+
+  it('searches every shard of the index in one go: a query finds its topic (topic shard) and its stories (a week of stories)', async () => {
+    const visit = await open('/search/?q=outage');
+    const links = visit.page.locator('.search-result-title a');
+    await links.first().waitFor({ timeout: 30_000 });
+    await expect.poll(() => links.count()).toBeGreaterThan(1);
+    const paths = await links.evaluateAll((elements) => elements.map((element) => new URL((element as HTMLAnchorElement).href).pathname));
+    const shards = paths.map(shardOf);
+    expect(shards).not.toContain(undefined);
+    expect(shards).toContain('topics');
+    expect(shards.some((shard) => shard?.startsWith('stories-'))).toBe(true);
+    // Merged shards rank together: the widest story about outages first, the Outages topic among the results.
+    expect(paths[0]).toMatch(/^\/stories\//);
+    expect(paths).toContain('/topics/outages/');
+    await finish(visit);
+  });
+
+  it('lists no result that a shard without the word matched through a shorter prefix of it (Pagefind\'s backtracking)', async () => {
+    const visit = await open('/search/?q=asteroid');
+    const status = visit.page.locator('#search-status');
+    await expect.poll(() => status.innerText(), { timeout: 30_000 }).toMatch(/results? for “asteroid”/);
+    const shown = await visit.page.locator('.search-result-title a')
+      .evaluateAll((links) => links.map((link) => new URL((link as HTMLAnchorElement).href).pathname));
+    // Pagefind itself, over the same merged shards (the page's own pagefind.js module), still returns the weak matches:
+    // "asteroid" is in one week's shard only, and the topic shard answers with pages matched through "as".
+    // (A string: vitest rewrites import() in a function's source, and this one must run as it stands in the page.)
+    const raw = await visit.page.evaluate(`import('/pagefind/topics/pagefind.js')
+      .then((pagefind) => pagefind.search('asteroid'))
+      .then((found) => Promise.all(found.results.map((result) => result.data().then((data) => data.url))))`) as string[];
+    expect(raw.map(shardOf)).toContain('topics');
+    expect(raw.length).toBeGreaterThan(shown.length);
+    // The page lists only the story pages with the word, each from a week's shard, each excerpt marking the word.
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.every((path) => shardOf(path)?.startsWith('stories-'))).toBe(true);
+    expect(raw.filter((path) => shardOf(path) === 'topics').some((path) => shown.includes(path))).toBe(false);
+    const marks = await visit.page.locator('.search-result').evaluateAll((items) => items.map((item) =>
+      [...item.querySelectorAll('.search-result-excerpt mark')].map((mark) => mark.textContent!.toLowerCase())));
+    expect(marks.every((words) => words.some((word) => word.startsWith('asteroid')))).toBe(true);
+    // The excerpt is text and <mark> elements only: nothing from a page's text becomes other markup.
+    const excerptElements = await visit.page.locator('.search-result-excerpt *').evaluateAll((elements) => elements.map((element) => element.tagName));
+    expect(excerptElements.every((tag) => tag === 'MARK')).toBe(true);
+    await finish(visit);
+  });
+
+  it('searches as one types with the keyboard, keeps ?q= in the address, loads more results and says when there are none', async () => {
+    const visit = await open('/search/');
+    const { page } = visit;
+    // The box has the focus on arrival.
+    await page.keyboard.type('the');
+    const status = page.locator('#search-status');
+    await expect.poll(() => status.innerText(), { timeout: 30_000 }).toMatch(/^Showing the first 10 results for “the”$/);
+    await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe('the');
+    const results = page.locator('.search-result');
+    expect(await results.count()).toBe(10);
+    // "More results" by keyboard: focused, then Enter.
+    const more = page.getByRole('button', { name: 'More results' });
+    await more.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => results.count()).toBeGreaterThan(10);
+    const links = await page.locator('.search-result-title a').evaluateAll((elements) => elements.map((element) => (element as HTMLAnchorElement).pathname));
+    expect(new Set(links).size).toBe(links.length);
+    // A word in no page: the list empties and the status says so.
+    const box = page.getByRole('searchbox', { name: 'Search stories and topics' });
+    await box.fill('xyzzyplugh');
+    await box.press('Enter');
+    await expect.poll(() => status.innerText()).toBe('No results for “xyzzyplugh”');
+    expect(await results.count()).toBe(0);
+    expect(await more.isVisible()).toBe(false);
+    expect(new URL(page.url()).searchParams.get('q')).toBe('xyzzyplugh');
     await finish(visit);
   });
 

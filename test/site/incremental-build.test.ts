@@ -1,10 +1,11 @@
 // Incremental builds, run as users run them (the real `wirefold build` on a small synthetic store, real files): a second
 // build with nothing new says the site is up to date and leaves every file as it was (same inode, mtime and bytes); a
 // build after one new story rewrites only files whose bytes had to change, keeps every other one (same inode), and
-// comes out byte for byte as a full build from scratch of the same store.
+// comes out byte for byte as a full build from scratch of the same store. Search is indexed in shards (one per week of
+// stories, one for topics): after one new story only the new story's week and the topics are indexed again.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { runWirefold, tempFolder } from '../helpers.ts';
 import { filesUnder } from '../demo-site.ts';
@@ -31,6 +32,11 @@ function build(storePath: string, outDir: string): string {
   return result.stdout;
 }
 
+/** The search shards the build manifest records: shard → page file → hash of its searched part, primary shard first. */
+function searchRecord(site: string): Record<string, Record<string, string>> {
+  return (JSON.parse(readFileSync(join(site, '.wirefold-build.json'), 'utf8')) as { search: Record<string, Record<string, string>> }).search;
+}
+
 describe('wirefold build, incremental', () => {
   let folder: string;
   let storePath: string;
@@ -52,10 +58,32 @@ describe('wirefold build, incremental', () => {
     expect(snapshot(site)).toEqual(first);
   }, buildTimeoutMs);
 
+  it('indexes search in shards: topics with Pagefind\'s scripts, each week of stories with its index files only, all named in the search page', () => {
+    const search = searchRecord(site);
+    const shards = Object.keys(search);
+    expect(shards[0]).toBe('topics');
+    expect(existsSync(join(site, 'pagefind/topics/pagefind-ui.js'))).toBe(true);
+    const weeks = shards.slice(1);
+    // Eight days of stories span two ISO weeks or more.
+    expect(weeks.length).toBeGreaterThanOrEqual(2);
+    expect(weeks.every((shard) => /^stories-\d{4}-W\d{2}$/.test(shard))).toBe(true);
+    expect([...weeks].sort().reverse()).toEqual(weeks);
+    const searchPage = readFileSync(join(site, 'search/index.html'), 'utf8');
+    for (const shard of weeks) {
+      expect(existsSync(join(site, 'pagefind', shard, 'pagefind-entry.json')), shard).toBe(true);
+      expect(existsSync(join(site, 'pagefind', shard, 'pagefind.js')), shard).toBe(false);
+      expect(searchPage).toContain(`/pagefind/${shard}/`);
+      expect(Object.keys(search[shard]!).every((file) => /^stories\/[^/]+\/index\.html$/.test(file))).toBe(true);
+    }
+    // Every searched page is in one shard only.
+    const pages = Object.values(search).flatMap((files) => Object.keys(files));
+    expect(new Set(pages).size).toBe(pages.length);
+  });
+
   it('after one new story, rewrites only the files that must change and matches a full build byte for byte', async () => {
     const [newStory] = await addSyntheticStories(storePath, 1, 11);
     const output = build(storePath, site);
-    expect(output).toMatch(/\d+ changed files of stories, days and topics rendered, \d+ kept/);
+    expect(output).toMatch(/\d+ changed files of stories, days and topics rendered, \d+ kept; search: 2 of \d+ shards indexed/);
     const after = snapshot(site);
 
     const fromScratch = join(folder, 'from-scratch');
@@ -83,5 +111,15 @@ describe('wirefold build, incremental', () => {
     // a topic's did its related topics' story counts, re-rendering 184 of bench/build's 200 topics after 50 stories).
     const rendered = Number(/(\d+) changed files of stories, days and topics rendered/.exec(output)![1]);
     expect(rendered).toBe(rewritten.filter((file) => /^(stories|archive|topics|topic-index)\/.+\/(index\.html|rss\.xml|atom\.xml|feed\.json)$/.test(file)).length);
+
+    // Search: the new story's week (the newest) is indexed again, every older week's shard is the very same files.
+    const search = searchRecord(site);
+    const shards = Object.keys(search);
+    const newWeek = shards.find((shard) => `stories/${newStory}/index.html` in search[shard]!);
+    expect(newWeek).toBe(shards[1]);
+    expect(rewritten.some((file) => file.startsWith(`pagefind/${newWeek}/`))).toBe(true);
+    const olderWeeks = shards.slice(2);
+    expect(olderWeeks.length).toBeGreaterThan(0);
+    for (const shard of olderWeeks) expect(rewritten.filter((file) => file.startsWith(`pagefind/${shard}/`)), shard).toEqual([]);
   }, 2 * buildTimeoutMs);
 });

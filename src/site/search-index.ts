@@ -1,0 +1,88 @@
+// Writes the search index's shards (search-shards.ts) with Pagefind's Node API, each into <site>/pagefind/<shard>/.
+// One Pagefind service (one child process) indexes the shards one after another: measured on bench/build's 5,000
+// stories (7 shards), the shards in parallel in that one service took no less CPU and more wall time (20.2 s against
+// 13.6 s at load 8-9), and the seven shards one after another cost Pagefind no more CPU than one index of every page.
+import { readFile, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { searchFolder } from './search-shards.ts';
+
+/**
+ * Pagefind's options, the same for every shard. forceLanguage: every page is English, and one language keeps one index
+ * per shard. maxFragments: Pagefind writes one fragment file per page unless told to bundle them; 5,000 tiny files cost
+ * more time to write (about 40 % of the indexing, measured on bench/build's store) than a search costs to fetch ~20
+ * pages' fragments in one ~3 KB file.
+ */
+const indexOptions = { forceLanguage: 'en', maxFragments: 250 } as const;
+
+/**
+ * Indexes each shard named in only (of shards: shard → page files relative to siteDir, as searchShards returns them)
+ * into <siteDir>/pagefind/<shard>/, from the finished HTML of its pages, so search indexes exactly what readers see.
+ * The first shard of shards is the primary bundle and keeps Pagefind's scripts, UI and WebAssembly; the others keep only
+ * their index files (the search page loads them with mergeIndex). Pagefind is not loaded when only is empty.
+ * Throws "search index: <Pagefind's errors>" when Pagefind refuses a page or cannot write a shard.
+ */
+export async function writeSearchShards(siteDir: string, shards: ReadonlyMap<string, readonly string[]>, only: ReadonlySet<string>): Promise<void> {
+  if (only.size === 0) return;
+  const primary = shards.keys().next().value;
+  const pagefind = await import('pagefind');
+  try {
+    for (const [shard, files] of shards) {
+      if (!only.has(shard)) continue;
+      const { index, errors } = await pagefind.createIndex(indexOptions);
+      if (!index) throw new Error(`search index: ${errors.join('; ')}`);
+      await addPages(index, siteDir, shard, files);
+      const outputPath = join(siteDir, searchFolder, shard);
+      const written = await index.writeFiles({ outputPath });
+      if (written.errors.length) throw new Error(`search index: ${written.errors.join('; ')}`);
+      await index.deleteIndex();
+      if (shard !== primary) await keepIndexFilesOnly(outputPath);
+    }
+  } finally {
+    await pagefind.close();
+  }
+}
+
+type PagefindIndex = NonNullable<Awaited<ReturnType<typeof import('pagefind').createIndex>>['index']>;
+
+/** Characters a page file may have to be named in a glob as it is (every file Wirefold writes has only these). */
+const plainFile = /^[A-Za-z0-9._/-]+$/;
+
+/**
+ * Adds a shard's pages to its index. Pagefind reads them itself, through a glob that names each file
+ * ("{stories/a/index.html,stories/b/index.html,…}" below siteDir): handing it each page's HTML (addHTMLFile) cost Node
+ * 0.9 ms of CPU per page more (reading, base64, JSON), 4.6 s on bench/build's 5,400 pages. A file whose name a glob
+ * would read otherwise (none that page-plan.ts names) is handed over by its HTML. Pagefind orders the pages itself, so
+ * the same pages give the same bytes, whichever build indexes them.
+ */
+async function addPages(index: PagefindIndex, siteDir: string, shard: string, files: readonly string[]): Promise<void> {
+  const globbed = files.filter((file) => plainFile.test(file));
+  let added = 0;
+  if (globbed.length > 0) {
+    const result = await index.addDirectory({ path: siteDir, glob: `{${globbed.join(',')}}` });
+    if (result.errors.length) throw new Error(`search index: ${shard}: ${result.errors.join('; ')}`);
+    added += result.page_count;
+  }
+  for (const file of files.filter((name) => !plainFile.test(name))) {
+    const result = await index.addHTMLFile({ url: pageUrl(file), content: await readFile(join(siteDir, file), 'utf8') });
+    if (result.errors.length) throw new Error(`search index: ${file}: ${result.errors.join('; ')}`);
+    added++;
+  }
+  if (added !== files.length) throw new Error(`search index: ${shard}: Pagefind indexed ${added} of its ${files.length} pages`);
+}
+
+/** A page's URL in search results, relative to the site's base (the search page passes the base as baseUrl). */
+function pageUrl(file: string): string {
+  return `/${file.replace(/index\.html$/, '')}`;
+}
+
+/**
+ * Removes from a merged shard's folder what only the primary bundle is loaded for (scripts, styles, WebAssembly): a
+ * merged index is read through the primary's code (Pagefind's mergeIndex fetches its pagefind-entry.json, its
+ * pf_meta and, below, its index, filter and fragment chunks).
+ */
+async function keepIndexFilesOnly(shardDir: string): Promise<void> {
+  for (const entry of await readdir(shardDir, { withFileTypes: true })) {
+    if (entry.isDirectory() || entry.name === 'pagefind-entry.json' || entry.name.endsWith('.pf_meta')) continue;
+    await rm(join(shardDir, entry.name));
+  }
+}

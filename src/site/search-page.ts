@@ -1,0 +1,240 @@
+// The search page's result list, in the reader's browser, over Pagefind's JavaScript API (pagefind.js: options,
+// mergeIndex, search, and each result's data()). Pagefind's own UI shows every result Pagefind returns; with the index
+// in shards that includes the weak matches of its prefix backtracking, so this list shows only real matches
+// (search-match.ts) and keeps what the UI gave readers: a labelled search box that searches as one types and on Enter,
+// ?q= in the address (read on load, kept up to date, so a search can be shared or reloaded), results with title,
+// picture and an excerpt with the matched words marked, a "no results" line, and a button for more.
+import { webUrl } from './safe-url.ts';
+import { excerptRuns, isRealMatch, queryWords, wordsAt } from './search-match.ts';
+
+/** What pagefind.js exports, as far as this page uses it (Pagefind 1.6; https://pagefind.app/docs/api/). */
+interface PagefindModule {
+  options(options: PagefindOptions): Promise<void>;
+  mergeIndex(bundlePath: string, options: PagefindOptions): Promise<void>;
+  search(term: string): Promise<{ results: PagefindResult[] } | null>;
+}
+interface PagefindOptions { baseUrl: string; ranking: { pageLength: number } }
+interface PagefindResult { id: string; score: number; data(): Promise<PagefindData> }
+interface PagefindData {
+  url: string;
+  raw_content?: string;
+  content: string;
+  excerpt: string;
+  locations: number[];
+  meta: Record<string, string | undefined>;
+}
+
+/** The page's configuration, from data- attributes on the search element (search.astro). */
+interface SearchConfig {
+  /** The site's base path, for result URLs ("/", "/news/"). */
+  base: string;
+  /** The primary shard's folder URL: its pagefind.js, WebAssembly and index. */
+  bundle: string;
+  /** The other shards' folder URLs, merged into every search. */
+  merged: string[];
+}
+
+// Results are checked (search-match.ts needs each one's data(): a fragment fetch, cached by Pagefind) and shown this
+// many at a time, as Pagefind's UI showed five and its "Load more" five more; ten fill a screen of one-line results.
+const pageSize = 10;
+const typingPauseMs = 300;
+
+/**
+ * Starts the search page: the form #search-form with its input, the status line #search-status, the list
+ * #search-results and the button #search-more (search.astro). Reads the configuration from #search's data-base,
+ * data-bundle and data-merged (JSON array). A failure to load Pagefind shows one line in the status and leaves the box.
+ */
+export function startSearchPage(): void {
+  const root = document.getElementById('search')!;
+  const config: SearchConfig = {
+    base: root.dataset['base'] ?? '/',
+    bundle: root.dataset['bundle'] ?? '/pagefind/',
+    merged: JSON.parse(root.dataset['merged'] ?? '[]') as string[],
+  };
+  const form = root.querySelector('form')!;
+  const input = root.querySelector('input')!;
+  const status = document.getElementById('search-status')!;
+  const list = document.getElementById('search-results') as HTMLOListElement;
+  const more = document.getElementById('search-more') as HTMLButtonElement;
+
+  let pagefind: Promise<PagefindModule> | null = null;
+  const loadPagefind = () => (pagefind ??= openPagefind(config));
+  let current: ResultList | null = null;
+  let generation = 0;
+
+  async function run(query: string): Promise<void> {
+    const mine = ++generation;
+    keepQueryInAddress(query);
+    const words = queryWords(query);
+    if (words.length === 0) {
+      current = null;
+      list.replaceChildren();
+      more.hidden = true;
+      status.textContent = '';
+      return;
+    }
+    try {
+      const found = await (await loadPagefind()).search(query);
+      if (mine !== generation || !found) return;
+      current = new ResultList(query.trim(), found.results, words);
+      list.replaceChildren();
+      await showMore(mine, current);
+    } catch (error) {
+      if (mine === generation) unavailable(error);
+    }
+  }
+
+  async function showMore(mine: number, results: ResultList): Promise<void> {
+    more.disabled = true;
+    const next = await results.next(pageSize);
+    if (mine !== generation) return;
+    list.append(...next.map(resultItem));
+    more.hidden = !results.hasMore();
+    more.disabled = false;
+    const count = list.childElementCount;
+    const phrase = `“${results.query}”`;
+    status.textContent = count === 0 ? `No results for ${phrase}`
+      : results.hasMore() ? `Showing the first ${count} results for ${phrase}`
+      : `${count} ${count === 1 ? 'result' : 'results'} for ${phrase}`;
+  }
+
+  function unavailable(error: unknown): void {
+    status.textContent = `Search is unavailable: ${error instanceof Error ? error.message : String(error)}`;
+    more.hidden = true;
+  }
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  input.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void run(input.value), typingPauseMs);
+  });
+  // Enter searches at once (and the page works as a plain GET form before this script has loaded).
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    clearTimeout(timer);
+    void run(input.value);
+  });
+  more.addEventListener('click', () => {
+    const mine = generation;
+    if (current) showMore(mine, current).catch((error: unknown) => { if (mine === generation) unavailable(error); });
+  });
+  // Loading Pagefind's WebAssembly and every shard's metadata takes a moment: start when the reader arrives.
+  loadPagefind().catch(unavailable);
+  const query = new URLSearchParams(location.search).get('q');
+  if (query) {
+    input.value = query;
+    void run(query);
+  }
+}
+
+/** Pagefind with every shard merged in, each with the same result URLs (the site's base) and ranking. */
+async function openPagefind(config: SearchConfig): Promise<PagefindModule> {
+  const pagefind = await import(/* @vite-ignore */ `${config.bundle}pagefind.js`) as PagefindModule;
+  // A story page is one line per article, so a longer page means wider coverage, not padding: page length must not
+  // count against it (Pagefind's default does), or the 9-article story ranks below every one-article mention.
+  const options: PagefindOptions = { baseUrl: config.base, ranking: { pageLength: 0 } };
+  await pagefind.options(options);
+  // mergeIndex records each index in call order before it awaits, so merging all at once keeps the list's order.
+  await Promise.all(config.merged.map((path) => pagefind.mergeIndex(path, options)));
+  return pagefind;
+}
+
+/** One search's results in Pagefind's order (score, all shards ranked together), checked a few at a time. */
+class ResultList {
+  /** The query as the reader typed it, for the status line. */
+  readonly query: string;
+  private checked = 0;
+  private readonly kept: PagefindData[] = [];
+  private shown = 0;
+  private readonly results: readonly PagefindResult[];
+  private readonly words: readonly string[];
+
+  constructor(query: string, results: readonly PagefindResult[], words: readonly string[]) {
+    this.query = query;
+    this.results = results;
+    this.words = words;
+  }
+
+  /** The next count real matches (fewer at the end), checking as many of Pagefind's results as that takes. */
+  async next(count: number): Promise<PagefindData[]> {
+    while (this.kept.length < this.shown + count && this.checked < this.results.length) {
+      const batch = this.results.slice(this.checked, this.checked + count);
+      this.checked += batch.length;
+      for (const data of await Promise.all(batch.map((result) => result.data()))) {
+        const matched = wordsAt(data.raw_content ?? data.content, data.locations);
+        const metaWords = Object.entries(data.meta).flatMap(([key, value]) => (key === 'image' || !value ? [] : value.split(/\s+/)));
+        if (isRealMatch(this.words, matched, metaWords)) this.kept.push(data);
+      }
+    }
+    const next = this.kept.slice(this.shown, this.shown + count);
+    this.shown += next.length;
+    return next;
+  }
+
+  hasMore(): boolean {
+    return this.shown < this.kept.length || this.checked < this.results.length;
+  }
+}
+
+/**
+ * One result as a list item: its title linked to the page, the picture (the story's own thumbnail, when it has one)
+ * and the excerpt. Everything enters the page as text nodes and attributes, never as HTML (excerptRuns).
+ */
+function resultItem(data: PagefindData): HTMLLIElement {
+  const item = document.createElement('li');
+  item.className = 'search-result';
+  const image = data.meta['image'] ? pictureUrl(data.meta['image']) : null;
+  if (image) {
+    const picture = document.createElement('img');
+    picture.className = 'search-result-image';
+    picture.src = image;
+    picture.alt = data.meta['image_alt'] ?? '';
+    picture.width = 128;
+    picture.height = 72;
+    picture.loading = 'lazy';
+    picture.decoding = 'async';
+    // A picture that fails to load goes, as on the other pages: the result keeps its text.
+    picture.addEventListener('error', () => picture.remove());
+    item.append(picture);
+  }
+  const text = document.createElement('div');
+  const heading = document.createElement('h2');
+  heading.className = 'search-result-title';
+  const link = document.createElement('a');
+  link.href = sitePath(data.url);
+  link.textContent = data.meta['title'] || data.url;
+  heading.append(link);
+  const excerpt = document.createElement('p');
+  excerpt.className = 'search-result-excerpt';
+  for (const run of excerptRuns(data.excerpt)) {
+    if (!run.marked) {
+      excerpt.append(run.text);
+      continue;
+    }
+    const mark = document.createElement('mark');
+    mark.textContent = run.text;
+    excerpt.append(mark);
+  }
+  text.append(heading, excerpt);
+  item.append(text);
+  return item;
+}
+
+/** A result's URL as a path on this site: Pagefind builds it from the base and the page's file, so it is one. */
+function sitePath(url: string): string {
+  const resolved = new URL(url, location.href);
+  return resolved.origin === location.origin ? resolved.pathname + resolved.search + resolved.hash : '/';
+}
+
+/** A picture URL from a page's search metadata if it is a web URL (the site's copy, or the outlet's when hotlinked). */
+function pictureUrl(url: string): string | null {
+  return URL.canParse(url, location.href) ? webUrl(new URL(url, location.href).href) : null;
+}
+
+/** Puts the query into the address bar as ?q= (or takes it out), without a new history entry per keystroke. */
+function keepQueryInAddress(query: string): void {
+  const url = new URL(location.href);
+  if (query.trim()) url.searchParams.set('q', query);
+  else url.searchParams.delete('q');
+  if (url.href !== location.href) history.replaceState(history.state, '', url);
+}
