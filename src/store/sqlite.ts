@@ -23,9 +23,9 @@ type SqliteValue = string | number | null | Uint8Array;
  */
 const WRITER_CACHE_KIB = 32 * 1024;
 /**
- * How many WAL pages trigger a checkpoint (SQLite's default: 1,000). Each ingest batch writes more than 1,000 pages,
- * so with the default every commit was followed by a checkpoint copying all of them to the database file again, the
- * same index pages over and over; 10,000 pages (40 MB of WAL at most) copy each once per several batches (in the same
+ * How many WAL pages trigger a checkpoint (SQLite's default: 1,000). A batch of new articles dirties pages all over the
+ * random-keyed indexes, so with the default the checkpoints copied the same index pages to the database file again
+ * after nearly every batch; 10,000 pages (40 MB of WAL at most) copy each once per several batches (in the same
  * replay, 3 rounds with a 64 MiB cache: 9.6 s against 10.0 s of the store's CPU, within the noise of this machine).
  */
 const WAL_CHECKPOINT_PAGES = 10_000;
