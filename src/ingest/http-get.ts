@@ -241,12 +241,20 @@ function listCodings(encoding: string | null): string[] {
   return (encoding ?? '').split(',').map((coding) => coding.trim().toLowerCase()).filter((c) => c && c !== 'identity');
 }
 
+/**
+ * Output chunk of the decoders (zlib's default is 16 KiB): a typical feed (bench/ingest's average 40 KB) then comes out
+ * in one chunk, one callback and one count instead of three: gunzipping 600 of its feeds through the stream took 97 ms
+ * of CPU instead of 115 ms (medians of 7, load 5–8). The decoded-size cap is checked per chunk, so a body stops at most
+ * this much past it.
+ */
+const DECODED_CHUNK_BYTES = 64 * 1024;
+
 /** Decoders in the order to apply them: Content-Encoding lists codings in the order the server applied them. */
 function decodersFor(encoding: string | null): Transform[] {
   return listCodings(encoding).reverse().map((coding) => {
     // createUnzip reads both the gzip and the zlib ("deflate" in HTTP) header, so a mislabelled one still decodes.
-    if (coding === 'gzip' || coding === 'x-gzip' || coding === 'deflate') return createUnzip();
-    if (coding === 'br') return createBrotliDecompress();
+    if (coding === 'gzip' || coding === 'x-gzip' || coding === 'deflate') return createUnzip({ chunkSize: DECODED_CHUNK_BYTES });
+    if (coding === 'br') return createBrotliDecompress({ chunkSize: DECODED_CHUNK_BYTES });
     throw new HttpGetError('unsupported-encoding', `the server sent an unsupported content-encoding "${coding}"`);
   });
 }

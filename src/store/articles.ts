@@ -6,6 +6,7 @@ import type { FeedItem } from '../model/feed-item.ts';
 import type { Store } from './store.ts';
 import { fromJson, toJson } from './store.ts';
 import { sqlOf } from './connection.ts';
+import { COPY_CANDIDATES, FeedLookups } from './article-lookups.ts';
 
 /** Identity of an article's words: when it changes, the article is re-embedded. */
 export function contentHash(title: string, summary: string): string {
@@ -33,21 +34,31 @@ export async function saveFeedItems<S>(store: Store, feedId: number, items: read
   const urlUses = new Map<string, number>();
   for (const item of items) if (item.url) urlUses.set(item.url, (urlUses.get(item.url) ?? 0) + 1);
 
+  const hashes = items.map((item) => contentHash(item.title, item.summary));
+  const distinctUrls = items.map((item) => (item.url && urlUses.get(item.url) === 1 ? item.url : null));
+  // Sketched once per item, when first asked for: by the look-ups (items not found by guid, link or words) or below.
+  const sketches: (S | undefined)[] = [];
+  const sketchOf = (index: number): S => (sketches[index] ??= judge.sketch(items[index]!.title, items[index]!.summary));
+
   await store.transaction(async () => {
-    for (const item of items) {
-      const hash = contentHash(item.title, item.summary);
-      const distinctUrl = item.url && urlUses.get(item.url) === 1 ? item.url : null;
-      // Within a feed: the guid first, then the canonical URL, then the words themselves (through the
-      // (feed_id, content_hash) index of migration 6: one look-up per item; reaching the rows through the feed's own
-      // sources instead walked every source of the feed for every new item, quadratic in the size of one feed).
-      const known =
-        (await q.get<{ article_id: number }>('SELECT article_id FROM article_sources WHERE feed_id = ? AND guid = ?', [feedId, item.guid]))?.article_id ??
-        (distinctUrl ? (await q.get<{ id: number }>('SELECT id FROM articles WHERE canonical_url = ?', [distinctUrl]))?.id : undefined) ??
-        (await q.get<{ id: number }>('SELECT id FROM articles WHERE feed_id = ?1 AND content_hash = ?2 ORDER BY id LIMIT 1', [feedId, hash]))?.id;
+    const lookups = await FeedLookups.read(store, feedId,
+      items.map((item, index) => ({ guid: item.guid, url: item.url, distinctUrl: distinctUrls[index]!, hash: hashes[index]! })),
+      (index) => judge.keys(sketchOf(index)));
+    for (const [index, item] of items.entries()) {
+      const hash = hashes[index]!;
+      const distinctUrl = distinctUrls[index]!;
+      // Within a feed: the guid first, then the canonical URL, then the words themselves (the (feed_id, content_hash)
+      // index of migration 6 answers the look-ups' read; see article-lookups.ts).
+      const known = lookups.bySource(item.guid) ?? (distinctUrl ? lookups.byUrl(distinctUrl) : undefined) ?? lookups.byHash(hash);
 
       if (known !== undefined) {
-        await q.run('INSERT INTO article_sources (feed_id, guid, article_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [feedId, item.guid, known]);
-        const stored = (await q.get<{ content_hash: string; date_flag: string | null }>('SELECT content_hash, date_flag FROM articles WHERE id = ?', [known]))!;
+        // A guid already carried needs no INSERT … ON CONFLICT DO NOTHING: it would change nothing.
+        if (lookups.bySource(item.guid) === undefined) {
+          await q.run('INSERT INTO article_sources (feed_id, guid, article_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [feedId, item.guid, known]);
+          lookups.sourceAdded(item.guid, known);
+        }
+        const stored = (await q.get<{ content_hash: string; date_flag: string | null; feed_id: number }>(
+          'SELECT content_hash, date_flag, feed_id FROM articles WHERE id = ?', [known]))!;
         if (stored.content_hash === hash && stored.date_flag === 'undated' && item.dateFlag === null && item.published) {
           // An item kept off the stories for want of a date now carries one of its own: it takes its place in time.
           await q.run('UPDATE articles SET published_at = ?, date_flag = NULL, updated_at = ? WHERE id = ?', [item.published, now, known]);
@@ -62,7 +73,8 @@ export async function saveFeedItems<S>(store: Store, feedId: number, items: read
              WHERE id = ?`,
             [item.title, item.summary, item.contentHtml, item.author, item.image, toJson(item.categories),
               item.published, now, hash, textFingerprint(item.title, item.summary), known]);
-          await saveCopyKeys(store, known, judge.keys(judge.sketch(item.title, item.summary)), true);
+          await saveCopyKeys(store, known, judge.keys(sketchOf(index)), true);
+          lookups.rewritten(known, stored.feed_id, stored.content_hash, hash);
           // Its story's profile holds the old words and vector; the next cluster run rebuilds it from the members.
           await q.run('DELETE FROM story_profiles WHERE story_id IN (SELECT story_id FROM story_articles WHERE article_id = ?)', [known]);
           counts.updated++;
@@ -70,12 +82,12 @@ export async function saveFeedItems<S>(store: Store, feedId: number, items: read
         continue;
       }
 
-      const sketch = judge.sketch(item.title, item.summary);
+      const sketch = sketchOf(index);
       const keys = judge.keys(sketch);
-      const original = await findOriginal(store, feedId, sketch, keys, judge);
+      const original = await findOriginal(store, feedId, sketch, keys, judge, lookups.copyCandidateIds(keys));
       // canonical_url is unique: of the items sharing one link, the first stored keeps it and the others go without
       // (their original_url still holds the link the feed gave).
-      const canonical = item.url && (distinctUrl || !(await q.get('SELECT id FROM articles WHERE canonical_url = ?', [item.url]))) ? item.url : null;
+      const canonical = item.url && (distinctUrl || lookups.byUrl(item.url) === undefined) ? item.url : null;
       const row = (await q.get<{ id: number }>(
         `INSERT INTO articles (feed_id, canonical_url, original_url, title, summary, content_html, author, image, categories,
            published_at, date_flag, first_seen_at, updated_at, content_hash, text_fingerprint, copy_of)
@@ -85,6 +97,7 @@ export async function saveFeedItems<S>(store: Store, feedId: number, items: read
           textFingerprint(item.title, item.summary), original]))!;
       await q.run('INSERT INTO article_sources (feed_id, guid, article_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [feedId, item.guid, row.id]);
       await saveCopyKeys(store, row.id, keys, false);
+      lookups.added(row.id, item.guid, canonical, hash, keys);
       counts.added++;
     }
   });
@@ -107,11 +120,16 @@ export const copyCandidateIdsSql = `WITH sharing AS MATERIALIZED (
  * Stored articles sharing any of `keys`, lowest ids first, at most `limit`: the candidates a near-copy judge
  * confirms or rejects. One query for the keys and one for the candidates' words.
  */
-export async function copyCandidates(store: Store, keys: readonly number[], limit = 16): Promise<CopyCandidate[]> {
+export async function copyCandidates(store: Store, keys: readonly number[], limit = COPY_CANDIDATES): Promise<CopyCandidate[]> {
   if (keys.length === 0) return [];
-  const q = sqlOf(store);
-  const ids = (await q.all<{ article_id: number }>(copyCandidateIdsSql, [keys, limit])).map((row) => row.article_id);
+  const ids = (await sqlOf(store).all<{ article_id: number }>(copyCandidateIdsSql, [keys, limit])).map((row) => row.article_id);
+  return candidatesByIds(store, ids);
+}
+
+/** The candidates' words, by id, lowest first. */
+async function candidatesByIds(store: Store, ids: readonly number[]): Promise<CopyCandidate[]> {
   if (ids.length === 0) return [];
+  const q = sqlOf(store);
   const rows = await q.all<{ id: number; feed_id: number; title: string; summary: string; copy_of: number | null }>(
     'SELECT id, feed_id, title, summary, copy_of FROM articles WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id', [ids]);
   return rows.map((row) => ({ id: row.id, feedId: row.feed_id, title: row.title, summary: row.summary, copyOf: row.copy_of }));
@@ -122,9 +140,11 @@ export async function copyCandidates(store: Store, keys: readonly number[], limi
  * never itself a copy), or null. The first few carriers are enough: an original has the lowest id of its copies, and
  * a key shared by hundreds (one outlet's boilerplate summary) must not cost hundreds of look-ups per new article.
  */
-async function findOriginal<S>(store: Store, feedId: number, sketch: S, keys: readonly number[], judge: CopyJudge<S>): Promise<number | null> {
+async function findOriginal<S>(store: Store, feedId: number, sketch: S, keys: readonly number[], judge: CopyJudge<S>,
+  knownIds: readonly number[] | null): Promise<number | null> {
   let original: number | null = null;
-  for (const candidate of await copyCandidates(store, keys)) {
+  const candidates = knownIds === null ? await copyCandidates(store, keys) : await candidatesByIds(store, knownIds);
+  for (const candidate of candidates) {
     const first = candidate.copyOf ?? candidate.id;
     if (candidate.feedId === feedId || (original !== null && first >= original)) continue;
     if (judge.isCopy(sketch, judge.sketch(candidate.title, candidate.summary))) original = first;

@@ -123,3 +123,27 @@ describe('refusing dangerous documents', () => {
 function repairWarnings(feed: { warnings: string[] }): string[] {
   return feed.warnings.filter((warning) => !warning.includes('no readable date'));
 }
+
+// repairXml copies what needs no repair as whole spans of its input (issue 15): a fix in one place must leave the
+// text around it exactly as it came, and a document needing none comes back as it is.
+describe('the XML repair around its fixes', () => {
+  const RSS = '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>T</title>' +
+    '<item><title>A &amp; B</title><dc:creator>Ann</dc:creator><description><![CDATA[<p>x</p>]]></description></item>' +
+    '<item><title>C</title><link>https://e.example/c?a=1&amp;b=2</link></item></channel></rss>';
+
+  it('returns a document that needs nothing unchanged', async () => {
+    const { repairXml } = await import('../../src/ingest/formats/xml-repair.ts');
+    const warnings: string[] = [];
+    expect(repairXml(RSS, [], warnings)).toBe(RSS);
+    expect(warnings).toEqual([]);
+  });
+
+  it('changes only what it fixes: a bare ampersand, a renamed prefix, a stray close tag, an unclosed element', async () => {
+    const { repairXml } = await import('../../src/ingest/formats/xml-repair.ts');
+    const broken = RSS.replace('A &amp; B', 'A & B').replaceAll('dc:', 'x:').replace('xmlns:dc', 'xmlns:x')
+      .replace('<title>C</title>', '<title>C</title><guid>c').replace('<item><title>C', '</p><item><title>C');
+    const repaired = repairXml(broken, [], []);
+    expect(repaired).toBe(RSS.replace('xmlns:dc', 'xmlns:x').replace('<title>C</title>', '<title>C</title><guid>c')
+      .replace('</link></item>', '</link></guid></item>'));
+  });
+});

@@ -14,6 +14,7 @@ import { articlesByStory, liveStories, mergedStories } from '../../src/store/sit
 import type { FeedItem } from '../../src/model/feed-item.ts';
 import { LockHeldError, withStoreWriter } from '../../src/store/writer-lock.ts';
 import { backends, postgresSkipReason } from '../backends.ts';
+import { sqlOf } from '../../src/store/connection.ts';
 
 const now = '2026-11-20T12:00:00.000Z';
 const WIRE = 'Rocket Lab launched ten weather satellites from New Zealand on Tuesday, the company said, adding that all ' +
@@ -80,6 +81,44 @@ describe.each(backends)('the store on $name', (backend) => {
     expect(original).toMatchObject({ source: 'Wire', categories: ['Space'], publishedAt: now });
     expect((await copyCandidates(store, [123456789])).length).toBe(0);
     expect((await getArticles(store, [copy!.id]))[0]!.title).toBe('Ten satellites reach orbit');
+    await store.close();
+  });
+
+  // saveFeedItems reads a feed's guids, links, words and near-copy keys once (article-lookups.ts): what the same save
+  // has just written must answer the later items of the feed as the store itself would.
+  it("answers a feed's later items from what the same save wrote: words, a shared link, new words, near copies", async () => {
+    const store = await openStore(await backend.fresh('lookups'));
+    const wire = await upsertFeed(store, { url: 'https://wire.example/feed', title: 'Wire' });
+    const paper = await upsertFeed(store, { url: 'https://paper.example/feed', title: 'Paper' });
+    await saveFeedItems(store, wire, [item('w1', 'Rocket Lab launches ten weather satellites', WIRE)], now);
+    const LOCAL = 'The city council voted on Monday to keep the old harbour bridge open to cyclists and walkers while ' +
+      'engineers finish their survey of the rusted supports, which is due before the end of the year.';
+    const unlinked = (guid: string, title: string, summary: string) => ({ ...item(guid, title, summary), url: null, originalUrl: null });
+    const shared = (guid: string, title: string, summary: string) => ({ ...item(guid, title, summary), url: 'https://paper.example/live' });
+    expect(await saveFeedItems(store, paper, [
+      unlinked('same-1', 'Bridge stays open', LOCAL),
+      unlinked('same-2', 'Bridge stays open', LOCAL), // the same words under another guid: the article just stored
+      shared('live-1', 'Live: the storm', 'Winds reached 120 km/h on the coast overnight.'),
+      shared('live-2', 'Live: the clean-up', 'Crews cleared fallen trees from the main road by noon.'),
+      item('p1', 'Ten satellites reach orbit', `WELLINGTON — ${WIRE}`), // a copy of the wire's article
+    ], now)).toEqual({ added: 4, updated: 0, unchanged: 1 });
+    const q = sqlOf(store);
+    const rows = async () => q.all<{ guid: string; article_id: number; canonical_url: string | null; copy_of: number | null }>(
+      `SELECT s.guid, s.article_id, a.canonical_url, a.copy_of FROM article_sources s JOIN articles a ON a.id = s.article_id
+       WHERE s.feed_id = ? ORDER BY s.guid`, [paper]);
+    const [wireArticle] = await q.all<{ id: number }>('SELECT id FROM articles WHERE feed_id = ?', [wire]);
+    const first = Object.fromEntries((await rows()).map((row) => [row.guid, row]));
+    expect(first['same-2']!.article_id).toBe(first['same-1']!.article_id);
+    expect([first['live-1']!.canonical_url, first['live-2']!.canonical_url]).toEqual(['https://paper.example/live', null]);
+    expect(first['p1']!.copy_of).toBe(wireArticle!.id);
+    // New words for one article (its near-copy keys replaced), then a new copy of the wire in the same save.
+    expect(await saveFeedItems(store, paper, [
+      unlinked('same-1', 'Bridge stays open', `${LOCAL} Cyclists welcomed the vote.`),
+      item('p2', 'Weather satellites in orbit', `AUCKLAND — ${WIRE}`),
+    ], now)).toEqual({ added: 1, updated: 1, unchanged: 0 });
+    const second = Object.fromEntries((await rows()).map((row) => [row.guid, row]));
+    expect(second['p2']!.copy_of).toBe(wireArticle!.id);
+    expect(await countArticles(store)).toBe(6);
     await store.close();
   });
 
