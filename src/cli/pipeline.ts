@@ -12,7 +12,7 @@ import { configuredEmbedderId } from '../embed/model-location.ts';
 import { projectRoot } from '../paths.ts';
 import { progress, seconds } from './progress.ts';
 import type { Settings } from './settings.ts';
-import { interruptible } from './stop-signals.ts';
+import { beforeStopExit, interruptible } from './stop-signals.ts';
 import { exitCodes } from './exit-codes.ts';
 import type { EmbedderOptions } from '../embed/transformers-embedder.ts';
 
@@ -67,7 +67,7 @@ export async function ingestStage(store: Store, settings: Settings): Promise<str
     // Each stage loads its own code when it runs: a command that runs one stage never pays for the others.
     const { ingestFeeds } = await import('../ingest/ingest.ts');
     const bar = progress('ingest');
-    const summary = await ingestFeeds(store, { force: settings.force, allowPrivateAddresses: settings.allowPrivateAddresses, leaseSeconds: settings.leaseSeconds, onFeedDone: bar.update });
+    const summary = await ingestFeeds(store, { force: settings.force, allowPrivateAddresses: settings.allowPrivateAddresses, leaseSeconds: settings.leaseSeconds, onFeedDone: bar.update, beforeStopExit });
     bar.finish();
     for (const failure of summary.failures) console.log(`  feed failed: ${failure.url}: ${failure.error}`);
     for (const warning of summary.warnings) console.log(`  feed warning: ${warning.url}: ${warning.warning}`);

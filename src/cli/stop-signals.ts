@@ -7,19 +7,45 @@ type StopSignal = keyof typeof stopSignals;
 
 let command = 'wirefold';
 const handlers = new Map<StopSignal, () => void>();
+const cleanups = new Set<() => Promise<unknown>>();
+let stopping = false;
 
-/** Installs the handlers: a one-line "stopped" on stderr, then exit; `exit` listeners (lock release) still run. */
+/**
+ * How long the stop waits for its cleanups (beforeStopExit) before it exits anyway, in milliseconds: long enough for
+ * a store update on a live connection, short enough that a scheduler's stop is still prompt.
+ */
+const cleanupBudgetMs = 3_000;
+
+/**
+ * Installs the handlers: a one-line "stopped" on stderr, the cleanups registered with beforeStopExit (at most
+ * cleanupBudgetMs), then exit; `exit` listeners (lock release) still run. A second signal exits at once.
+ */
 export function exitOnStopSignals(commandName: string): void {
   command = commandName;
   for (const signal of Object.keys(stopSignals) as StopSignal[]) {
     if (handlers.has(signal)) continue;
     const handler = () => {
+      const code = stopSignals[signal];
+      if (stopping) process.exit(code);
+      stopping = true;
       process.stderr.write(`wirefold ${command}: stopped (${signal})\n`);
-      process.exit(stopSignals[signal]);
+      if (cleanups.size === 0) process.exit(code);
+      setTimeout(() => process.exit(code), cleanupBudgetMs);
+      void Promise.allSettled([...cleanups].map((cleanup) => cleanup())).then(() => process.exit(code));
     };
     handlers.set(signal, handler);
     process.on(signal, handler);
   }
+}
+
+/**
+ * Registers work a stop signal runs before the exit (an ingest worker on PostgreSQL gives back its leases, so other
+ * workers need not wait for them to lapse); returns the function that unregisters it. Best effort: a cleanup that
+ * fails or outlasts the budget is abandoned, and work under interruptible() is ended by the kernel without any.
+ */
+export function beforeStopExit(cleanup: () => Promise<unknown>): () => void {
+  cleanups.add(cleanup);
+  return () => cleanups.delete(cleanup);
 }
 
 /**

@@ -6,7 +6,7 @@ import type { FetchLimits, FetchResult } from './fetch.ts';
 import type { Store } from '../store/store.ts';
 import { hostname } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
-import { countActiveFeeds, countFeedsAwaitingHosts, leaseDueFeeds, recordFetch, releaseLease, renewLeases } from '../store/feeds.ts';
+import { countActiveFeeds, countFeedsAwaitingHosts, leaseDueFeeds, recordFetch, releaseLease, releaseWorkerLeases, renewLeases } from '../store/feeds.ts';
 import { feedHost, pauseHost } from '../store/hosts.ts';
 import type { Feed, FetchOutcome } from '../store/feeds.ts';
 import { keyUnkeyedArticles, saveFeedItems } from './save-items.ts';
@@ -32,6 +32,11 @@ export interface IngestOptions {
    */
   leaseBatch?: number;
   onFeedDone?: (done: number, total: number) => void;
+  /**
+   * Registers work to run if the process is stopped by a signal (the CLI's stop-signals.ts beforeStopExit); returns
+   * its removal. A stopped run then gives back the leases it holds, so other workers need not wait for them to lapse.
+   */
+  beforeStopExit?: (cleanup: () => Promise<unknown>) => () => void;
   now?: () => Date;
 }
 
@@ -124,10 +129,17 @@ export async function ingestFeeds(store: Store, options: IngestOptions = {}): Pr
   let flushed = false;
   // PostgreSQL: since when this worker has had nothing in hand and nothing to lease but feeds of hosts others hold.
   let idleSince: number | null = null;
+  // Stopped by a signal: lease nothing more, and give back what is held (a lease query already under way may still
+  // land; that lease lapses after leaseSeconds, as a killed worker's do).
+  let stopped = false;
+  const forgetStop = options.beforeStopExit?.(async () => {
+    stopped = true;
+    await releaseWorkerLeases(store, worker);
+  });
   try {
     // Take feeds a batch at a time, and more once half of them are done, until no due feed is left unleased.
     for (;;) {
-      const taken = failure ? [] : await leaseDueFeeds(store, {
+      const taken = failure || stopped ? [] : await leaseDueFeeds(store, {
         worker, limit: batch - active, leaseSeconds, runStartedAt, now: now().toISOString(), force: options.force,
       });
       for (const feed of taken) leasedIds.add(feed.id);
@@ -194,6 +206,7 @@ export async function ingestFeeds(store: Store, options: IngestOptions = {}): Pr
     }
   } finally {
     while (active > 0) await oneDone();
+    forgetStop?.();
     clearInterval(renewal);
     await reader.close();
   }

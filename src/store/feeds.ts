@@ -296,6 +296,17 @@ export async function releaseLease(store: Store, feedId: number): Promise<void> 
   await sqlOf(store).run('UPDATE feeds SET lease_until = NULL, leased_by = NULL WHERE id = ?', [feedId]);
 }
 
+/**
+ * Gives back every feed and host lease `worker` holds, recording nothing (a stopped run: its feeds stay due as they
+ * were, and other workers may take them at once instead of after the lease time). One transaction, as renewLeases.
+ */
+export async function releaseWorkerLeases(store: Store, worker: string): Promise<void> {
+  await store.transaction(async () => {
+    if (store.kind === 'postgres') await sqlOf(store).run('UPDATE hosts SET leased_by = NULL, lease_until = NULL WHERE leased_by = ?', [worker]);
+    await sqlOf(store).run('UPDATE feeds SET lease_until = NULL, leased_by = NULL WHERE leased_by = ?', [worker]);
+  });
+}
+
 /** How many feeds are active (fetched by ingest); the rest are disabled. */
 export async function countActiveFeeds(store: Store): Promise<number> {
   return (await sqlOf(store).get<{ n: number }>("SELECT count(*) AS n FROM feeds WHERE status = 'active'"))!.n;

@@ -2,6 +2,7 @@
 // of which answer at once and half of which hold their answer. After the child dies its unanswered feeds stay leased
 // to it until the lease (WIREFOLD_LEASE_SECONDS=2) runs out; then a second ingest fetches exactly those, and every
 // item is stored once: none lost, none doubled. The dead worker's host lease (src/store/hosts.ts) expires with them.
+// Stopped with SIGINT instead, the worker gives its leases back before it exits and the next worker need not wait.
 import { afterAll, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
@@ -61,23 +62,47 @@ async function startServers(): Promise<void> {
 interface FeedRow { url: string; last_fetched_at: string | null; lease_until: string | null; leased_by: string | null }
 const feedRows = (store: Store) => sqlOf(store).all<FeedRow>('SELECT url, last_fetched_at, lease_until, leased_by FROM feeds ORDER BY id');
 
-describe.skipIf(postgresSkipReason)('an ingest worker killed with SIGKILL mid-lease (PostgreSQL)', () => {
-  it('leaves its unfinished feeds leased until the lease expires; the next worker fetches them; no item lost or doubled', async () => {
-    await startServers();
-    const location = await freshPostgresLocation('lease_crash');
-    const store = await openStore(location);
-    try {
-      for (const { base } of servers) await upsertFeed(store, { url: `${base}/feed.xml` });
+/**
+ * Runs a test on a fresh PostgreSQL store following every feed server, the slow half holding its answers if `hold`;
+ * `requestsBefore` is each server's request count when the test began (the servers outlive one test).
+ */
+async function withFeedStore(name: string, hold: boolean, test: (store: Store, location: string, requestsBefore: number[]) => Promise<void>): Promise<void> {
+  if (servers.length === 0) await startServers();
+  holding = hold;
+  const location = await freshPostgresLocation(name);
+  const store = await openStore(location);
+  try {
+    for (const { base } of servers) await upsertFeed(store, { url: `${base}/feed.xml` });
+    await test(store, location, servers.map((entry) => entry.requests));
+  } finally {
+    await store.close();
+  }
+}
 
+/** Waits until `worker` has requested every feed once more and stored the fast half; kills it and says why if not. */
+async function untilFastHalfStored(store: Store, worker: ReturnType<typeof startIngest>, requestsBefore: number[]): Promise<void> {
+  try {
+    await until(async () => servers.every((entry, index) => entry.requests === requestsBefore[index]! + 1) &&
+      (await feedRows(store)).filter((row) => row.last_fetched_at !== null).length === feedCount / 2);
+  } catch (error) {
+    worker.child.kill('SIGKILL');
+    throw new Error(`${(error as Error).message}; the worker said: ${worker.output()}`);
+  }
+}
+
+/** Every item of every feed is stored once: none lost, none doubled. */
+async function expectEachItemOnce(store: Store): Promise<void> {
+  const guids = await sqlOf(store).all<{ n: number }>('SELECT count(*) AS n FROM article_sources GROUP BY guid');
+  expect(guids).toHaveLength(feedCount * itemsPerFeed);
+  expect(guids.every((row) => row.n === 1)).toBe(true);
+}
+
+describe.skipIf(postgresSkipReason)('an ingest worker killed or stopped mid-lease (PostgreSQL)', () => {
+  it('leaves its unfinished feeds leased until the lease expires; the next worker fetches them; no item lost or doubled', async () => {
+    await withFeedStore('lease_crash', true, async (store, location, before) => {
       const first = startIngest(location);
-      try {
-        // Every feed requested (all leased by the one worker) and the fast half stored: kill it now.
-        await until(async () => servers.every((entry) => entry.requests === 1) &&
-          (await feedRows(store)).filter((row) => row.last_fetched_at !== null).length === feedCount / 2);
-      } catch (error) {
-        first.child.kill('SIGKILL');
-        throw new Error(`${(error as Error).message}; the worker said: ${first.output()}`);
-      }
+      // Every feed requested (all leased by the one worker) and the fast half stored: kill it now.
+      await untilFastHalfStored(store, first, before);
       first.child.kill('SIGKILL');
       expect(await first.exited).toBeNull();
 
@@ -104,40 +129,53 @@ describe.skipIf(postgresSkipReason)('an ingest worker killed with SIGKILL mid-le
       expect(await second.exited, second.output()).toBe(0);
       expect(second.output()).toContain(`${feedCount} feeds, ${feedCount / 2} fetched, 0 not modified, ${feedCount / 2} not due, 0 failed; ${feedCount / 2 * itemsPerFeed} new articles`);
       // The fast feeds were not fetched again (they are not due); each slow one twice: once by each worker.
-      expect(servers.map((entry) => entry.requests)).toEqual(Array.from({ length: feedCount }, (_, index) => (slow(index) ? 2 : 1)));
+      expect(servers.map((entry, index) => entry.requests - before[index]!)).toEqual(Array.from({ length: feedCount }, (_, index) => (slow(index) ? 2 : 1)));
 
       expect((await feedRows(store)).every((row) => row.last_fetched_at !== null && row.lease_until === null)).toBe(true);
       expect(await sqlOf(store).all('SELECT host FROM hosts WHERE leased_by IS NOT NULL')).toEqual([]);
-      const guids = await sqlOf(store).all<{ guid: string; n: number }>('SELECT guid, count(*) AS n FROM article_sources GROUP BY guid ORDER BY guid');
-      expect(guids).toHaveLength(feedCount * itemsPerFeed);
-      expect(guids.every((row) => row.n === 1)).toBe(true);
+      await expectEachItemOnce(store);
       const articles = await sqlOf(store).get<{ n: number }>('SELECT count(*) AS n FROM articles');
       expect(articles!.n).toBe(feedCount * itemsPerFeed);
-    } finally {
-      await store.close();
-    }
+    });
+  }, 120_000);
+
+  // Ctrl-C (or a scheduler's SIGTERM) is not a crash: the stopped worker gives its leases back before it exits, so the
+  // next worker fetches its unfinished feeds at once, although the lease (10 minutes here) is far from over.
+  it('gives back its feed and host leases when stopped by SIGINT; the next worker fetches the unfinished feeds at once', async () => {
+    await withFeedStore('lease_sigint', true, async (store, location, before) => {
+      const first = startIngest(location, 600);
+      await untilFastHalfStored(store, first, before);
+      expect((await feedRows(store)).filter((row) => row.leased_by !== null)).toHaveLength(feedCount / 2);
+      first.child.kill('SIGINT');
+      expect(await first.exited, first.output()).toBe(130);
+      expect(first.output()).toContain('stopped (SIGINT)');
+
+      (await feedRows(store)).forEach((row, index) => {
+        expect(row).toMatchObject({ lease_until: null, leased_by: null });
+        // The unfinished feeds are recorded as nothing: still due, as if never leased.
+        if (slow(index)) expect(row.last_fetched_at).toBeNull();
+      });
+      expect(await sqlOf(store).all('SELECT host FROM hosts WHERE leased_by IS NOT NULL')).toEqual([]);
+
+      holding = false;
+      const second = startIngest(location, 600);
+      expect(await second.exited, second.output()).toBe(0);
+      expect(second.output()).toContain(`${feedCount / 2} fetched`);
+      expect((await feedRows(store)).every((row) => row.last_fetched_at !== null && row.lease_until === null)).toBe(true);
+      await expectEachItemOnce(store);
+    });
   }, 120_000);
 
   it('two workers started together both run (no store-wide lock) and fetch each feed once between them', async () => {
-    if (servers.length === 0) await startServers();
-    holding = false;
-    const location = await freshPostgresLocation('lease_parallel');
-    const store = await openStore(location);
-    try {
-      for (const { base } of servers) await upsertFeed(store, { url: `${base}/feed.xml` });
-      const before = servers.map((entry) => entry.requests);
+    await withFeedStore('lease_parallel', false, async (store, location, before) => {
       const workers = [startIngest(location), startIngest(location)];
       const codes = await Promise.all(workers.map((worker) => worker.exited));
       expect(codes, workers.map((worker) => worker.output()).join('\n')).toEqual([0, 0]);
       const fetched = workers.map((worker) => Number(/(\d+) fetched/.exec(worker.output())?.[1]));
       expect(fetched[0]! + fetched[1]!).toBe(feedCount);
       expect(servers.map((entry, index) => entry.requests - before[index]!)).toEqual(Array.from({ length: feedCount }, () => 1));
-      const guids = await sqlOf(store).all<{ n: number }>('SELECT count(*) AS n FROM article_sources GROUP BY guid');
-      expect(guids.length).toBe(feedCount * itemsPerFeed);
-      expect(guids.every((row) => row.n === 1)).toBe(true);
-    } finally {
-      await store.close();
-    }
+      await expectEachItemOnce(store);
+    });
   }, 120_000);
 });
 

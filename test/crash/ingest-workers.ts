@@ -4,10 +4,10 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers.ts';
 
-/** Starts `wirefold ingest --allow-private-addresses --db location` (loopback feed servers) with a 2 s lease. */
-export function startIngest(location: string) {
+/** Starts `wirefold ingest --allow-private-addresses --db location` (loopback feed servers) with a 2 s lease by default. */
+export function startIngest(location: string, leaseSeconds = 2) {
   const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.mjs'), 'ingest', '--allow-private-addresses', '--db', location],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', WIREFOLD_LEASE_SECONDS: '2' } });
+    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', WIREFOLD_LEASE_SECONDS: String(leaseSeconds) } });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
   child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
