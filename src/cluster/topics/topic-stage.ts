@@ -178,8 +178,7 @@ class TopicPlacer {
   /** Adds the story to the topics it matches; false when it belongs to none, even from earlier runs. */
   async place(story: Candidate): Promise<boolean> {
     const has = this.#topicsOf.get(story.id) ?? new Set<number>();
-    const termDots = this.#terms.termDots(story.terms);
-    const termDot = (profile: LiveProfile) => termDots.get(profile) ?? 0;
+    const termDot = this.#terms.termDots(story.terms);
     for (const match of matchingTopics(story, this.#profiles, termDot, this.#named, has, this.#thresholds, this.#config)) await this.#join(story, match.topicId, match.weight);
     return (this.#topicsOf.get(story.id)?.size ?? 0) > 0;
   }
