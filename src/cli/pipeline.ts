@@ -118,8 +118,7 @@ export async function clusterStage(store: Store, settings: Settings): Promise<vo
       `${summary.changedStories} changed, ${summary.stories} stories in all` + (summary.waiting ? `, ${summary.waiting} waiting for embeddings` : '');
     // Where the time went is kept with the run's counts (load, stories, refresh, topics, related).
     const { seconds, ...counts } = summary;
-    const timings = Object.fromEntries(Object.entries(seconds).map(([phase, value]) => [`${phase}Seconds`, Math.round(value * 100) / 100]));
-    return { result: undefined, line, counts: { ...counts, ...timings } };
+    return { result: undefined, line, counts: { ...counts, ...phaseCounts(seconds) } };
   });
 }
 
@@ -131,8 +130,14 @@ export async function buildStage(store: Store, settings: Settings): Promise<void
     const line = summary.kind === 'up to date' ? `build: site is up to date (${summary.pages} pages in ${summary.outDir}; nothing shown on it changed)`
       : summary.kind === 'incremental' ? `build: ${summary.pages} pages in ${summary.outDir}; ${summary.rendered} changed files of stories, days and topics rendered, ${summary.kept} kept`
       : `build: ${summary.pages} pages in ${summary.outDir}`;
-    return { result: undefined, line, counts: { pages: summary.pages, rendered: summary.rendered, kept: summary.kept, upToDate: summary.kind === 'up to date' ? 1 : 0 } };
+    // Where the time went is kept with the run's counts, as the cluster stage's is (inputsSeconds, renderSeconds, …).
+    return { result: undefined, line, counts: { pages: summary.pages, rendered: summary.rendered, kept: summary.kept, upToDate: summary.kind === 'up to date' ? 1 : 0, ...phaseCounts(summary.seconds) } };
   });
+}
+
+/** A stage's seconds by phase as run counts: { load: 1.234 } becomes { loadSeconds: 1.23 }. */
+function phaseCounts(seconds: Readonly<Record<string, number>>): Counts {
+  return Object.fromEntries(Object.entries(seconds).map(([phase, value]) => [`${phase}Seconds`, Math.round(value * 100) / 100]));
 }
 
 /** Runs one stage with its runs-table record and its closing summary line (with the time it took). */

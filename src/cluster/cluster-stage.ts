@@ -11,6 +11,7 @@ import { loadPlacementInput } from './stage/load.ts';
 import { refreshUnrefreshedStories, repairMissingProfiles } from './stage/mend.ts';
 import { relatedSince, startRelated } from './stage/related-lists.ts';
 import { savePlacement } from './stage/save.ts';
+import { stopwatch } from '../stopwatch.ts';
 
 export interface ClusterOptions {
   modelId: string;
@@ -63,15 +64,5 @@ export async function clusterArticles(store: Store, options: ClusterOptions): Pr
     changedStories: placement.changed.length,
     stories: await liveStoryCount(store),
     seconds: { load, stories, refresh, topics, related },
-  };
-}
-
-/** Each call returns the seconds since the previous one (or since the stopwatch was made). */
-function stopwatch(): () => number {
-  let mark = performance.now();
-  return () => {
-    const seconds = (performance.now() - mark) / 1000;
-    mark = performance.now();
-    return seconds;
   };
 }

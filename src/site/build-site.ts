@@ -3,7 +3,7 @@
 // their stdin and exit when it closes, which the kernel does when this process dies, even by SIGKILL; so no watcher
 // process is needed (test/site/build-safety.test.ts kills real builds and looks for them).
 import { join, resolve, sep } from 'node:path';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { projectRoot } from '../paths.ts';
 import { readStore } from '../store/store.ts';
@@ -19,6 +19,8 @@ import type { BuildManifest } from './build-manifest.ts';
 import { keepFiles, reuseIdenticalFiles } from './reuse-files.ts';
 import { readSite } from '../store/site-reads.ts';
 import { siteMarkerName } from './site-marker.ts';
+import { stopwatch } from '../stopwatch.ts';
+import type { AstroIntegration } from 'astro';
 
 export interface BuildOptions {
   storePath: string;
@@ -45,7 +47,19 @@ export interface BuildSummary {
   /** Pages of the dynamic routes rendered and kept (the routes without parameters, a dozen files, always render). */
   rendered: number;
   kept: number;
+  /** Where the time went, in seconds (buildPhases; zeros where a phase did not run). */
+  seconds: BuildSeconds;
 }
+
+/**
+ * The build's phases, in the order they run: inputs (the code digest, the store read and its digest), plan (the pages'
+ * data and content hashes, what to render and keep), pictures, astro (Astro's start-up and configuration), bundle
+ * (Vite bundling the pages), render (Astro rendering and writing the pages), keep (hard links from the live site),
+ * search (Pagefind), reuse (listing the new site's files, and in an incremental build linking the rendered ones that
+ * came out byte-identical), manifest (writing the record), swap (the two renames and deleting the previous site).
+ */
+export const buildPhases = ['inputs', 'plan', 'pictures', 'astro', 'bundle', 'render', 'keep', 'search', 'reuse', 'manifest', 'swap'] as const;
+export type BuildSeconds = Record<(typeof buildPhases)[number], number>;
 
 /**
  * Builds the site from the store at storePath into a fresh folder beside outDir and swaps it in whole (site-swap.ts);
@@ -66,20 +80,24 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   recoverInterruptedSwap(outDir);
   refuseForeignOutDir(outDir, options.demo);
   const settings: BuildSettings = { siteUrl: options.siteUrl ?? null, base: options.base ?? null, demo: options.demo === true, images: options.images ?? 'local' };
+  const seconds = Object.fromEntries(buildPhases.map((phase) => [phase, 0])) as BuildSeconds;
+  const lap = stopwatch();
   const previous = existsSync(outDir) ? readBuildManifest(outDir) : null;
   const code = codeDigest();
   // Read once, for the fingerprint and, when the site is not up to date, for the pages.
   const reads = await readStore(options.storePath, readSite);
   const storeContent = storeDigest(reads);
   const fingerprint = buildFingerprint(storeContent, code, settings);
+  seconds.inputs = lap();
   // A site whose last build left pictures to fetch later is not up to date while they may now be fetched.
-  if (previous?.fingerprint === fingerprint && !previous.picturesPending) return { pages: previous.htmlPages, outDir, kind: 'up to date', rendered: 0, kept: 0 };
+  if (previous?.fingerprint === fingerprint && !previous.picturesPending) return { pages: previous.htmlPages, outDir, kind: 'up to date', rendered: 0, kept: 0, seconds };
 
   const fresh = createFreshSite(outDir, options.demo);
   // Loaded only now: a site that is up to date never needs the pages' data (nor Astro, nor Pagefind), nor pictures.
   const { SiteData, handOverSiteData } = await import('./data.ts');
   try {
     const pictures = await sitePictures(options);
+    seconds.pictures = lap();
     // The pictures are part of the data, so a story whose picture came or went has a new page hash (page-plan.ts).
     const data = new SiteData(reads, Date.now(), pictures.manifest);
     const { pageHashes } = await import('./page-plan.ts');
@@ -87,21 +105,33 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     // The live site's pages can be kept only when the same code rendered them for the same address and base path.
     const incremental = previous !== null && previous.code === code && isDeepStrictEqual(previous.settings, settings);
     const { renderOnly, keep, keptPages, searchIndexUnchanged } = incremental ? await planIncremental(outDir, previous, hashes) : fullPlan;
+    seconds.plan = lap();
 
-    handOverSiteData({ storePath: absoluteLocation(options.storePath), data });
-    await renderSite(options, fresh, renderOnly, pictures.define);
+    handOverSiteData({ storePath: absoluteLocation(options.storePath), data, renderOnly });
+    Object.assign(seconds, await renderSite(options, fresh, pictures.define));
+    lap();
     pictures.publish(fresh);
     if (incremental) keepFiles(outDir, fresh, keep);
+    seconds.keep = lap();
     if (!searchIndexUnchanged) await indexForSearch(fresh);
-    if (incremental) reuseIdenticalFiles(outDir, fresh, new Set([siteMarkerName, buildManifestName]));
-    const htmlPages = countPages(fresh);
+    seconds.search = lap();
+    const files = filesUnder(fresh);
+    if (incremental) {
+      // Only what this build wrote can have a twin to link to: the kept files are the live ones already.
+      const skip = new Set([siteMarkerName, buildManifestName, ...keep]);
+      reuseIdenticalFiles(outDir, fresh, files.filter((file) => !skip.has(file)));
+    }
+    seconds.reuse = lap();
+    const htmlPages = files.filter((file) => file.endsWith('.html')).length;
     const manifest: BuildManifest = {
       fingerprint, code, settings, htmlPages, pages: Object.fromEntries(hashes),
       picturesPending: pictures.pending,
     };
     writeBuildManifest(fresh, manifest);
+    seconds.manifest = lap();
     await swapIn(fresh, outDir);
-    return { pages: htmlPages, outDir, kind: incremental ? 'incremental' : 'full', rendered: renderOnly?.length ?? hashes.size, kept: keptPages };
+    seconds.swap = lap();
+    return { pages: htmlPages, outDir, kind: incremental ? 'incremental' : 'full', rendered: renderOnly?.length ?? hashes.size, kept: keptPages, seconds };
   } catch (error) {
     rmSync(fresh, { recursive: true, force: true });
     throw error;
@@ -149,15 +179,24 @@ async function planIncremental(outDir: string, previous: BuildManifest, hashes: 
 
 /**
  * Renders the Astro site from the store into outDir, an empty folder that holds only the site marker: every page, or
- * of the dynamic routes only the output files listed in renderOnly (page-plan.ts).
+ * of the dynamic routes only the output files the build handed over (handOverSiteData's renderOnly). Returns the seconds Astro spent
+ * starting (astro: loading it, reading its configuration and routes, setting up Vite), bundling the pages and client
+ * code (bundle: Vite's builds, up to Astro's astro:build-generate step) and rendering and writing the pages (render).
  */
-async function renderSite(options: BuildOptions, outDir: string, renderOnly: string[] | null, pictures: Record<string, string>): Promise<void> {
+async function renderSite(options: BuildOptions, outDir: string, pictures: Record<string, string>): Promise<Pick<BuildSeconds, 'astro' | 'bundle' | 'render'>> {
   // Vite lets a BASE_URL in the environment override import.meta.env.BASE_URL, which would silently undo --base.
   delete process.env.BASE_URL;
   // Astro takes the site's address, base path and out dir as inline config (over astro.config.mjs); the data module
   // learns the store's path from a constant Vite writes into the bundle (__WIREFOLD_STORE__, see data.ts).
   const addresses = { ...(options.siteUrl ? { site: options.siteUrl } : {}), ...(options.base ? { base: options.base } : {}) };
-  const define = { __WIREFOLD_STORE__: JSON.stringify(absoluteLocation(options.storePath)), __WIREFOLD_RENDER_ONLY__: JSON.stringify(renderOnly), ...pictures };
+  const define = { __WIREFOLD_STORE__: JSON.stringify(absoluteLocation(options.storePath)), ...pictures };
+  const lap = stopwatch();
+  const seconds = { astro: 0, bundle: 0, render: 0 };
+  // Two marks inside Astro's build: its astro:build:start hook (set-up done, bundling starts) and a Vite buildApp hook
+  // ordered 'post', which Vite runs after Astro's own bundling and before Astro's page generation (a post buildApp
+  // hook Astro adds after the project's plugins).
+  const phaseMarks: AstroIntegration = { name: 'wirefold:phases', hooks: { 'astro:build:start': () => { seconds.astro = lap(); } } };
+  const bundled = { name: 'wirefold:bundled', buildApp: { order: 'post' as const, handler: () => { seconds.bundle = lap(); } } };
   const { build } = await import('astro');
   // Astro bundles the pages to prerender into <outDir>/.prerender when outDir lies below the working directory, and
   // else into <cwd>/.astro/.prerender: one folder shared by every build started from the same place, which concurrent
@@ -169,11 +208,13 @@ async function renderSite(options: BuildOptions, outDir: string, renderOnly: str
   process.chdir(privateDirectory);
   try {
     // Astro empties its out dir before writing; ours is fresh, and emptying it would delete the site marker.
-    await build({ root: projectRoot, outDir, ...addresses, logLevel: 'warn', vite: { build: { emptyOutDir: false }, define } });
+    await build({ root: projectRoot, outDir, ...addresses, logLevel: 'warn', integrations: [phaseMarks], vite: { build: { emptyOutDir: false }, define, plugins: [bundled] } });
+    seconds.render = lap();
   } finally {
     process.chdir(workingDirectory);
     rmSync(privateDirectory, { recursive: true, force: true });
   }
+  return seconds;
 }
 
 /**
@@ -201,14 +242,4 @@ async function indexForSearch(outDir: string): Promise<void> {
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile())
     .map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1).split(sep).join('/'));
-}
-
-function countPages(dir: string): number {
-  let pages = 0;
-  for (const entry of readdirSync(dir)) {
-    const path = resolve(dir, entry);
-    if (statSync(path).isDirectory()) pages += countPages(path);
-    else if (entry.endsWith('.html')) pages++;
-  }
-  return pages;
 }

@@ -94,11 +94,6 @@ let cached: SiteData | null = null;
 
 /** The store to render, written into the bundle by the build (build-site.ts); absent outside a build. */
 declare const __WIREFOLD_STORE__: string | undefined;
-/**
- * The only pages of the dynamic routes to render (output files, page-plan.ts), written into the bundle by an
- * incremental build; null or absent: render them all.
- */
-declare const __WIREFOLD_RENDER_ONLY__: string[] | null | undefined;
 
 /**
  * Where build-site.ts leaves the SiteData it has already read to plan the build, for the pages to use. Astro renders
@@ -107,7 +102,16 @@ declare const __WIREFOLD_RENDER_ONLY__: string[] | null | undefined;
  * a second SiteData (2.3 s on bench/build's 5,000 stories).
  */
 const handoffKey = Symbol.for('wirefold.siteData');
-interface Handoff { storePath: string; data: SiteData }
+interface Handoff {
+  storePath: string;
+  data: SiteData;
+  /**
+   * The only pages of the dynamic routes to render (output files, page-plan.ts), in an incremental build; null: all.
+   * Handed over here rather than written into the bundle (Vite's define), so that the bundle does not depend on what
+   * changed in the store, only on the code.
+   */
+  renderOnly: readonly string[] | null;
+}
 
 /** Leaves data for the pages of a build of storePath (build-site.ts); null takes it back. */
 export function handOverSiteData(handoff: Handoff | null): void {
@@ -129,11 +133,19 @@ function pictureManifest(): ImageManifest {
   return JSON.parse(readFileSync(settings.manifestPath, 'utf8')) as ImageManifest;
 }
 
+const bundleStorePath = () => (typeof __WIREFOLD_STORE__ === 'string' ? __WIREFOLD_STORE__ : defaultStorePath);
+
+/** What the build of this bundle's store handed over, if a build of that store did (not another's). */
+function handedOver(): Handoff | null {
+  const handoff = (globalThis as Record<symbol, Handoff | undefined>)[handoffKey];
+  return handoff?.storePath === bundleStorePath() ? handoff : null;
+}
+
 export async function siteData(): Promise<SiteData> {
   if (!cached) {
-    const storePath = typeof __WIREFOLD_STORE__ === 'string' ? __WIREFOLD_STORE__ : defaultStorePath;
-    const handoff = (globalThis as Record<symbol, Handoff | undefined>)[handoffKey];
-    if (handoff?.storePath === storePath) return (cached = handoff.data);
+    const storePath = bundleStorePath();
+    const handoff = handedOver();
+    if (handoff) return (cached = handoff.data);
     cached = new SiteData(await readStore(storePath, readSite), Date.now(), pictureManifest());
   }
   return cached;
@@ -144,7 +156,7 @@ export async function siteData(): Promise<SiteData> {
  * those whose output file (fileOf, from page-plan.ts's pageFiles) the plan lists. The others are kept from the live site.
  */
 export function renderOnly<T>(paths: readonly T[], fileOf: (path: T) => string): T[] {
-  const only = typeof __WIREFOLD_RENDER_ONLY__ === 'undefined' ? null : __WIREFOLD_RENDER_ONLY__;
+  const only = handedOver()?.renderOnly ?? null;
   if (!only) return [...paths];
   const wanted = new Set(only);
   return paths.filter((path) => wanted.has(fileOf(path)));

@@ -20,14 +20,24 @@ const dayFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: '
 const monthFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'long', year: 'numeric' });
 const dayOfMonthFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric' });
 
+// Every article's time is printed on its story page, its day, its topics' pages and feeds, twice each (the text and
+// the title): formatting each once is about 0.6 s less of a 5,000-story build (bench/build, CPU profile).
+const shortDates = new Map<string, string>();
+const fullDates = new Map<string, string>();
+const remembered = (cache: Map<string, string>, iso: string, format: (iso: string) => string): string => {
+  let text = cache.get(iso);
+  if (text === undefined) cache.set(iso, (text = format(iso)));
+  return text;
+};
+
 /** "16 Nov, 03:12" (UTC). */
 export function shortDate(iso: string): string {
-  return shortFormat.format(new Date(iso));
+  return remembered(shortDates, iso, () => shortFormat.format(new Date(iso)));
 }
 
 /** "16 Nov 2026, 03:12 UTC": for title attributes and places with room. */
 export function fullDate(iso: string): string {
-  return `${fullFormat.format(new Date(iso))} UTC`;
+  return remembered(fullDates, iso, () => `${fullFormat.format(new Date(iso))} UTC`);
 }
 
 /** "Monday 16 November 2026" for a YYYY-MM-DD day. */
@@ -57,6 +67,9 @@ export function oneLine(summary: string, limit = 180): string {
   return `${text.slice(0, limit).replace(/\s+\S*$/, '')}…`;
 }
 
+// toLocaleString makes a new formatter on every call; one made once gives the same text.
+const countFormat = new Intl.NumberFormat('en');
+
 export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count.toLocaleString('en')} ${count === 1 ? one : many}`;
+  return `${countFormat.format(count)} ${count === 1 ? one : many}`;
 }

@@ -50,6 +50,25 @@ const articles: LabelledArticle[] = Object.entries(events).flatMap(([label, told
     published: new Date(start + (index * 4 + event) * 15 * 60_000).toISOString(),
   })));
 
+// Two shootings on one day in two countries, the faults' own kind from real feeds (written for this test, places and
+// people invented): the same words ("gunman", "shooting", "police"), names of their own.
+const shootings: LabelledArticle[] = Object.entries({
+  brnoShooting: [
+    ['Gunman kills three at Brno shopping centre, Czech police say', 'Czech police said a gunman opened fire in a Brno shopping centre on Friday morning, killing three people before he was arrested.'],
+    ['Three dead in Brno mall shooting; suspect detained', 'The suspect in the Brno shooting, a 34-year-old local man, was detained by Czech officers at the Vaňkovka centre.'],
+    ['Czech Republic mourns victims of Brno shooting', 'Prime minister Jana Novotná laid flowers at the Brno shopping centre where three people were shot dead.'],
+  ],
+  tampereShooting: [
+    ['Gunman opens fire at Tampere college, Finnish police say', 'Finnish police said a gunman shot two students at a Tampere vocational college on Friday before he was arrested.'],
+    ['Two wounded in Tampere college shooting; suspect arrested', 'The suspect in the Tampere shooting, a 19-year-old former student, was arrested by Finnish police at the Hervanta campus.'],
+    ['Finland shaken by Tampere college shooting', 'Interior minister Mikko Laine visited the Tampere college where two students were wounded by gunfire.'],
+  ],
+} as Record<string, [string, string][]>).flatMap(([label, told], event) =>
+  told.map(([title, text], index) => ({
+    id: `${label}-${index}`, title, text, label, source: outlets[(index + event) % outlets.length]!,
+    published: new Date(start + (index * 2 + event) * 15 * 60_000).toISOString(),
+  })));
+
 let embedder: Embedder;
 beforeAll(async () => {
   embedder = await createEmbedder();
@@ -81,6 +100,15 @@ describe('stories', () => {
       .map((article, index) => (article.label === 'japanQuake' ? { ...article, source: outlets[(index + 1) % outlets.length]! } : article));
     const result = await evaluateClustering(quakes, embedder);
     expect(result.bcubed.precision).toBe(1);
+  });
+
+  // The same rule on the faults' own kind: the two shootings' reports alternate between outlets, so no outlet tells
+  // one story alone, and only their disjoint names (Brno, Czech; Tampere, Finnish) keep them apart.
+  it('keeps two shootings on one day in two countries apart', async () => {
+    const result = await evaluateClustering(shootings, embedder);
+    expect(result.goldClusters).toBe(2);
+    expect(result.bcubed.precision).toBe(1);
+    expect(result.bcubed.recall).toBe(1);
   });
 
   it('keeps story ids across runs as stories grow', async () => {

@@ -94,13 +94,13 @@ export interface StoryClustererConfig {
   /**
    * Disjoint specifics: when both sides are more than headlines (at least `namedTextWords` salient words per article
    * on average) and each names specifics that the other never does (namesEvidence `missing` and `lacking` both 1),
-   * the join costs this much. A summary's names are the event's own ("Valparaíso, Chile" against "Kushiro,
-   * Hokkaido"): two quakes or two shootings on one day, told in the same words, share none. A headline's names are
-   * not evidence enough for that (Title Case hides them, and Google News' broad stories change names as they run:
-   * uci-dev), so bare headlines keep only the small distinct-names cost above. Fully disjoint names are rare between
-   * articles of one event, so the rule acts as a veto: 0.1 to 0.4 gave the same figures on every visible set (README).
+   * they are two events, and no similarity joins them. A summary's names are the event's own ("Valparaíso, Chile"
+   * against "Kushiro, Hokkaido"; "Brno" against "Tampere"): two quakes or two shootings on one day, told in the same
+   * words, share none, and the embedding alone scores them up to 0.8. A headline's names are not evidence enough for
+   * that (Title Case hides them, and Google News' broad stories change names as they run: uci-dev), so bare headlines
+   * keep only the small distinct-names cost above. Fully disjoint names are rare between reports of one event: as a
+   * cost of 0.1 to 0.4 or as a veto, the rule gave the same figures on every visible set (README).
    */
-  disjointNamesCost: number;
   namedTextWords: number;
   /**
    * Follow-ups (follow-up.ts): a group that carries the subject of a story that has run for a while (every word most
@@ -128,7 +128,7 @@ export interface StoryClustererConfig {
  */
 export const defaultStoryConfig = {
   threshold: 0.2, mergeThreshold: 0.3, windowHours: 72, quietPenalty: 0.3, quietHours: 12, wordWeight: 0.85, fullTextWords: 30, candidateBudget: 50,
-  namesBonus: 0.03, missingNamesCost: 0.1, distinctNamesCost: 0.01, disjointNamesCost: 0.2, namedTextWords: 12, followUpHours: 6, sameOutletMargin: 0.2,
+  namesBonus: 0.03, missingNamesCost: 0.1, distinctNamesCost: 0.01, namedTextWords: 12, followUpHours: 6, sameOutletMargin: 0.2,
 };
 
 /** The words' share of the blend for a text (or a story's articles on average) with this many salient words. */
@@ -257,7 +257,8 @@ export class StoryClusterer {
     const weight = series ? 1 : wordShare(this.#config, group.wordCount / group.size);
     const cosine = aboveBackground(dot(group.sum, story.sum) / pairs, this.#config.background);
     const { shared, missing, lacking } = namesEvidence(group.names, group.size, story.names, story.size);
-    const evidence = this.#config.namesBonus * shared - this.#config.missingNamesCost * missing - this.#config.distinctNamesCost * Math.min(missing, lacking) - this.#disjoint(group, story, missing, lacking) - oneOutlet;
+    if (this.#disjoint(group, story, missing, lacking)) return -Infinity;
+    const evidence = this.#config.namesBonus * shared - this.#config.missingNamesCost * missing - this.#config.distinctNamesCost * Math.min(missing, lacking) - oneOutlet;
     // Even forgiven the whole lull and with perfect words it cannot beat the floor: skip the follow-up and the words.
     if ((1 - weight) * cosine + weight + evidence <= floor) return -Infinity;
     const forgiven = lull > 0 && this.#config.followUpHours > 0 ? this.#followUp(group, story) : 0;
@@ -268,11 +269,10 @@ export class StoryClusterer {
     return (1 - weight) * cosine + weight * words + adjust;
   }
 
-  /** The disjoint-specifics cost (StoryClustererConfig disjointNamesCost) between a group and a story, or 0. */
-  #disjoint(group: Group, story: StoryCluster, missing: number, lacking: number): number {
-    const { disjointNamesCost, namedTextWords } = this.#config;
-    if (missing < 1 || lacking < 1) return 0;
-    return group.wordCount >= namedTextWords * group.size && story.wordCount >= namedTextWords * story.size ? disjointNamesCost : 0;
+  /** Whether a group and a story have disjoint specifics (StoryClustererConfig namedTextWords): two events. */
+  #disjoint(group: Group, story: StoryCluster, missing: number, lacking: number): boolean {
+    const { namedTextWords } = this.#config;
+    return missing >= 1 && lacking >= 1 && group.wordCount >= namedTextWords * group.size && story.wordCount >= namedTextWords * story.size;
   }
 
   /**
