@@ -29,7 +29,10 @@ interface Timed {
 export async function run(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const row = (measure: string, value: string) => rows.push({ benchmark: 'cluster', measure, value });
-  const now = new Date();
+  // The stream's dates (and so its stories) follow the clock; BENCH_CLUSTER_NOW (ISO 8601) fixes it, so two versions
+  // of the code can be compared story for story.
+  const now = process.env.BENCH_CLUSTER_NOW ? new Date(process.env.BENCH_CLUSTER_NOW) : new Date();
+  if (Number.isNaN(now.getTime())) throw new Error(`BENCH_CLUSTER_NOW is not a date: ${process.env.BENCH_CLUSTER_NOW}`);
   const options = { modelId: syntheticModelId, topicSeeds: [], now };
   const folder = mkdtempSync(join(tmpdir(), 'wirefold-bench-cluster-'));
   try {

@@ -5,6 +5,9 @@ import { averageLinkGroups } from '../../src/cluster/topics/topic-discovery.ts';
 import { labelTopic } from '../../src/cluster/topics/topic-label.ts';
 import { contentTerms, contentWordRuns } from '../../src/cluster/text/topic-terms.ts';
 import { categoryOfSeed, categoryTopics } from '../../src/cluster/topics/topics.ts';
+import { ProfileTermIndex, addToProfile, emptyProfile } from '../../src/cluster/topics/topic-model.ts';
+import type { TopicStory } from '../../src/cluster/topics/topic-model.ts';
+import { sparseDot } from '../../src/cluster/text/lexical.ts';
 import foreignFeeds from './fixtures/foreign-language-topics.json' with { type: 'json' };
 import { deu, fra, spa } from 'stopword';
 
@@ -102,5 +105,44 @@ describe('categoryTopics', () => {
       ...Array.from({ length: 20 }, (_, index) => story(index % 3, 'News')),
     ];
     expect(categoryTopics(stories, 5)).toEqual([{ name: 'Open Source', slug: 'open-source' }]);
+  });
+});
+
+describe('ProfileTermIndex', () => {
+  it('gives each profile the very product sparseDot gives, as profiles grow and trim their words', () => {
+    // Deterministic weights with many decimals, so a different order of additions would show in the last bits.
+    let seed = 3;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const vocabulary = Array.from({ length: 2000 }, (_, index) => `w${index}`);
+    const story = (id: string, size: number): TopicStory => ({
+      id,
+      vector: new Float32Array(4),
+      terms: new Map(Array.from({ length: size }, () => [vocabulary[Math.floor(random() * vocabulary.length)]!, random() / 3])),
+    });
+    const profiles = [emptyProfile(1, 4), emptyProfile(2, 4), emptyProfile(3, 4)];
+    const index = new ProfileTermIndex();
+    for (const profile of profiles) index.add(profile);
+    // Profile 1 grows past twice the kept words, so addToProfile trims it; profile 3 stays empty.
+    let trims = 0;
+    for (let count = 0; count < 120; count++) {
+      const member = story(`s${count}`, 12);
+      const profile = profiles[count % 8 === 0 ? 1 : 0]!;
+      const before = profile.termSums.size;
+      addToProfile(profile, member);
+      if (profile.termSums.size < before) trims++;
+      index.add(profile, member.terms.keys());
+    }
+    expect(trims).toBeGreaterThan(0);
+    let compared = 0;
+    for (let count = 0; count < 50; count++) {
+      const probe = story(`p${count}`, 15);
+      const termDot = index.termDots(probe.terms);
+      for (const profile of profiles) {
+        const expected = sparseDot(probe.terms, profile.termSums);
+        expect(termDot(profile)).toBe(expected);
+        if (expected > 0) compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(50);
   });
 });

@@ -52,11 +52,12 @@ export async function relatedStories(
   const entering = new Map<string, RelatedEntry[]>();
   for (const story of changed) {
     const scored: RelatedEntry[] = [];
+    const centroid = centroids.get(story.id)!;
     for (const otherId of candidates.get(story.id)!) {
       const other = byId.get(otherId);
       if (!other) continue;
       const weight = (story.wordWeight + other.wordWeight) / 2;
-      const cosine = aboveBackground(dot(centroids.get(story.id)!, centroids.get(otherId)!), background);
+      const cosine = aboveBackground(dot(centroid, centroids.get(otherId)!), background);
       const similarity = (1 - weight) * cosine + weight * sparseDot(story.words, other.words);
       if (similarity < minimum) continue;
       scored.push({ id: otherId, similarity });

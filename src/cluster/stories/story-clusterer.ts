@@ -167,6 +167,9 @@ export class StoryClusterer {
     const windowMs = windowHours * 3600_000;
     let best: StoryCluster | null = null;
     let bestScore = -Infinity;
+    // One group for every candidate: #similarity only reads it, and a run compares 50,000 articles with up to 50
+    // stories each.
+    const group: Group = { sum: article.vector, words: article.words, wordCount: article.wordCount, names, headlines, texts, size: 1, firstTime: article.time, lastTime: article.time, soleOutlet: article.outlet ?? null, templated: article.templated };
     for (const storyId of this.#index.candidates(article.words.keys(), candidateBudget)) {
       const story = this.#stories.get(storyId)!;
       if (article.time - story.lastTime > windowMs) {
@@ -176,7 +179,6 @@ export class StoryClusterer {
       }
       if (story.firstTime - article.time > windowMs) continue;
       const lull = this.#lull(Math.max(article.time - story.lastTime, story.firstTime - article.time));
-      const group = { sum: article.vector, words: article.words, wordCount: article.wordCount, names, headlines, texts, size: 1, firstTime: article.time, lastTime: article.time, soleOutlet: article.outlet ?? null, templated: article.templated };
       const score = this.#similarity(group, story, lull, Math.max(bestScore, threshold));
       if (score > bestScore) {
         bestScore = score;

@@ -135,5 +135,8 @@ export function unitSparse(vector: TermVector): TermVector {
   let norm = 0;
   for (const weight of vector.values()) norm += weight * weight;
   norm = Math.sqrt(norm) || 1;
-  return new Map([...vector].map(([term, weight]) => [term, weight / norm]));
+  // A loop, not new Map([...vector].map(…)): two arrays fewer per call, and a run makes one per article and story.
+  const unit: TermVector = new Map();
+  for (const [term, weight] of vector) unit.set(term, weight / norm);
+  return unit;
 }

@@ -30,7 +30,14 @@ export class TermIndex {
    * followed first, so a common word shared by thousands of stories only adds candidates while the budget lasts.
    */
   candidates(terms: Iterable<string>, budget = Infinity): Set<string> {
-    const postings = [...new Set(terms)].flatMap((term) => this.#postings.get(term) ?? []).sort((a, b) => a.size - b.size);
+    // Collected in a loop (no intermediate Set and arrays: this runs once per article and per changed story). A term
+    // given twice adds its posting twice, which adds no story the first pass did not.
+    const postings: Set<string>[] = [];
+    for (const term of terms) {
+      const posting = this.#postings.get(term);
+      if (posting) postings.push(posting);
+    }
+    postings.sort((a, b) => a.size - b.size);
     const found = new Set<string>();
     for (const posting of postings) {
       for (const storyId of posting) {

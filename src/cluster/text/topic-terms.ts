@@ -74,16 +74,17 @@ export function contentWordRuns(text: string): Word[][] {
   return runs;
 }
 
-/** The function words of the text's language when it is not English (function-words.ts). */
-function foreignOf(text: string): ForeignFunctionWords {
-  return foreignFunctionWords((text.match(wordPattern) ?? []).map((surface) => surface.toLowerCase()), stopWords);
+/** The function words of the text's language when it is not English (function-words.ts); `surfaces`: its words. */
+function foreignOf(text: string, surfaces: readonly string[] = text.match(wordPattern) ?? []): ForeignFunctionWords {
+  return foreignFunctionWords(surfaces.map((surface) => surface.toLowerCase()), stopWords);
 }
 
 /** The distinct content words of a text: what document frequencies count (the keys contentWordRuns gives). */
 export function contentTerms(text: string): string[] {
   const terms = new Set<string>();
   const surfaces = text.match(wordPattern) ?? [];
-  const foreign = foreignOf(text);
+  // The words just found serve the language check too: one pass of the pattern, not two.
+  const foreign = foreignOf(text, surfaces);
   for (const surface of surfaces) {
     const key = termKey(surface.replace(/['’]s$/u, ''), foreign);
     if (key) terms.add(key);

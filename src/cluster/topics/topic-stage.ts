@@ -13,7 +13,7 @@ import type { StoredTopicProfile, StoryText, TopicRecord } from '../../store/top
 import { thresholdAbove } from '../text/calibrate.ts';
 import { addInto, normalized } from '../text/vectors.ts';
 import { contentTerms, inverseDocumentFrequency, termVector } from '../text/topic-terms.ts';
-import { addToProfile, backgroundScale, emptyProfile, liveProfile, profileSimilarity, profileSimilarityAbove, similarityMatrix } from './topic-model.ts';
+import { ProfileTermIndex, addToProfile, backgroundScale, emptyProfile, liveProfile, profileSimilarity, profileSimilarityAbove, similarityMatrix } from './topic-model.ts';
 import type { LiveProfile, StoryMatrix, TopicProfile, TopicStory } from './topic-model.ts';
 import { averageLinkGroups } from './topic-discovery.ts';
 import { labelTopic } from './topic-label.ts';
@@ -93,13 +93,13 @@ export async function assignTopics(store: Store, options: TopicOptions): Promise
   const now = options.now.toISOString();
   return await store.transaction(async () => {
     // The new articles' words are counted once and reused below, where their stories are loaded.
-    const termsOfArticle = new Map((await articleTexts(store, options.articleIds)).map((article) => [article.id, contentTerms(`${article.title} ${article.summary}`)]));
+    const frequencies = new DocumentFrequencies();
+    const termsOfArticle = new Map((await articleTexts(store, options.articleIds)).map((article) => [article.id, frequencies.termsOf(`${article.title} ${article.summary}`)]));
     await addTermDocuments(store, [...termsOfArticle.values()]);
 
     const since = new Date(options.now.getTime() - config.horizonDays * 86400_000).toISOString();
     const sampleIds = await recentStoryIds(store, config.sampleStories);
     const waitingIds = await storiesWithoutTopic(store, since, config.poolLimit);
-    const frequencies = new DocumentFrequencies();
     const stories = await loadStories(store, options.modelId, [...new Set([...sampleIds, ...waitingIds, ...options.storyIds])], frequencies, termsOfArticle, options.vectors);
     const sample = sampleIds.flatMap((id) => stories.get(id) ?? []);
     const background = backgroundScale(sample, config.lexicalWeight);
@@ -150,6 +150,7 @@ class TopicPlacer {
   readonly #profiles: Map<number, LiveProfile>;
   readonly #topicsOf: Map<string, Set<number>>;
   readonly #touched = new Set<number>();
+  readonly #terms = new ProfileTermIndex();
 
   /** A placer over the store's topic profiles and the candidates' current topics (read here, before the run changes them). */
   static async create(store: Store, modelId: string, config: TopicConfig, thresholds: Thresholds, named: readonly NamedTopic[], dimensions: number, candidates: readonly Candidate[], frequencies: DocumentFrequencies, now: string): Promise<TopicPlacer> {
@@ -170,13 +171,15 @@ class TopicPlacer {
     this.#now = now;
     this.#profiles = new Map(profiles.map((profile) => [profile.topicId, liveProfile(profile)]));
     for (const topic of named) if (!this.#profiles.has(topic.id)) this.#profiles.set(topic.id, emptyProfile(topic.id, dimensions));
+    for (const profile of this.#profiles.values()) this.#terms.add(profile);
     this.#topicsOf = topicsOf;
   }
 
   /** Adds the story to the topics it matches; false when it belongs to none, even from earlier runs. */
   async place(story: Candidate): Promise<boolean> {
     const has = this.#topicsOf.get(story.id) ?? new Set<number>();
-    for (const match of matchingTopics(story, this.#profiles, this.#named, has, this.#thresholds, this.#config)) await this.#join(story, match.topicId, match.weight);
+    const termDot = this.#terms.termDots(story.terms);
+    for (const match of matchingTopics(story, this.#profiles, termDot, this.#named, has, this.#thresholds, this.#config)) await this.#join(story, match.topicId, match.weight);
     return (this.#topicsOf.get(story.id)?.size ?? 0) > 0;
   }
 
@@ -199,7 +202,9 @@ class TopicPlacer {
 
   async #join(story: Candidate, topicId: number, weight: number): Promise<void> {
     await addStoryTopics(this.#store, story.id, [{ topicId, weight }], this.#now);
-    addToProfile(this.#profiles.get(topicId)!, story);
+    const profile = this.#profiles.get(topicId)!;
+    addToProfile(profile, story);
+    this.#terms.add(profile, story.terms.keys());
     this.#touched.add(topicId);
     const topics = this.#topicsOf.get(story.id) ?? new Set<number>();
     topics.add(topicId);
@@ -218,16 +223,17 @@ interface Thresholds {
 /**
  * The topics a story should join: similar enough to their members, or carrying their category, or carrying a seed's
  * keywords and resembling its members at least at `agreement` (a seed with fewer than minStories members takes
- * stories by keyword alone: it has nothing yet to resemble).
+ * stories by keyword alone: it has nothing yet to resemble). `termDot` gives the product of the story's words with a
+ * profile's (ProfileTermIndex.termDots).
  */
 function matchingTopics(
-  story: Candidate, profiles: ReadonlyMap<number, LiveProfile>, named: readonly NamedTopic[], has: ReadonlySet<number>,
+  story: Candidate, profiles: ReadonlyMap<number, LiveProfile>, termDot: (profile: LiveProfile) => number, named: readonly NamedTopic[], has: ReadonlySet<number>,
   { join: threshold, agreement }: Thresholds, config: TopicConfig,
 ): { topicId: number; weight: number }[] {
   const matches = new Map<number, number>();
   for (const profile of profiles.values()) {
     if (has.has(profile.topicId) || profile.stories < config.minStories) continue;
-    const similarity = profileSimilarityAbove(story, profile, threshold, config.lexicalWeight);
+    const similarity = profileSimilarityAbove(story, profile, threshold, config.lexicalWeight, termDot(profile));
     if (similarity !== null) matches.set(profile.topicId, similarity);
   }
   for (const topic of named) {
@@ -283,10 +289,22 @@ function keywordUse(topics: readonly TopicRecord[]): Map<string, number> {
   return use;
 }
 
-/** Document frequencies read from the store as words come up, each word once per run. */
+/** Document frequencies read from the store as words come up, each word once per run; and each text's words. */
 class DocumentFrequencies {
   documents = 0;
   readonly byTerm = new Map<string, number>();
+  /**
+   * Each text's content terms, read once per run: a story's texts are read for its terms and again to name each topic
+   * it helps found or that is relabelled (a first import of 50,000 articles relabels most topics, up to 100 stories each).
+   */
+  readonly #terms = new Map<string, string[]>();
+
+  /** contentTerms of the text (the same array for the same text: callers only read it). */
+  termsOf(text: string): string[] {
+    let terms = this.#terms.get(text);
+    if (!terms) this.#terms.set(text, (terms = contentTerms(text)));
+    return terms;
+  }
 
   /** Makes sure the given terms are known; returns the inverse document frequency over everything known. */
   async forTerms(store: Store, terms: Iterable<string>): Promise<(term: string) => number> {
@@ -299,7 +317,7 @@ class DocumentFrequencies {
 
   /** What labelTopic needs for these texts. */
   async forTexts(store: Store, texts: readonly string[]): Promise<{ documents: number; documentFrequency: ReadonlyMap<string, number> }> {
-    await this.forTerms(store, texts.flatMap(contentTerms));
+    await this.forTerms(store, texts.flatMap((text) => this.termsOf(text)));
     return { documents: this.documents, documentFrequency: this.byTerm };
   }
 }
@@ -334,7 +352,7 @@ async function loadStories(
 ): Promise<Map<string, Candidate>> {
   const rows = await storyTexts(store, storyIds);
   const loaded = await loadEmbeddings(store, modelId, rows.map((row) => row.contentHash).filter((hash) => !known.has(hash)));
-  const terms = rows.map((row) => termsOfArticle.get(row.articleId) ?? contentTerms(`${row.title} ${row.summary}`));
+  const terms = rows.map((row) => termsOfArticle.get(row.articleId) ?? frequencies.termsOf(`${row.title} ${row.summary}`));
   const idf = await frequencies.forTerms(store, terms.flat());
   const stories = new Map<string, Candidate & { articleTerms: string[][] }>();
   rows.forEach((row, order) => {
