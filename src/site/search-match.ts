@@ -30,13 +30,17 @@ export function queryWords(query: string): string[] {
   return query.split(/\s+/).map(normalizeWord).filter((word) => word.length > 0);
 }
 
+// Pagefind indexes a word's parts between any characters that are not letters or digits: symbols too, not only
+// punctuation ("$499" is found by "499", "onerror=alert(1)" by "alert", "Disney+Hulu" by "hulu").
+const partSeparators = /[^\p{L}\p{M}\p{N}]+/u;
+
 /**
  * The forms of one page word that a query word can match: the whole word without punctuation, and each part between
- * punctuation ("(Facebook," → facebook; "git-absorb" → gitabsorb, git, absorb), as Pagefind indexes compound words
- * whole and in parts.
+ * characters other than letters and digits ("(Facebook," → facebook; "git-absorb" → gitabsorb, git, absorb; "$2bn" →
+ * $2bn, 2bn), as Pagefind indexes compound words whole and in parts.
  */
 export function pageWordForms(word: string): string[] {
-  const parts = word.split(punctuation).map(normalizeWord).filter((part) => part.length > 0);
+  const parts = word.split(partSeparators).map(normalizeWord).filter((part) => part.length > 0);
   const whole = normalizeWord(word);
   return whole.length > 0 && !parts.includes(whole) ? [whole, ...parts] : parts;
 }

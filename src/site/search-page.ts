@@ -116,7 +116,16 @@ export function startSearchPage(): void {
   });
   more.addEventListener('click', () => {
     const mine = generation;
-    if (current) showMore(mine, current).catch((error: unknown) => { if (mine === generation) unavailable(error); });
+    if (!current) return;
+    const firstNew = list.childElementCount;
+    showMore(mine, current).then(() => {
+      // The button is disabled while it loads, which takes the focus from it (a keyboard reader was left on the page's
+      // body, back at its top): the focus goes to the first result it added, else back to the button.
+      if (mine !== generation) return;
+      const link = list.children[firstNew]?.querySelector('a');
+      if (link) link.focus();
+      else if (!more.hidden) more.focus();
+    }).catch((error: unknown) => { if (mine === generation) unavailable(error); });
   });
   // Loading Pagefind's WebAssembly and every shard's metadata takes a moment: start when the reader arrives.
   loadPagefind().catch(unavailable);

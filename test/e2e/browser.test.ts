@@ -450,6 +450,9 @@ describe('the demo site in Chromium', () => {
     await more.focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => results.count()).toBeGreaterThan(10);
+    // The focus goes to the first result it added (the button, disabled while loading, loses it to the page's body).
+    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('.search-result-title') != null)).toBe(true);
+    expect(await page.evaluate(() => [...document.querySelectorAll('.search-result')].indexOf(document.activeElement!.closest('.search-result')!))).toBe(10);
     const links = await page.locator('.search-result-title a').evaluateAll((elements) => elements.map((element) => (element as HTMLAnchorElement).pathname));
     expect(new Set(links).size).toBe(links.length);
     // A word in no page: the list empties and the status says so.
