@@ -2,7 +2,7 @@
 // words are names, and names shared or missing move an article towards one story or away from another.
 import { describe, expect, it } from 'vitest';
 import { feedTermCounts } from '../../src/cluster/text/lexical.ts';
-import { casing, isSpecific, namesEvidence, sharedSpecifics, streamNames } from '../../src/cluster/text/specifics.ts';
+import { casing, disjointNames, isSpecific, namesEvidence, sharedSpecifics, streamNames } from '../../src/cluster/text/specifics.ts';
 import { StoryClusterer, defaultStoryConfig } from '../../src/cluster/stories/story-clusterer.ts';
 import type { ClusterArticle } from '../../src/cluster/stories/story-clusterer.ts';
 
@@ -67,6 +67,17 @@ describe('names as evidence', () => {
     expect(missing).toBeCloseTo(2 / 3);
     expect(lacking).toBeCloseTo(2 / 3); // reggie and bush of the three core names; orleans is not core
     expect(namesEvidence(new Map([['saints', 1], ['reggie', 1], ['bush', 1]]), 1, saints, 4).lacking).toBe(0);
+  });
+
+  it('finds two events in disjoint names, numbers aside: a shared magnitude does not make one quake', () => {
+    const chile = new Map([['valparaíso', 3], ['chile', 3], ['6.8', 3]]);
+    expect(disjointNames(new Map([['hokkaido', 1], ['kushiro', 1], ['6.8', 1]]), 1, chile, 3)).toBe(true);
+    // One shared place, or a side with no names but numbers, is no proof of two events.
+    expect(disjointNames(new Map([['hokkaido', 1], ['chile', 1]]), 1, chile, 3)).toBe(false);
+    expect(disjointNames(new Map([['6.8', 1]]), 1, chile, 3)).toBe(false);
+    expect(disjointNames(new Map([['hokkaido', 1]]), 1, new Map([['6.8', 3], ['chile', 1]]), 3)).toBe(false);
+    // A model name is a name ("a320"), not a quantity.
+    expect(disjointNames(new Map([['a320', 1]]), 1, new Map([['a320', 2], ['airbus', 2]]), 2)).toBe(false);
   });
 
   const unit = (values: number[]) => {

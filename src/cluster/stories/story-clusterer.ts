@@ -16,7 +16,7 @@ import { aboveBackground } from '../text/calibrate.ts';
 import { TermIndex } from '../text/term-index.ts';
 import { addSparse, sparseDot } from '../text/lexical.ts';
 import type { TermVector } from '../text/lexical.ts';
-import { namesEvidence } from '../text/specifics.ts';
+import { disjointNames, namesEvidence } from '../text/specifics.ts';
 import { carriesSubject, established, storySubject } from './follow-up.ts';
 
 export interface ClusterArticle {
@@ -93,8 +93,8 @@ export interface StoryClustererConfig {
   distinctNamesCost: number;
   /**
    * Disjoint specifics: when both sides are more than headlines (at least `namedTextWords` salient words per article
-   * on average) and each names specifics that the other never does (namesEvidence `missing` and `lacking` both 1),
-   * they are two events, and no similarity joins them. A summary's names are the event's own ("Valparaíso, Chile"
+   * on average) and each names specifics that the other never does, numbers aside (specifics.ts disjointNames: two
+   * quakes of magnitude 6.8 share a number, not a place), they are two events, and no similarity joins them. A summary's names are the event's own ("Valparaíso, Chile"
    * against "Kushiro, Hokkaido"; "Brno" against "Tampere"): two quakes or two shootings on one day, told in the same
    * words, share none, and the embedding alone scores them up to 0.8. A headline's names are not evidence enough for
    * that (Title Case hides them, and Google News' broad stories change names as they run: uci-dev), so bare headlines
@@ -257,7 +257,7 @@ export class StoryClusterer {
     const weight = series ? 1 : wordShare(this.#config, group.wordCount / group.size);
     const cosine = aboveBackground(dot(group.sum, story.sum) / pairs, this.#config.background);
     const { shared, missing, lacking } = namesEvidence(group.names, group.size, story.names, story.size);
-    if (this.#disjoint(group, story, missing, lacking)) return -Infinity;
+    if (this.#disjoint(group, story)) return -Infinity;
     const evidence = this.#config.namesBonus * shared - this.#config.missingNamesCost * missing - this.#config.distinctNamesCost * Math.min(missing, lacking) - oneOutlet;
     // Even forgiven the whole lull and with perfect words it cannot beat the floor: skip the follow-up and the words.
     if ((1 - weight) * cosine + weight + evidence <= floor) return -Infinity;
@@ -270,9 +270,10 @@ export class StoryClusterer {
   }
 
   /** Whether a group and a story have disjoint specifics (StoryClustererConfig namedTextWords): two events. */
-  #disjoint(group: Group, story: StoryCluster, missing: number, lacking: number): boolean {
+  #disjoint(group: Group, story: StoryCluster): boolean {
     const { namedTextWords } = this.#config;
-    return missing >= 1 && lacking >= 1 && group.wordCount >= namedTextWords * group.size && story.wordCount >= namedTextWords * story.size;
+    return group.wordCount >= namedTextWords * group.size && story.wordCount >= namedTextWords * story.size &&
+      disjointNames(group.names, group.size, story.names, story.size);
   }
 
   /**
