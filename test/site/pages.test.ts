@@ -139,6 +139,19 @@ describe('the HTML pages of the built demo site', () => {
     expect(outletNames.filter((name) => /:|Top stories/.test(name))).toEqual([]);
   });
 
+  // Search indexes a page's text as the elements' texts run together (Pagefind adds no space between them); without
+  // whitespace between items the coverage list read "…$499 glassesMeridian Wire…" in search excerpts.
+  it('keeps each coverage item’s headline and the next outlet’s name apart in the page text', () => {
+    const glued = problemsOnEveryPage((document) => {
+      const list = DomUtils.findOne((element) => element.name === 'dl' && element.attribs['class'] === 'outlets', document.children);
+      if (!list) return [];
+      const items = list.children.filter((node): node is Element => node.type === 'tag');
+      return items.slice(0, -1).filter((item) => !/\s$/.test(DomUtils.textContent(item))).map((item) => `"${text(item)}" runs into what follows`);
+    });
+    expect(glued).toEqual([]);
+    expect(pages.some(({ document }) => DomUtils.findOne((element) => element.attribs['class'] === 'outlets', document.children))).toBe(true);
+  });
+
   it('shows a story’s timeline in time order, the first report marked, and what its articles share', () => {
     const stories = pages.filter((page) => page.file.startsWith('stories/') && elements(page.document, 'ol').some((list) => list.attribs['class'] === 'timeline'));
     const biggest = stories.map(({ document }) => DomUtils.findAll((element) => element.attribs['class'] === 'timeline', document.children)[0]!)
