@@ -94,9 +94,10 @@ export interface StoryClustererConfig {
   /**
    * Disjoint specifics: when both sides are more than headlines (at least `namedTextWords` salient words per article
    * on average) and each names specifics that the other never does, numbers aside (specifics.ts disjointNames: two
-   * quakes of magnitude 6.8 share a number, not a place), they are two events, and no similarity joins them. A summary's names are the event's own ("Valparaíso, Chile"
-   * against "Kushiro, Hokkaido"; "Brno" against "Tampere"): two quakes or two shootings on one day, told in the same
-   * words, share none, and the embedding alone scores them up to 0.8. A headline's names are not evidence enough for
+   * quakes of magnitude 6.8 share a number, not a place), they are two events, and no similarity joins them. A
+   * summary's names are the event's own ("Valparaíso, Chile" against "Kushiro, Hokkaido"; "Brno" against "Tampere"):
+   * two quakes or two shootings on one day, told in the same words, share none, and the embedding alone scores them up
+   * to 0.8. A headline's names are not evidence enough for
    * that (Title Case hides them, and Google News' broad stories change names as they run: uci-dev), so bare headlines
    * keep only the small distinct-names cost above. Fully disjoint names are rare between reports of one event: as a
    * cost of 0.1 to 0.4 or as a veto, the rule gave the same figures on every visible set (README).
@@ -257,10 +258,10 @@ export class StoryClusterer {
     const weight = series ? 1 : wordShare(this.#config, group.wordCount / group.size);
     const cosine = aboveBackground(dot(group.sum, story.sum) / pairs, this.#config.background);
     const { shared, missing, lacking } = namesEvidence(group.names, group.size, story.names, story.size);
-    if (this.#disjoint(group, story)) return -Infinity;
     const evidence = this.#config.namesBonus * shared - this.#config.missingNamesCost * missing - this.#config.distinctNamesCost * Math.min(missing, lacking) - oneOutlet;
     // Even forgiven the whole lull and with perfect words it cannot beat the floor: skip the follow-up and the words.
     if ((1 - weight) * cosine + weight + evidence <= floor) return -Infinity;
+    if (this.#disjoint(group, story)) return -Infinity;
     const forgiven = lull > 0 && this.#config.followUpHours > 0 ? this.#followUp(group, story) : 0;
     const adjust = evidence - lull * (1 - forgiven);
     if ((1 - weight) * cosine + weight + adjust <= floor) return -Infinity;
@@ -273,7 +274,7 @@ export class StoryClusterer {
   #disjoint(group: Group, story: StoryCluster): boolean {
     const { namedTextWords } = this.#config;
     return group.wordCount >= namedTextWords * group.size && story.wordCount >= namedTextWords * story.size &&
-      disjointNames(group.names, group.size, story.names, story.size);
+      disjointNames(group.names, story.names, story.size);
   }
 
   /**

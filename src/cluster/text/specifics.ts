@@ -147,11 +147,12 @@ export function namesEvidence(names: ReadonlyMap<string, number>, members: numbe
 /**
  * Whether a group (one article, or a story's members) and a story name disjoint specifics, numbers aside: the group
  * names something (a place, a person, an organisation, a model), none of which the story ever uses, and the story has
- * core names (used by at least half its members), none of which half the group's members use. Quantities are set
+ * core names (used by at least half its members), none of which the group uses. Quantities are set
  * aside because they coincide between events (two magnitude-6.8 quakes, "3 dead" twice) while the names say which
- * event it is. Same shapes as namesEvidence.
+ * event it is. Same shapes as namesEvidence (the group's member count does not matter: a name either side uses at all
+ * is shared).
  */
-export function disjointNames(names: ReadonlyMap<string, number>, members: number, story: ReadonlyMap<string, number>, size: number): boolean {
+export function disjointNames(names: ReadonlyMap<string, number>, story: ReadonlyMap<string, number>, size: number): boolean {
   let own = 0;
   for (const name of names.keys()) {
     if (isQuantity(name)) continue;
@@ -159,13 +160,10 @@ export function disjointNames(names: ReadonlyMap<string, number>, members: numbe
     own++;
   }
   if (own === 0) return false;
-  let core = 0;
-  for (const [name, count] of story) {
-    if (count * 2 < size || isQuantity(name)) continue;
-    if ((names.get(name) ?? 0) * 2 >= members) return false;
-    core++;
-  }
-  return core > 0;
+  // Every name both use has returned false above, so the story's core names are all ones the group does not use:
+  // it only has to have one.
+  for (const [name, count] of story) if (count * 2 >= size && !isQuantity(name)) return true;
+  return false;
 }
 
 /** A number written as a name ("6.8", "80,000", "2bn"), as against a model name that starts with a letter ("a320"). */
