@@ -1,6 +1,7 @@
 // Whether another process still runs, for the two places that leave a mark with a pid in it: the store's writer lock
-// (src/store/writer-lock.ts) and a build's fresh site folder (src/site/site-swap.ts).
-import { readFileSync } from 'node:fs';
+// (src/store/writer-lock.ts) and a build's fresh site folder (src/site/site-swap.ts); and a process's children, for a
+// stopped build that must end the one it started (src/site/search-index.ts).
+import { readdirSync, readFileSync } from 'node:fs';
 
 /**
  * True while the process `pid` runs on this machine. A killed process that nobody has reaped yet still answers
@@ -34,5 +35,26 @@ export function processStart(pid: number): string | null {
     return new Date((bootTime + Math.floor(ticks / 100)) * 1000).toISOString();
   } catch {
     return null;
+  }
+}
+
+/**
+ * The children of the process `pid` (every thread's, from /proc/<pid>/task/<tid>/children) with their command lines
+ * (arguments joined by spaces); empty where /proc is missing or pid is gone. Read by hand, as processStart is: the npm
+ * packages that list children (ps-tree, pidtree) run `ps` in a child process of their own.
+ */
+export function childProcesses(pid: number): { pid: number; command: string }[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`)
+      .flatMap((task) => readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number))
+      .flatMap((child) => {
+        try {
+          return [{ pid: child, command: readFileSync(`/proc/${child}/cmdline`, 'utf8').replaceAll('\0', ' ').trim() }];
+        } catch {
+          return [];
+        }
+      });
+  } catch {
+    return [];
   }
 }

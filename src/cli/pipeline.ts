@@ -126,7 +126,7 @@ export async function buildStage(store: Store, settings: Settings): Promise<void
   await recorded(store, 'build', async () => {
     const { buildSite } = await import('../site/build-site.ts');
     const summary = await buildSite({ storePath: store.path, outDir: settings.outDir, siteUrl: settings.siteUrl, base: settings.base, demo: settings.demo,
-      images: settings.images, allowPrivateAddresses: settings.allowPrivateAddresses });
+      images: settings.images, allowPrivateAddresses: settings.allowPrivateAddresses, beforeStopExit });
     const line = summary.kind === 'up to date' ? `build: site is up to date (${summary.pages} pages in ${summary.outDir}; nothing shown on it changed)`
       : summary.kind === 'incremental' ? `build: ${summary.pages} pages in ${summary.outDir}; ${summary.rendered} changed files of stories, days and topics rendered, ${summary.kept} kept; ` +
         `search: ${summary.searchShardsIndexed} of ${summary.searchShards} shards indexed`

@@ -30,7 +30,10 @@ export function exitOnStopSignals(commandName: string): void {
       stopping = true;
       process.stderr.write(`wirefold ${command}: stopped (${signal})\n`);
       if (cleanups.size === 0) process.exit(code);
-      setTimeout(() => process.exit(code), cleanupBudgetMs);
+      setTimeout(() => {
+        process.stderr.write(`wirefold ${command}: clean-up unfinished after ${cleanupBudgetMs / 1000} s; exiting (the next run finishes it)\n`);
+        process.exit(code);
+      }, cleanupBudgetMs);
       void Promise.allSettled([...cleanups].map((cleanup) => cleanup())).then(() => process.exit(code));
     };
     handlers.set(signal, handler);

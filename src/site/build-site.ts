@@ -9,7 +9,7 @@ import { projectRoot } from '../paths.ts';
 import { readStore } from '../store/store.ts';
 import { absoluteLocation } from '../store/location.ts';
 import { realPathOf, refuseDangerousOutDir, refuseForeignOutDir } from './out-dir-guard.ts';
-import { createFreshSite, recoverInterruptedSwap, swapIn } from './site-swap.ts';
+import { createFreshSite, recoverInterruptedSwap } from './site-swap.ts';
 import { sitePictures } from './site-pictures.ts';
 import type { ImageMode } from './story-image.ts';
 import { buildFingerprint, codeDigest, storeDigest } from './build-inputs.ts';
@@ -33,6 +33,11 @@ export interface BuildOptions {
   images?: ImageMode;
   /** Image fetches may reach loopback and private addresses (the demo's sample server). */
   allowPrivateAddresses?: boolean;
+  /**
+   * Registers work to run if the process is stopped by a signal (the CLI's stop-signals.ts beforeStopExit); returns its
+   * removal. A stopped build then removes its fresh folder and ends Pagefind before the process exits.
+   */
+  beforeStopExit?: (cleanup: () => Promise<unknown>) => () => void;
 }
 
 export interface BuildSummary {
@@ -96,7 +101,15 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   // A site whose last build left pictures to fetch later is not up to date while they may now be fetched.
   if (previous?.fingerprint === fingerprint && !previous.picturesPending) return { pages: previous.htmlPages, outDir, kind: 'up to date', rendered: 0, kept: 0, seconds, searchShards: 0, searchShardsIndexed: 0 };
 
-  const fresh = createFreshSite(outDir, options.demo);
+  const site = createFreshSite(outDir, options.demo);
+  const fresh = site.path;
+  let stopping = false;
+  // Registered before the first await, so that no stop can find the folder unregistered.
+  const forgetStop = options.beforeStopExit?.(async () => {
+    stopping = true;
+    // withdraw first: its first, synchronous step already takes the folder from under the writers.
+    await Promise.all([site.withdraw(), import('./search-index.ts').then((search) => search.stopSearchIndexing())]);
+  });
   // Loaded only now: a site that is up to date never needs the pages' data (nor Astro, nor Pagefind), nor pictures.
   const { SiteData, handOverSiteData } = await import('./data.ts');
   try {
@@ -138,14 +151,18 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     };
     writeBuildManifest(fresh, manifest);
     seconds.manifest = lap();
-    await swapIn(fresh, outDir);
+    await site.swapIn();
     seconds.swap = lap();
     return { pages: htmlPages, outDir, kind: incremental ? 'incremental' : 'full', rendered: renderOnly?.length ?? hashes.size, kept: keptPages, seconds,
       searchShards: shards.size, searchShardsIndexed: staleShards.size };
   } catch (error) {
-    rmSync(fresh, { recursive: true, force: true });
+    // A stopped build fails on its way out (its folder is gone: writes fail, Pagefind was ended); the stop's handler
+    // exits once its clean-up is done, and those errors are nobody's news: they are neither printed nor recorded.
+    if (stopping) return await new Promise<never>(() => {});
+    site.discard();
     throw error;
   } finally {
+    forgetStop?.();
     handOverSiteData(null);
   }
 }

@@ -2,9 +2,12 @@
 // One Pagefind service (one child process) indexes the shards one after another: measured on bench/build's 5,000
 // stories (7 shards), the shards in parallel in that one service took no less CPU and more wall time (20.2 s against
 // 13.6 s at load 8-9), and the seven shards one after another cost Pagefind no more CPU than one index of every page.
+import { existsSync } from 'node:fs';
 import { readFile, readdir, rm } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { searchFolder } from './search-shards.ts';
+import { childProcesses } from '../processes.ts';
 
 /**
  * Pagefind's options, the same for every shard. forceLanguage: every page is English, and one language keeps one index
@@ -25,9 +28,12 @@ export async function writeSearchShards(siteDir: string, shards: ReadonlyMap<str
   if (only.size === 0) return;
   const primary = shards.keys().next().value;
   const pagefind = await import('pagefind');
+  running = pagefind;
   try {
     for (const [shard, files] of shards) {
       if (!only.has(shard)) continue;
+      // Checked before each shard: Pagefind's API would start a new service for the next one.
+      if (stopped) throw new Error('search index: stopped');
       const { index, errors } = await pagefind.createIndex(indexOptions);
       if (!index) throw new Error(`search index: ${errors.join('; ')}`);
       await addPages(index, siteDir, shard, files);
@@ -38,8 +44,34 @@ export async function writeSearchShards(siteDir: string, shards: ReadonlyMap<str
       if (shard !== primary) await keepIndexFilesOnly(outputPath);
     }
   } finally {
+    running = null;
     await pagefind.close();
   }
+}
+
+/** Pagefind's API while writeSearchShards uses it (its one service, a child process, may be running), else null. */
+let running: typeof import('pagefind') | null = null;
+/** Set for good by stopSearchIndexing: the process is on its way out, no index may start. */
+let stopped = false;
+
+/** How long stopSearchIndexing waits for Pagefind's process to be gone, in milliseconds. */
+const pagefindExitWaitMs = 1_000;
+
+/**
+ * For a process about to exit on a stop signal: ends Pagefind's service process if one runs (Pagefind's close() sends
+ * it SIGTERM; the index write under way then fails) and waits, at most pagefindExitWaitMs, until it has exited and Node
+ * has reaped it, so that the build leaves no orphan, running or defunct (a container whose first process does not reap
+ * orphans would keep a defunct one). Pagefind's API does not expose its process: it is found among this process's
+ * children by name (Linux /proc; elsewhere it is ended but not waited for). No index starts after this.
+ */
+export async function stopSearchIndexing(): Promise<void> {
+  stopped = true;
+  if (!running) return;
+  const services = childProcesses(process.pid).filter((child) => child.command.includes('pagefind'));
+  await running.close();
+  running = null;
+  const deadline = Date.now() + pagefindExitWaitMs;
+  while (services.some((service) => existsSync(`/proc/${service.pid}`)) && Date.now() < deadline) await sleep(10);
 }
 
 type PagefindIndex = NonNullable<Awaited<ReturnType<typeof import('pagefind').createIndex>>['index']>;

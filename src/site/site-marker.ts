@@ -25,7 +25,16 @@ export function writeSiteMarker(dir: string, now: Date = new Date(), demo = fals
 /** The marker in dir, or null when there is none or it is not ours (unreadable, not JSON, another writer). */
 export function readSiteMarker(dir: string): SiteMarker | null {
   try {
-    const value = JSON.parse(readFileSync(join(dir, siteMarkerName), 'utf8')) as Partial<SiteMarker>;
+    return parseSiteMarker(readFileSync(join(dir, siteMarkerName), 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** The marker that text holds (a marker file's content), or null when it holds none of ours. */
+export function parseSiteMarker(text: string): SiteMarker | null {
+  try {
+    const value = JSON.parse(text) as Partial<SiteMarker>;
     if (value.writtenBy !== 'wirefold build' || typeof value.startedAt !== 'string' || typeof value.pid !== 'number') return null;
     return value as SiteMarker;
   } catch {

@@ -6,12 +6,17 @@
 // .<name>.wirefold-new-<id> -> out. Between the two (microseconds) the out dir is missing: a build killed there leaves
 // the old site beside it, and the next build puts it back (recoverInterruptedSwap) before it does anything else. The
 // old site is deleted only once the new one is in place; a build killed during that delete leaves an -old- folder that
-// the next build removes. Siblings are recognised by name and by the marker inside, never by name alone.
-import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+// the next build removes. Siblings are recognised by name and by the marker inside, never by name alone, and every
+// deletion removes the marker last, so that a folder half deleted when the process died is still recognised.
+//
+// A build stopped by a signal (withdraw) removes its fresh folder itself. The renames above are synchronous, so a
+// signal handler (JavaScript, run between callbacks) never sees the out dir missing: it finds the fresh folder either
+// still beside the out dir (withdrawn) or already in its place (then only the previous site's deletion is finished).
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { readSiteMarker, writeSiteMarker } from './site-marker.ts';
+import { parseSiteMarker, readSiteMarker, siteMarkerName, writeSiteMarker } from './site-marker.ts';
 import { isRunning } from '../processes.ts';
 import { fileErrorReason } from '../file-errors.ts';
 import type { SiteMarker } from './site-marker.ts';
@@ -22,36 +27,81 @@ const siblingPrefix = (outDir: string) => `.${basename(outDir)}.wirefold-`;
 const siblingPath = (outDir: string, kind: SiblingKind) =>
   join(dirname(outDir), `${siblingPrefix(outDir)}${kind}-${randomBytes(6).toString('hex')}`);
 
+/** The folder a build writes into, and what may become of it (see the comment at the top). */
+export interface FreshSite {
+  /** The folder, an absolute path beside the out dir: `.<name>.wirefold-new-<12 hex>`. */
+  readonly path: string;
+  /**
+   * Puts the finished site in the out dir's place (two renames) and then deletes the previous site. The out dir must be
+   * missing, empty, or a folder refuseForeignOutDir accepted. Throws, touching nothing, once the folder was withdrawn or
+   * discarded: a build that goes on after a stop must never put a half-built or removed site live.
+   */
+  swapIn(): Promise<void>;
+  /** Deletes the folder after a failed build (synchronously, marker last). Does nothing once swapped in or withdrawn. */
+  discard(): void;
+  /**
+   * For a process about to exit on a stop signal: takes the folder away from the build's writers and deletes it. Once
+   * swapped in, it only waits for the previous site's deletion to end. See withdrawFolder for the steps.
+   */
+  withdraw(): Promise<void>;
+}
+
 /**
  * Creates the empty folder a build writes into, beside outDir (an absolute path), with the site marker already in it so
  * that a build killed at any later moment leaves something the next build recognises. Creates outDir's parent folders
  * when missing. Throws one line, "cannot write the site to <outDir>: <reason>", when any of that fails.
  */
-export function createFreshSite(outDir: string, demo = false): string {
-  let fresh: string | null = null;
+export function createFreshSite(outDir: string, demo = false): FreshSite {
+  let path: string | null = null;
+  let marker: SiteMarker;
   try {
     mkdirSync(dirname(outDir), { recursive: true });
-    fresh = siblingPath(outDir, 'new');
-    mkdirSync(fresh);
+    path = siblingPath(outDir, 'new');
+    mkdirSync(path);
     // Whoever reads the site now (a web server's user) must be able to read the new one: keep the folder's mode.
-    if (existsSync(outDir)) chmodSync(fresh, statSync(outDir).mode & 0o7777);
-    writeSiteMarker(fresh, new Date(), demo);
-    return fresh;
+    if (existsSync(outDir)) chmodSync(path, statSync(outDir).mode & 0o7777);
+    marker = writeSiteMarker(path, new Date(), demo);
   } catch (error) {
-    if (fresh) rmSync(fresh, { recursive: true, force: true });
+    if (path) rmSync(path, { recursive: true, force: true });
     throw new Error(`cannot write the site to ${outDir}: ${fileErrorReason(error)}`);
   }
+  const fresh = path;
+  let state: 'building' | 'live' | 'discarded' | 'withdrawn' = 'building';
+  let previousRemoved: Promise<void> = Promise.resolve();
+  return {
+    path: fresh,
+    async swapIn() {
+      if (state !== 'building') throw new Error(`cannot put ${fresh} in place: it was ${state}`);
+      const old = renameIntoPlace(fresh, outDir);
+      state = 'live';
+      previousRemoved = old ? removeMarkedFolder(old) : Promise.resolve();
+      await previousRemoved;
+    },
+    discard() {
+      if (state !== 'building') return;
+      state = 'discarded';
+      removeMarkedFolderSync(fresh);
+    },
+    async withdraw() {
+      if (state === 'live') return previousRemoved;
+      if (state !== 'building') return;
+      state = 'withdrawn';
+      const found = readSiteMarker(fresh);
+      // Only the folder this build made, with its own marker in it, is ever removed.
+      if (found?.pid !== marker.pid || found.startedAt !== marker.startedAt) return;
+      await withdrawFolder(fresh, siblingPath(outDir, 'new'));
+    },
+  };
 }
 
 /**
- * Puts the finished site fresh in outDir's place (see the comment at the top for why two renames) and then deletes the
- * previous site. outDir must be missing, empty, or a folder refuseForeignOutDir accepted.
+ * The two renames of the swap (see the top), or one when outDir is missing or empty (rename(2) allows that); returns
+ * where the previous site went, or null. Synchronous on purpose: no signal handler can run between the renames.
  */
-export async function swapIn(fresh: string, outDir: string): Promise<void> {
-  // A missing or empty folder is replaced by a single rename, which rename(2) allows.
+function renameIntoPlace(fresh: string, outDir: string): string | null {
   if (!existsSync(outDir) || readdirSync(outDir).length === 0) {
     renameSync(fresh, outDir);
-    return;
+    return null;
   }
   const old = siblingPath(outDir, 'old');
   renameSync(outDir, old);
@@ -61,15 +111,86 @@ export async function swapIn(fresh: string, outDir: string): Promise<void> {
     renameSync(old, outDir);
     throw error;
   }
-  // Asynchronous: Node then unlinks many files at once, which on a busy disk took 4.7 s for a 5,400-page site where
-  // rmSync, one file after the other, took 18-20 s (bench/build's store, load average 12).
-  await rm(old, { recursive: true, force: true });
+  return old;
+}
+
+/**
+ * Deletes a stopped build's folder while the build's own writers (Astro in this process, Pagefind) may still be
+ * writing into it. Deleting it in place would not do: Astro creates each page's folder with mkdir -p, which would
+ * build the deleted folder up again, without a marker, where no later build would recognise it. So:
+ * 1. the folder is renamed to doomed (a -new- name of its own; never an -old- one, which a next build finding no out
+ *    dir would put live, half deleted), so writes already under way land in it or fail;
+ * 2. a file holding the marker takes its place, so every later write under the old path fails (ENOTDIR) instead of
+ *    creating folders; a folder that writes under way created in the microseconds between is moved into doomed;
+ * 3. doomed is deleted, marker last: if the process must exit first (the stop's time budget), the next build removes
+ *    what is left, recognised by its name, its marker and its builder being gone;
+ * 4. the file goes when the process exits ('exit' listener: after it no JavaScript can start another write), or,
+ *    after a SIGKILL, with the next build (recoverInterruptedSwap knows it by its marker).
+ */
+async function withdrawFolder(fresh: string, doomed: string): Promise<void> {
+  const markerText = readFileSync(join(fresh, siteMarkerName), 'utf8');
+  renameSync(fresh, doomed);
+  for (let moved = 0; ; moved++) {
+    try {
+      writeFileSync(fresh, markerText, { flag: 'wx' });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || moved === 5) throw error;
+      renameSync(fresh, join(doomed, `.recreated-${moved}`));
+    }
+  }
+  process.once('exit', () => {
+    try {
+      if (readFileSync(fresh, 'utf8') === markerText) unlinkSync(fresh);
+    } catch {
+      // gone already, or no longer our file: nothing of ours to remove
+    }
+  });
+  await removeMarkedFolder(doomed);
+}
+
+/**
+ * Deletes a marked folder with its marker last, so that a process that dies part way leaves a folder still recognised
+ * as ours. The rest goes asynchronously, which lets Node unlink many files at once: on a busy disk that took 4.7 s for
+ * a 5,400-page site where rmSync, one file after the other, took 18-20 s (bench/build's store, load average 12).
+ */
+async function removeMarkedFolder(path: string): Promise<void> {
+  const names = await readdir(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  await Promise.all(names.filter((name) => name !== siteMarkerName).map((name) => rm(join(path, name), { recursive: true, force: true })));
+  await rm(path, { recursive: true, force: true });
+}
+
+/** removeMarkedFolder, synchronously (for the error path and the start-up repair, where nothing else runs). */
+function removeMarkedFolderSync(path: string): void {
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+    for (const name of readdirSync(path)) if (name !== siteMarkerName) rmSync(join(path, name), { recursive: true, force: true });
+  }
+  rmSync(path, { recursive: true, force: true });
+}
+
+/**
+ * The marker of a sibling: inside it for a folder; for a -new- name that is a small file, the file itself (the
+ * placeholder a stopped build leaves for the moment of its exit, see withdrawFolder). Null when none of ours.
+ */
+function siblingMarker(path: string, kind: SiblingKind): SiteMarker | null {
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (stats?.isDirectory()) return readSiteMarker(path);
+  if (kind !== 'new' || !stats?.isFile() || stats.size > 4096) return null;
+  try {
+    return parseSiteMarker(readFileSync(path, 'utf8'));
+  } catch {
+    return null;
+  }
 }
 
 /**
  * Repairs what an interrupted build left beside outDir: when outDir is missing and a previous site waits beside it
  * (-old-), that site is put back (the newest, if there are several); then every marked -old- sibling, and every marked
- * -new- sibling whose builder is no longer running, is deleted. Folders without our marker are never touched.
+ * -new- sibling whose builder is no longer running (a stopped build's placeholder file included), is deleted, marker
+ * last. Folders without our marker are never touched.
  * Returns the number of folders restored or removed.
  */
 export function recoverInterruptedSwap(outDir: string): number {
@@ -78,7 +199,10 @@ export function recoverInterruptedSwap(outDir: string): number {
   const prefix = siblingPrefix(outDir);
   const leftovers = readdirSync(parent)
     .filter((name) => name.startsWith(prefix) && /^(new|old)-[0-9a-f]+$/.test(name.slice(prefix.length)))
-    .map((name) => ({ path: join(parent, name), kind: name.slice(prefix.length, prefix.length + 3) as SiblingKind, marker: readSiteMarker(join(parent, name)) }))
+    .map((name) => {
+      const kind = name.slice(prefix.length, prefix.length + 3) as SiblingKind;
+      return { path: join(parent, name), kind, marker: siblingMarker(join(parent, name), kind) };
+    })
     .filter((leftover): leftover is { path: string; kind: SiblingKind; marker: SiteMarker } => leftover.marker !== null);
   let repaired = 0;
   if (!existsSync(outDir)) {
@@ -93,7 +217,7 @@ export function recoverInterruptedSwap(outDir: string): number {
   for (const leftover of leftovers) {
     // A -new- folder whose builder still runs belongs to a build in progress (another process), not to a dead one.
     if (leftover.kind === 'new' && isRunning(leftover.marker.pid)) continue;
-    rmSync(leftover.path, { recursive: true, force: true });
+    removeMarkedFolderSync(leftover.path);
     repaired++;
   }
   return repaired;

@@ -2,14 +2,13 @@
 // byte for byte as they were, says in one line when --out cannot be written, and a `kill -9` at any moment leaves the
 // previous site whole, no stray folders once the next build has run, and none of its child processes behind.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { repoRoot, runWirefold, tempFolder } from '../helpers.ts';
+import { runWirefold, tempFolder } from '../helpers.ts';
 import { filesUnder } from '../demo-site.ts';
+import { leftBehind, signalBuild, snapshot } from '../crash/build-processes.ts';
+import type { ProcessInfo } from '../crash/build-processes.ts';
 import { generateSyntheticStore } from '../../bench/build/synthetic-store.ts';
 import type { SyntheticShape } from '../../bench/build/synthetic-store.ts';
 
@@ -20,14 +19,6 @@ let folder: string;
 let storeA: string;
 let storeB: string;
 
-/** Every file under dir (dotfiles included) with its contents' hash and mode: what "left untouched" compares. */
-function snapshot(dir: string): Record<string, string> {
-  return Object.fromEntries(filesUnder(dir, () => true).map((file) => {
-    const path = join(dir, file);
-    return [file, `${statSync(path).mode.toString(8)} ${createHash('sha256').update(readFileSync(path)).digest('hex')}`];
-  }));
-}
-
 function storyCount(storePath: string): number {
   const db = new DatabaseSync(storePath, { readOnly: true });
   try {
@@ -37,73 +28,11 @@ function storyCount(storePath: string): number {
   }
 }
 
-interface ProcessInfo {
-  pid: number;
-  state: string;
-  /** The process group: a build started as a group leader shares its id with its descendants, orphaned or not. */
-  group: number;
-  cmdline: string;
-}
-
-/** What /proc says about pid, or null when it is gone. */
-function processInfo(pid: number): ProcessInfo | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
-    return { pid, state: fields[0]!, group: Number(fields[2]), cmdline };
-  } catch {
-    return null;
-  }
-}
-
-const alive = (info: ProcessInfo | null): info is ProcessInfo => info !== null && info.state !== 'Z';
-
-function childrenOf(pid: number): ProcessInfo[] {
-  try {
-    return readdirSync(`/proc/${pid}/task`)
-      .flatMap((task) => readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean))
-      .map((child) => processInfo(Number(child))).filter(alive);
-  } catch {
-    return [];
-  }
-}
-
-/**
- * Processes still running that a killed build left behind: its children at the moment of the kill, anything in its
- * process group (its descendants, even once orphaned), and anything that names the test folder.
- */
-async function leftBehind(build: ProcessInfo, children: ProcessInfo[]): Promise<string[]> {
-  const suspects = () => [
-    ...children.map((child) => processInfo(child.pid)).filter(alive),
-    ...readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map((name) => processInfo(Number(name))).filter(alive)
-      .filter((info) => info.group === build.pid || info.cmdline.includes(folder)),
-  ];
-  // Children learn of the kill when their end of a pipe closes: give them a moment.
-  for (let attempt = 0; attempt < 40 && suspects().length > 0; attempt++) await sleep(100);
-  return suspects().map((info) => `${info.pid} ${info.cmdline}`);
-}
-
-/**
- * Runs `wirefold build` and kills it with SIGKILL as soon as killWhen (given the milliseconds since it started and its
- * children) says so; fails if the build ends first. Returns the build and its children at the kill.
- */
+/** Runs `wirefold build` and kills it with SIGKILL as soon as killWhen says so (signalBuild); returns the build and its children at the kill. */
 async function killBuild(storePath: string, outDir: string, killWhen: (elapsedMs: number, children: ProcessInfo[]) => boolean) {
-  const started = performance.now();
-  const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.mjs'), 'build', '--db', storePath, '--out', outDir, '--images', 'hotlink'],
-    { cwd: repoRoot, stdio: 'ignore', detached: true });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const build = processInfo(child.pid!)!;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the build ended (${child.exitCode}) before the moment to kill it`);
-    const children = childrenOf(child.pid!);
-    if (killWhen(performance.now() - started, children)) {
-      child.kill('SIGKILL');
-      await exited;
-      return { build, children };
-    }
-    await sleep(20);
-  }
+  const { build, children, signal } = await signalBuild(storePath, outDir, 'SIGKILL', killWhen);
+  if (signal !== 'SIGKILL') throw new Error(`the build ended by ${signal}, not by the kill`);
+  return { build, children };
 }
 
 const build = (storePath: string, outDir: string, cwd?: string) =>
@@ -203,7 +132,7 @@ describe('wirefold build never loses or wrecks what a user has', () => {
       // Killed while building store A's site over store B's: any page it wrote in place would differ.
       const { build: killed, children } = await killBuild(storeA, out, killWhen);
       if (moment.startsWith('once')) expect(children.length, `${moment}: children at the kill`).toBeGreaterThan(0);
-      expect(await leftBehind(killed, children), moment).toEqual([]);
+      expect(await leftBehind(killed, children, folder), moment).toEqual([]);
       expect(snapshot(out), moment).toEqual(previous);
     }
 

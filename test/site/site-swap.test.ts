@@ -2,11 +2,11 @@
 // and the refusals that must never let a build replace the root, the home folder, the project or the store.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { repoRoot, tempFolder } from '../helpers.ts';
-import { createFreshSite, recoverInterruptedSwap, swapIn } from '../../src/site/site-swap.ts';
+import { createFreshSite, recoverInterruptedSwap } from '../../src/site/site-swap.ts';
 import { readSiteMarker, siteMarkerName, writeSiteMarker } from '../../src/site/site-marker.ts';
 import { refuseDangerousOutDir, refuseForeignOutDir } from '../../src/site/out-dir-guard.ts';
 
@@ -29,10 +29,10 @@ describe('the site swap', () => {
     const out = markedSite(join(parent, 'site'), 'old');
     writeFileSync(join(out, 'gone.html'), 'a page the new build no longer makes');
     const fresh = createFreshSite(out);
-    expect(dirname(fresh)).toBe(parent);
-    expect(readSiteMarker(fresh)?.pid).toBe(process.pid);
-    writeFileSync(join(fresh, 'index.html'), 'new');
-    await swapIn(fresh, out);
+    expect(dirname(fresh.path)).toBe(parent);
+    expect(readSiteMarker(fresh.path)?.pid).toBe(process.pid);
+    writeFileSync(join(fresh.path, 'index.html'), 'new');
+    await fresh.swapIn();
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toBe('new');
     expect(existsSync(join(out, 'gone.html'))).toBe(false);
     expect(readdirSync(parent)).toEqual(['site']);
@@ -66,8 +66,7 @@ describe('the site swap', () => {
     const parent = tempFolder();
     const out = markedSite(join(parent, 'site'), 'old');
     spawnSync('chmod', ['751', out]);
-    const fresh = createFreshSite(out);
-    await swapIn(fresh, out);
+    await createFreshSite(out).swapIn();
     expect(spawnSync('stat', ['-c', '%a', out], { encoding: 'utf8' }).stdout.trim()).toBe('751');
   });
 
@@ -75,10 +74,54 @@ describe('the site swap', () => {
     const parent = tempFolder();
     mkdirSync(join(parent, 'site'));
     const fresh = createFreshSite(join(parent, 'site'));
-    writeSiteMarker(fresh);
-    await swapIn(fresh, join(parent, 'site'));
+    writeSiteMarker(fresh.path);
+    await fresh.swapIn();
     expect(readdirSync(join(parent, 'site'))).toEqual([siteMarkerName]);
     expect(readdirSync(parent)).toEqual(['site']);
+  });
+});
+
+describe('a build stopped by a signal (withdraw)', () => {
+  it('removes its fresh folder and leaves in its place only the marked placeholder the exit removes; a swap after it refuses', async () => {
+    const parent = tempFolder();
+    const out = markedSite(join(parent, 'site'), 'live');
+    const fresh = createFreshSite(out);
+    mkdirSync(join(fresh.path, 'stories', 'a'), { recursive: true });
+    writeFileSync(join(fresh.path, 'stories', 'a', 'index.html'), 'half built');
+    await fresh.withdraw();
+    expect(readdirSync(parent).sort()).toEqual([basename(fresh.path), 'site']);
+    expect(statSync(fresh.path).isFile()).toBe(true);
+    // A writer still at work (Astro's mkdir -p) can no longer build the folder up again.
+    expect(() => mkdirSync(join(fresh.path, 'stories', 'b'), { recursive: true })).toThrow(/ENOTDIR/);
+    await expect(fresh.swapIn()).rejects.toThrow(/it was withdrawn/);
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toBe('live');
+    fresh.discard();
+    expect(statSync(fresh.path).isFile()).toBe(true);
+    // Our placeholder while we run; once its builder is gone, the next build removes it as its marker says.
+    expect(recoverInterruptedSwap(out)).toBe(0);
+    writeFileSync(fresh.path, JSON.stringify({ writtenBy: 'wirefold build', startedAt: new Date().toISOString(), pid: deadPid() }));
+    expect(recoverInterruptedSwap(out)).toBe(1);
+    expect(readdirSync(parent)).toEqual(['site']);
+  });
+
+  it('after the swap leaves the new site live and only finishes deleting the previous one', async () => {
+    const parent = tempFolder();
+    const out = markedSite(join(parent, 'site'), 'old');
+    const fresh = createFreshSite(out);
+    writeFileSync(join(fresh.path, 'index.html'), 'new');
+    const swapped = fresh.swapIn();
+    await fresh.withdraw();
+    await swapped;
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toBe('new');
+    expect(readdirSync(parent)).toEqual(['site']);
+  });
+
+  it('touches nothing once its folder no longer holds its own marker', async () => {
+    const parent = tempFolder();
+    const fresh = createFreshSite(join(parent, 'site'));
+    markedSite(fresh.path, 'someone else\'s', deadPid());
+    await fresh.withdraw();
+    expect(readFileSync(join(fresh.path, 'index.html'), 'utf8')).toBe('someone else\'s');
   });
 });
 

@@ -1,0 +1,58 @@
+// `wirefold build` stopped by a real SIGINT or SIGTERM while it renders pages or while Pagefind indexes them: it exits
+// 130/143 having cleaned up after itself: the live site byte for byte as before, no `.<out>.wirefold-new-…` folder
+// beside it (not even for the next build to remove), and no Pagefind (or any other) child process left running.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { runWirefold, tempFolder } from '../helpers.ts';
+import { leftBehind, processInfo, signalBuild, snapshot } from './build-processes.ts';
+import type { ProcessInfo } from './build-processes.ts';
+import { generateSyntheticStore } from '../../bench/build/synthetic-store.ts';
+
+const buildTimeoutMs = 180_000;
+let folder: string;
+let storeA: string;
+let parent: string;
+let out: string;
+
+const exitCodes = { SIGINT: 130, SIGTERM: 143 } as const;
+/** A page of the new site is on disk beside the live one: Astro is rendering. */
+const rendering = () => readdirSync(parent).some((name) => name !== 'site' && existsSync(join(parent, name, 'stories')));
+const pagefindRuns = (children: ProcessInfo[]) => children.some((child) => child.cmdline.includes('pagefind'));
+
+describe('a build stopped by SIGINT or SIGTERM cleans up after itself', () => {
+  beforeAll(async () => {
+    folder = tempFolder();
+    storeA = join(folder, 'a.db');
+    const storeB = join(folder, 'b.db');
+    await generateSyntheticStore(storeA, { stories: 60, articles: 150, topics: 8, outlets: 20, days: 10, seed: 1 });
+    await generateSyntheticStore(storeB, { stories: 60, articles: 150, topics: 8, outlets: 20, days: 10, seed: 2 });
+    parent = join(folder, 'public');
+    out = join(parent, 'site');
+    const first = runWirefold(['build', '--db', storeB, '--out', out, '--images', 'hotlink'], { timeout: buildTimeoutMs });
+    expect(first.status, first.stderr).toBe(0);
+  }, buildTimeoutMs);
+
+  const moments: [keyof typeof exitCodes, string, (elapsedMs: number, children: ProcessInfo[]) => boolean][] = [
+    ['SIGINT', 'while pages are being written', rendering],
+    ['SIGTERM', 'while pages are being written', rendering],
+    ['SIGINT', 'while Pagefind indexes', (_, children) => pagefindRuns(children)],
+    ['SIGTERM', 'while Pagefind indexes', (_, children) => pagefindRuns(children)],
+  ];
+  for (const [signal, moment, signalWhen] of moments) {
+    it(`${signal} ${moment}: exit ${exitCodes[signal]}, the live site untouched, no folder and no child left`, async () => {
+      const previous = snapshot(out);
+      // Store A's site over store B's: any page written in place would differ.
+      const stopped = await signalBuild(storeA, out, signal, signalWhen);
+      if (moment.includes('Pagefind')) expect(pagefindRuns(stopped.children), 'Pagefind ran at the signal').toBe(true);
+      expect(stopped.stderr).toContain(`wirefold build: stopped (${signal})`);
+      expect({ code: stopped.code, signal: stopped.signal }).toEqual({ code: exitCodes[signal], signal: null });
+      // Pagefind is ended and reaped before the build exits, not left to notice later that its stdin closed.
+      const pagefind = stopped.children.filter((child) => child.cmdline.includes('pagefind'));
+      expect(pagefind.map((child) => processInfo(child.pid)).filter((info) => info !== null), 'Pagefind at the exit').toEqual([]);
+      expect(await leftBehind(stopped.build, stopped.children, folder)).toEqual([]);
+      expect(readdirSync(parent)).toEqual(['site']);
+      expect(snapshot(out)).toEqual(previous);
+    }, buildTimeoutMs);
+  }
+});
