@@ -3,13 +3,14 @@
 // their stdin and exit when it closes, which the kernel does when this process dies, even by SIGKILL; so no watcher
 // process is needed (test/site/build-safety.test.ts kills real builds and looks for them).
 import { join, resolve, sep } from 'node:path';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { projectRoot } from '../paths.ts';
 import { readStore } from '../store/store.ts';
 import { absoluteLocation } from '../store/location.ts';
 import { realPathOf, refuseDangerousOutDir, refuseForeignOutDir } from './out-dir-guard.ts';
 import { createFreshSite, recoverInterruptedSwap } from './site-swap.ts';
+import { createBuildWorkdir } from './build-workdir.ts';
 import { sitePictures } from './site-pictures.ts';
 import type { ImageMode } from './story-image.ts';
 import { buildFingerprint, codeDigest, storeDigest } from './build-inputs.ts';
@@ -247,16 +248,15 @@ async function renderSite(options: BuildOptions, outDir: string, pictures: Recor
   // builds (parallel tests, a benchmark, a scheduler) delete under each other. Each build therefore runs from a private
   // folder of its own, inside the project so that the bundle still finds node_modules.
   const workingDirectory = process.cwd();
-  mkdirSync(resolve(projectRoot, '.astro'), { recursive: true });
-  const privateDirectory = mkdtempSync(resolve(projectRoot, '.astro', 'build-'));
-  process.chdir(privateDirectory);
+  const privateDirectory = createBuildWorkdir(resolve(projectRoot, '.astro'));
+  process.chdir(privateDirectory.path);
   try {
     // Astro empties its out dir before writing; ours is fresh, and emptying it would delete the site marker.
     await build({ root: projectRoot, outDir, ...addresses, logLevel: 'warn', integrations: [phaseMarks], vite: { build: { emptyOutDir: false }, define, plugins: [bundled] } });
     seconds.render = lap();
   } finally {
     process.chdir(workingDirectory);
-    rmSync(privateDirectory, { recursive: true, force: true });
+    privateDirectory.remove();
   }
   return seconds;
 }

@@ -16,6 +16,11 @@ export function snapshot(dir: string): Record<string, string> {
   }));
 }
 
+/** The private working folders (src/site/build-workdir.ts) that the build with this pid left in the project's .astro/. */
+export function buildWorkdirs(pid: number): string[] {
+  return readdirSync(join(repoRoot, '.astro')).filter((name) => name.startsWith(`build-${pid}-`));
+}
+
 export interface ProcessInfo {
   pid: number;
   state: string;

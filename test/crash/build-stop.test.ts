@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runWirefold, tempFolder } from '../helpers.ts';
-import { leftBehind, processInfo, signalBuild, snapshot } from './build-processes.ts';
+import { buildWorkdirs, leftBehind, processInfo, signalBuild, snapshot } from './build-processes.ts';
 import type { ProcessInfo } from './build-processes.ts';
 import { generateSyntheticStore } from '../../bench/build/synthetic-store.ts';
 
@@ -34,6 +34,7 @@ describe('a build stopped by SIGINT or SIGTERM cleans up after itself', () => {
   }, buildTimeoutMs);
 
   const moments: [keyof typeof exitCodes, string, (elapsedMs: number, children: ProcessInfo[]) => boolean][] = [
+    ['SIGINT', 'while Vite bundles', (_, children) => children.some((child) => child.cmdline.includes('esbuild'))],
     ['SIGINT', 'while pages are being written', rendering],
     ['SIGTERM', 'while pages are being written', rendering],
     ['SIGINT', 'while Pagefind indexes', (_, children) => pagefindRuns(children)],
@@ -53,6 +54,7 @@ describe('a build stopped by SIGINT or SIGTERM cleans up after itself', () => {
       expect(await leftBehind(stopped.build, stopped.children, folder)).toEqual([]);
       expect(readdirSync(parent)).toEqual(['site']);
       expect(snapshot(out)).toEqual(previous);
+      expect(buildWorkdirs(stopped.build.pid), 'its working folder in .astro/').toEqual([]);
     }, buildTimeoutMs);
   }
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { runWirefold, tempFolder } from '../helpers.ts';
 import { filesUnder } from '../demo-site.ts';
-import { leftBehind, signalBuild, snapshot } from '../crash/build-processes.ts';
+import { buildWorkdirs, leftBehind, signalBuild, snapshot } from '../crash/build-processes.ts';
 import type { ProcessInfo } from '../crash/build-processes.ts';
 import { generateSyntheticStore } from '../../bench/build/synthetic-store.ts';
 import type { SyntheticShape } from '../../bench/build/synthetic-store.ts';
@@ -128,9 +128,11 @@ describe('wirefold build never loses or wrecks what a user has', () => {
       ['once pages are being written', () => readdirSync(parent).some((name) => existsSync(join(parent, name, 'stories')) && name !== 'site')],
       ['once Pagefind runs', (_, children) => children.some((child) => child.cmdline.includes('pagefind'))],
     ];
+    const killedPids: number[] = [];
     for (const [moment, killWhen] of moments) {
       // Killed while building store A's site over store B's: any page it wrote in place would differ.
       const { build: killed, children } = await killBuild(storeA, out, killWhen);
+      killedPids.push(killed.pid);
       if (moment.startsWith('once')) expect(children.length, `${moment}: children at the kill`).toBeGreaterThan(0);
       expect(await leftBehind(killed, children, folder), moment).toEqual([]);
       expect(snapshot(out), moment).toEqual(previous);
@@ -140,5 +142,7 @@ describe('wirefold build never loses or wrecks what a user has', () => {
     expect(result.status, result.stderr).toBe(0);
     expect(readdirSync(parent)).toEqual(['site']);
     expect(snapshot(out)['index.html']).not.toBe(previous['index.html']);
+    // The next build also removes the working folders the killed ones left in the project's .astro/.
+    expect(killedPids.flatMap(buildWorkdirs)).toEqual([]);
   }, 4 * buildTimeoutMs);
 });
