@@ -2,10 +2,11 @@
 // 130/143 having cleaned up after itself: the live site byte for byte as before, no `.<out>.wirefold-new-…` folder
 // beside it (not even for the next build to remove), and no Pagefind (or any other) child process left running.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runWirefold, tempFolder } from '../helpers.ts';
 import { buildWorkdirs, leftBehind, processInfo, signalBuild, snapshot } from './build-processes.ts';
+import { readSiteMarker } from '../../src/site/site-marker.ts';
 import type { ProcessInfo } from './build-processes.ts';
 import { generateSyntheticStore } from '../../bench/build/synthetic-store.ts';
 
@@ -57,4 +58,30 @@ describe('a build stopped by SIGINT or SIGTERM cleans up after itself', () => {
       expect(buildWorkdirs(stopped.build.pid), 'its working folder in .astro/').toEqual([]);
     }, buildTimeoutMs);
   }
+
+  it('a clean-up that outlasts the 3 s says so and exits 130; what is left keeps its marker and the next build removes it', async () => {
+    // 100,000 empty files, moved into the new site as it renders: a deletion that takes longer than the stop's budget
+    // (4.6 s for half as many at load 8; the 5,400-page bench site took 2.1-2.7 s at load 5-6).
+    const padding = join(folder, 'padding');
+    for (let dir = 0; dir < 100; dir++) {
+      mkdirSync(join(padding, `d${dir}`), { recursive: true });
+      for (let file = 0; file < 1000; file++) writeFileSync(join(padding, `d${dir}`, `f${file}`), '');
+    }
+    const previous = snapshot(out);
+    const stopped = await signalBuild(storeA, out, 'SIGINT', () => {
+      const fresh = readdirSync(parent).find((name) => name !== 'site' && existsSync(join(parent, name, 'stories')));
+      if (fresh) renameSync(padding, join(parent, fresh, 'padding'));
+      return fresh !== undefined;
+    });
+    expect(stopped.stderr).toContain('wirefold build: clean-up unfinished after 3 s; exiting (the next run finishes it)');
+    expect(stopped.code).toBe(130);
+    expect(snapshot(out)).toEqual(previous);
+    const left = readdirSync(parent).filter((name) => name !== 'site');
+    expect(left).toHaveLength(1);
+    expect(left[0]).toMatch(/^\.site\.wirefold-new-[0-9a-f]{12}$/);
+    expect(readSiteMarker(join(parent, left[0]!))?.pid, 'the marker, deleted last').toBe(stopped.build.pid);
+    const next = runWirefold(['build', '--db', storeA, '--out', out, '--images', 'hotlink'], { timeout: buildTimeoutMs });
+    expect(next.status, next.stderr).toBe(0);
+    expect(readdirSync(parent)).toEqual(['site']);
+  }, 2 * buildTimeoutMs);
 });
