@@ -1,7 +1,9 @@
 // The build stage: render the static site from the store with Astro, then index it for search with Pagefind.
 // The child processes a build starts (esbuild's service, from Vite; Pagefind's binary, from its Node API) are driven over
 // their stdin and exit when it closes, which the kernel does when this process dies, even by SIGKILL; so no watcher
-// process is needed (test/site/build-safety.test.ts kills real builds and looks for them).
+// process is needed (test/site/build-safety.test.ts kills real builds and looks for them). A build stopped by SIGINT or
+// SIGTERM does better than that: before it exits it ends Pagefind and waits until it is gone, and removes its unfinished
+// site (site-swap.ts withdraw) and its working folder (test/crash/build-stop.test.ts stops real builds).
 import { join, resolve, sep } from 'node:path';
 import { existsSync, readdirSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
