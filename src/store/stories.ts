@@ -97,10 +97,23 @@ export async function replaceRelated(store: Store, storyId: string, related: rea
  * stories it compares against without a round trip per story.
  */
 export async function liveStoryMembers(store: Store, since: string): Promise<StoryMember[]> {
-  const rows = await sqlOf(store).all<{ story_id: string; id: number; feed_id: number; content_hash: string; title: string; summary: string; published_at: string }>(
+  return membersOf(await sqlOf(store).all<MemberRow>(
     `SELECT sa.story_id, a.id, a.feed_id, a.content_hash, a.title, a.summary, a.published_at FROM stories s
      JOIN story_articles sa ON sa.story_id = s.id JOIN articles a ON a.id = sa.article_id
-     WHERE s.merged_into IS NULL AND s.last_published_at >= ? ORDER BY a.published_at, a.id`, [since]);
+     WHERE s.merged_into IS NULL AND s.last_published_at >= ? ORDER BY a.published_at, a.id`, [since]));
+}
+
+/** Every article of the given stories, oldest first (as liveStoryMembers, for a few stories named by id). */
+export async function storyMembers(store: Store, storyIds: readonly string[]): Promise<StoryMember[]> {
+  return membersOf(await sqlOf(store).all<MemberRow>(
+    `SELECT sa.story_id, a.id, a.feed_id, a.content_hash, a.title, a.summary, a.published_at FROM story_articles sa
+     JOIN articles a ON a.id = sa.article_id WHERE sa.story_id IN (SELECT value FROM json_each(?))
+     ORDER BY a.published_at, a.id`, [storyIds]));
+}
+
+interface MemberRow { story_id: string; id: number; feed_id: number; content_hash: string; title: string; summary: string; published_at: string }
+
+function membersOf(rows: readonly MemberRow[]): StoryMember[] {
   return rows.map((row) => ({
     storyId: row.story_id, articleId: row.id, feedId: row.feed_id, contentHash: row.content_hash,
     title: row.title, summary: row.summary, publishedAt: row.published_at,

@@ -169,6 +169,11 @@ describe('stories', () => {
     expect(profiles()).toEqual({ n: 0 });
     await clusterRun(store, [], corrected.published!);
     expect(profiles()).toEqual({ n: 1 });
+    // Built from every member of that story, and only from its members.
+    const size = sqliteDb(store).prepare('SELECT size FROM story_profiles WHERE story_id = ?').get(story) as { size: number };
+    const members = sqliteDb(store).prepare('SELECT count(*) AS n FROM story_articles WHERE story_id = ?').get(story) as { n: number };
+    expect(members.n).toBeGreaterThan(1);
+    expect(size.size).toBe(members.n);
     await store.close();
   });
 

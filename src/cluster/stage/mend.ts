@@ -2,7 +2,7 @@
 // transaction: it changes nothing any story holds, so a run killed after it has lost nothing.
 import type { Store } from '../../store/store.ts';
 import { loadEmbeddings } from '../../store/embeddings.ts';
-import { liveStoryMembers, storiesArticles, unrefreshedStoryIds } from '../../store/stories.ts';
+import { storiesArticles, storyMembers, unrefreshedStoryIds } from '../../store/stories.ts';
 import { saveStoryProfiles, storiesWithoutProfile } from '../../store/story-profiles.ts';
 import { profilesFromMembers } from '../stories/profiles.ts';
 import { refreshStory } from './refresh.ts';
@@ -29,9 +29,10 @@ export async function refreshUnrefreshedStories(store: Store, modelId: string, n
  * committed, then finds them.
  */
 export async function repairMissingProfiles(store: Store, modelId: string, since: string, skip: ReadonlySet<string>): Promise<void> {
-  const unprofiled = new Set((await storiesWithoutProfile(store, modelId, since)).filter((id) => !skip.has(id)));
-  if (!unprofiled.size) return;
-  const members = (await liveStoryMembers(store, since)).filter((member) => unprofiled.has(member.storyId));
+  const unprofiled = (await storiesWithoutProfile(store, modelId, since)).filter((id) => !skip.has(id));
+  if (!unprofiled.length) return;
+  // Only their members: after an ingest that changed a few articles' words, a handful of stories among thousands.
+  const members = await storyMembers(store, unprofiled);
   const vectors = await loadEmbeddings(store, modelId, members.map((member) => member.contentHash));
   await saveStoryProfiles(store, modelId, profilesFromMembers(members, vectors));
 }
