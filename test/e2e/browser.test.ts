@@ -4,7 +4,7 @@
 // (light, dark, phone) under test-results/browser/ for a person to look at.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, devices } from 'playwright-core';
@@ -491,15 +491,24 @@ describe('the demo site in Chromium', () => {
       expect(missing.problems.filter((problem) => !problem.includes(absent))).toEqual([]);
       await missing.context.close();
 
-      // A shard whose entry file is unreadable: its stories are gone from search, the topic shard still answers.
-      writeFileSync(join(copy.dist, 'pagefind', storyShard!, 'pagefind-entry.json'), '{"version":"1.6.0","langua');
-      const unreadable = await open('/search/?q=outage', { on: copy.server });
-      await expect.poll(() => unreadable.page.locator('#search-status').innerText(), { timeout: 30_000 }).toMatch(/results? for “outage”$/);
-      const topics = await resultPaths(unreadable.page);
-      expect(topics).toContain('/topics/outages/');
-      expect(topics.every((path) => shardOf(path) === 'topics')).toBe(true);
-      expect(await unreadable.page.locator('#search-notice').innerText()).toBe(notice);
-      await unreadable.context.close();
+      // A shard whose result files are gone (an upload cut short), then one whose entry file is unreadable: its stories
+      // are left out of the results, the topic shard still answers.
+      const storyFolder = join(copy.dist, 'pagefind', storyShard!);
+      const breakages = [
+        () => rmSync(join(storyFolder, 'fragment'), { recursive: true }),
+        () => writeFileSync(join(storyFolder, 'pagefind-entry.json'), '{"version":"1.6.0","langua'),
+      ];
+      for (const breakage of breakages) {
+        breakage();
+        const broken = await open('/search/?q=outage', { on: copy.server });
+        await expect.poll(() => broken.page.locator('#search-status').innerText(), { timeout: 30_000 }).toMatch(/^\d+ results? for “outage”$/);
+        const topics = await resultPaths(broken.page);
+        expect(topics).toContain('/topics/outages/');
+        expect(topics.every((path) => shardOf(path) === 'topics')).toBe(true);
+        await expect.poll(() => broken.page.locator('#search-notice').isVisible()).toBe(true);
+        expect(await broken.page.locator('#search-notice').innerText()).toBe(notice);
+        await broken.context.close();
+      }
 
       // Without the primary shard (it carries Pagefind's code) there is no search: the page says so and does not hang.
       writeFileSync(join(copy.dist, 'pagefind', 'topics', 'pagefind-entry.json'), 'not JSON');
