@@ -486,6 +486,8 @@ describe('the demo site in Chromium', () => {
       expect(found.every((path) => shardOf(path) === storyShard)).toBe(true);
       await expect.poll(() => missing.page.locator('#search-notice').isVisible()).toBe(true);
       expect(await missing.page.locator('#search-notice').innerText()).toBe(notice);
+      expect(await seriousAxeViolations(missing.page)).toEqual([]);
+      await screenshot(missing.page, 'search-shard-missing');
       // Nothing went wrong but the missing shard (the browser logs its 404s).
       await missing.page.waitForLoadState('networkidle');
       expect(missing.problems.filter((problem) => !problem.includes(absent))).toEqual([]);
