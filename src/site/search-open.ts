@@ -45,7 +45,7 @@ export interface OpenIndex {
  * currentShards() is asked for the site's list now (null when it cannot say), and if that differs from the page's it
  * is used instead, else the failed shards are dropped; each further shard that fails is dropped in turn. Resolves with
  * the open index and the shards left out. Rejects when pagefind.js or the primary shard cannot be loaded (without the
- * primary there is no search at all).
+ * primary there is no search at all); Pagefind is left closed, so a later call tries again from the start.
  */
 export async function openSearchIndex(listed: ShardList, options: PagefindOptions,
   currentShards: () => Promise<ShardList | null>): Promise<OpenIndex> {
@@ -88,7 +88,13 @@ async function openShards(shards: ShardList, options: PagefindOptions): Promise<
   const primary = pagefind.options(options);
   // mergeIndex records each index in call order before it awaits, so merging all at once keeps the list's order.
   const merges = Promise.allSettled(shards.merged.map((path) => pagefind.mergeIndex(path, options)));
-  await primary;
+  try {
+    await primary;
+  } catch (error) {
+    // Pagefind keeps its failed primary too: a later attempt (the upload finished, the network is back) starts afresh.
+    await pagefind.destroy();
+    throw error;
+  }
   const failed = (await merges).flatMap((merge, index) => (merge.status === 'rejected' ? [shards.merged[index]!] : []));
   return { pagefind, failed };
 }

@@ -44,7 +44,11 @@ export function startSearchPage(): void {
   const partial = () => { notice.hidden = false; };
 
   let index: Promise<OpenIndex> | null = null;
-  const loadIndex = () => (index ??= openIndex(config, partial));
+  // An index that could not be opened is tried again at the next search (a reader searching again expects a retry).
+  const loadIndex = () => (index ??= openIndex(config, partial).catch((error: unknown) => {
+    index = null;
+    throw error;
+  }));
   let current: ResultList | null = null;
   let generation = 0;
 

@@ -517,6 +517,11 @@ describe('the demo site in Chromium', () => {
       const none = await open('/search/?q=outage', { on: copy.server });
       await expect.poll(() => none.page.locator('#search-status').innerText(), { timeout: 30_000 }).toMatch(/^Search is unavailable/);
       expect(await none.page.locator('.search-result').count()).toBe(0);
+      // Once the host has the file again, searching again finds what is there.
+      cpSync(join(site.dist, 'pagefind', 'topics', 'pagefind-entry.json'), join(copy.dist, 'pagefind', 'topics', 'pagefind-entry.json'));
+      await none.page.getByRole('searchbox', { name: 'Search stories and topics' }).press('Enter');
+      await expect.poll(() => none.page.locator('#search-status').innerText(), { timeout: 30_000 }).toMatch(/^\d+ results? for “outage”$/);
+      expect(await resultPaths(none.page)).toContain('/topics/outages/');
       await none.context.close();
     } finally {
       await copy.server.stop();
