@@ -1,5 +1,5 @@
-// The search page's result list, in the reader's browser, over Pagefind's JavaScript API (pagefind.js: options,
-// mergeIndex, search, and each result's data()). Pagefind's own UI shows every result Pagefind returns; with the index
+// The search page's result list, in the reader's browser, over Pagefind's JavaScript API (search and each result's
+// data(); search-open.ts opens the index, shards it cannot load left out). Pagefind's own UI shows every result Pagefind returns; with the index
 // in shards that includes the weak matches of its prefix backtracking, so this list shows only real matches
 // (search-match.ts) and keeps what the UI gave readers: a labelled search box that searches as one types and on Enter,
 // ?q= in the address (read on load, kept up to date, so a search can be shared or reloaded), results with title,
