@@ -1,37 +1,20 @@
-// The search page's result list, in the reader's browser, over Pagefind's JavaScript API (pagefind.js: options,
-// mergeIndex, search, and each result's data()). Pagefind's own UI shows every result Pagefind returns; with the index
+// The search page's result list, in the reader's browser, over Pagefind's JavaScript API (search and each result's
+// data(); search-open.ts opens the index, shards it cannot load left out). Pagefind's own UI shows every result Pagefind returns; with the index
 // in shards that includes the weak matches of its prefix backtracking, so this list shows only real matches
 // (search-match.ts) and keeps what the UI gave readers: a labelled search box that searches as one types and on Enter,
 // ?q= in the address (read on load, kept up to date, so a search can be shared or reloaded), results with title,
 // picture and an excerpt with the matched words marked, a "no results" line, and a button for more.
 import { webUrl } from './safe-url.ts';
 import { excerptRuns, isRealMatch, queryWords, wordsAt } from './search-match.ts';
-
-/** What pagefind.js exports, as far as this page uses it (Pagefind 1.6; https://pagefind.app/docs/api/). */
-interface PagefindModule {
-  options(options: PagefindOptions): Promise<void>;
-  mergeIndex(bundlePath: string, options: PagefindOptions): Promise<void>;
-  search(term: string): Promise<{ results: PagefindResult[] } | null>;
-}
-interface PagefindOptions { baseUrl: string; ranking: { pageLength: number } }
-interface PagefindResult { id: string; score: number; data(): Promise<PagefindData> }
-interface PagefindData {
-  url: string;
-  raw_content?: string;
-  content: string;
-  excerpt: string;
-  locations: number[];
-  meta: Record<string, string | undefined>;
-}
+import { fetchShardList, openSearchIndex, shardListOf } from './search-open.ts';
+import type { OpenIndex, PagefindData, PagefindOptions, PagefindResult, ShardList } from './search-open.ts';
 
 /** The page's configuration, from data- attributes on the search element (search.astro). */
 interface SearchConfig {
   /** The site's base path, for result URLs ("/", "/news/"). */
   base: string;
-  /** The primary shard's folder URL: its pagefind.js, WebAssembly and index. */
-  bundle: string;
-  /** The other shards' folder URLs, merged into every search. */
-  merged: string[];
+  /** The site's search shards as this page was built with them. */
+  shards: ShardList;
 }
 
 // Results are checked (search-match.ts needs each one's data(): a fragment fetch, cached by Pagefind) and shown this
@@ -41,24 +24,31 @@ const typingPauseMs = 300;
 
 /**
  * Starts the search page: the form #search-form with its input, the status line #search-status, the list
- * #search-results and the button #search-more (search.astro). Reads the configuration from #search's data-base,
- * data-bundle and data-merged (JSON array). A failure to load Pagefind shows one line in the status and leaves the box.
+ * #search-results, the button #search-more and the line #search-notice (search.astro). Reads the configuration from
+ * #search's data-base, data-bundle and data-merged (JSON array). A shard that cannot be loaded (search-open.ts), or a
+ * result whose data cannot be, shows #search-notice and search goes on with the rest; a failure to load Pagefind or its
+ * primary shard shows one line in the status and leaves the box.
  */
 export function startSearchPage(): void {
   const root = document.getElementById('search')!;
   const config: SearchConfig = {
     base: root.dataset['base'] ?? '/',
-    bundle: root.dataset['bundle'] ?? '/pagefind/',
-    merged: JSON.parse(root.dataset['merged'] ?? '[]') as string[],
+    shards: shardListOf(root) ?? { bundle: '/pagefind/', merged: [] },
   };
   const form = root.querySelector('form')!;
   const input = root.querySelector('input')!;
   const status = document.getElementById('search-status')!;
   const list = document.getElementById('search-results') as HTMLOListElement;
   const more = document.getElementById('search-more') as HTMLButtonElement;
+  const notice = document.getElementById('search-notice')!;
+  const partial = () => { notice.hidden = false; };
 
-  let pagefind: Promise<PagefindModule> | null = null;
-  const loadPagefind = () => (pagefind ??= openPagefind(config));
+  let index: Promise<OpenIndex> | null = null;
+  // An index that could not be opened is tried again at the next search (a reader searching again expects a retry).
+  const loadIndex = () => (index ??= openIndex(config, partial).catch((error: unknown) => {
+    index = null;
+    throw error;
+  }));
   let current: ResultList | null = null;
   let generation = 0;
 
@@ -74,9 +64,9 @@ export function startSearchPage(): void {
       return;
     }
     try {
-      const found = await (await loadPagefind()).search(query);
+      const found = await (await loadIndex()).pagefind.search(query);
       if (mine !== generation || !found) return;
-      current = new ResultList(query.trim(), found.results, words);
+      current = new ResultList(query.trim(), found.results, words, partial);
       list.replaceChildren();
       await showMore(mine, current);
     } catch (error) {
@@ -128,7 +118,7 @@ export function startSearchPage(): void {
     }).catch((error: unknown) => { if (mine === generation) unavailable(error); });
   });
   // Loading Pagefind's WebAssembly and every shard's metadata takes a moment: start when the reader arrives.
-  loadPagefind().catch(unavailable);
+  loadIndex().catch(unavailable);
   const query = new URLSearchParams(location.search).get('q');
   if (query) {
     input.value = query;
@@ -136,16 +126,17 @@ export function startSearchPage(): void {
   }
 }
 
-/** Pagefind with every shard merged in, each with the same result URLs (the site's base) and ranking. */
-async function openPagefind(config: SearchConfig): Promise<PagefindModule> {
-  const pagefind = await import(/* @vite-ignore */ `${config.bundle}pagefind.js`) as PagefindModule;
+/**
+ * Pagefind with every shard that loads merged in, each with the same result URLs (the site's base) and ranking; calls
+ * partial() when a shard had to be left out. A stale page asks this very page, fetched again, for the site's shards.
+ */
+async function openIndex(config: SearchConfig, partial: () => void): Promise<OpenIndex> {
   // A story page is one line per article, so a longer page means wider coverage, not padding: page length must not
   // count against it (Pagefind's default does), or the 9-article story ranks below every one-article mention.
   const options: PagefindOptions = { baseUrl: config.base, ranking: { pageLength: 0 } };
-  await pagefind.options(options);
-  // mergeIndex records each index in call order before it awaits, so merging all at once keeps the list's order.
-  await Promise.all(config.merged.map((path) => pagefind.mergeIndex(path, options)));
-  return pagefind;
+  const opened = await openSearchIndex(config.shards, options, () => fetchShardList(location.pathname));
+  if (opened.missing.length > 0) partial();
+  return opened;
 }
 
 /** One search's results in Pagefind's order (score, all shards ranked together), checked a few at a time. */
@@ -157,11 +148,14 @@ class ResultList {
   private shown = 0;
   private readonly results: readonly PagefindResult[];
   private readonly words: readonly string[];
+  private readonly partial: () => void;
 
-  constructor(query: string, results: readonly PagefindResult[], words: readonly string[]) {
+  /** partial is called when a result's data cannot be loaded (its shard's fragment file missing): it is left out. */
+  constructor(query: string, results: readonly PagefindResult[], words: readonly string[], partial: () => void) {
     this.query = query;
     this.results = results;
     this.words = words;
+    this.partial = partial;
   }
 
   /** The next count real matches (fewer at the end), checking as many of Pagefind's results as that takes. */
@@ -169,7 +163,12 @@ class ResultList {
     while (this.kept.length < this.shown + count && this.checked < this.results.length) {
       const batch = this.results.slice(this.checked, this.checked + count);
       this.checked += batch.length;
-      for (const data of await Promise.all(batch.map((result) => result.data()))) {
+      for (const loaded of await Promise.allSettled(batch.map((result) => result.data()))) {
+        if (loaded.status === 'rejected') {
+          this.partial();
+          continue;
+        }
+        const data = loaded.value;
         const matched = wordsAt(data.raw_content ?? data.content, data.locations);
         const metaWords = Object.entries(data.meta).flatMap(([key, value]) => (key === 'image' || !value ? [] : value.split(/\s+/)));
         if (isRealMatch(this.words, matched, metaWords)) this.kept.push(data);

@@ -4,13 +4,13 @@
 // (light, dark, phone) under test-results/browser/ for a person to look at.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, devices } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { AxeResults } from 'axe-core';
-import { repoRoot } from '../helpers.ts';
+import { repoRoot, tempFolder } from '../helpers.ts';
 import { buildDemoSite, demoBuildTimeoutMs, serveSite } from '../demo-site.ts';
 import { relativePhrase } from '../../src/site/relative-time.ts';
 import type { DemoSite, RunningServer } from '../demo-site.ts';
@@ -40,8 +40,15 @@ interface Visit {
   problems: string[];
 }
 
-/** Opens path in a fresh context (light or dark, desktop or phone) and records everything that goes wrong. */
-async function open(path: string, options: { scheme?: Scheme; phone?: boolean; status?: number } = {}): Promise<Visit> {
+/**
+ * Opens path in a fresh context (light or dark, desktop or phone) and records everything that goes wrong; on the demo
+ * site's server unless told another (on: a copy of the site that a test changes).
+ */
+async function open(path: string, options: {
+  scheme?: Scheme; phone?: boolean; status?: number; on?: RunningServer;
+  /** Called with the page before it is loaded (to route its requests). */
+  prepare?: (page: Page) => Promise<unknown>;
+} = {}): Promise<Visit> {
   const context = await browser!.newContext({
     ...(options.phone ? devices['Pixel 7'] : { viewport: { width: 1280, height: 900 } }),
     colorScheme: options.scheme ?? 'light',
@@ -49,8 +56,9 @@ async function open(path: string, options: { scheme?: Scheme; phone?: boolean; s
     bypassCSP: true,
   });
   const visit: Visit = { page: await context.newPage(), context, problems: [] };
-  const origin = new URL(server!.url).origin;
-  const target = new URL(path, server!.url).href;
+  const served = options.on ?? server!;
+  const origin = new URL(served.url).origin;
+  const target = new URL(path, served.url).href;
   const expectedStatus = options.status ?? 200;
   // The site serves its own copies of pictures: a reader's browser never calls an outlet's host, for anything.
   await context.route((url) => url.origin !== origin, async (route) => {
@@ -73,6 +81,7 @@ async function open(path: string, options: { scheme?: Scheme; phone?: boolean; s
       problems.push(`HTTP ${response.status()}: ${response.url()}`);
     }
   });
+  await options.prepare?.(page);
   const response = await page.goto(target, { waitUntil: 'load' });
   expect(response?.status(), target).toBe(expectedStatus);
   return visit;
@@ -83,6 +92,33 @@ function shardOf(path: string): string | undefined {
   const search = (JSON.parse(readFileSync(join(site.dist, '.wirefold-build.json'), 'utf8')) as { search: Record<string, Record<string, string>> }).search;
   return Object.keys(search).find((shard) => `${path.replace(/^\//, '')}index.html` in search[shard]!);
 }
+
+/** The demo site's story shards, as the build manifest records them. */
+function storyShards(): string[] {
+  const search = (JSON.parse(readFileSync(join(site.dist, '.wirefold-build.json'), 'utf8')) as { search: Record<string, unknown> }).search;
+  return Object.keys(search).filter((shard) => shard.startsWith('stories-'));
+}
+
+/** A copy of the demo site in a fresh folder, served on its own: for a test that breaks or rebuilds its files. */
+async function servedCopy(): Promise<{ dist: string; server: RunningServer }> {
+  const dist = join(tempFolder(), 'dist');
+  cpSync(site.dist, dist, { recursive: true });
+  return { dist, server: await serveSite({ ...site, dist }) };
+}
+
+/** Rewrites the search page in dist to list the merged shards change(listed) returns, as a build would write it. */
+function listShards(dist: string, change: (merged: string[]) => string[]): void {
+  const file = join(dist, 'search', 'index.html');
+  const html = readFileSync(file, 'utf8');
+  const listed = /data-merged="([^"]*)"/.exec(html);
+  expect(listed, 'the search page lists its shards').not.toBeNull();
+  const merged = JSON.parse(listed![1]!.replaceAll('&quot;', '"')) as string[];
+  writeFileSync(file, html.replace(listed![0], `data-merged="${JSON.stringify(change(merged)).replaceAll('"', '&quot;')}"`));
+}
+
+/** The result links' paths on a search page. */
+const resultPaths = (page: Page) => page.locator('.search-result-title a')
+  .evaluateAll((links) => links.map((link) => new URL((link as HTMLAnchorElement).href).pathname));
 
 /** Waits for the page to settle, then fails on anything it recorded; always closes the context. */
 async function finish(visit: Visit): Promise<void> {
@@ -433,6 +469,100 @@ describe('the demo site in Chromium', () => {
     const excerptElements = await visit.page.locator('.search-result-excerpt *').evaluateAll((elements) => elements.map((element) => element.tagName));
     expect(excerptElements.every((tag) => tag === 'MARK')).toBe(true);
     await finish(visit);
+  });
+
+  it('keeps searching the shards that load when one is missing or unreadable, and says in one line that results may be missing', async () => {
+    const copy = await servedCopy();
+    const notice = 'Some results may be missing: part of the search index could not be loaded.';
+    try {
+      const [storyShard] = storyShards();
+      // A shard the search page lists and the host does not have (an upload that failed): the week's stories are found.
+      const absent = '/pagefind/stories-2020-W01/';
+      listShards(copy.dist, (merged) => [absent, ...merged]);
+      const missing = await open('/search/?q=asteroid', { on: copy.server });
+      await expect.poll(() => missing.page.locator('#search-status').innerText(), { timeout: 30_000 }).toMatch(/^\d+ results? for “asteroid”$/);
+      const found = await resultPaths(missing.page);
+      expect(found.length).toBeGreaterThan(0);
+      expect(found.every((path) => shardOf(path) === storyShard)).toBe(true);
+      await expect.poll(() => missing.page.locator('#search-notice').isVisible()).toBe(true);
+      expect(await missing.page.locator('#search-notice').innerText()).toBe(notice);
+      expect(await seriousAxeViolations(missing.page)).toEqual([]);
+      await screenshot(missing.page, 'search-shard-missing');
+      // Nothing went wrong but the missing shard (the browser logs its 404s).
+      await missing.page.waitForLoadState('networkidle');
+      expect(missing.problems.filter((problem) => !problem.includes(absent))).toEqual([]);
+      await missing.context.close();
+
+      // A shard whose result files are gone (an upload cut short), then one whose entry file is unreadable: its stories
+      // are left out of the results, the topic shard still answers.
+      const storyFolder = join(copy.dist, 'pagefind', storyShard!);
+      const breakages = [
+        () => rmSync(join(storyFolder, 'fragment'), { recursive: true }),
+        () => writeFileSync(join(storyFolder, 'pagefind-entry.json'), '{"version":"1.6.0","langua'),
+      ];
+      for (const breakage of breakages) {
+        breakage();
+        const broken = await open('/search/?q=outage', { on: copy.server });
+        await expect.poll(() => broken.page.locator('#search-status').innerText(), { timeout: 30_000 }).toMatch(/^\d+ results? for “outage”$/);
+        const topics = await resultPaths(broken.page);
+        expect(topics).toContain('/topics/outages/');
+        expect(topics.every((path) => shardOf(path) === 'topics')).toBe(true);
+        await expect.poll(() => broken.page.locator('#search-notice').isVisible()).toBe(true);
+        expect(await broken.page.locator('#search-notice').innerText()).toBe(notice);
+        await broken.context.close();
+      }
+
+      // Without the primary shard (it carries Pagefind's code) there is no search: the page says so and does not hang.
+      writeFileSync(join(copy.dist, 'pagefind', 'topics', 'pagefind-entry.json'), 'not JSON');
+      const none = await open('/search/?q=outage', { on: copy.server });
+      await expect.poll(() => none.page.locator('#search-status').innerText(), { timeout: 30_000 }).toMatch(/^Search is unavailable/);
+      expect(await none.page.locator('.search-result').count()).toBe(0);
+      // Once the host has the file again, searching again finds what is there.
+      cpSync(join(site.dist, 'pagefind', 'topics', 'pagefind-entry.json'), join(copy.dist, 'pagefind', 'topics', 'pagefind-entry.json'));
+      await none.page.getByRole('searchbox', { name: 'Search stories and topics' }).press('Enter');
+      await expect.poll(() => none.page.locator('#search-status').innerText(), { timeout: 30_000 }).toMatch(/^\d+ results? for “outage”$/);
+      expect(await resultPaths(none.page)).toContain('/topics/outages/');
+      await none.context.close();
+    } finally {
+      await copy.server.stop();
+    }
+  });
+
+  it('recovers a search page older than the site (a build moved a week to another shard): it searches the site\'s shards, before and after a reload', async () => {
+    const copy = await servedCopy();
+    try {
+      const [storyShard] = storyShards();
+      const moved = 'stories-2020-W01';
+      // The page is served before the build and opens its index after it: pagefind.js is held until the build is done.
+      let buildDone!: () => void;
+      const built = new Promise<void>((resolve) => { buildDone = resolve; });
+      const visit = await open('/search/?q=asteroid', {
+        on: copy.server,
+        prepare: (page) => page.route('**/pagefind.js', async (route) => { await built; await route.continue(); }),
+      });
+      renameSync(join(copy.dist, 'pagefind', storyShard!), join(copy.dist, 'pagefind', moved));
+      listShards(copy.dist, (merged) => merged.map((path) => path.replace(`/${storyShard}/`, `/${moved}/`)));
+      buildDone();
+      const { page } = visit;
+      const status = page.locator('#search-status');
+      await expect.poll(() => status.innerText(), { timeout: 30_000 }).toMatch(/^\d+ results? for “asteroid”$/);
+      const found = await resultPaths(page);
+      expect(found.length).toBeGreaterThan(0);
+      expect(found.every((path) => shardOf(path) === storyShard)).toBe(true);
+      // Every shard of the site's list loaded: nothing is missing, so no notice.
+      expect(await page.locator('#search-notice').isVisible()).toBe(false);
+      await page.waitForLoadState('networkidle');
+      expect(visit.problems.filter((problem) => !problem.includes(`/pagefind/${storyShard}/`))).toEqual([]);
+      // Reloaded, the page is the site's own: the same results, with no failed request at all.
+      visit.problems.length = 0;
+      await page.reload({ waitUntil: 'load' });
+      await expect.poll(() => status.innerText(), { timeout: 30_000 }).toMatch(/^\d+ results? for “asteroid”$/);
+      expect(await resultPaths(page)).toEqual(found);
+      expect(await page.locator('#search-notice').isVisible()).toBe(false);
+      await finish(visit);
+    } finally {
+      await copy.server.stop();
+    }
   });
 
   it('searches as one types with the keyboard, keeps ?q= in the address, loads more results and says when there are none', async () => {
