@@ -43,6 +43,18 @@ export function exitOnStopSignals(commandName: string): void {
 }
 
 /**
+ * Lets a stop signal that arrived with a failure land before the failure is reported. A terminal's Ctrl-C signals the
+ * whole process group, so a child (Pagefind) may die of it and fail the command before this process has read its own
+ * signal; and once nothing holds the event loop open, Node exits without reading it at all (exit 1, the child's error
+ * printed). A short timer keeps the loop turning, so a pending signal's handler runs (it prints its line and exits
+ * 130/143); without one, this returns and the failure is reported as before.
+ */
+export async function letPendingStopLand(): Promise<void> {
+  if (handlers.size === 0) return;
+  await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+/**
  * Registers work a stop signal runs before the exit (an ingest worker on PostgreSQL gives back its leases, so other
  * workers need not wait for them to lapse); returns the function that unregisters it. Best effort: a cleanup that
  * fails or outlasts the budget is abandoned, and work under interruptible() is ended by the kernel without any.
