@@ -111,6 +111,27 @@ describe('wirefold build never loses or wrecks what a user has', () => {
     expect(readdirSync(join(folder, 'pinned'))).toEqual(['site']);
   }, 2 * buildTimeoutMs);
 
+  it('refuses at once, in one line, an out dir that is a mount point (the swap cannot rename it), and leaves it as it was', (context) => {
+    // A Docker volume or a disk mounted at --out: rename(2) of a mount point fails with EBUSY, so the swap could never
+    // succeed; the build used to find that out only after rendering and indexing the whole site.
+    const volume = join(folder, 'vol ume');
+    const out = join(folder, 'mounted', 'my site');
+    mkdirSync(volume, { recursive: true });
+    mkdirSync(out, { recursive: true });
+    if (spawnSync('mount', ['--bind', volume, out]).status !== 0) context.skip();
+    try {
+      const started = performance.now();
+      const result = build(storeA, out);
+      expect(result.stderr.trim()).toBe(`wirefold build: refusing to build into ${out}: it is a mount point, which the build cannot replace (it renames a new folder into place); build into a folder inside it`);
+      expect(result.status).toBe(1);
+      expect(performance.now() - started, 'refused before building').toBeLessThan(15_000);
+      expect(readdirSync(out)).toEqual([]);
+      expect(readdirSync(join(folder, 'mounted'))).toEqual(['my site']);
+    } finally {
+      spawnSync('umount', [out]);
+    }
+  }, buildTimeoutMs);
+
   it('replaces a site it built before, pages that are gone included, and leaves nothing beside it', () => {
     const parent = join(folder, 'public');
     const out = join(parent, 'site');
