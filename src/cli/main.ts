@@ -6,7 +6,7 @@ import { LockHeldError } from '../store/writer-lock.ts';
 import { flagOf, settingGroups, settingOptions, settingsFrom, settingsHelp, UsageError } from './settings.ts';
 import type { SettingName, Settings } from './settings.ts';
 import { exitCodes } from './exit-codes.ts';
-import { exitOnStopSignals } from './stop-signals.ts';
+import { exitOnStopSignals, letPendingStopLand } from './stop-signals.ts';
 import { seconds } from './progress.ts';
 
 type Values = Record<string, string | boolean | undefined>;
@@ -218,6 +218,7 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`wirefold ${name}: ${message}\nUsage: ${command.usage} (see "wirefold ${name} --help")`);
       return exitCodes.usage;
     }
+    await letPendingStopLand();
     console.error(`wirefold ${name}: ${err.message}`);
     if (settings?.debug && !(err instanceof StoreMissingError)) console.error(err.stack);
     return err instanceof LockHeldError ? exitCodes.locked : exitCodes.failure;

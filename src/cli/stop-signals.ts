@@ -17,7 +17,7 @@ let stopping = false;
 const cleanupBudgetMs = 3_000;
 
 /**
- * Installs the handlers: a one-line "stopped" on stderr, the cleanups registered with beforeStopExit (at most
+ * Installs the handlers: a one-line "stopped" on stderr (and nothing more from the abandoned work), the cleanups registered with beforeStopExit (at most
  * cleanupBudgetMs; past it a second line says the clean-up is unfinished, which each cleanup must leave in a state the
  * next run completes), then exit; `exit` listeners (lock release) still run. A second signal exits at once.
  */
@@ -29,10 +29,12 @@ export function exitOnStopSignals(commandName: string): void {
       const code = stopSignals[signal];
       if (stopping) process.exit(code);
       stopping = true;
-      process.stderr.write(`wirefold ${command}: stopped (${signal})\n`);
+      const write = process.stderr.write.bind(process.stderr);
+      write(`wirefold ${command}: stopped (${signal})\n`);
+      muteStderr();
       if (cleanups.size === 0) process.exit(code);
       setTimeout(() => {
-        process.stderr.write(`wirefold ${command}: clean-up unfinished after ${cleanupBudgetMs / 1000} s; exiting (the next run finishes it)\n`);
+        write(`wirefold ${command}: clean-up unfinished after ${cleanupBudgetMs / 1000} s; exiting (the next run finishes it)\n`);
         process.exit(code);
       }, cleanupBudgetMs);
       void Promise.allSettled([...cleanups].map((cleanup) => cleanup())).then(() => process.exit(code));
@@ -40,6 +42,31 @@ export function exitOnStopSignals(commandName: string): void {
     handlers.set(signal, handler);
     process.on(signal, handler);
   }
+}
+
+/**
+ * Swallows what the abandoned work writes on stderr from now on: once stopped, a command says only its own line(s).
+ * The work it leaves fails on its way out, and some of it logs that itself (Astro, still rendering pages when a stopped
+ * build's working folder and new site are gone, printed an ERR_MODULE_NOT_FOUND and its stack per page).
+ */
+function muteStderr(): void {
+  process.stderr.write = ((_chunk: unknown, encoding?: unknown, callback?: unknown) => {
+    const done = typeof encoding === 'function' ? encoding : callback;
+    if (typeof done === 'function') queueMicrotask(() => (done as () => void)());
+    return true;
+  }) as typeof process.stderr.write;
+}
+
+/**
+ * Lets a stop signal that arrived with a failure land before the failure is reported. A terminal's Ctrl-C signals the
+ * whole process group, so a child (Pagefind) may die of it and fail the command before this process has read its own
+ * signal; and once nothing holds the event loop open, Node exits without reading it at all (exit 1, the child's error
+ * printed). A short timer keeps the loop turning, so a pending signal's handler runs (it prints its line and exits
+ * 130/143); without one, this returns and the failure is reported as before.
+ */
+export async function letPendingStopLand(): Promise<void> {
+  if (handlers.size === 0) return;
+  await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 /**

@@ -29,6 +29,14 @@ export async function writeSearchShards(siteDir: string, shards: ReadonlyMap<str
   const primary = shards.keys().next().value;
   const pagefind = await import('pagefind');
   running = pagefind;
+  // Pagefind's service prints "Service stopped" and a stack on stderr when its process dies under it (a Ctrl-C reaches
+  // it too); that is kept for the error this throws, so that a stopped build prints only its one line.
+  let died: unknown = null;
+  const consoleError = console.error;
+  console.error = (...args: unknown[]) => {
+    if (args[0] === 'Service stopped') died = args[1];
+    else consoleError(...args);
+  };
   try {
     for (const [shard, files] of shards) {
       if (!only.has(shard)) continue;
@@ -43,7 +51,10 @@ export async function writeSearchShards(siteDir: string, shards: ReadonlyMap<str
       await index.deleteIndex();
       if (shard !== primary) await keepIndexFilesOnly(outputPath);
     }
+  } catch (error) {
+    throw died ? new Error(`search index: Pagefind stopped (${(died as Error).message ?? died})`) : error;
   } finally {
+    console.error = consoleError;
     running = null;
     await closeAndReap(pagefind);
   }

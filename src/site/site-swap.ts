@@ -33,7 +33,8 @@ export interface FreshSite {
   readonly path: string;
   /**
    * Puts the finished site in the out dir's place (two renames) and then deletes the previous site. The out dir must be
-   * missing, empty, or a folder refuseForeignOutDir accepted. Throws, touching nothing, once the folder was withdrawn or
+   * missing, empty, or a folder refuseForeignOutDir accepted; when the renames fail, throws "cannot write the site to
+   * <outDir>: <reason>" with the out dir as it was. Throws, touching nothing, once the folder was withdrawn or
    * discarded: a build that goes on after a stop must never put a half-built or removed site live.
    */
   swapIn(): Promise<void>;
@@ -72,7 +73,13 @@ export function createFreshSite(outDir: string, demo = false): FreshSite {
     path: fresh,
     async swapIn() {
       if (state !== 'building') throw new Error(`cannot put ${fresh} in place: it was ${state}`);
-      const old = renameIntoPlace(fresh, outDir);
+      let old: string | null;
+      try {
+        old = renameIntoPlace(fresh, outDir);
+      } catch (error) {
+        // An out dir that cannot be moved aside (immutable, a mount point, a folder whose parent denies it): one line.
+        throw new Error(`cannot write the site to ${outDir}: ${fileErrorReason(error)}`);
+      }
       state = 'live';
       previousRemoved = old ? removeMarkedFolder(old) : Promise.resolve();
       await previousRemoved;

@@ -72,10 +72,11 @@ export async function leftBehind(build: ProcessInfo, children: ProcessInfo[], te
 /**
  * Runs `wirefold build --images hotlink` of storePath into outDir (its own process group) and sends it `signal` as soon
  * as signalWhen (given the milliseconds since it started and its children) says so; throws if the build ends first.
+ * With group, the signal goes to the whole process group, the build's children too, as a terminal's Ctrl-C does.
  * Returns the build, its children at the signal, and how it exited (code, signal) with what it wrote on stderr.
  */
 export async function signalBuild(storePath: string, outDir: string, signal: NodeJS.Signals,
-  signalWhen: (elapsedMs: number, children: ProcessInfo[]) => boolean) {
+  signalWhen: (elapsedMs: number, children: ProcessInfo[]) => boolean, group = false) {
   const started = performance.now();
   const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.mjs'), 'build', '--db', storePath, '--out', outDir, '--images', 'hotlink'],
     { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
@@ -90,7 +91,8 @@ export async function signalBuild(storePath: string, outDir: string, signal: Nod
     if (child.exitCode !== null) throw new Error(`the build ended (${child.exitCode}) before the moment to signal it: ${stderr}`);
     const children = childrenOf(child.pid!);
     if (signalWhen(performance.now() - started, children)) {
-      child.kill(signal);
+      if (group) process.kill(-child.pid!, signal);
+      else child.kill(signal);
       const exit = await exited;
       await Promise.race([stderrDone, sleep(1000)]);
       return { build, children, ...exit, stderr };

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { spawnSync } from 'node:child_process';
 import { runWirefold, tempFolder } from '../helpers.ts';
 import { filesUnder } from '../demo-site.ts';
 import { buildWorkdirs, leftBehind, signalBuild, snapshot } from '../crash/build-processes.ts';
@@ -91,6 +92,45 @@ describe('wirefold build never loses or wrecks what a user has', () => {
     expect(result.stderr.trim()).toBe(`wirefold build: cannot write the site to ${out}: a part of its path is a file, not a folder`);
     expect(readFileSync(join(folder, 'a-file'), 'utf8')).toBe('not a folder');
   });
+
+  // An immutable out dir (chattr +i; root can set it, and no permission bit stops root) cannot be renamed aside.
+  const immutable = (path: string, on: boolean) => spawnSync('chattr', [on ? '+i' : '-i', path]).status === 0;
+  it('says in one line, with no raw error, that an out dir it cannot swap out cannot be written, and leaves it as it was', (context) => {
+    const out = join(folder, 'pinned', 'site');
+    expect(build(storeA, out).status).toBe(0);
+    const before = snapshot(out);
+    if (!immutable(out, true)) context.skip();
+    try {
+      const result = build(storeB, out);
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim()).toBe(`wirefold build: cannot write the site to ${out}: permission denied`);
+    } finally {
+      immutable(out, false);
+    }
+    expect(snapshot(out)).toEqual(before);
+    expect(readdirSync(join(folder, 'pinned'))).toEqual(['site']);
+  }, 2 * buildTimeoutMs);
+
+  it('refuses at once, in one line, an out dir that is a mount point (the swap cannot rename it), and leaves it as it was', (context) => {
+    // A Docker volume or a disk mounted at --out: rename(2) of a mount point fails with EBUSY, so the swap could never
+    // succeed; the build used to find that out only after rendering and indexing the whole site.
+    const volume = join(folder, 'vol ume');
+    const out = join(folder, 'mounted', 'my site');
+    mkdirSync(volume, { recursive: true });
+    mkdirSync(out, { recursive: true });
+    if (spawnSync('mount', ['--bind', volume, out]).status !== 0) context.skip();
+    try {
+      const started = performance.now();
+      const result = build(storeA, out);
+      expect(result.stderr.trim()).toBe(`wirefold build: refusing to build into ${out}: it is a mount point, which the build cannot replace (it renames a new folder into place); build into a folder inside it`);
+      expect(result.status).toBe(1);
+      expect(performance.now() - started, 'refused before building').toBeLessThan(15_000);
+      expect(readdirSync(out)).toEqual([]);
+      expect(readdirSync(join(folder, 'mounted'))).toEqual(['my site']);
+    } finally {
+      spawnSync('umount', [out]);
+    }
+  }, buildTimeoutMs);
 
   it('replaces a site it built before, pages that are gone included, and leaves nothing beside it', () => {
     const parent = join(folder, 'public');
