@@ -17,9 +17,9 @@ let stopping = false;
 const cleanupBudgetMs = 3_000;
 
 /**
- * Installs the handlers: a one-line "stopped" on stderr (and nothing more from the abandoned work), the cleanups registered with beforeStopExit (at most
- * cleanupBudgetMs; past it a second line says the clean-up is unfinished, which each cleanup must leave in a state the
- * next run completes), then exit; `exit` listeners (lock release) still run. A second signal exits at once.
+ * Installs the handlers: a one-line "stopped" on stderr (and nothing more from the abandoned work), the cleanups
+ * registered with beforeStopExit (at most cleanupBudgetMs; past it a second line says the clean-up is unfinished, which
+ * each cleanup must leave in a state the next run completes), then exit; `exit` listeners (lock release) still run. A second signal exits at once.
  */
 export function exitOnStopSignals(commandName: string): void {
   command = commandName;
