@@ -41,7 +41,13 @@ export function startSearchPage(): void {
   const list = document.getElementById('search-results') as HTMLOListElement;
   const more = document.getElementById('search-more') as HTMLButtonElement;
   const notice = document.getElementById('search-notice')!;
-  const partial = () => { notice.hidden = false; };
+  // The notice is a live region: its text is set as it is shown, so a screen reader announces it.
+  const partial = () => {
+    if (!notice.hidden) return;
+    const text = notice.textContent ?? '';
+    notice.hidden = false;
+    notice.textContent = text;
+  };
 
   let index: Promise<OpenIndex> | null = null;
   // An index that could not be opened is tried again at the next search (a reader searching again expects a retry).
@@ -88,8 +94,11 @@ export function startSearchPage(): void {
       : `${count} ${count === 1 ? 'result' : 'results'} for ${phrase}`;
   }
 
+  // Readers get a sentence they can act on; the browser's own error (a URL, "Failed to fetch dynamically imported
+  // module") goes to the console for whoever runs the site.
   function unavailable(error: unknown): void {
-    status.textContent = `Search is unavailable: ${error instanceof Error ? error.message : String(error)}`;
+    console.error('wirefold search:', error);
+    status.textContent = 'Search is unavailable right now; try again in a moment.';
     more.hidden = true;
   }
 

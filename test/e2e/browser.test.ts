@@ -486,6 +486,8 @@ describe('the demo site in Chromium', () => {
       expect(found.every((path) => shardOf(path) === storyShard)).toBe(true);
       await expect.poll(() => missing.page.locator('#search-notice').isVisible()).toBe(true);
       expect(await missing.page.locator('#search-notice').innerText()).toBe(notice);
+      // A live region, so a screen reader announces it as it appears.
+      expect(await missing.page.locator('#search-notice').getAttribute('role')).toBe('status');
       expect(await seriousAxeViolations(missing.page)).toEqual([]);
       await screenshot(missing.page, 'search-shard-missing');
       // Nothing went wrong but the missing shard (the browser logs its 404s).
@@ -515,7 +517,7 @@ describe('the demo site in Chromium', () => {
       // Without the primary shard (it carries Pagefind's code) there is no search: the page says so and does not hang.
       writeFileSync(join(copy.dist, 'pagefind', 'topics', 'pagefind-entry.json'), 'not JSON');
       const none = await open('/search/?q=outage', { on: copy.server });
-      await expect.poll(() => none.page.locator('#search-status').innerText(), { timeout: 30_000 }).toMatch(/^Search is unavailable/);
+      await expect.poll(() => none.page.locator('#search-status').innerText(), { timeout: 30_000 }).toBe('Search is unavailable right now; try again in a moment.');
       expect(await none.page.locator('.search-result').count()).toBe(0);
       // Once the host has the file again, searching again finds what is there.
       cpSync(join(site.dist, 'pagefind', 'topics', 'pagefind-entry.json'), join(copy.dist, 'pagefind', 'topics', 'pagefind-entry.json'));
