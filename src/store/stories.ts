@@ -111,6 +111,16 @@ export async function storyMembers(store: Store, storyIds: readonly string[]): P
      ORDER BY a.published_at, a.id`, [storyIds]));
 }
 
+/**
+ * The newest `limit` articles by publication time, as members of no story (storyId ''): a background of the current
+ * stream against which a few stories' words can be weighted (profilesFromMembers).
+ */
+export async function recentArticleTexts(store: Store, limit: number): Promise<StoryMember[]> {
+  return membersOf(await sqlOf(store).all<MemberRow>(
+    `SELECT '' AS story_id, a.id, a.feed_id, a.content_hash, a.title, a.summary, a.published_at FROM articles a
+     ORDER BY a.published_at DESC, a.id DESC LIMIT ?`, [limit]));
+}
+
 interface MemberRow { story_id: string; id: number; feed_id: number; content_hash: string; title: string; summary: string; published_at: string }
 
 function membersOf(rows: readonly MemberRow[]): StoryMember[] {

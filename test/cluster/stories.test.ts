@@ -11,7 +11,8 @@ import { upsertFeed } from '../../src/store/feeds.ts';
 import { saveFeedItems } from '../../src/ingest/save-items.ts';
 import { embedArticles } from '../../src/embed/embed-stage.ts';
 import { clusterArticles } from '../../src/cluster/cluster-stage.ts';
-import { liveStoryIds, mergeStories, relatedOf, saveMemberships, storiesByGuid } from '../../src/store/stories.ts';
+import { liveStoryIds, mergeStories, relatedOf, saveMemberships, storiesByGuid, storyMembers } from '../../src/store/stories.ts';
+import { feedTermCounts } from '../../src/cluster/text/lexical.ts';
 import type { FeedItem } from '../../src/ingest/types.ts';
 import { tempFolder, sqliteDb } from '../helpers.ts';
 
@@ -174,6 +175,13 @@ describe('stories', () => {
     const members = sqliteDb(store).prepare('SELECT count(*) AS n FROM story_articles WHERE story_id = ?').get(story) as { n: number };
     expect(members.n).toBeGreaterThan(1);
     expect(size.size).toBe(members.n);
+    // Its words weighed against the stream, not against its own few members: a word all of them use is its subject
+    // and must weigh (over the members alone its IDF is log 1 = 0, and only stray words were left).
+    const counts = [...feedTermCounts((await storyMembers(store, [story])).map((member) => ({ key: member.contentHash, feedId: member.feedId, title: member.title, summary: member.summary }))).values()];
+    const shared = [...counts[0]!.counts.keys()].filter((term) => counts.every((article) => article.counts.has(term)));
+    expect(shared.length).toBeGreaterThan(0);
+    const stored = JSON.parse((sqliteDb(store).prepare('SELECT terms FROM story_profiles WHERE story_id = ?').get(story) as { terms: string }).terms) as Record<string, number>;
+    for (const term of shared) expect(stored[term] ?? 0, term).toBeGreaterThan(0);
     await store.close();
   });
 

@@ -2,7 +2,7 @@
 // transaction: it changes nothing any story holds, so a run killed after it has lost nothing.
 import type { Store } from '../../store/store.ts';
 import { loadEmbeddings } from '../../store/embeddings.ts';
-import { storiesArticles, storyMembers, unrefreshedStoryIds } from '../../store/stories.ts';
+import { recentArticleTexts, storiesArticles, storyMembers, unrefreshedStoryIds } from '../../store/stories.ts';
 import { saveStoryProfiles, storiesWithoutProfile } from '../../store/story-profiles.ts';
 import { profilesFromMembers } from '../stories/profiles.ts';
 import { refreshStory } from './refresh.ts';
@@ -34,5 +34,12 @@ export async function repairMissingProfiles(store: Store, modelId: string, since
   // Only their members: after an ingest that changed a few articles' words, a handful of stories among thousands.
   const members = await storyMembers(store, unprofiled);
   const vectors = await loadEmbeddings(store, modelId, members.map((member) => member.contentHash));
-  await saveStoryProfiles(store, modelId, profilesFromMembers(members, vectors));
+  const background = await recentArticleTexts(store, repairBackgroundArticles);
+  await saveStoryProfiles(store, modelId, profilesFromMembers(members, vectors, background));
 }
+
+/**
+ * How many of the newest articles the repaired stories' words are weighed against: a few days of a busy stream, as
+ * many as a run's active stories hold (their members over the 72-hour window); reading them costs milliseconds.
+ */
+const repairBackgroundArticles = 2000;

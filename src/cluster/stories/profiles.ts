@@ -15,11 +15,15 @@ export function storyProfile(id: string, story: StoryCluster): StoryProfile {
 
 /**
  * Profiles built from the members, for stories that have none yet (a store from before profiles, a new model, or
- * profiles that ingest dropped). Word weights come from these members alone (their own IDF). `vectors` maps content
- * hash to embedding; members without one are left out, and a story none of whose members has one gets no profile.
+ * profiles that ingest dropped). Word weights (IDF, and each feed's templates and boilerplate) come from these members
+ * and `background`, other articles of the stream (say the newest few thousand), as a run weighs words over its whole
+ * stream: over a few stories' members alone, a word every member uses, the story's own subject, would weigh nothing
+ * (log 1) and a stray one ("UTC") the most. `vectors` maps content hash to embedding; members without one are left
+ * out, and a story none of whose members has one gets no profile.
  */
-export function profilesFromMembers(members: readonly StoryMember[], vectors: ReadonlyMap<string, Float32Array>): StoryProfile[] {
-  const terms = feedTermCounts(members.map(({ contentHash, feedId, title, summary }) => ({ key: contentHash, feedId, title, summary })));
+export function profilesFromMembers(members: readonly StoryMember[], vectors: ReadonlyMap<string, Float32Array>, background: readonly StoryMember[] = []): StoryProfile[] {
+  const texts = new Map([...background, ...members].map(({ contentHash, feedId, title, summary }) => [contentHash, { key: contentHash, feedId, title, summary }]));
+  const terms = feedTermCounts([...texts.values()]);
   const idf = inverseDocumentFrequencies([...terms.values()].map((article) => article.counts));
   return [...groupByStory(members).entries()].flatMap(([id, list]) => {
     const embedded = list.filter((member) => vectors.has(member.contentHash));
