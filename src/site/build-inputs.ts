@@ -74,3 +74,15 @@ export function codeDigest(root = projectRoot): string {
 export function buildFingerprint(store: string, code: string, settings: BuildSettings): string {
   return createHash('sha256').update(JSON.stringify({ store, code, settings })).digest('base64url');
 }
+
+/**
+ * The version of a site's search index, as the search page names it (search.astro data-index; base64url SHA-256):
+ * it differs whenever any shard's content can, so a search page kept open across a build sees that it must open the
+ * index again (search-page.ts). Pagefind's output is made from the searched pages (each shard's files and the hashes of
+ * their indexed parts, the manifest's search records: also which shard is the primary) by the code, under the
+ * settings; the search page renders before Pagefind writes the index, so a digest of the index files themselves could
+ * not be in it. Store changes that no searched page shows (a feed's health) leave it as it was.
+ */
+export function searchIndexVersion(code: string, settings: BuildSettings, search: Record<string, Record<string, string>>): string {
+  return createHash('sha256').update(JSON.stringify({ code, settings, search: Object.entries(search) })).digest('base64url');
+}

@@ -15,7 +15,7 @@ import { createFreshSite, recoverInterruptedSwap } from './site-swap.ts';
 import { createBuildWorkdir } from './build-workdir.ts';
 import { sitePictures } from './site-pictures.ts';
 import type { ImageMode } from './story-image.ts';
-import { buildFingerprint, codeDigest, storeDigest } from './build-inputs.ts';
+import { buildFingerprint, codeDigest, searchIndexVersion, storeDigest } from './build-inputs.ts';
 import type { BuildSettings } from './build-inputs.ts';
 import { buildManifestName, readBuildManifest, writeBuildManifest } from './build-manifest.ts';
 import type { BuildManifest } from './build-manifest.ts';
@@ -131,7 +131,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     const staleShards = incremental ? planSearch(outDir, searchFolder, previous, search, keep) : new Set(shards.keys());
     seconds.plan = lap();
 
-    handOverSiteData({ storePath: absoluteLocation(options.storePath), data, renderOnly });
+    handOverSiteData({ storePath: absoluteLocation(options.storePath), data, renderOnly, searchVersion: searchIndexVersion(code, settings, search) });
     Object.assign(seconds, await renderSite(options, fresh, pictures.define));
     lap();
     pictures.publish(fresh);

@@ -111,6 +111,8 @@ interface Handoff {
    * changed in the store, only on the code.
    */
   renderOnly: readonly string[] | null;
+  /** The version of the search index this build writes (build-inputs.ts searchIndexVersion), for the search page. */
+  searchVersion: string;
 }
 
 /** Leaves data for the pages of a build of storePath (build-site.ts); null takes it back. */
@@ -149,6 +151,11 @@ export async function siteData(): Promise<SiteData> {
     cached = new SiteData(await readStore(storePath, readSite), Date.now(), pictureManifest());
   }
   return cached;
+}
+
+/** The version of the search index the build writes (searchIndexVersion), or null outside a build (Astro's dev server). */
+export function searchVersion(): string | null {
+  return handedOver()?.searchVersion ?? null;
 }
 
 /**

@@ -37,11 +37,17 @@ function searchRecord(site: string): Record<string, Record<string, string>> {
   return (JSON.parse(readFileSync(join(site, '.wirefold-build.json'), 'utf8')) as { search: Record<string, Record<string, string>> }).search;
 }
 
+/** The version of the search index that the site's search page names (data-index, build-inputs.ts searchIndexVersion). */
+function searchVersion(site: string): string | undefined {
+  return /data-index="([^"]+)"/.exec(readFileSync(join(site, 'search/index.html'), 'utf8'))?.[1];
+}
+
 describe('wirefold build, incremental', () => {
   let folder: string;
   let storePath: string;
   let site: string;
   let first: Map<string, FileState>;
+  let firstVersion: string | undefined;
 
   beforeAll(async () => {
     folder = tempFolder();
@@ -50,6 +56,7 @@ describe('wirefold build, incremental', () => {
     await generateSyntheticStore(storePath, { stories: 40, articles: 100, topics: 6, outlets: 12, days: 8, seed: 7 });
     build(storePath, site);
     first = snapshot(site);
+    firstVersion = searchVersion(site);
   }, buildTimeoutMs);
 
   it('does nothing when nothing the site shows has changed', () => {
@@ -121,5 +128,11 @@ describe('wirefold build, incremental', () => {
     const olderWeeks = shards.slice(2);
     expect(olderWeeks.length).toBeGreaterThan(0);
     for (const shard of olderWeeks) expect(rewritten.filter((file) => file.startsWith(`pagefind/${shard}/`)), shard).toEqual([]);
+    // The search page names a new version of the index (a shard was indexed again under its name), so a copy of it
+    // kept open opens the index again at its next search (search-page.ts); a full build names the same version.
+    expect(firstVersion).toMatch(/^[\w-]{43}$/);
+    expect(searchVersion(site)).toMatch(/^[\w-]{43}$/);
+    expect(searchVersion(site)).not.toBe(firstVersion);
+    expect(searchVersion(fromScratch)).toBe(searchVersion(site));
   }, 2 * buildTimeoutMs);
 });
