@@ -32,30 +32,39 @@ export interface ShardList {
   bundle: string;
   /** The other shards, merged into every search. */
   merged: string[];
+  /**
+   * The version of the index (data-index: build-inputs.ts searchIndexVersion), which changes whenever any shard's
+   * content can; absent from a page built without it (Astro's dev server, a site built before it existed).
+   */
+  version?: string;
 }
 
 /** An open search index, and the shards it had to leave out (folder URLs; empty when every shard loaded). */
 export interface OpenIndex {
   pagefind: PagefindModule;
   missing: string[];
+  /** The list it was opened from: the page's own, or the site's current one when that differed (missing shards included). */
+  shards: ShardList;
 }
 
 /**
  * Opens Pagefind over the shards listed (the page's own list). A merged shard that fails to load is left out: first
  * currentShards() is asked for the site's list now (null when it cannot say), and if that differs from the page's it
  * is used instead, else the failed shards are dropped; each further shard that fails is dropped in turn. Resolves with
- * the open index and the shards left out. Rejects when pagefind.js or the primary shard cannot be loaded (without the
- * primary there is no search at all); Pagefind is left closed, so a later call tries again from the start.
+ * the open index, the shards left out and the list it was opened from. Rejects when pagefind.js or the primary shard
+ * cannot be loaded (without the primary there is no search at all); Pagefind is left closed, so a later call tries
+ * again from the start.
  */
 export async function openSearchIndex(listed: ShardList, options: PagefindOptions,
   currentShards: () => Promise<ShardList | null>): Promise<OpenIndex> {
   let shards = listed;
   let opened = await openShards(shards, options);
-  if (opened.failed.length === 0) return { pagefind: opened.pagefind, missing: [] };
+  if (opened.failed.length === 0) return { pagefind: opened.pagefind, missing: [], shards: listed };
   const missing: string[] = [];
   const current = await currentShards();
+  let from = listed;
   if (current && !sameShards(current, shards)) {
-    shards = current;
+    shards = from = current;
   } else {
     missing.push(...opened.failed);
     shards = without(shards, opened.failed);
@@ -64,7 +73,7 @@ export async function openSearchIndex(listed: ShardList, options: PagefindOption
   for (;;) {
     await opened.pagefind.destroy();
     opened = await openShards(shards, options);
-    if (opened.failed.length === 0) return { pagefind: opened.pagefind, missing };
+    if (opened.failed.length === 0) return { pagefind: opened.pagefind, missing, shards: from };
     missing.push(...opened.failed);
     shards = without(shards, opened.failed);
   }
@@ -99,12 +108,17 @@ async function openShards(shards: ShardList, options: PagefindOptions): Promise<
   return { pagefind, failed };
 }
 
+/** Whether two lists name the same index: the same shards and the same version (or neither has one). */
+export function sameIndex(a: ShardList, b: ShardList): boolean {
+  return sameShards(a, b) && a.version === b.version;
+}
+
 function sameShards(a: ShardList, b: ShardList): boolean {
   return a.bundle === b.bundle && a.merged.length === b.merged.length && a.merged.every((path, index) => path === b.merged[index]);
 }
 
 /**
- * The shards the search page at pageUrl lists now (its #search element's data-bundle and data-merged), fetched past
+ * The shards the search page at pageUrl lists now (its #search element's data-bundle, data-merged and data-index), fetched past
  * the browser's cache; null when the page cannot be fetched or does not list them. The page is always rendered, so its
  * list is the site's; only the two attributes are read, and the page's HTML never enters this page.
  */
@@ -119,14 +133,18 @@ export async function fetchShardList(pageUrl: string): Promise<ShardList | null>
   }
 }
 
-/** The shard list of the search element (data-bundle, data-merged: a JSON array of strings), or null if it has none. */
+/**
+ * The shard list of the search element (data-bundle, data-merged: a JSON array of strings, data-index: the version), or
+ * null if it has none.
+ */
 export function shardListOf(element: HTMLElement | null): ShardList | null {
   const bundle = element?.dataset['bundle'];
   if (!bundle) return null;
   try {
     const merged: unknown = JSON.parse(element.dataset['merged'] ?? '[]');
     if (!Array.isArray(merged) || !merged.every((path) => typeof path === 'string')) return null;
-    return { bundle, merged };
+    const version = element.dataset['index'];
+    return version ? { bundle, merged, version } : { bundle, merged };
   } catch {
     return null;
   }

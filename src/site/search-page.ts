@@ -6,7 +6,7 @@
 // picture and an excerpt with the matched words marked, a "no results" line, and a button for more.
 import { webUrl } from './safe-url.ts';
 import { excerptRuns, isRealMatch, queryWords, wordsAt } from './search-match.ts';
-import { fetchShardList, openSearchIndex, shardListOf } from './search-open.ts';
+import { fetchShardList, openSearchIndex, sameIndex, shardListOf } from './search-open.ts';
 import type { OpenIndex, PagefindData, PagefindOptions, PagefindResult, ShardList } from './search-open.ts';
 
 /** The page's configuration, from data- attributes on the search element (search.astro). */
@@ -15,6 +15,8 @@ interface SearchConfig {
   base: string;
   /** The site's search shards as this page was built with them. */
   shards: ShardList;
+  /** How long an open index is trusted before the next search asks the site whether it changed (data-recheck-seconds). */
+  recheckMs: number;
 }
 
 // Results are checked (search-match.ts needs each one's data(): a fragment fetch, cached by Pagefind) and shown this
@@ -34,6 +36,7 @@ export function startSearchPage(): void {
   const config: SearchConfig = {
     base: root.dataset['base'] ?? '/',
     shards: shardListOf(root) ?? { bundle: '/pagefind/', merged: [] },
+    recheckMs: recheckSeconds(root.dataset['recheckSeconds']) * 1000,
   };
   const form = root.querySelector('form')!;
   const input = root.querySelector('input')!;
@@ -50,11 +53,36 @@ export function startSearchPage(): void {
   };
 
   let index: Promise<OpenIndex> | null = null;
+  // When the open index was last known to be the site's: when it was opened, or when the site last said so. A page
+  // the browser took from its cache (a tab restored, back to an old page) may be older than the site from the start.
+  let confirmedAt = 0;
+  let pageMayBeOld = servedFromCache();
   // An index that could not be opened is tried again at the next search (a reader searching again expects a retry).
-  const loadIndex = () => (index ??= openIndex(config, partial).catch((error: unknown) => {
+  const loadIndex = () => (index ??= (confirmedAt = performance.now(), openIndex(config, partial).catch((error: unknown) => {
     index = null;
     throw error;
-  }));
+  })));
+  let recheck: Promise<void> | null = null;
+  // A page left open (or restored with its tab) across a build keeps the index it opened: Pagefind does not look again,
+  // so a new week's shard, or a shard indexed again under its name (new stories in the newest week), is never searched.
+  // So a search on an index older than recheckMs first asks the site for its search page's list and version (one
+  // request of a few KB, past the browser's cache) and opens the index again when either differs. A fresh index costs
+  // nothing, and the site is asked at most once per recheckMs, whatever the answer. Checked as a search starts rather
+  // than on a timer, so a page left in a background tab asks nothing.
+  const recheckIndex = () => (recheck ??= (async () => {
+    const opened = index;
+    if (!opened || (!pageMayBeOld && performance.now() - confirmedAt < config.recheckMs)) return;
+    pageMayBeOld = false;
+    confirmedAt = performance.now();
+    const current = await fetchShardList(location.pathname);
+    const open = await opened.catch(() => null);
+    // Unanswered (offline, an error page): search goes on with the index it has.
+    if (!current || !open || index !== opened || sameIndex(current, open.shards)) return;
+    config.shards = current;
+    index = null;
+    notice.hidden = true;
+    await open.pagefind.destroy();
+  })().finally(() => { recheck = null; }));
   let current: ResultList | null = null;
   let generation = 0;
 
@@ -70,6 +98,8 @@ export function startSearchPage(): void {
       return;
     }
     try {
+      await recheckIndex();
+      if (mine !== generation) return;
       const found = await (await loadIndex()).pagefind.search(query);
       if (mine !== generation || !found) return;
       current = new ResultList(query.trim(), found.results, words, partial);
@@ -146,6 +176,21 @@ async function openIndex(config: SearchConfig, partial: () => void): Promise<Ope
   const opened = await openSearchIndex(config.shards, options, () => fetchShardList(location.pathname));
   if (opened.missing.length > 0) partial();
   return opened;
+}
+
+/** Whether this page's HTML came from the browser's cache without asking the site (a navigation of 0 bytes transferred). */
+function servedFromCache(): boolean {
+  const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+  return navigation?.transferSize === 0;
+}
+
+/**
+ * The page's data-recheck-seconds (search.astro) as a number of seconds: how long an open index is searched before the
+ * site is asked whether it changed. 300 when absent or not a number ≥ 0 (a test sets 0: ask before every search).
+ */
+function recheckSeconds(attribute: string | undefined): number {
+  const seconds = attribute === undefined || attribute.trim() === '' ? Number.NaN : Number(attribute);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : 300;
 }
 
 /** One search's results in Pagefind's order (score, all shards ranked together), checked a few at a time. */

@@ -116,6 +116,15 @@ function listShards(dist: string, change: (merged: string[]) => string[]): void 
   writeFileSync(file, html.replace(listed![0], `data-merged="${JSON.stringify(change(merged)).replaceAll('"', '&quot;')}"`));
 }
 
+/** Rewrites one data- attribute of the search page's #search element in dist (it must be there), as a build would. */
+function setSearchAttribute(dist: string, name: string, value: string): void {
+  const file = join(dist, 'search', 'index.html');
+  const html = readFileSync(file, 'utf8');
+  const attribute = new RegExp(` data-${name}="[^"]*"`).exec(html);
+  expect(attribute, `the search page has data-${name}`).not.toBeNull();
+  writeFileSync(file, html.replace(attribute![0], ` data-${name}="${value}"`));
+}
+
 /** The result links' paths on a search page. */
 const resultPaths = (page: Page) => page.locator('.search-result-title a')
   .evaluateAll((links) => links.map((link) => new URL((link as HTMLAnchorElement).href).pathname));
@@ -562,6 +571,73 @@ describe('the demo site in Chromium', () => {
       expect(await resultPaths(page)).toEqual(found);
       expect(await page.locator('#search-notice').isVisible()).toBe(false);
       await finish(visit);
+    } finally {
+      await copy.server.stop();
+    }
+  });
+
+  it('finds what a build added while the page was open (a new week\'s shard, a shard indexed again under its name) at the next search after the check interval, without a reload', async () => {
+    const copy = await servedCopy();
+    try {
+      const [storyShard] = storyShards();
+      const shardFolder = join(copy.dist, 'pagefind', storyShard!);
+      const builtShard = join(tempFolder(), storyShard!);
+      cpSync(shardFolder, builtShard, { recursive: true });
+      // The interval the page trusts an open index for, 300 s as built: 0 here, so the next search asks the site.
+      setSearchAttribute(copy.dist, 'recheck-seconds', '0');
+      const listed = (html: string) => JSON.parse(/data-merged="([^"]*)"/.exec(html)![1]!.replaceAll('&quot;', '"')) as string[];
+      const builtList = listed(readFileSync(join(copy.dist, 'search', 'index.html'), 'utf8'));
+      const searchAgain = async (visit: Visit) => {
+        await visit.page.getByRole('searchbox', { name: 'Search stories and topics' }).press('Enter');
+        const status = visit.page.locator('#search-status');
+        await expect.poll(() => status.innerText(), { timeout: 30_000 }).toMatch(/^\d+ results? for “asteroid”$/);
+        const found = await resultPaths(visit.page);
+        expect(found.length).toBeGreaterThan(0);
+        expect(found.every((path) => shardOf(path) === storyShard)).toBe(true);
+        expect(await visit.page.locator('#search-notice').isVisible()).toBe(false);
+      };
+      const noResults = (visit: Visit) => expect.poll(() => visit.page.locator('#search-status').innerText(), { timeout: 30_000 })
+        .toBe('No results for “asteroid”');
+
+      // 1. The page opens its index before the week that holds "asteroid" exists (a newcomer's build then moved a
+      // story into a new week); a build adds that week's shard to the site's list and the index's version changes.
+      rmSync(shardFolder, { recursive: true });
+      listShards(copy.dist, (merged) => merged.filter((path) => !path.includes(`/${storyShard}/`)));
+      setSearchAttribute(copy.dist, 'index', 'before-the-new-week');
+      const newWeek = await open('/search/?q=asteroid', { on: copy.server });
+      await noResults(newWeek);
+      cpSync(builtShard, shardFolder, { recursive: true });
+      listShards(copy.dist, () => builtList);
+      setSearchAttribute(copy.dist, 'index', 'with-the-new-week');
+      await searchAgain(newWeek);
+      await finish(newWeek);
+
+      // 2. The page opens its index while the week's shard, under the same name, does not hold those stories yet (an
+      // index without them: the topic shard's); a build indexes the shard again and the version changes, the list not.
+      rmSync(shardFolder, { recursive: true });
+      cpSync(join(copy.dist, 'pagefind', 'topics'), shardFolder, { recursive: true });
+      setSearchAttribute(copy.dist, 'index', 'before-the-new-stories');
+      const reindexed = await open('/search/?q=asteroid', { on: copy.server });
+      await noResults(reindexed);
+      const checks: string[] = [];
+      reindexed.page.on('request', (request) => { if (new URL(request.url()).pathname === '/search/') checks.push(request.resourceType()); });
+      rmSync(shardFolder, { recursive: true });
+      cpSync(builtShard, shardFolder, { recursive: true });
+      setSearchAttribute(copy.dist, 'index', 'with-the-new-stories');
+      await searchAgain(reindexed);
+      // One request for the site's search page, and no more.
+      expect(checks).toEqual(['fetch']);
+      await finish(reindexed);
+
+      // As built, an index opened less than 300 s ago is searched as it is: a second search asks the site nothing.
+      setSearchAttribute(copy.dist, 'recheck-seconds', '300');
+      const fresh = await open('/search/?q=asteroid', { on: copy.server });
+      await expect.poll(() => fresh.page.locator('#search-status').innerText(), { timeout: 30_000 }).toMatch(/^\d+ results? for “asteroid”$/);
+      const freshChecks: string[] = [];
+      fresh.page.on('request', (request) => { if (new URL(request.url()).pathname === '/search/') freshChecks.push(request.resourceType()); });
+      await searchAgain(fresh);
+      expect(freshChecks).toEqual([]);
+      await finish(fresh);
     } finally {
       await copy.server.stop();
     }
