@@ -118,9 +118,9 @@ function sameShards(a: ShardList, b: ShardList): boolean {
 }
 
 /**
- * The shards the search page at pageUrl lists now (its #search element's data-bundle, data-merged and data-index), fetched past
- * the browser's cache; null when the page cannot be fetched or does not list them. The page is always rendered, so its
- * list is the site's; only the two attributes are read, and the page's HTML never enters this page.
+ * The shards the search page at pageUrl lists now (its #search element's data-bundle, data-merged and data-index),
+ * fetched past the browser's cache; null when the page cannot be fetched or does not list them. The page is always
+ * rendered, so its list is the site's; only those attributes are read, and the page's HTML never enters this page.
  */
 export async function fetchShardList(pageUrl: string): Promise<ShardList | null> {
   try {
