@@ -43,7 +43,7 @@ export interface ShardList {
 export interface OpenIndex {
   pagefind: PagefindModule;
   missing: string[];
-  /** The list it was opened from: the page's own, or the site's current one when that differed (missing shards included). */
+  /** The list it was opened from: the page's, or the site's current one if that differed (missing shards included). */
   shards: ShardList;
 }
 

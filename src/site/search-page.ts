@@ -15,7 +15,7 @@ interface SearchConfig {
   base: string;
   /** The site's search shards as this page was built with them. */
   shards: ShardList;
-  /** How long an open index is trusted before the next search asks the site whether it changed (data-recheck-seconds). */
+  /** How long an open index is searched before a search asks the site whether it changed (data-recheck-seconds). */
   recheckMs: number;
 }
 
@@ -58,10 +58,14 @@ export function startSearchPage(): void {
   let confirmedAt = 0;
   let pageMayBeOld = servedFromCache();
   // An index that could not be opened is tried again at the next search (a reader searching again expects a retry).
-  const loadIndex = () => (index ??= (confirmedAt = performance.now(), openIndex(config, partial).catch((error: unknown) => {
-    index = null;
-    throw error;
-  })));
+  const loadIndex = () => {
+    if (index) return index;
+    confirmedAt = performance.now();
+    return (index = openIndex(config, partial).catch((error: unknown) => {
+      index = null;
+      throw error;
+    }));
+  };
   let recheck: Promise<void> | null = null;
   // A page left open (or restored with its tab) across a build keeps the index it opened: Pagefind does not look again,
   // so a new week's shard, or a shard indexed again under its name (new stories in the newest week), is never searched.
