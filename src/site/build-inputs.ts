@@ -81,8 +81,11 @@ export function buildFingerprint(store: string, code: string, settings: BuildSet
  * index again (search-page.ts). Pagefind's output is made from the searched pages (each shard's files and the hashes of
  * their indexed parts, the manifest's search records: also which shard is the primary) by the code, under the
  * settings; the search page renders before Pagefind writes the index, so a digest of the index files themselves could
- * not be in it. Store changes that no searched page shows (a feed's health) leave it as it was.
+ * not be in it. Store changes that no searched page shows (a feed's health) leave it as it was, and so does the demo
+ * flag (a demo build and a plain build of one store make the same site).
  */
 export function searchIndexVersion(code: string, settings: BuildSettings, search: Record<string, Record<string, string>>): string {
-  return createHash('sha256').update(JSON.stringify({ code, settings, search: Object.entries(search) })).digest('base64url');
+  // The demo flag only marks whose site it is (site-swap.ts); the same store gives the same pages and index either way.
+  const { demo: _demo, ...indexed } = settings;
+  return createHash('sha256').update(JSON.stringify({ code, settings: indexed, search: Object.entries(search) })).digest('base64url');
 }
