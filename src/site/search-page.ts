@@ -92,6 +92,9 @@ export function startSearchPage(): void {
 
   async function run(query: string): Promise<void> {
     const mine = ++generation;
+    // The shown list is done with: "More results" adds nothing to it now, since this search may open the index again
+    // (recheckIndex), after which the old list's results cannot load their data (Pagefind: "Worker not initialized").
+    current = null;
     keepQueryInAddress(query);
     const words = queryWords(query);
     if (words.length === 0) {
@@ -106,7 +109,8 @@ export function startSearchPage(): void {
       if (mine !== generation) return;
       const found = await (await loadIndex()).pagefind.search(query);
       if (mine !== generation || !found) return;
-      current = new ResultList(query.trim(), found.results, words, partial);
+      // Only this search's own missing data says that part of the index is missing, not a list a newer search replaced.
+      current = new ResultList(query.trim(), found.results, words, () => { if (mine === generation) partial(); });
       list.replaceChildren();
       await showMore(mine, current);
     } catch (error) {

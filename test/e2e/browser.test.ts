@@ -643,6 +643,31 @@ describe('the demo site in Chromium', () => {
     }
   });
 
+  it('says nothing is missing when "More results" is pressed as a search opens a newer index (the old list\'s results cannot load)', async () => {
+    const copy = await servedCopy();
+    try {
+      setSearchAttribute(copy.dist, 'recheck-seconds', '0');
+      setSearchAttribute(copy.dist, 'index', 'before-a-build');
+      const visit = await open('/search/?q=the', { on: copy.server });
+      const { page } = visit;
+      const status = page.locator('#search-status');
+      await expect.poll(() => status.innerText(), { timeout: 30_000 }).toMatch(/^Showing the first 10 results for “the”$/);
+      // A build: the next search opens the index again, and the reader presses "More results" as it does.
+      setSearchAttribute(copy.dist, 'index', 'after-a-build');
+      await page.getByRole('searchbox', { name: 'Search stories and topics' }).press('Enter');
+      await page.getByRole('button', { name: 'More results' }).click();
+      await page.waitForLoadState('networkidle');
+      await expect.poll(() => status.innerText(), { timeout: 30_000 }).toMatch(/^Showing the first \d+ results for “the”$/);
+      // Was: 'Some results may be missing' (the old list's data, from the destroyed index: 'Worker not initialized').
+      expect(await page.locator('#search-notice').isVisible()).toBe(false);
+      const links = await page.locator('.search-result-title a').evaluateAll((elements) => elements.map((element) => (element as HTMLAnchorElement).pathname));
+      expect(new Set(links).size).toBe(links.length);
+      await finish(visit);
+    } finally {
+      await copy.server.stop();
+    }
+  });
+
   it('searches as one types with the keyboard, keeps ?q= in the address, loads more results and says when there are none', async () => {
     const visit = await open('/search/');
     const { page } = visit;
