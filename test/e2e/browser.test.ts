@@ -106,14 +106,28 @@ async function servedCopy(): Promise<{ dist: string; server: RunningServer }> {
   return { dist, server: await serveSite({ ...site, dist }) };
 }
 
+/** Runs work on a served copy of the demo site (servedCopy), and stops its server whatever happens. */
+async function withServedCopy(work: (copy: { dist: string; server: RunningServer }) => Promise<void>): Promise<void> {
+  const copy = await servedCopy();
+  try {
+    await work(copy);
+  } finally {
+    await copy.server.stop();
+  }
+}
+
+/** The merged shards a search page's HTML lists (its data-merged attribute). */
+function mergedShards(html: string): string[] {
+  return JSON.parse(/data-merged="([^"]*)"/.exec(html)![1]!.replaceAll('&quot;', '"')) as string[];
+}
+
 /** Rewrites the search page in dist to list the merged shards change(listed) returns, as a build would write it. */
 function listShards(dist: string, change: (merged: string[]) => string[]): void {
   const file = join(dist, 'search', 'index.html');
   const html = readFileSync(file, 'utf8');
-  const listed = /data-merged="([^"]*)"/.exec(html);
+  const listed = /data-merged="[^"]*"/.exec(html);
   expect(listed, 'the search page lists its shards').not.toBeNull();
-  const merged = JSON.parse(listed![1]!.replaceAll('&quot;', '"')) as string[];
-  writeFileSync(file, html.replace(listed![0], `data-merged="${JSON.stringify(change(merged)).replaceAll('"', '&quot;')}"`));
+  writeFileSync(file, html.replace(listed![0], `data-merged="${JSON.stringify(change(mergedShards(html))).replaceAll('"', '&quot;')}"`));
 }
 
 /** Rewrites one data- attribute of the search page's #search element in dist (it must be there), as a build would. */
@@ -481,9 +495,8 @@ describe('the demo site in Chromium', () => {
   });
 
   it('keeps searching the shards that load when one is missing or unreadable, and says in one line that results may be missing', async () => {
-    const copy = await servedCopy();
     const notice = 'Some results may be missing: part of the search index could not be loaded.';
-    try {
+    await withServedCopy(async (copy) => {
       const [storyShard] = storyShards();
       // A shard the search page lists and the host does not have (an upload that failed): the week's stories are found.
       const absent = '/pagefind/stories-2020-W01/';
@@ -534,14 +547,11 @@ describe('the demo site in Chromium', () => {
       await expect.poll(() => none.page.locator('#search-status').innerText(), { timeout: 30_000 }).toMatch(/^\d+ results? for “outage”$/);
       expect(await resultPaths(none.page)).toContain('/topics/outages/');
       await none.context.close();
-    } finally {
-      await copy.server.stop();
-    }
+    });
   });
 
   it('recovers a search page older than the site (a build moved a week to another shard): it searches the site\'s shards, before and after a reload', async () => {
-    const copy = await servedCopy();
-    try {
+    await withServedCopy(async (copy) => {
       const [storyShard] = storyShards();
       const moved = 'stories-2020-W01';
       // The page is served before the build and opens its index after it: pagefind.js is held until the build is done.
@@ -571,22 +581,18 @@ describe('the demo site in Chromium', () => {
       expect(await resultPaths(page)).toEqual(found);
       expect(await page.locator('#search-notice').isVisible()).toBe(false);
       await finish(visit);
-    } finally {
-      await copy.server.stop();
-    }
+    });
   });
 
   it('finds what a build added while the page was open (a new week\'s shard, a shard indexed again under its name) at the next search after the check interval, without a reload', async () => {
-    const copy = await servedCopy();
-    try {
+    await withServedCopy(async (copy) => {
       const [storyShard] = storyShards();
       const shardFolder = join(copy.dist, 'pagefind', storyShard!);
       const builtShard = join(tempFolder(), storyShard!);
       cpSync(shardFolder, builtShard, { recursive: true });
       // The interval the page trusts an open index for, 300 s as built: 0 here, so the next search asks the site.
       setSearchAttribute(copy.dist, 'recheck-seconds', '0');
-      const listed = (html: string) => JSON.parse(/data-merged="([^"]*)"/.exec(html)![1]!.replaceAll('&quot;', '"')) as string[];
-      const builtList = listed(readFileSync(join(copy.dist, 'search', 'index.html'), 'utf8'));
+      const builtList = mergedShards(readFileSync(join(copy.dist, 'search', 'index.html'), 'utf8'));
       const searchAgain = async (visit: Visit) => {
         await visit.page.getByRole('searchbox', { name: 'Search stories and topics' }).press('Enter');
         const status = visit.page.locator('#search-status');
@@ -638,14 +644,11 @@ describe('the demo site in Chromium', () => {
       await searchAgain(fresh);
       expect(freshChecks).toEqual([]);
       await finish(fresh);
-    } finally {
-      await copy.server.stop();
-    }
+    });
   });
 
   it('says nothing is missing when "More results" is pressed as a search opens a newer index (the old list\'s results cannot load)', async () => {
-    const copy = await servedCopy();
-    try {
+    await withServedCopy(async (copy) => {
       setSearchAttribute(copy.dist, 'recheck-seconds', '0');
       setSearchAttribute(copy.dist, 'index', 'before-a-build');
       const visit = await open('/search/?q=the', { on: copy.server });
@@ -663,9 +666,7 @@ describe('the demo site in Chromium', () => {
       const links = await page.locator('.search-result-title a').evaluateAll((elements) => elements.map((element) => (element as HTMLAnchorElement).pathname));
       expect(new Set(links).size).toBe(links.length);
       await finish(visit);
-    } finally {
-      await copy.server.stop();
-    }
+    });
   });
 
   it('searches as one types with the keyboard, keeps ?q= in the address, loads more results and says when there are none', async () => {
