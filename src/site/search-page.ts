@@ -98,7 +98,6 @@ export function startSearchPage(): void {
     keepQueryInAddress(query);
     const words = queryWords(query);
     if (words.length === 0) {
-      current = null;
       list.replaceChildren();
       more.hidden = true;
       status.textContent = '';

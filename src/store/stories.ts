@@ -98,7 +98,7 @@ export async function replaceRelated(store: Store, storyId: string, related: rea
  */
 export async function liveStoryMembers(store: Store, since: string): Promise<StoryMember[]> {
   return membersOf(await sqlOf(store).all<MemberRow>(
-    `SELECT sa.story_id, a.id, a.feed_id, a.content_hash, a.title, a.summary, a.published_at FROM stories s
+    `SELECT sa.story_id, ${memberColumns} FROM stories s
      JOIN story_articles sa ON sa.story_id = s.id JOIN articles a ON a.id = sa.article_id
      WHERE s.merged_into IS NULL AND s.last_published_at >= ? ORDER BY a.published_at, a.id`, [since]));
 }
@@ -106,7 +106,7 @@ export async function liveStoryMembers(store: Store, since: string): Promise<Sto
 /** Every article of the given stories, oldest first (as liveStoryMembers, for a few stories named by id). */
 export async function storyMembers(store: Store, storyIds: readonly string[]): Promise<StoryMember[]> {
   return membersOf(await sqlOf(store).all<MemberRow>(
-    `SELECT sa.story_id, a.id, a.feed_id, a.content_hash, a.title, a.summary, a.published_at FROM story_articles sa
+    `SELECT sa.story_id, ${memberColumns} FROM story_articles sa
      JOIN articles a ON a.id = sa.article_id WHERE sa.story_id IN (SELECT value FROM json_each(?))
      ORDER BY a.published_at, a.id`, [storyIds]));
 }
@@ -117,9 +117,12 @@ export async function storyMembers(store: Store, storyIds: readonly string[]): P
  */
 export async function recentArticleTexts(store: Store, limit: number): Promise<StoryMember[]> {
   return membersOf(await sqlOf(store).all<MemberRow>(
-    `SELECT '' AS story_id, a.id, a.feed_id, a.content_hash, a.title, a.summary, a.published_at FROM articles a
+    `SELECT '' AS story_id, ${memberColumns} FROM articles a
      ORDER BY a.published_at DESC, a.id DESC LIMIT ?`, [limit]));
 }
+
+/** An article's columns as a StoryMember reads them (membersOf), beside its story_id. */
+const memberColumns = 'a.id, a.feed_id, a.content_hash, a.title, a.summary, a.published_at';
 
 interface MemberRow { story_id: string; id: number; feed_id: number; content_hash: string; title: string; summary: string; published_at: string }
 
