@@ -230,7 +230,7 @@ class ResultList {
           continue;
         }
         const data = loaded.value;
-        const matched = wordsAt(data.raw_content ?? data.content, data.locations);
+        const matched = wordsAt(data, data.locations);
         const metaWords = Object.entries(data.meta).flatMap(([key, value]) => (key === 'image' || !value ? [] : value.split(/\s+/)));
         if (isRealMatch(this.words, matched, metaWords)) this.kept.push(data);
       }
@@ -275,7 +275,7 @@ function resultItem(data: PagefindData): HTMLLIElement {
   heading.append(link);
   const excerpt = document.createElement('p');
   excerpt.className = 'search-result-excerpt';
-  for (const run of excerptRuns(data.excerpt)) {
+  for (const run of excerptRuns(data.excerpt, data)) {
     if (!run.marked) {
       excerpt.append(run.text);
       continue;
