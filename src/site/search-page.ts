@@ -57,6 +57,10 @@ export function startSearchPage(): void {
   // the browser took from its cache (a tab restored, back to an old page) may be older than the site from the start.
   let confirmedAt = 0;
   let pageMayBeOld = servedFromCache();
+  // A page restored from the back/forward cache keeps its open index, however long it was away: the next search asks.
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted) pageMayBeOld = true;
+  });
   // An index that could not be opened is tried again at the next search (a reader searching again expects a retry).
   const loadIndex = () => {
     if (index) return index;
