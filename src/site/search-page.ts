@@ -117,7 +117,11 @@ export function startSearchPage(): void {
       list.replaceChildren();
       await showMore(mine, current);
     } catch (error) {
-      if (mine === generation) unavailable(error);
+      if (mine !== generation) return;
+      // The list shown is an earlier search's, or from an index the site has replaced: under "unavailable" it would read
+      // as this search's answer, so it goes (a retry shows a fresh one).
+      list.replaceChildren();
+      unavailable(error);
     }
   }
 
