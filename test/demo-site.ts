@@ -51,13 +51,19 @@ export function distFileFor(site: DemoSite, link: string, onPage = 'index.html')
 }
 
 export interface RunningServer {
+  /** The server's origin, http://127.0.0.1:PORT. */
   url: string;
+  /** The address serve printed: where the site's front page is (its base path on url). */
+  root: string;
   stop(): Promise<void>;
 }
 
-/** `wirefold serve` on a free loopback port, as a child process; resolves once it prints its address. */
-export function serveSite(site: DemoSite, timeoutMs = 60_000): Promise<RunningServer> {
-  const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.mjs'), 'serve', '--out', site.dist, '--base', site.base, '--port', '0'],
+/**
+ * `wirefold serve` on a free loopback port, as a child process; resolves once it prints its address. Run as a user
+ * runs it after a build: with --out alone, so the site's own base path is what it serves at.
+ */
+export function serveSite(site: Pick<DemoSite, 'dist'>, timeoutMs = 60_000): Promise<RunningServer> {
+  const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.mjs'), 'serve', '--out', site.dist, '--port', '0'],
     { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   return new Promise((resolve, reject) => {
@@ -69,11 +75,11 @@ export function serveSite(site: DemoSite, timeoutMs = 60_000): Promise<RunningSe
     };
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const address = /serve: (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      const address = /serve: (http:\/\/127\.0\.0\.1:\d+)(\/\S*)/.exec(output);
       if (!address) return;
       clearTimeout(timer);
       child.stdout!.off('data', onData);
-      resolve({ url: address[1]!, stop: () => stopChild(child) });
+      resolve({ url: address[1]!, root: `${address[1]!}${address[2]!}`, stop: () => stopChild(child) });
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });

@@ -70,26 +70,86 @@ export function isRealMatch(words: readonly string[], matchedWords: readonly str
 }
 
 // Pagefind splits a page's text into words on whitespace other than U+FEFF (its word_separators); a result's locations
-// count words so.
+// count words so, and its excerpt is a run of those words joined by single spaces.
 const wordSeparators = /[^\S\uFEFF]+/;
 
-/**
- * The page words at a result's locations. text: the result's raw_content (Pagefind's copy of the page's text with < and
- * > escaped, the text its locations and excerpt count words in); locations: word indexes into it. Escapes are undone.
- */
-export function wordsAt(text: string, locations: readonly number[]): string[] {
-  const words = text.split(wordSeparators);
-  return locations.flatMap((location) => (words[location] === undefined ? [] : [unescapePagefind(words[location]!)]));
+/** A result's page text as Pagefind's data() hands it over (PagefindData's fields of the same names). */
+export interface PageText {
+  /** The page's text, entities decoded (a page's "&amp;lt;" is "&lt;" here, its "&lt;" is "<"), zero-width spaces removed. */
+  content: string;
+  /** content with < and > escaped as &lt; and &gt; (and & left alone), zero-width spaces kept: what locations count in. */
+  raw_content?: string;
 }
 
 /**
- * A Pagefind excerpt as text runs, each marked (a matched word, shown in <mark>) or not. Pagefind builds the excerpt
- * from the page's text with only < and > escaped, then wraps matched words in <mark></mark>; so the marks are the only
- * tags in it, and every other "<" was "&lt;". The search page puts each run into the page as a text node (inside a
- * <mark> element it creates for marked runs), never as HTML, so nothing in a page's text can become markup.
+ * The page's words as Pagefind counts them for locations and excerpts (raw), each also as the page shows it (shown).
+ * Pagefind escapes < and > but not &, so "&lt;" in raw_content is either a "<" of the page or its literal "&lt;": the
+ * shown word is read from content, which is unescaped, and undoing the escapes is only the fallback for text whose words
+ * content does not line up with (a language written with zero-width spaces between words, which content drops).
  */
-export function excerptRuns(excerpt: string): { text: string; marked: boolean }[] {
-  const runs: { text: string; marked: boolean }[] = [];
+function alignedWords(page: PageText): { raw: string[]; shown: string[] } {
+  const raw = (page.raw_content ?? escapePagefind(page.content)).split(wordSeparators);
+  const content = page.content.split(wordSeparators);
+  const lined = content.length === raw.length;
+  return { raw, shown: raw.map((word, index) => (lined && escapePagefind(content[index]!) === word ? content[index]! : unescapePagefind(word))) };
+}
+
+/** The page words at a result's locations (word indexes into its text, as Pagefind counts them), as the page shows them. */
+export function wordsAt(page: PageText, locations: readonly number[]): string[] {
+  const { shown } = alignedWords(page);
+  return locations.flatMap((location) => (shown[location] === undefined ? [] : [shown[location]!]));
+}
+
+/** A run of an excerpt's text: a matched word (shown in <mark>) or the text between. */
+export interface ExcerptRun {
+  text: string;
+  marked: boolean;
+}
+
+/**
+ * A Pagefind excerpt as text runs, each marked (a matched word, shown in <mark>) or not, with the text as the page shows
+ * it. Pagefind builds the excerpt from raw_content (< and > escaped) as a run of its words joined by spaces, each matched
+ * word wrapped in <mark></mark>; so the marks are the only tags in it, and every "<" of the page is "&lt;". Its words are
+ * found in the page's words (alignedWords) and each is shown as the page has it: a page that reads "&lt;mark&gt;" shows
+ * that, not "<mark>". An excerpt not found there (not joined by spaces: zero-width-space text) has its escapes undone.
+ * The search page puts each run into the page as a text node (inside a <mark> element it creates for marked runs),
+ * never as HTML, so nothing in a page's text can become markup.
+ */
+export function excerptRuns(excerpt: string, page: PageText): ExcerptRun[] {
+  const tokens = excerpt.split(' ').map((token) => {
+    const marked = token.startsWith('<mark>') && token.endsWith('</mark>');
+    return { raw: marked ? token.slice('<mark>'.length, -'</mark>'.length) : token, marked };
+  });
+  const words = alignedWords(page);
+  const first = excerptStart(tokens.map((token) => token.raw), words.raw);
+  if (first === null) return markedRuns(excerpt);
+  const runs: ExcerptRun[] = [];
+  const add = (text: string, marked: boolean) => {
+    const last = runs.at(-1);
+    if (last && !last.marked && !marked) last.text += text;
+    else if (text.length > 0) runs.push({ text, marked });
+  };
+  tokens.forEach((token, index) => {
+    if (index > 0) add(' ', false);
+    add(words.shown[first + index]!, token.marked);
+  });
+  return runs.filter((run) => run.text.length > 0);
+}
+
+/** The index of the page word an excerpt's words start at (the first place they stand as whole words), or null. */
+function excerptStart(excerptWords: readonly string[], pageWords: readonly string[]): number | null {
+  const text = pageWords.join(' ');
+  const wanted = excerptWords.join(' ');
+  for (let at = text.indexOf(wanted); at !== -1; at = text.indexOf(wanted, at + 1)) {
+    const end = at + wanted.length;
+    if ((at === 0 || text[at - 1] === ' ') && (end === text.length || text[end] === ' ')) return text.slice(0, at).split(' ').length - 1;
+  }
+  return null;
+}
+
+/** An excerpt split on Pagefind's marks alone, its escapes undone: for an excerpt whose words cannot be found. */
+function markedRuns(excerpt: string): ExcerptRun[] {
+  const runs: ExcerptRun[] = [];
   let marked = false;
   for (const piece of excerpt.split(/(<\/?mark>)/)) {
     if (piece === '<mark>' || piece === '</mark>') {
@@ -101,7 +161,12 @@ export function excerptRuns(excerpt: string): { text: string; marked: boolean }[
   return runs;
 }
 
-/** Undoes Pagefind's escaping of a page's text (it replaces < and > by &lt; and &gt;, and nothing else). */
+/** Pagefind's escaping of a page's text (raw_content): < and > replaced by &lt; and &gt;, and nothing else. */
+function escapePagefind(text: string): string {
+  return text.replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Undoes escapePagefind, where nothing tells an escaped "<" from a page's literal "&lt;". */
 function unescapePagefind(text: string): string {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>');
 }

@@ -57,6 +57,10 @@ export function startSearchPage(): void {
   // the browser took from its cache (a tab restored, back to an old page) may be older than the site from the start.
   let confirmedAt = 0;
   let pageMayBeOld = servedFromCache();
+  // A page restored from the back/forward cache keeps its open index, however long it was away: the next search asks.
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted) pageMayBeOld = true;
+  });
   // An index that could not be opened is tried again at the next search (a reader searching again expects a retry).
   const loadIndex = () => {
     if (index) return index;
@@ -113,7 +117,11 @@ export function startSearchPage(): void {
       list.replaceChildren();
       await showMore(mine, current);
     } catch (error) {
-      if (mine === generation) unavailable(error);
+      if (mine !== generation) return;
+      // The list shown is an earlier search's, or from an index the site has replaced: under "unavailable" it would read
+      // as this search's answer, so it goes (a retry shows a fresh one).
+      list.replaceChildren();
+      unavailable(error);
     }
   }
 
@@ -230,7 +238,7 @@ class ResultList {
           continue;
         }
         const data = loaded.value;
-        const matched = wordsAt(data.raw_content ?? data.content, data.locations);
+        const matched = wordsAt(data, data.locations);
         const metaWords = Object.entries(data.meta).flatMap(([key, value]) => (key === 'image' || !value ? [] : value.split(/\s+/)));
         if (isRealMatch(this.words, matched, metaWords)) this.kept.push(data);
       }
@@ -275,7 +283,7 @@ function resultItem(data: PagefindData): HTMLLIElement {
   heading.append(link);
   const excerpt = document.createElement('p');
   excerpt.className = 'search-result-excerpt';
-  for (const run of excerptRuns(data.excerpt)) {
+  for (const run of excerptRuns(data.excerpt, data)) {
     if (!run.marked) {
       excerpt.append(run.text);
       continue;

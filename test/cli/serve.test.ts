@@ -1,10 +1,12 @@
 // `wirefold serve` sends each file of a built site with its content type, OPML included (Astro's preview has no
-// entry for it and sent none).
+// entry for it and sent none), at the base path the site was built for (served on a real site in pages.test.ts).
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempFolder } from '../helpers.ts';
 import { serveSite } from '../demo-site.ts';
+import { siteBase } from '../../src/cli/serve.ts';
+import { writeBuildManifest } from '../../src/site/build-manifest.ts';
 import type { RunningServer } from '../demo-site.ts';
 
 describe('wirefold serve', () => {
@@ -18,12 +20,22 @@ describe('wirefold serve', () => {
     writeFileSync(join(dist, 'index.html'), '<!doctype html><title>t</title>');
     writeFileSync(join(dist, 'topics.opml'), '<?xml version="1.0"?><opml version="2.0"><head/><body/></opml>');
     writeFileSync(join(dist, 'rss.xml'), '<?xml version="1.0"?><rss version="2.0"><channel/></rss>');
-    server = await serveSite({ folder, db: join(folder, 'none.db'), dist, siteUrl: 'http://localhost:4321', base: '/' });
+    server = await serveSite({ dist });
     const opml = await fetch(new URL('/topics.opml', server.url));
     expect(opml.status).toBe(200);
     expect(opml.headers.get('content-type')).toBe('text/x-opml; charset=utf-8');
     expect(await opml.text()).toContain('<opml');
     expect((await fetch(new URL('/rss.xml', server.url))).headers.get('content-type')).toMatch(/xml/);
     expect((await fetch(new URL('/', server.url))).headers.get('content-type')).toMatch(/^text\/html/);
+  });
+
+  it('takes the base path from the site\'s build record, refuses another --base, and takes --base for a site without one', () => {
+    const site = tempFolder();
+    expect(siteBase(site, undefined)).toBe('/');
+    expect(siteBase(site, 'news')).toBe('/news/');
+    writeBuildManifest(site, { fingerprint: 'f', code: 'c', settings: { siteUrl: null, base: '/news', demo: false, images: 'off' }, htmlPages: 1, pages: {} });
+    expect(siteBase(site, undefined)).toBe('/news/');
+    expect(siteBase(site, '/news/')).toBe('/news/');
+    expect(() => siteBase(site, '/wire/')).toThrow('was built for the base path /news/, not /wire/');
   });
 });

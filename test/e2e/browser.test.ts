@@ -116,6 +116,16 @@ async function withServedCopy(work: (copy: { dist: string; server: RunningServer
   }
 }
 
+/**
+ * The search page of a served copy, searching query, as it is before a build: its index version 'before-a-build' (a
+ * test sets 'after-a-build' for the build) and its check interval 0, so its next search asks the site.
+ */
+function openBeforeBuild(copy: { dist: string; server: RunningServer }, query: string): Promise<Visit> {
+  setSearchAttribute(copy.dist, 'recheck-seconds', '0');
+  setSearchAttribute(copy.dist, 'index', 'before-a-build');
+  return open(`/search/?q=${encodeURIComponent(query)}`, { on: copy.server });
+}
+
 /** The merged shards a search page's HTML lists (its data-merged attribute). */
 function mergedShards(html: string): string[] {
   return JSON.parse(/data-merged="([^"]*)"/.exec(html)![1]!.replaceAll('&quot;', '"')) as string[];
@@ -649,9 +659,7 @@ describe('the demo site in Chromium', () => {
 
   it('says nothing is missing when "More results" is pressed as a search opens a newer index (the old list\'s results cannot load)', async () => {
     await withServedCopy(async (copy) => {
-      setSearchAttribute(copy.dist, 'recheck-seconds', '0');
-      setSearchAttribute(copy.dist, 'index', 'before-a-build');
-      const visit = await open('/search/?q=the', { on: copy.server });
+      const visit = await openBeforeBuild(copy, 'the');
       const { page } = visit;
       const status = page.locator('#search-status');
       await expect.poll(() => status.innerText(), { timeout: 30_000 }).toMatch(/^Showing the first 10 results for “the”$/);
@@ -666,6 +674,47 @@ describe('the demo site in Chromium', () => {
       const links = await page.locator('.search-result-title a').evaluateAll((elements) => elements.map((element) => (element as HTMLAnchorElement).pathname));
       expect(new Set(links).size).toBe(links.length);
       await finish(visit);
+    });
+  });
+
+  it('asks the site whether its index changed at the first search after the page is restored from the back/forward cache', async () => {
+    // As built, an index opened less than 300 s ago is searched as it is; a page restored from the cache may be older.
+    const visit = await open('/search/?q=asteroid');
+    const { page } = visit;
+    await expect.poll(() => page.locator('#search-status').innerText(), { timeout: 30_000 }).toMatch(/^\d+ results? for “asteroid”$/);
+    await page.waitForLoadState('networkidle');
+    const checks: string[] = [];
+    page.on('request', (request) => { if (new URL(request.url()).pathname === '/search/') checks.push(request.resourceType()); });
+    // Playwright runs Chromium with the back/forward cache off, so the page gets the event a restore fires, as it fires it.
+    const shownAgainThenSearch = async (persisted: boolean) => {
+      await page.evaluate((restored) => window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: restored })), persisted);
+      await page.getByRole('searchbox', { name: 'Search stories and topics' }).press('Enter');
+      await page.waitForLoadState('networkidle');
+      await expect.poll(() => page.locator('#search-status').innerText(), { timeout: 30_000 }).toMatch(/^\d+ results? for “asteroid”$/);
+    };
+    await shownAgainThenSearch(false);
+    expect(checks).toEqual([]);
+    await shownAgainThenSearch(true);
+    expect(checks).toEqual(['fetch']);
+    await finish(visit);
+  });
+
+  it('clears the result list when a search cannot open the site\'s newer index, under the line that says search is unavailable', async () => {
+    await withServedCopy(async (copy) => {
+      const visit = await openBeforeBuild(copy, 'outage');
+      const { page } = visit;
+      const status = page.locator('#search-status');
+      await expect.poll(() => status.innerText(), { timeout: 30_000 }).toMatch(/^\d+ results? for “outage”$/);
+      expect(await page.locator('.search-result').count()).toBeGreaterThan(0);
+      // A build whose primary shard is not there whole yet: the next search finds a newer index and cannot open it.
+      setSearchAttribute(copy.dist, 'index', 'after-a-build');
+      writeFileSync(join(copy.dist, 'pagefind', 'topics', 'pagefind-entry.json'), 'not JSON');
+      await page.getByRole('searchbox', { name: 'Search stories and topics' }).press('Enter');
+      await expect.poll(() => status.innerText(), { timeout: 30_000 }).toBe('Search is unavailable right now; try again in a moment.');
+      // Was: the old index's results stayed under that line, read as the answer to the search that failed.
+      expect(await page.locator('.search-result').count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'More results' }).isVisible()).toBe(false);
+      await visit.context.close();
     });
   });
 

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomUtils, parseDocument } from 'htmlparser2';
-import { buildDemoSite, demoBuildTimeoutMs, distFileFor, filesUnder } from '../demo-site.ts';
+import { buildDemoSite, demoBuildTimeoutMs, distFileFor, filesUnder, serveSite } from '../demo-site.ts';
 import { runWirefold, tempFolder } from '../helpers.ts';
 import type { DemoSite } from '../demo-site.ts';
 
@@ -16,6 +16,14 @@ let pages: { file: string; document: Document }[];
 
 const elements = (document: Document, name: string): Element[] => DomUtils.getElementsByTagName(name, document);
 const text = (element: Element) => DomUtils.textContent(element).replace(/\s+/g, ' ').trim();
+
+/** Every link and asset URL of a page (links, stylesheets, scripts, pictures), but in-page, data: and mailto: ones. */
+const linksAndAssets = (document: Document): string[] => [
+  ...elements(document, 'a').map((element) => element.attribs['href']),
+  ...elements(document, 'link').map((element) => element.attribs['href']),
+  ...elements(document, 'script').map((element) => element.attribs['src']),
+  ...elements(document, 'img').map((element) => element.attribs['src']),
+].filter((target): target is string => !!target && !target.startsWith('#') && !/^(data|mailto):/.test(target));
 
 /** Runs check on every page and collects what it reports, so one failure lists every page that has the problem. */
 function problemsOnEveryPage(check: (document: Document, file: string) => string[]): string[] {
@@ -98,18 +106,37 @@ describe('the HTML pages of the built demo site', () => {
 
   it('keeps every internal link under the base path and pointing at a file that was built', () => {
     expect(problemsOnEveryPage((document, page) => {
-      const targets = [
-        ...elements(document, 'a').map((element) => element.attribs['href']),
-        ...elements(document, 'link').map((element) => element.attribs['href']),
-        ...elements(document, 'script').map((element) => element.attribs['src']),
-        ...elements(document, 'img').map((element) => element.attribs['src']),
-      ].filter((target): target is string => !!target && !target.startsWith('#') && !/^(data|mailto):/.test(target));
-      return targets.flatMap((target) => {
+      return linksAndAssets(document).flatMap((target) => {
         if (target.startsWith('/') && !target.startsWith(site.base)) return [`link outside the base path: ${target}`];
         const file = distFileFor(site, target.split('#')[0]!, page);
         return file !== null && !existsSync(join(site.dist, file)) ? [`broken link: ${target}`] : [];
       });
     })).toEqual([]);
+  });
+
+  it('is served by `wirefold serve` at its base path without being told it, its links and assets found, / redirected there', async () => {
+    const server = await serveSite(site);
+    try {
+      expect(server.root).toBe(`${server.url}${site.base}`);
+      for (const start of ['/', site.base.slice(0, -1)]) {
+        const response = await fetch(`${server.url}${start}`, { redirect: 'manual' });
+        expect(response.status, start).toBe(302);
+        expect(response.headers.get('location'), start).toBe(site.base);
+      }
+      const home = pages.find((page) => page.file === 'index.html')!.document;
+      const publicRoot = new URL(site.base, site.siteUrl);
+      const paths = [...new Set(linksAndAssets(home).filter((target) => distFileFor(site, target.split('#')[0]!) !== null)
+        .map((target) => new URL(target, publicRoot).pathname))];
+      expect(paths.length).toBeGreaterThan(20);
+      const missing: string[] = [];
+      for (const path of paths) {
+        const response = await fetch(`${server.url}${path}`);
+        if (response.status !== 200) missing.push(`${path}: ${response.status}`);
+      }
+      expect(missing).toEqual([]);
+    } finally {
+      await server.stop();
+    }
   });
 
   it('writes times as absolute UTC dates in <time datetime>, never a build-time "ago"', () => {

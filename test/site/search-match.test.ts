@@ -2,6 +2,7 @@
 // Pagefind hands over. The browser test runs the same rule over the demo site's real shards.
 import { describe, expect, it } from 'vitest';
 import { excerptRuns, isRealMatch, pageWordForms, queryWords, wordsAt } from '../../src/site/search-match.ts';
+import type { PageText } from '../../src/site/search-match.ts';
 
 describe('search results: real matches only', () => {
   it('drops a page that Pagefind found only through a shorter word the query word starts with (its backtracking)', () => {
@@ -49,16 +50,43 @@ describe('search results: real matches only', () => {
     expect(pageWordForms('outage.')).toEqual(['outage']);
   });
 
-  it('finds the words at a result\'s locations in Pagefind\'s text, escapes undone', () => {
-    expect(wordsAt('Small  asteroid\n2026 &lt;VQ&gt; passes', [1, 3, 9])).toEqual(['asteroid', '<VQ>']);
+  it('finds the words at a result\'s locations in Pagefind\'s text, as the page shows them', () => {
+    expect(wordsAt(pageText('Small  asteroid\n2026 <VQ> passes'), [1, 3, 9])).toEqual(['asteroid', '<VQ>']);
+    expect(wordsAt(pageText('Write &lt;b&gt; for <b>'), [1, 3])).toEqual(['&lt;b&gt;', '<b>']);
   });
 
   it('turns an excerpt into text runs: only Pagefind\'s marks are markup, escaped text stays text', () => {
-    expect(excerptRuns('a <mark>outage</mark> &lt;img src=x onerror=alert(1)&gt; &amp; <mark>more</mark>')).toEqual([
+    const page = pageText('a outage <img src=x onerror=alert(1)> &amp; more');
+    expect(excerptRuns('a <mark>outage</mark> &lt;img src=x onerror=alert(1)&gt; &amp; <mark>more</mark>', page)).toEqual([
       { text: 'a ', marked: false },
       { text: 'outage', marked: true },
       { text: ' <img src=x onerror=alert(1)> &amp; ', marked: false },
       { text: 'more', marked: true },
     ]);
   });
+
+  // A page about markup (fixture: what Pagefind 1.6 makes of <p>Shows &amp;lt;mark&amp;gt;hello… and &lt;mark&gt;hello…):
+  // its fragment's content has the entities decoded once, and raw_content escapes < and > but not &, so the page's
+  // literal "&lt;mark&gt;" and its "<mark>" both read "&lt;mark&gt;" there. Undoing the escapes showed both as "<mark>".
+  it('shows an excerpt as the page reads, its literal "&lt;mark&gt;" and its "<mark>" each as they are, only matches marked', () => {
+    const page = pageText('Shows &lt;mark&gt;hello&lt;/mark&gt; as typed, and <mark>hello</mark> or <mark>bye</mark> as text.');
+    const excerpt = 'Shows <mark>&lt;mark&gt;hello&lt;/mark&gt;</mark> as typed, and <mark>&lt;mark&gt;hello&lt;/mark&gt;</mark> or &lt;mark&gt;bye&lt;/mark&gt; as text.';
+    expect(excerptRuns(excerpt, page)).toEqual([
+      { text: 'Shows ', marked: false },
+      { text: '&lt;mark&gt;hello&lt;/mark&gt;', marked: true },
+      { text: ' as typed, and ', marked: false },
+      { text: '<mark>hello</mark>', marked: true },
+      { text: ' or <mark>bye</mark> as text.', marked: false },
+    ]);
+    // An excerpt from the middle of the page, its text split on other whitespace, starting and ending on a match.
+    const long = pageText('Intro  line\nthen &lt;x&gt; <x>\tend');
+    expect(excerptRuns('then <mark>&lt;x&gt;</mark> <mark>&lt;x&gt;</mark>', long)).toEqual([
+      { text: 'then ', marked: false }, { text: '&lt;x&gt;', marked: true }, { text: ' ', marked: false }, { text: '<x>', marked: true },
+    ]);
+  });
 });
+
+/** A page's text as Pagefind's data() gives it: content as the page reads, raw_content with < and > escaped. */
+function pageText(content: string): PageText {
+  return { content, raw_content: content.replace(/</g, '&lt;').replace(/>/g, '&gt;') };
+}
