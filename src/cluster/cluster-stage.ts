@@ -6,7 +6,7 @@
 import type { Store } from '../store/store.ts';
 import { liveStoryCount } from '../store/stories.ts';
 import type { TopicSeed } from './topics/topics.ts';
-import { placeArticles, placementTexts, storedMerges } from './stories/place-articles.ts';
+import { placeArticles, storedMerges } from './stories/place-articles.ts';
 import { loadPlacementInput } from './stage/load.ts';
 import { refreshUnrefreshedStories, repairMissingProfiles } from './stage/mend.ts';
 import { relatedSince, startRelated } from './stage/related-lists.ts';
@@ -26,9 +26,8 @@ export interface ClusterSummary {
   changedStories: number;
   stories: number;
   /**
-   * Seconds spent reading (load: the repairs of an older run's stories, every read of the placement's input, and the
-   * run's word counts, made while the vectors are read), making stories (the placement and starting the related
-   * lists), saving them and
+   * Seconds spent reading (load: the repairs of an older run's stories and every read of the placement's input),
+   * making stories (the placement, the run's word counts included, and starting the related lists), saving them and
    * refreshing their leads and scores, placing topics, and relating stories (on a large run only the wait for the
    * second thread, see startRelated).
    */
@@ -45,12 +44,10 @@ export async function clusterArticles(store: Store, options: ClusterOptions): Pr
   const now = options.now ?? new Date();
   const lap = stopwatch();
   await refreshUnrefreshedStories(store, modelId, now);
-  const { input: read, vectors, waiting } = await loadPlacementInput(store, modelId);
-  const text = placementTexts(read);
-  const input = { ...read, vectors: await vectors };
+  const { input, waiting } = await loadPlacementInput(store, modelId);
   const load = lap();
 
-  const placement = placeArticles(input, text);
+  const placement = placeArticles(input);
   const gone = storedMerges(placement).map((merge) => merge.from);
   const since = relatedSince(now);
   await repairMissingProfiles(store, modelId, since, new Set([...placement.changed, ...gone]));

@@ -57,18 +57,6 @@ export async function loadEmbeddings(store: Store, modelId: string, hashes: read
 }
 
 /**
- * Which of the given content hashes have a vector for `modelId`: the primary key's index alone answers, without
- * reading a vector (what a run needs to know before the vectors themselves arrive, see embedding-thread.ts).
- */
-export async function embeddedHashes(store: Store, modelId: string, hashes: readonly string[]): Promise<Set<string>> {
-  if (hashes.length === 0) return new Set();
-  const rows = await sqlOf(store).all<{ content_hash: string }>(
-    'SELECT content_hash FROM embeddings WHERE model_id = ? AND content_hash IN (SELECT value FROM json_each(?))',
-    [modelId, [...new Set(hashes)].sort()]);
-  return new Set(rows.map((row) => row.content_hash));
-}
-
-/**
  * A stored vector's floats. node:sqlite gives each blob its own buffer, which a Float32Array can view as it is
  * (copying 50,000 vectors costs a few hundred milliseconds); a blob at an odd offset is copied to align it.
  */

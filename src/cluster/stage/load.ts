@@ -2,8 +2,7 @@
 import type { Store } from '../../store/store.ts';
 import type { Article } from '../../store/articles.ts';
 import { unclusteredArticles } from '../../store/articles.ts';
-import { embeddedHashes, loadEmbeddings, recentEmbeddings } from '../../store/embeddings.ts';
-import { loadEmbeddingsOnThread } from '../../store/embedding-thread.ts';
+import { loadEmbeddings, recentEmbeddings } from '../../store/embeddings.ts';
 import { liveStoryMembers } from '../../store/stories.ts';
 import { storyProfiles } from '../../store/story-profiles.ts';
 import { referenceHashes } from '../../embed/embed-stage.ts';
@@ -15,24 +14,19 @@ import type { PlacementInput } from '../stories/place-articles.ts';
 /**
  * Reads the articles no story holds yet that have a vector for `modelId` (the others wait for the embed stage:
  * `waiting` counts them), the members of the stories that can still take them (latest article no more than the story
- * window before the earliest new article), those stories' stored profiles and the model's similarity scale. The
- * vectors (the new articles', and those of members whose story has no profile) come as a promise: a first run's are
- * read on a second thread (store/embedding-thread.ts) while the caller counts the words (placementTexts).
+ * window before the earliest new article), those stories' stored profiles, the vectors of members whose story has
+ * none, and the model's similarity scale.
  */
-export async function loadPlacementInput(store: Store, modelId: string): Promise<{ input: Omit<PlacementInput, 'vectors'>; vectors: Promise<Map<string, Float32Array>>; waiting: number }> {
+export async function loadPlacementInput(store: Store, modelId: string): Promise<{ input: PlacementInput; waiting: number }> {
   const pending = await unclusteredArticles(store);
-  const embedded = await embeddedHashes(store, modelId, pending.map((article) => article.contentHash));
-  const articles = pending.filter((article) => embedded.has(article.contentHash));
-  const reading = loadEmbeddingsOnThread(store, modelId, articles.map((article) => article.contentHash));
+  const vectors = await loadEmbeddings(store, modelId, pending.map((article) => article.contentHash));
+  const articles = pending.filter((article) => vectors.has(article.contentHash));
   const scale = await storeSimilarityScale(store, modelId);
   const members = articles.length ? await liveStoryMembers(store, new Date(earliest(articles) - defaultStoryConfig.windowHours * 3600_000).toISOString()) : [];
   const profiles = await storyProfiles(store, modelId, [...new Set(members.map((member) => member.storyId))]);
-  const unprofiled = await loadEmbeddings(store, modelId, members.filter((member) => !profiles.has(member.storyId)).map((member) => member.contentHash));
-  const vectors = reading.then((read) => {
-    for (const [hash, vector] of unprofiled) read.set(hash, vector);
-    return read;
-  });
-  return { input: { articles, members, profiles, background: scale.mean }, vectors, waiting: pending.length - articles.length };
+  const unprofiled = members.filter((member) => !profiles.has(member.storyId)).map((member) => member.contentHash);
+  for (const [hash, vector] of await loadEmbeddings(store, modelId, unprofiled)) vectors.set(hash, vector);
+  return { input: { articles, vectors, members, profiles, background: scale.mean }, waiting: pending.length - articles.length };
 }
 
 /**

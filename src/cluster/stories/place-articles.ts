@@ -60,11 +60,11 @@ export interface Placement {
 /**
  * Places the input's articles one at a time with the StoryClusterer (story-clusterer.ts: the rules and weights live
  * there), each joining the best active story or starting one named by storyIdFor, then consolidates the stories it
- * touched. `text` is placementTexts(input), which the stage computes while the vectors are still being read. Pure: the
- * same input gives the same placement, and the input is not changed.
+ * touched. Pure: the same input gives the same placement, and the input is not changed.
  */
-export function placeArticles(input: PlacementInput, text: PlacementTexts = placementTexts(input)): Placement {
+export function placeArticles(input: PlacementInput): Placement {
   const byId = new Map(input.articles.map((article) => [article.id, article]));
+  const text = runTexts([...input.members, ...input.articles]);
   const clusterer = new StoryClusterer(
     { ...defaultStoryConfig, background: input.background },
     (article) => storyIdFor(byId.get(article.id)!),
@@ -95,7 +95,7 @@ export function storyIdFor(article: Pick<Article, 'canonicalUrl' | 'feedId' | 'c
 }
 
 /** What the clusterer reads of an article's text, by content hash. */
-export interface PlacementTexts {
+interface RunTexts {
   /** Unit TF-IDF vector, weighted for the run's stream. */
   words(contentHash: string): TermVector;
   wordCount(contentHash: string): number;
@@ -104,12 +104,8 @@ export interface PlacementTexts {
   headline(contentHash: string): { title: string; templated: boolean };
 }
 
-/**
- * The words of a placement's input, weighed for the stream this run works with: the active stories' members and the
- * new articles (feed templates and boilerplate removed, lexical.ts feedTermCounts). Needs no vectors.
- */
-export function placementTexts(input: Pick<PlacementInput, 'articles' | 'members'>): PlacementTexts {
-  const articles = [...input.members, ...input.articles];
+/** Word weights come from the stream this run works with: the active stories' members and the new articles. */
+function runTexts(articles: readonly { contentHash: string; feedId: number; title: string; summary: string }[]): RunTexts {
   const terms = feedTermCounts(articles.map(({ contentHash, feedId, title, summary }) => ({ key: contentHash, feedId, title, summary })));
   const idf = inverseDocumentFrequencies([...terms.values()].map((article) => article.counts));
   return {
@@ -120,7 +116,7 @@ export function placementTexts(input: Pick<PlacementInput, 'articles' | 'members
   };
 }
 
-function clusterArticle(article: Article, vector: Float32Array, text: PlacementTexts): ClusterArticle {
+function clusterArticle(article: Article, vector: Float32Array, text: RunTexts): ClusterArticle {
   const headline = text.headline(article.contentHash);
   return {
     id: article.id,
@@ -140,7 +136,7 @@ function clusterArticle(article: Article, vector: Float32Array, text: PlacementT
  * The stories that can still take the new articles, each as the clusterer needs it: vectors from the stored profile
  * (or one built from the members' vectors), words from the members (weighted for this run's stream).
  */
-function activeStories(input: PlacementInput, text: PlacementTexts): StoryCluster[] {
+function activeStories(input: PlacementInput, text: RunTexts): StoryCluster[] {
   const groups = groupByStory(input.members);
   const built = new Map(profilesFromMembers(input.members.filter((member) => !input.profiles.has(member.storyId)), input.vectors)
     .map((profile) => [profile.id, profile]));
