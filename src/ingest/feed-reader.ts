@@ -6,8 +6,8 @@
  * when a feed waits for it (`feeds parse` of one feed starts one), loads the parser once and keeps it for the run. A feed over its budget cannot be interrupted inside
  * synchronous code, so its worker is terminated and a fresh one takes its place for the feeds still waiting; a worker
  * that dies (out of memory, say) fails its own feed only, the same way.
- * Each worker holds its next feed while it reads the current one: the main thread is often busy for a while (a batch
- * of store writes), and a worker that had to wait for it to hand over the next feed sat idle meanwhile.
+ * Each worker holds the next feeds while it reads the current one (see queueFeeds): the main thread is often busy for
+ * a while (a batch of store writes), and a worker that had to wait for it to hand over the next feed sat idle meanwhile.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -45,8 +45,20 @@ interface Waiting {
   reject: (error: Error) => void;
 }
 
-/** Feeds handed to one worker at once: the one it reads and the next. */
-const DEPTH = 2;
+/**
+ * How far ahead of a worker feeds are handed to it: at most this many feeds, and no more once the bodies it holds
+ * reach queueBytes (one feed is always taken, however large). The main thread writes parsed feeds a batch at a time
+ * (up to 24 feeds in one transaction, ingest.ts), about 0.2 s in which it hands nothing over; a worker holding only
+ * the next feed finished it in a few milliseconds and sat idle the rest of every batch. bench/ingest's first run
+ * (2,000 feeds × 25 items, one round each, load 1.5-2.0): wall/CPU 0.81 and 0.81 holding 2 feeds, 0.65 and 0.64
+ * holding 16, 0.59 and 0.58 holding 32, 0.58 and 0.55 holding 64 (wall 23.4-24.3 s with 2, 15.3-19.6 s with 32).
+ */
+const queueFeeds = 32;
+/**
+ * Bodies are copied to the worker and wait there, so a run of feeds near the fetch size cap (10 MiB) must not queue
+ * hundreds of megabytes: 16 MiB is 400 of bench/ingest's 40 KB feeds, far beyond queueFeeds.
+ */
+const queueBytes = 16 * 1024 * 1024;
 
 /** One worker of the pool: started lazily, replaced after a budget overrun or a crash. */
 class Slot {
@@ -64,6 +76,12 @@ class Slot {
     this.budgetMs = budgetMs;
     this.resourceLimits = resourceLimits;
     this.onFree = onFree;
+  }
+
+  /** Whether the worker may take another feed now (see queueFeeds). */
+  takesMore(): boolean {
+    if (this.sent.length === 0) return true;
+    return this.sent.length < queueFeeds && this.sent.reduce((bytes, waiting) => bytes + waiting.job.bytes.byteLength, 0) < queueBytes;
   }
 
   send(waiting: Waiting): void {
@@ -158,8 +176,8 @@ export class FeedReader {
   }
 
   /**
-   * Hands waiting feeds out: first to idle workers (started ones before starting another), then a second feed to
-   * each busy one, the least loaded first.
+   * Hands waiting feeds out: first to idle workers (started ones before starting another), then more to the busy
+   * ones, the least loaded first, as far ahead as queueFeeds and queueBytes allow.
    */
   #dispatch(): void {
     while (this.#waiting.length > 0) {
@@ -174,7 +192,7 @@ export class FeedReader {
     const idle = this.#slots.filter((slot) => slot.sent.length === 0);
     const started = idle.find((slot) => slot.worker !== null);
     if (started || idle[0]) return started ?? idle[0];
-    return this.#slots.filter((slot) => slot.sent.length < DEPTH).sort((a, b) => a.sent.length - b.sent.length)[0];
+    return this.#slots.filter((slot) => slot.takesMore()).sort((a, b) => a.sent.length - b.sent.length)[0];
   }
 }
 
