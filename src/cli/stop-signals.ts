@@ -20,8 +20,8 @@ const cleanupBudgetMs = Number(process.env['WIREFOLD_STOP_BUDGET_MS']) || 3_000;
 
 /**
  * Installs the handlers: a one-line "stopped" on stderr (and nothing more from the abandoned work), the cleanups
- * registered with beforeStopExit (at most cleanupBudgetMs; past it a second line says the clean-up is unfinished, which
- * each cleanup must leave in a state the next run completes), then exit; `exit` listeners (lock release) still run. A second signal exits at once.
+ * registered with beforeStopExit (at most cleanupBudgetMs; past it a second line says the clean-up is unfinished, and a
+ * cleanup that fails says so in one line: each must leave a state the next run completes), then exit; `exit` listeners (lock release) still run. A second signal exits at once.
  */
 export function exitOnStopSignals(commandName: string): void {
   command = commandName;
@@ -39,11 +39,21 @@ export function exitOnStopSignals(commandName: string): void {
         write(`wirefold ${command}: clean-up unfinished after ${cleanupBudgetMs / 1000} s; exiting (the next run finishes it)\n`);
         process.exit(code);
       }, cleanupBudgetMs);
-      void Promise.allSettled([...cleanups].map((cleanup) => cleanup())).then(() => process.exit(code));
+      void Promise.allSettled([...cleanups].map((cleanup) => cleanup())).then((settled) => {
+        for (const result of settled) {
+          if (result.status === 'rejected') write(`wirefold ${command}: clean-up failed (${reason(result.reason)}); exiting (the next run finishes it)\n`);
+        }
+        process.exit(code);
+      });
     };
     handlers.set(signal, handler);
     process.on(signal, handler);
   }
+}
+
+/** A failure's message on one line. */
+function reason(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
 }
 
 /**
