@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { readBuildManifest } from '../site/build-manifest.ts';
-import { UsageError } from './settings.ts';
+import { normalBase, UsageError } from './settings.ts';
 import type { Settings } from './settings.ts';
 
 export const defaultPort = 4321;
@@ -37,12 +37,6 @@ export async function serveCommand(settings: Settings, port: number): Promise<nu
   console.log(`serve: http://127.0.0.1:${server.port}${base} (Ctrl-C to stop)`);
   await server.closed();
   return 0;
-}
-
-/** A base path as the site's links carry it: one leading and one trailing slash ("news" and "/news" are "/news/"). */
-function normalBase(base: string): string {
-  const inner = base.trim().replace(/^\/+|\/+$/g, '');
-  return inner === '' ? '/' : `/${inner}/`;
 }
 
 /**

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { tempFolder } from '../helpers.ts';
 import { serveSite } from '../demo-site.ts';
 import { siteBase } from '../../src/cli/serve.ts';
+import { settingsFrom } from '../../src/cli/settings.ts';
 import { writeBuildManifest } from '../../src/site/build-manifest.ts';
 import type { RunningServer } from '../demo-site.ts';
 
@@ -37,5 +38,17 @@ describe('wirefold serve', () => {
     expect(siteBase(site, undefined)).toBe('/news/');
     expect(siteBase(site, '/news/')).toBe('/news/');
     expect(() => siteBase(site, '/wire/')).toThrow('was built for the base path /news/, not /wire/');
+  });
+
+  it('builds and serves one base path however --base is written: "//news//" is "/news/", not links to a host "news"', () => {
+    // Astro takes the base as given: with "//news//" every link and asset was "//news//…", protocol-relative (host
+    // "news"), while serve answered at /news/ and printed that address.
+    const base = (given: string) => settingsFrom({ base: given }, {}).base;
+    expect(base('//news//')).toBe('/news/');
+    expect(base('news')).toBe('/news/');
+    expect(base(' /a//b ')).toBe('/a/b/');
+    expect(base('')).toBe('/');
+    expect(settingsFrom({}, { WIREFOLD_BASE: '//wire' }).base).toBe('/wire/');
+    expect(settingsFrom({}, {}).base).toBeUndefined();
   });
 });
