@@ -63,7 +63,7 @@ const missingTypes: Record<string, string> = { '.opml': 'text/x-opml; charset=ut
  * - a request for "/" or for the base path without its slash is redirected to the base path (Astro's preview answers
  *   both with a 404 while the base is not "/", and "/" is where a reader starts);
  * - a type the bundled table lacks is set on the response before Vite's static handler (sirv) runs: sirv keeps a
- *   Content-Type already set.
+ *   Content-Type already set (and so does the preview's 404 for a path outside the base: only paths under it get one).
  * The HTTP server is not in Astro's public PreviewServer type but is on the object it returns; without it nothing
  * changes (test/cli/serve.test.ts and the serve test in test/site/pages.test.ts fail).
  */
@@ -77,7 +77,8 @@ function answerBeforePreview(server: Server | undefined, base: string): void {
       response.writeHead(302, { location: `${base}${url.search}` }).end();
       return;
     }
-    const type = missingTypes[url.pathname.slice(url.pathname.lastIndexOf('.'))];
+    // Only under the base path: outside it the preview answers every request with its HTML 404 page (sent with no type).
+    const type = url.pathname.startsWith(base) ? missingTypes[url.pathname.slice(url.pathname.lastIndexOf('.'))] : undefined;
     if (type) response.setHeader('content-type', type);
     for (const listener of preview) listener.call(server, request, response);
   });

@@ -30,6 +30,27 @@ describe('wirefold serve', () => {
     expect((await fetch(new URL('/', server.url))).headers.get('content-type')).toMatch(/^text\/html/);
   });
 
+  it('sends text/x-opml only for files under the base path, not for the HTML 404 page outside it', async () => {
+    // A site built for /news/: a request for /topics.opml gets the preview's HTML 404 page, which went out labelled OPML.
+    const dist = join(tempFolder(), 'dist');
+    mkdirSync(dist, { recursive: true });
+    writeFileSync(join(dist, 'index.html'), '<!doctype html><title>t</title>');
+    writeFileSync(join(dist, 'topics.opml'), '<?xml version="1.0"?><opml version="2.0"><head/><body/></opml>');
+    writeBuildManifest(dist, { fingerprint: 'f', code: 'c', settings: { siteUrl: null, base: '/news/', demo: false, images: 'off' }, htmlPages: 1, pages: {} });
+    const served = await serveSite({ dist });
+    try {
+      const outside = await fetch(new URL('/topics.opml', served.url));
+      expect(outside.status).toBe(404);
+      expect(outside.headers.get('content-type') ?? '').not.toContain('opml'); // the preview's own 404 has no type
+      expect(await outside.text()).toMatch(/^<!doctype html>/i);
+      const inside = await fetch(new URL('topics.opml', served.root));
+      expect(inside.status).toBe(200);
+      expect(inside.headers.get('content-type')).toBe('text/x-opml; charset=utf-8');
+    } finally {
+      await served.stop();
+    }
+  });
+
   it('takes the base path from the site\'s build record, refuses another --base, and takes --base for a site without one', () => {
     const site = tempFolder();
     expect(siteBase(site, undefined)).toBe('/');
