@@ -28,7 +28,10 @@ export async function serveCommand(settings: Settings, port: number): Promise<nu
   if (!existsSync(resolve(outDir, 'index.html'))) {
     throw new Error(`no site in ${outDir}: run "wirefold build" or "wirefold demo" first`);
   }
-  const base = siteBase(outDir, settings.base);
+  // The base as requests carry it: a browser sends the site's "/新闻/" links as "/%E6%96%B0%E9%97%BB/", and the preview
+  // compares request paths with its base as they come (given "/新闻/", it answered every page with a 404, and a
+  // redirect to it was a header Node refuses: the server died of it).
+  const base = encodeURI(siteBase(outDir, settings.base));
   const { preview } = await import('astro');
   // strictPort: a port the user chose that is taken is an error, not a quiet move to another one. Astro's own log is
   // silenced: its errors reach the user as one line through main, not as a stack.

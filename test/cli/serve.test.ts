@@ -51,6 +51,29 @@ describe('wirefold serve', () => {
     }
   });
 
+  it('serves a site built for a base path outside ASCII ("/新闻/") at it, and redirects / there', async () => {
+    // Browsers send its links percent-encoded; the preview matched them against "/新闻/" as written (every page a 404),
+    // and the redirect of / put "新闻" in a Location header, which Node refuses: the server died of the first request.
+    const dist = join(tempFolder(), 'dist');
+    mkdirSync(join(dist, 'about'), { recursive: true });
+    writeFileSync(join(dist, 'index.html'), '<!doctype html><title>front</title>');
+    writeFileSync(join(dist, 'about', 'index.html'), '<!doctype html><title>about</title>');
+    writeBuildManifest(dist, { fingerprint: 'f', code: 'c', settings: { siteUrl: null, base: '/新闻/', demo: false, images: 'off' }, htmlPages: 2, pages: {} });
+    const served = await serveSite({ dist });
+    try {
+      const encoded = '/%E6%96%B0%E9%97%BB/';
+      expect(served.root).toBe(`${served.url}${encoded}`);
+      const front = await fetch(new URL('/?q=1', served.url), { redirect: 'manual' });
+      expect(front.status).toBe(302);
+      expect(front.headers.get('location')).toBe(`${encoded}?q=1`);
+      expect(await (await fetch(new URL(encoded, served.url))).text()).toContain('front');
+      expect(await (await fetch(new URL(`${encoded}about/`, served.url))).text()).toContain('about');
+      expect((await fetch(new URL('/新闻', served.url), { redirect: 'manual' })).headers.get('location')).toBe(encoded);
+    } finally {
+      await served.stop();
+    }
+  });
+
   it('takes the base path from the site\'s build record, refuses another --base, and takes --base for a site without one', () => {
     const site = tempFolder();
     expect(siteBase(site, undefined)).toBe('/');
