@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { readBuildManifest } from '../site/build-manifest.ts';
-import { UsageError } from './settings.ts';
+import { normalBase, UsageError } from './settings.ts';
 import type { Settings } from './settings.ts';
 
 export const defaultPort = 4321;
@@ -28,7 +28,10 @@ export async function serveCommand(settings: Settings, port: number): Promise<nu
   if (!existsSync(resolve(outDir, 'index.html'))) {
     throw new Error(`no site in ${outDir}: run "wirefold build" or "wirefold demo" first`);
   }
-  const base = siteBase(outDir, settings.base);
+  // The base as requests carry it: a browser sends the site's "/新闻/" links as "/%E6%96%B0%E9%97%BB/", and the preview
+  // compares request paths with its base as they come (given "/新闻/", it answered every page with a 404, and a
+  // redirect to it was a header Node refuses: the server died of it).
+  const base = encodeURI(siteBase(outDir, settings.base));
   const { preview } = await import('astro');
   // strictPort: a port the user chose that is taken is an error, not a quiet move to another one. Astro's own log is
   // silenced: its errors reach the user as one line through main, not as a stack.
@@ -37,12 +40,6 @@ export async function serveCommand(settings: Settings, port: number): Promise<nu
   console.log(`serve: http://127.0.0.1:${server.port}${base} (Ctrl-C to stop)`);
   await server.closed();
   return 0;
-}
-
-/** A base path as the site's links carry it: one leading and one trailing slash ("news" and "/news" are "/news/"). */
-function normalBase(base: string): string {
-  const inner = base.trim().replace(/^\/+|\/+$/g, '');
-  return inner === '' ? '/' : `/${inner}/`;
 }
 
 /**
@@ -69,7 +66,7 @@ const missingTypes: Record<string, string> = { '.opml': 'text/x-opml; charset=ut
  * - a request for "/" or for the base path without its slash is redirected to the base path (Astro's preview answers
  *   both with a 404 while the base is not "/", and "/" is where a reader starts);
  * - a type the bundled table lacks is set on the response before Vite's static handler (sirv) runs: sirv keeps a
- *   Content-Type already set.
+ *   Content-Type already set (and so does the preview's 404 for a path outside the base: only paths under it get one).
  * The HTTP server is not in Astro's public PreviewServer type but is on the object it returns; without it nothing
  * changes (test/cli/serve.test.ts and the serve test in test/site/pages.test.ts fail).
  */
@@ -83,7 +80,8 @@ function answerBeforePreview(server: Server | undefined, base: string): void {
       response.writeHead(302, { location: `${base}${url.search}` }).end();
       return;
     }
-    const type = missingTypes[url.pathname.slice(url.pathname.lastIndexOf('.'))];
+    // Only under the base path: outside it the preview answers every request with its HTML 404 page (sent with no type).
+    const type = url.pathname.startsWith(base) ? missingTypes[url.pathname.slice(url.pathname.lastIndexOf('.'))] : undefined;
     if (type) response.setHeader('content-type', type);
     for (const listener of preview) listener.call(server, request, response);
   });

@@ -37,6 +37,20 @@ interface Definition {
   help?: string;
 }
 
+/**
+ * A base path as the site's links carry it: one leading and one trailing slash, no empty segment ("news", "/news" and
+ * "//news//" are "/news/"; "" is "/"). Astro takes a base as given, so "//news//" made every link "//news//…", a
+ * protocol-relative URL to a host named "news", while serve answered at "/news/".
+ */
+export function normalBase(base: string): string {
+  const segments = base.trim().split('/').filter((segment) => segment !== '');
+  return segments.length === 0 ? '/' : `/${segments.join('/')}/`;
+}
+
+function optionalBase(base: string | undefined): string | undefined {
+  return base === undefined ? undefined : normalBase(base);
+}
+
 /** Every setting: its flag, its environment variable and its line of help. Defaults are in `settingsFrom`. */
 const definitions: Record<SettingName, Definition> = {
   storePath: { flag: 'db', env: 'WIREFOLD_DB', type: 'string', help: `--db <file|url>    the store: a SQLite file (default ${defaultStorePath}) or postgres://… (or WIREFOLD_DB)` },
@@ -117,7 +131,7 @@ export function settingsFrom(flags: Record<string, string | boolean | undefined>
     model: text('model'),
     dtype,
     siteUrl: text('siteUrl'),
-    base: text('base'),
+    base: optionalBase(text('base')),
     images: images as ImageMode,
     force: flag('force'),
     allowPrivateAddresses: flag('allowPrivateAddresses'),

@@ -136,13 +136,20 @@ export function excerptRuns(excerpt: string, page: PageText): ExcerptRun[] {
   return runs.filter((run) => run.text.length > 0);
 }
 
-/** The index of the page word an excerpt's words start at (the first place they stand as whole words), or null. */
+/**
+ * The index of the page word an excerpt's words start at (the first place they stand as whole words), or null.
+ * Pagefind trims the excerpt it joins (String.prototype.trim), which also takes U+FEFF, a character it does not split
+ * words on: the excerpt's first and last words may have lost a page word's leading or trailing U+FEFF.
+ */
 function excerptStart(excerptWords: readonly string[], pageWords: readonly string[]): number | null {
   const text = pageWords.join(' ');
   const wanted = excerptWords.join(' ');
   for (let at = text.indexOf(wanted); at !== -1; at = text.indexOf(wanted, at + 1)) {
-    const end = at + wanted.length;
-    if ((at === 0 || text[at - 1] === ' ') && (end === text.length || text[end] === ' ')) return text.slice(0, at).split(' ').length - 1;
+    let start = at;
+    while (text[start - 1] === '\uFEFF') start -= 1;
+    let end = at + wanted.length;
+    while (text[end] === '\uFEFF') end += 1;
+    if ((start === 0 || text[start - 1] === ' ') && (end === text.length || text[end] === ' ')) return text.slice(0, at).split(' ').length - 1;
   }
   return null;
 }

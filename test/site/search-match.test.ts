@@ -84,6 +84,21 @@ describe('search results: real matches only', () => {
       { text: 'then ', marked: false }, { text: '&lt;x&gt;', marked: true }, { text: ' ', marked: false }, { text: '<x>', marked: true },
     ]);
   });
+
+  // Pagefind trims the excerpt it joins, and String.prototype.trim takes U+FEFF, which it does not split words on: an
+  // excerpt that starts at a page word "\uFEFFWrite" (a stray BOM pasted into a summary) starts "Write". Its words were
+  // not found in the page's, and the fallback showed the literal "&lt;mark&gt;" as "<mark>".
+  it('shows an excerpt as the page reads when its first or last word lost a U+FEFF to Pagefind\'s trim', () => {
+    const page = pageText('Intro. \uFEFFWrite &lt;mark&gt; for <mark> on an outage\uFEFF');
+    expect(excerptRuns('Write &lt;mark&gt; for &lt;mark&gt; on an <mark>outage\uFEFF</mark>', page)).toEqual([
+      { text: '\uFEFFWrite &lt;mark&gt; for <mark> on an ', marked: false },
+      { text: 'outage\uFEFF', marked: true },
+    ]);
+    expect(excerptRuns('<mark>Intro.</mark> \uFEFFWrite &lt;mark&gt; for &lt;mark&gt; on an outage', page)).toEqual([
+      { text: 'Intro.', marked: true },
+      { text: ' \uFEFFWrite &lt;mark&gt; for <mark> on an outage\uFEFF', marked: false },
+    ]);
+  });
 });
 
 /** A page's text as Pagefind's data() gives it: content as the page reads, raw_content with < and > escaped. */
