@@ -63,6 +63,8 @@ const missingTypes: Record<string, string> = { '.opml': 'text/x-opml; charset=ut
 /*
  * What the preview server is not told how to do, answered before it sees the request. Astro's preview takes no Vite
  * plugins (it drops them) and no per-file headers, so the listeners it put on the HTTP server are wrapped:
+ * - a path with an encoded slash or backslash ("/x/..%2f") is a 404: no file of a site has one, and the preview
+ *   answered it with a 500 page carrying a stack trace (Node's fileURLToPath refuses it), printed on stderr too;
  * - a request for "/" or for the base path without its slash is redirected to the base path (Astro's preview answers
  *   both with a 404 while the base is not "/", and "/" is where a reader starts);
  * - a type the bundled table lacks is set on the response before Vite's static handler (sirv) runs: sirv keeps a
@@ -76,6 +78,10 @@ function answerBeforePreview(server: Server | undefined, base: string): void {
   server.removeAllListeners('request');
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
+    if (/%2f|%5c/i.test(url.pathname)) {
+      response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
+      return;
+    }
     if (base !== '/' && (url.pathname === '/' || url.pathname === base.slice(0, -1))) {
       response.writeHead(302, { location: `${base}${url.search}` }).end();
       return;

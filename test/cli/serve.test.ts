@@ -30,6 +30,24 @@ describe('wirefold serve', () => {
     expect((await fetch(new URL('/', server.url))).headers.get('content-type')).toMatch(/^text\/html/);
   });
 
+  it('answers a path with an encoded slash or backslash with a 404, not a 500 page with a stack trace', async () => {
+    const dist = join(tempFolder(), 'dist');
+    mkdirSync(join(dist, 'about'), { recursive: true });
+    writeFileSync(join(dist, 'index.html'), '<!doctype html><title>front</title>');
+    writeFileSync(join(dist, 'about', 'index.html'), '<!doctype html><title>about</title>');
+    const served = await serveSite({ dist });
+    try {
+      for (const path of ['/about/..%2f', '/about/..%2F..%2Fetc/passwd', '/about%5c..%5cindex.html']) {
+        const response = await fetch(new URL(path, served.url));
+        expect(response.status, path).toBe(404);
+        expect(await response.text(), path).not.toMatch(/TypeError|at .*\.js:\d+/);
+      }
+      expect((await fetch(new URL('/about/', served.url))).status).toBe(200);
+    } finally {
+      await served.stop();
+    }
+  });
+
   it('sends text/x-opml only for files under the base path, not for the HTML 404 page outside it', async () => {
     // A site built for /news/: a request for /topics.opml gets the preview's HTML 404 page, which went out labelled OPML.
     const dist = join(tempFolder(), 'dist');
