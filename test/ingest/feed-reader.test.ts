@@ -72,8 +72,9 @@ describe('FeedReader', () => {
       const free = performance.now();
       expect((await Promise.all(feeds)).map((feed) => feed.items.length)).toEqual(Array(12).fill(1));
       const after = performance.now() - free;
-      // Ten feeds read after the block took about five times one (320 against 65 ms); answers already waiting, a tenth.
-      expect(after).toBeLessThan(2 * one);
+      // Ten feeds read after the block took about five times one (320 against 65 ms); answers already waiting, 2 ms
+      // (150 ms at least: the answers' hand-over on a machine busy with other tests).
+      expect(after).toBeLessThan(Math.max(2 * one, 150));
     });
   }, 60_000);
 
