@@ -1,6 +1,7 @@
 // SIGINT and SIGTERM stop any command at once: every stage is crash-proof (a store transaction lands whole or not at
 // all, the site swap is a rename), so abandoning the current stage is safe, and a scheduler or a Ctrl-C never waits
 // out a round. The process exits 130 (SIGINT) or 143 (SIGTERM), as a shell reports a process ended by those signals.
+import { errorLine } from '../error-line.ts';
 
 const stopSignals = { SIGINT: 130, SIGTERM: 143 } as const;
 type StopSignal = keyof typeof stopSignals;
@@ -41,7 +42,7 @@ export function exitOnStopSignals(commandName: string): void {
       }, cleanupBudgetMs);
       void Promise.allSettled([...cleanups].map((cleanup) => cleanup())).then((settled) => {
         for (const result of settled) {
-          if (result.status === 'rejected') write(`wirefold ${command}: clean-up failed (${reason(result.reason)}); exiting (the next run finishes it)\n`);
+          if (result.status === 'rejected') write(`wirefold ${command}: clean-up failed (${errorLine(result.reason)}); exiting (the next run finishes it)\n`);
         }
         process.exit(code);
       });
@@ -49,11 +50,6 @@ export function exitOnStopSignals(commandName: string): void {
     handlers.set(signal, handler);
     process.on(signal, handler);
   }
-}
-
-/** A failure's message on one line. */
-function reason(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
 }
 
 /**

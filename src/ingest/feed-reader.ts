@@ -12,6 +12,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ResourceLimits } from 'node:worker_threads';
+import { errorLine } from '../error-line.ts';
 import { FeedParseError } from './types.ts';
 import type { ParsedFeed, ParseOptions } from './types.ts';
 import type { ParseAnswer, ParseJob } from './parse-worker.ts';
@@ -119,7 +120,7 @@ class Slot {
       this.onFree([]);
     });
     // The worker itself died (out of memory, say) or left: the feed it was reading fails, the next gets a fresh worker.
-    worker.on('error', (error) => this.#lose(new Error(`the parser stopped: ${oneLine(error)}`), worker));
+    worker.on('error', (error) => this.#lose(new Error(`the parser stopped: ${errorLine(error)}`), worker));
     worker.on('exit', (code) => this.#lose(new Error(`the parser stopped: its thread exited (code ${code})`), worker));
     return worker;
   }
@@ -194,10 +195,6 @@ export class FeedReader {
     if (started || idle[0]) return started ?? idle[0];
     return this.#slots.filter((slot) => slot.takesMore()).sort((a, b) => a.sent.length - b.sent.length)[0];
   }
-}
-
-function oneLine(error: Error): string {
-  return (error.message || String(error)).split('\n')[0]!.trim();
 }
 
 function seconds(ms: number): string {
