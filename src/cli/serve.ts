@@ -48,11 +48,12 @@ export async function serveCommand(settings: Settings, port: number): Promise<nu
  * Throws when `given` names another base path than the record: serving there would break every link.
  */
 export function siteBase(outDir: string, given: string | undefined): string {
+  const wanted = given === undefined ? undefined : normalBase(given);
   const manifest = readBuildManifest(outDir);
-  if (!manifest) return normalBase(given ?? '/');
+  if (!manifest) return wanted ?? '/';
   const built = normalBase(manifest.settings.base ?? '/');
-  if (given !== undefined && normalBase(given) !== built) {
-    throw new Error(`the site in ${outDir} was built for the base path ${built}, not ${normalBase(given)}: serve it without --base, or build it again with --base ${normalBase(given)}`);
+  if (wanted !== undefined && wanted !== built) {
+    throw new Error(`the site in ${outDir} was built for the base path ${built}, not ${wanted}: serve it without --base, or build it again with --base ${wanted}`);
   }
   return built;
 }

@@ -133,7 +133,7 @@ export function excerptRuns(excerpt: string, page: PageText): ExcerptRun[] {
     if (index > 0) add(' ', false);
     add(words.shown[first + index]!, token.marked);
   });
-  return runs.filter((run) => run.text.length > 0);
+  return runs;
 }
 
 /**
