@@ -176,6 +176,19 @@ async function trafficSettled(visit: Visit, expected: (url: string) => boolean =
   await expect.poll(settled, { timeout: 30_000, interval: 100 }).toBe(true);
 }
 
+/**
+ * Searches again for what the box holds (Enter) and waits until the status line reads `answer`. The line is emptied
+ * first, so that its answer coming back means this search ran, its check of the site included (a search asks the site
+ * before it searches). Waiting for the network to go idle did not do: the page had been idle already, the wait
+ * returned at once, and a check was sometimes counted after the test's assertion.
+ */
+async function searchAgainUntil(page: Page, answer: RegExp): Promise<void> {
+  const status = page.locator('#search-status');
+  await status.evaluate((element) => { element.textContent = ''; });
+  await page.getByRole('searchbox', { name: 'Search stories and topics' }).press('Enter');
+  await expect.poll(() => status.innerText(), { timeout: 30_000 }).toMatch(answer);
+}
+
 async function finish(visit: Visit): Promise<void> {
   try {
     await visit.page.waitForLoadState('networkidle');
@@ -631,11 +644,7 @@ describe('the demo site in Chromium', () => {
       setSearchAttribute(copy.dist, 'recheck-seconds', '0');
       const builtList = mergedShards(readFileSync(join(copy.dist, 'search', 'index.html'), 'utf8'));
       const searchAgain = async (visit: Visit) => {
-        const status = visit.page.locator('#search-status');
-        // Emptied first, so that its answer coming back means this search ran (see the back/forward cache test).
-        await status.evaluate((element) => { element.textContent = ''; });
-        await visit.page.getByRole('searchbox', { name: 'Search stories and topics' }).press('Enter');
-        await expect.poll(() => status.innerText(), { timeout: 30_000 }).toMatch(/^\d+ results? for “asteroid”$/);
+        await searchAgainUntil(visit.page, /^\d+ results? for “asteroid”$/);
         const found = await resultPaths(visit.page);
         expect(found.length).toBeGreaterThan(0);
         expect(found.every((path) => shardOf(path) === storyShard)).toBe(true);
@@ -715,14 +724,9 @@ describe('the demo site in Chromium', () => {
     const checks: string[] = [];
     page.on('request', (request) => { if (new URL(request.url()).pathname === '/search/') checks.push(request.resourceType()); });
     // Playwright runs Chromium with the back/forward cache off, so the page gets the event a restore fires, as it fires it.
-    // The status line is emptied first, so that its answer coming back means this search ran, its check included (a
-    // search asks the site before it searches). Waiting for the network to go idle did not: the page had been idle
-    // already, so the wait returned at once and the check was sometimes counted after the assertion.
     const shownAgainThenSearch = async (persisted: boolean) => {
       await page.evaluate((restored) => window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: restored })), persisted);
-      await page.locator('#search-status').evaluate((element) => { element.textContent = ''; });
-      await page.getByRole('searchbox', { name: 'Search stories and topics' }).press('Enter');
-      await expect.poll(() => page.locator('#search-status').innerText(), { timeout: 30_000 }).toMatch(/^\d+ results? for “asteroid”$/);
+      await searchAgainUntil(page, /^\d+ results? for “asteroid”$/);
     };
     await shownAgainThenSearch(false);
     expect(checks).toEqual([]);
