@@ -32,7 +32,7 @@ export async function saveMemberships(store: Store, memberships: readonly { arti
   });
 }
 
-/** Rows per multi-row INSERT: 500 rows of at most 3 parameters stay far below SQLite's 32,766 and PostgreSQL's 65,535. */
+/** Rows per multi-row statement: 500 rows of at most 8 parameters stay far below SQLite's 32,766 and PostgreSQL's 65,535. */
 const rowsPerStatement = 500;
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -56,11 +56,30 @@ export async function storiesArticles(store: Store, storyIds: readonly string[])
   return stories;
 }
 
+/** Writes one story's lead, title, score, dates and counts (updateStories for one). */
 export async function updateStory(store: Store, story: StoryRecord, now: string): Promise<void> {
-  await sqlOf(store).run(`UPDATE stories SET title = ?, lead_article_id = ?, score = ?, first_published_at = ?, last_published_at = ?,
-                article_count = ?, source_count = ?, updated_at = ? WHERE id = ?`,
-    [story.title, story.leadArticleId, story.score, story.firstPublishedAt, story.lastPublishedAt,
-      story.articleCount, story.sourceCount, now, story.id]);
+  await updateStories(store, [story], now);
+}
+
+/**
+ * Writes each story's lead, title, score, dates and counts, and `now` as its updated_at; ids without a row are skipped.
+ * Many rows per statement, as saveMemberships: a first import refreshes 13,000 stories, and one UPDATE each cost
+ * 0.6 s of calls (bench/cluster, 50k). The rows come as a VALUES list named by a WITH clause, the multi-row UPDATE
+ * that SQLite (3.33+) and PostgreSQL share; the casts give PostgreSQL the numeric columns' types (a bare parameter in
+ * VALUES is text there).
+ */
+export async function updateStories(store: Store, stories: readonly StoryRecord[], now: string): Promise<void> {
+  const q = sqlOf(store);
+  for (const chunk of chunks(stories, rowsPerStatement)) {
+    await q.run(`WITH v (id, title, lead_article_id, score, first_published_at, last_published_at, article_count, source_count) AS (
+                   VALUES ${chunk.map(() => '(?, ?, CAST(? AS INTEGER), CAST(? AS REAL), ?, ?, CAST(? AS INTEGER), CAST(? AS INTEGER))').join(', ')})
+                 UPDATE stories SET title = v.title, lead_article_id = v.lead_article_id, score = v.score,
+                   first_published_at = v.first_published_at, last_published_at = v.last_published_at,
+                   article_count = v.article_count, source_count = v.source_count, updated_at = ?
+                 FROM v WHERE stories.id = v.id`,
+    [...chunk.flatMap((story) => [story.id, story.title, story.leadArticleId, story.score, story.firstPublishedAt, story.lastPublishedAt,
+      story.articleCount, story.sourceCount]), now]);
+  }
 }
 
 /**

@@ -6,7 +6,7 @@ import { findFeed, listFeeds, recordFetch, removeFeed, upsertFeed } from '../../
 import { copyCandidates, countArticles, countNearCopies, getArticles, unclusteredArticles } from '../../src/store/articles.ts';
 import { saveFeedItems } from '../../src/ingest/save-items.ts';
 import { anyTextMissingEmbedding, loadEmbeddings, recentEmbeddings, saveEmbeddings, textsMissingEmbeddings } from '../../src/store/embeddings.ts';
-import { liveStoryIds, mergeStories, relatedOf, replaceRelated, saveMemberships, storiesArticles, updateStory } from '../../src/store/stories.ts';
+import { liveStoryIds, mergeStories, relatedOf, replaceRelated, saveMemberships, storiesArticles, updateStories, updateStory } from '../../src/store/stories.ts';
 import { saveStoryProfiles, storyProfiles, storyTermListsSince } from '../../src/store/story-profiles.ts';
 import { addStoryTopics, addTermDocuments, createDiscoveredTopic, ensureTopic, listTopics, loadTopicProfiles, saveTopicProfile, storiesOfTopic, termDocumentCounts } from '../../src/store/topics.ts';
 import { finishRun, recentRuns, startRun } from '../../src/store/runs.ts';
@@ -135,6 +135,28 @@ describe.each(backends)('the store on $name', (backend) => {
     expect(await anyTextMissingEmbedding(store, 'm')).toBe(false);
     expect([...(await loadEmbeddings(store, 'm', [tasks[0]!.contentHash])).get(tasks[0]!.contentHash)!]).toEqual([...vector]);
     expect((await recentEmbeddings(store, 'm', 1)).length).toBe(1);
+    await store.close();
+  });
+
+  it('updates many stories in one call, each with its own values, past one statement\'s rows, and skips unknown ids', async () => {
+    const store = await openStore(await backend.fresh('update-stories'));
+    const q = sqlOf(store);
+    const ids = Array.from({ length: 503 }, (_, index) => `s-${String(index).padStart(3, '0')}`);
+    await store.transaction(async () => {
+      for (const id of ids) {
+        await q.run("INSERT INTO stories (id, title, first_published_at, last_published_at, created_at, updated_at) VALUES (?, '', '', '', ?, ?)", [id, now, now]);
+      }
+    });
+    const later = '2026-11-21T00:00:00.000Z';
+    const record = (id: string, index: number) => ({ id, title: `Story ${index}`, leadArticleId: null, score: index / 4,
+      firstPublishedAt: `2026-11-01T00:00:${String(index % 60).padStart(2, '0')}.000Z`, lastPublishedAt: now, articleCount: index + 1, sourceCount: (index % 3) + 1 });
+    await updateStories(store, [...ids.map(record), record('s-unknown', 9)], later);
+    const rows = await q.all<Record<string, unknown>>(`SELECT id, title, lead_article_id, score, first_published_at, last_published_at, article_count,
+                                                              source_count, updated_at FROM stories ORDER BY id`);
+    expect(rows.map((row) => ({ ...row, article_count: Number(row.article_count), source_count: Number(row.source_count) }))).toEqual(ids.map((id, index) => ({
+      id, title: `Story ${index}`, lead_article_id: null, score: index / 4, first_published_at: record(id, index).firstPublishedAt,
+      last_published_at: now, article_count: index + 1, source_count: (index % 3) + 1, updated_at: later,
+    })));
     await store.close();
   });
 

@@ -5,7 +5,7 @@ import { loadEmbeddings } from '../../store/embeddings.ts';
 import { recentArticleTexts, storiesArticles, storyMembers, unrefreshedStoryIds } from '../../store/stories.ts';
 import { saveStoryProfiles, storiesWithoutProfile } from '../../store/story-profiles.ts';
 import { profilesFromMembers } from '../stories/profiles.ts';
-import { refreshStory } from './refresh.ts';
+import { refreshStories } from './refresh.ts';
 
 /**
  * Gives stories that an older Wirefold's interrupted run left with members it never counted (new ones showing 0
@@ -17,9 +17,7 @@ export async function refreshUnrefreshedStories(store: Store, modelId: string, n
   const stories = await storiesArticles(store, await unrefreshedStoryIds(store));
   if (!stories.size) return;
   const vectors = await loadEmbeddings(store, modelId, [...stories.values()].flat().map((article) => article.contentHash));
-  await store.transaction(async () => {
-    for (const [storyId, articles] of stories) await refreshStory(store, storyId, articles, vectors, now);
-  });
+  await store.transaction(() => refreshStories(store, stories, vectors, now));
 }
 
 /**

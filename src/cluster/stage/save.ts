@@ -12,7 +12,7 @@ import type { TopicSeed } from '../topics/topics.ts';
 import type { RelatedEntry } from '../related/related.ts';
 import { storedMerges } from '../stories/place-articles.ts';
 import type { Placement, PlacementInput } from '../stories/place-articles.ts';
-import { refreshStory } from './refresh.ts';
+import { refreshStories } from './refresh.ts';
 
 export interface SaveOptions {
   modelId: string;
@@ -38,9 +38,7 @@ export async function savePlacement(
   await store.transaction(async () => {
     await saveMemberships(store, memberships, now.toISOString());
     for (const merge of storedMerges(placement)) await mergeStories(store, merge.from, merge.into);
-    for (const [storyId, articles] of await changedArticles(store, modelId, input, placement, vectors)) {
-      await refreshStory(store, storyId, articles, vectors, now);
-    }
+    await refreshStories(store, await changedArticles(store, modelId, input, placement, vectors), vectors, now);
     seconds.refresh = lap();
     const articleIds = memberships.map((membership) => membership.articleId);
     await assignTopics(store, { modelId, seeds: options.topicSeeds, storyIds: changed, articleIds, now, vectors });
