@@ -6,7 +6,7 @@ import type { FeedItem } from '../model/feed-item.ts';
 import type { Store } from './store.ts';
 import { fromJson, toJson } from './store.ts';
 import { sqlOf } from './connection.ts';
-import { COPY_CANDIDATES, FeedLookups } from './article-lookups.ts';
+import { COPY_CANDIDATES, FeedLookups, keyCarriers } from './article-lookups.ts';
 
 /** Identity of an article's words: when it changes, the article is re-embedded. */
 export function contentHash(title: string, summary: string): string {
@@ -105,25 +105,13 @@ export async function saveFeedItems<S>(store: Store, feedId: number, items: read
 }
 
 /**
- * The ids of the articles sharing a key of a JSON list (?1), lowest first, at most ?2. The rows for the keys are
- * fetched first, by the (key, article_id) primary key, in a MATERIALIZED CTE that the planner cannot merge with the
- * ORDER BY … LIMIT: written as one SELECT DISTINCT … ORDER BY article_id LIMIT, PostgreSQL without fresh statistics
- * (a new store filling up, before autovacuum's ANALYZE) walked the article_id index and filtered every row of the
- * table for each new article, as no key matched: 136 ms instead of 0.2 ms at 300,000 rows, quadratic over a first
- * ingest, and most of the database's CPU in bench/scale-out (see README "Scaling out").
- */
-export const copyCandidateIdsSql = `WITH sharing AS MATERIALIZED (
-    SELECT article_id FROM article_copy_keys WHERE key IN (SELECT value FROM json_each(?1)))
-  SELECT DISTINCT article_id FROM sharing ORDER BY article_id LIMIT ?2`;
-
-/**
  * Stored articles sharing any of `keys`, lowest ids first, at most `limit`: the candidates a near-copy judge
- * confirms or rejects. One query for the keys and one for the candidates' words.
+ * confirms or rejects. The lowest `limit` carriers of each key (keyCarriers), then one query for the candidates' words.
  */
 export async function copyCandidates(store: Store, keys: readonly number[], limit = COPY_CANDIDATES): Promise<CopyCandidate[]> {
   if (keys.length === 0) return [];
-  const ids = (await sqlOf(store).all<{ article_id: number }>(copyCandidateIdsSql, [keys, limit])).map((row) => row.article_id);
-  return candidatesByIds(store, ids);
+  const ids = new Set([...(await keyCarriers(store, keys, limit)).values()].flat());
+  return candidatesByIds(store, [...ids].sort((a, b) => a - b).slice(0, limit));
 }
 
 /** The candidates' words, by id, lowest first. */

@@ -4,19 +4,25 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/store.ts';
 import { sqlOf } from '../../src/store/connection.ts';
-import { copyCandidateIdsSql, copyCandidates } from '../../src/store/articles.ts';
+import { copyCandidates } from '../../src/store/articles.ts';
+import { keyCarriersSql } from '../../src/store/article-lookups.ts';
 import { toPostgres } from '../../src/store/postgres.ts';
 import type { PostgresStore } from '../../src/store/postgres.ts';
 import { tempFolder, sqliteDb } from '../helpers.ts';
 import { freshPostgresLocation, postgresSkipReason } from '../backends.ts';
 
-it("finds an article of the same feed by its words through the (feed_id, content_hash) index", async () => {
+it("finds an article of the same feed by its words, and a key's near-copy carriers, through their indexes", async () => {
   const store = await openStore(join(tempFolder(), 'plan.db'));
   try {
     // The query saveFeedItems runs for every new item whose guid and link are unknown.
     const plan = sqliteDb(store).prepare('EXPLAIN QUERY PLAN SELECT id FROM articles WHERE feed_id = ?1 AND content_hash = ?2 ORDER BY id LIMIT 1')
       .all(1, 'x') as { detail: string }[];
     expect(plan.map((row) => row.detail).join('\n')).toMatch(/SEARCH articles USING (COVERING )?INDEX articles_feed_content \(feed_id=\? AND content_hash=\?\)/);
+    // The near-copy carriers of keys: searches of the primary key, each for the next carrier above the last, which stop
+    // after the few asked for however many articles share a key (no scan, and no sort of every carrier).
+    const carriers = (sqliteDb(store).prepare(`EXPLAIN QUERY PLAN ${keyCarriersSql.sqlite}`).all('[1]', 16) as { detail: string }[])
+      .map((row) => row.detail).filter((detail) => /article_copy_keys|\bc\b/.test(detail));
+    expect(carriers).toEqual(['SEARCH article_copy_keys USING PRIMARY KEY (key=?)', 'SEARCH c USING PRIMARY KEY (key=? AND article_id>?)']);
   } finally {
     await store.close();
   }
@@ -44,7 +50,7 @@ describe.skipIf(postgresSkipReason)('near-copy candidates on PostgreSQL', () => 
       const plans = await store.transaction(async () => {
         for (let round = 0; round < 8; round++) await copyCandidates(store, [round + 1]);
         return q.all<{ generic_plans: number; custom_plans: number }>(
-          'SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = ?', [toPostgres(copyCandidateIdsSql).text]);
+          'SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = ?', [toPostgres(keyCarriersSql.postgres).text]);
       });
       expect(plans).toEqual([{ generic_plans: 0, custom_plans: 8 }]);
       // 30,000 keys of 5,000 articles and statistics from when it had 60 (autovacuum kept off), as during a first ingest.
@@ -52,7 +58,7 @@ describe.skipIf(postgresSkipReason)('near-copy candidates on PostgreSQL', () => 
         DELETE FROM article_copy_keys;
         INSERT INTO article_copy_keys (key, article_id) SELECT g * 7919, 1 + g % 5000 FROM generate_series(1, 30000) AS g;`);
       const explain = async (keys: number[]) => {
-        const rows = await q.all<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${toPostgres(copyCandidateIdsSql).text}`, [keys, 16]);
+        const rows = await q.all<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${toPostgres(keyCarriersSql.postgres).text}`, [keys, 16]);
         return planNodes(rows[0]!['QUERY PLAN'][0].Plan);
       };
       for (const keys of [[1, 2, 3, 4, 5, 6], [7919 * 3, 7919 * 5003, 11]]) {

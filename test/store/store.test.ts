@@ -15,6 +15,7 @@ import type { FeedItem } from '../../src/model/feed-item.ts';
 import { LockHeldError, withStoreWriter } from '../../src/store/writer-lock.ts';
 import { backends, postgresSkipReason } from '../backends.ts';
 import { sqlOf } from '../../src/store/connection.ts';
+import { keyCarriers } from '../../src/store/article-lookups.ts';
 
 const now = '2026-11-20T12:00:00.000Z';
 const WIRE = 'Rocket Lab launched ten weather satellites from New Zealand on Tuesday, the company said, adding that all ' +
@@ -81,6 +82,32 @@ describe.each(backends)('the store on $name', (backend) => {
     expect(original).toMatchObject({ source: 'Wire', categories: ['Space'], publishedAt: now });
     expect((await copyCandidates(store, [123456789])).length).toBe(0);
     expect((await getArticles(store, [copy!.id]))[0]!.title).toBe('Ten satellites reach orbit');
+    await store.close();
+  });
+
+  it("gives each near-copy key's lowest carriers, at most the number asked for, however many articles share it", async () => {
+    const store = await openStore(await backend.fresh('carriers'));
+    const q = sqlOf(store);
+    const feed = await upsertFeed(store, { url: 'https://boilerplate.example/feed', title: 'Boilerplate' });
+    // 300 articles share one key (one outlet's boilerplate summary); every third also carries a key of its own kind.
+    const boilerplate = 2 ** 52 + 7;
+    const ids: number[] = [];
+    await store.transaction(async () => {
+      for (let index = 0; index < 300; index++) {
+        const row = await q.get<{ id: number }>(`INSERT INTO articles (feed_id, title, summary, content_html, published_at, first_seen_at, updated_at,
+            content_hash, text_fingerprint) VALUES (?, ?, '', '', ?, ?, ?, ?, '') RETURNING id`, [feed, `Item ${index}`, now, now, now, `hash-${index}`]);
+        ids.push(row!.id);
+        await q.run('INSERT INTO article_copy_keys (key, article_id) VALUES (?, ?)', [boilerplate, row!.id]);
+        if (index % 3 === 0) await q.run('INSERT INTO article_copy_keys (key, article_id) VALUES (?, ?)', [1000 + (index % 2), row!.id]);
+      }
+    });
+    const carriers = await keyCarriers(store, [1001, boilerplate, 42, boilerplate, 1000], 16);
+    expect([...carriers.keys()].sort((a, b) => a - b)).toEqual([1000, 1001, boilerplate]);
+    expect(carriers.get(boilerplate)).toEqual(ids.slice(0, 16));
+    expect(carriers.get(1000)).toEqual(ids.filter((_, index) => index % 6 === 0).slice(0, 16));
+    expect(carriers.get(1001)).toEqual(ids.filter((_, index) => index % 6 === 3).slice(0, 16));
+    // The candidates of several keys: the lowest ids of their union.
+    expect((await copyCandidates(store, [1001, 1000], 5)).map((candidate) => candidate.id)).toEqual(ids.filter((_, index) => index % 3 === 0).slice(0, 5));
     await store.close();
   });
 
