@@ -66,13 +66,16 @@ export async function updateStory(store: Store, story: StoryRecord, now: string)
  * Many rows per statement, as saveMemberships: a first import refreshes 13,000 stories, and one UPDATE each cost
  * 0.6 s of calls (bench/cluster, 50k). The rows come as a VALUES list named by a WITH clause, the multi-row UPDATE
  * that SQLite (3.33+) and PostgreSQL share; the casts give PostgreSQL the numeric columns' types (a bare parameter in
- * VALUES is text there).
+ * VALUES is text there), spelled BIGINT and DOUBLE PRECISION as postgresDdl makes those columns: PostgreSQL's INTEGER
+ * and REAL are 4 bytes, which rounded every score to float4 (0.1 became 0.10000000149011612), failed the run on a
+ * months-old story's score (below float4's 1e-45) and would fail on a lead id past 2^31. SQLite reads both names
+ * as its INTEGER and REAL. Each id at most once in `stories`: a repeated id gets either record's values, not the last.
  */
 export async function updateStories(store: Store, stories: readonly StoryRecord[], now: string): Promise<void> {
   const q = sqlOf(store);
   for (const chunk of chunks(stories, rowsPerStatement)) {
     await q.run(`WITH v (id, title, lead_article_id, score, first_published_at, last_published_at, article_count, source_count) AS (
-                   VALUES ${chunk.map(() => '(?, ?, CAST(? AS INTEGER), CAST(? AS REAL), ?, ?, CAST(? AS INTEGER), CAST(? AS INTEGER))').join(', ')})
+                   VALUES ${chunk.map(() => '(?, ?, CAST(? AS BIGINT), CAST(? AS DOUBLE PRECISION), ?, ?, CAST(? AS BIGINT), CAST(? AS BIGINT))').join(', ')})
                  UPDATE stories SET title = v.title, lead_article_id = v.lead_article_id, score = v.score,
                    first_published_at = v.first_published_at, last_published_at = v.last_published_at,
                    article_count = v.article_count, source_count = v.source_count, updated_at = ?

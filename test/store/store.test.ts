@@ -187,6 +187,25 @@ describe.each(backends)('the store on $name', (backend) => {
     await store.close();
   });
 
+  // PostgreSQL's INTEGER and REAL are 4 bytes (int4, float4), narrower than the bigint and double precision columns.
+  it("keeps a story's score and lead id at full width: fractions, a months-old story's tiny score, a lead id past 2^31", async () => {
+    const store = await openStore(await backend.fresh('story-widths'));
+    const q = sqlOf(store);
+    const feed = await upsertFeed(store, { url: 'https://a.example/feed' });
+    const lead = 2 ** 40 + 3;
+    await q.run(`INSERT INTO articles (id, feed_id, title, summary, content_html, published_at, first_seen_at, updated_at, content_hash,
+                 text_fingerprint) VALUES (?, ?, 'Lead', '', '', ?, ?, ?, 'hash', '')`, [lead, feed, now, now, now]);
+    // storyScore halves a day: a story whose newest member is 200 days old scores about 1e-60.
+    const scores = [0.1, 1 / 3, Math.pow(0.5, 200) * 2.7, 1e300];
+    for (const [index] of scores.entries()) {
+      await q.run("INSERT INTO stories (id, title, first_published_at, last_published_at, created_at, updated_at) VALUES (?, '', '', '', ?, ?)", [`w${index}`, now, now]);
+    }
+    await updateStories(store, scores.map((score, index) => ({ id: `w${index}`, title: 'T', leadArticleId: lead, score, firstPublishedAt: now,
+      lastPublishedAt: now, articleCount: 1, sourceCount: 1 })), now);
+    expect(await q.all('SELECT lead_article_id, score FROM stories ORDER BY id')).toEqual(scores.map((score) => ({ lead_article_id: lead, score })));
+    await store.close();
+  });
+
   it('keeps stories, merges, related lists, profiles, topics and runs, and rolls a failed transaction back', async () => {
     const store = await openStore(await backend.fresh('stories'));
     const feed = await upsertFeed(store, { url: 'https://a.example/feed' });
