@@ -24,8 +24,9 @@ export const keyCarriersSql = {
                CROSS JOIN LATERAL (SELECT article_id FROM article_copy_keys WHERE key = k.key ORDER BY article_id LIMIT ?) AS c
              ORDER BY k.key, c.article_id`,
   // Each key's lowest carrier, then the next above it while fewer than ?2: one primary-key search per row returned.
+  // The first is taken only when ?2 asks for any, as LIMIT 0 takes none.
   sqlite: `WITH RECURSIVE carriers (key, article_id, rank) AS (
-             SELECT value, (SELECT min(article_id) FROM article_copy_keys WHERE key = value), 1 FROM json_each(?1)
+             SELECT value, (SELECT min(article_id) FROM article_copy_keys WHERE key = value), 1 FROM json_each(?1) WHERE ?2 > 0
              UNION ALL
              SELECT key, (SELECT min(c.article_id) FROM article_copy_keys AS c WHERE c.key = carriers.key AND c.article_id > carriers.article_id),
                rank + 1
@@ -34,9 +35,10 @@ export const keyCarriersSql = {
 };
 
 /**
- * The lowest `perKey` article ids carrying each of `keys` (near-copy keys), ascending, by key; keys nobody carries are
- * absent. The lowest n of a union of keys lie in the union of each key's lowest n, so this answers copyCandidates for
- * any subset of the keys. Each key is read by its (key, article_id) primary key, at most perKey rows of it: a key
+ * The lowest `perKey` (0 or more) article ids carrying each of `keys` (near-copy keys, repeats allowed), ascending,
+ * by key; keys nobody carries are absent, and so is every key when perKey is 0. Throws what the engine throws. The
+ * lowest n of a union of keys lie in the union of each key's lowest n, so this answers copyCandidates for any subset
+ * of the keys. Each key is read by its (key, article_id) primary key, at most perKey rows of it: a key
  * that thousands share (one outlet's boilerplate summary) costs perKey rows, not thousands. The one query we had
  * numbered every carrier of each key (row_number() OVER (PARTITION BY key)) and kept the first perKey: on
  * bench/cluster's 50,000-article stream, where a few keys are shared by 4,000 to 18,000 articles, saving 60 feeds'

@@ -106,6 +106,7 @@ describe.each(backends)('the store on $name', (backend) => {
     expect(carriers.get(boilerplate)).toEqual(ids.slice(0, 16));
     expect(carriers.get(1000)).toEqual(ids.filter((_, index) => index % 6 === 0).slice(0, 16));
     expect(carriers.get(1001)).toEqual(ids.filter((_, index) => index % 6 === 3).slice(0, 16));
+    expect(await keyCarriers(store, [boilerplate, 1000], 0)).toEqual(new Map());
     // The candidates of several keys: the lowest ids of their union.
     expect((await copyCandidates(store, [1001, 1000], 5)).map((candidate) => candidate.id)).toEqual(ids.filter((_, index) => index % 3 === 0).slice(0, 5));
     await store.close();
