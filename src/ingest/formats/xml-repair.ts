@@ -54,9 +54,12 @@ export function repairXml(xml: string, mainNamespaces: readonly string[], warnin
     out.push(s);
     outLength += s.length;
   };
-  /** Writes `s`, the repaired form of xml[start, end): when it is that input unchanged, by extending the kept span. */
-  const emitFor = (start: number, end: number, s: string): void => {
-    if (s.length !== end - start || !xml.startsWith(s, start)) return emit(s);
+  /**
+   * Writes `s`, the repaired form of xml[start, end): when it is that input unchanged, by extending the kept span.
+   * `original`: that input as a string, when the caller has it; `s` being that very string spares the comparison.
+   */
+  const emitFor = (start: number, end: number, s: string, original?: string): void => {
+    if (s !== original && (s.length !== end - start || !xml.startsWith(s, start))) return emit(s);
     if (keptTo !== start || keptTo === 0) {
       flushKept();
       keptFrom = start;
@@ -74,7 +77,10 @@ export function repairXml(xml: string, mainNamespaces: readonly string[], warnin
   while (i < xml.length) {
     const lt = xml.indexOf('<', i);
     const textEnd = lt === -1 ? xml.length : lt;
-    if (textEnd > i) emitFor(i, textEnd, repairEntities(xml.slice(i, textEnd), tally));
+    if (textEnd > i) {
+      const text = xml.slice(i, textEnd);
+      emitFor(i, textEnd, repairEntities(text, tally), text);
+    }
     if (lt === -1) {
       truncatedInside = 'between';
       break;
@@ -145,7 +151,11 @@ export function repairXml(xml: string, mainNamespaces: readonly string[], warnin
           truncatedInside = 'field';
           break;
         }
-        emitFor(lt, close.end, openTag + repairRawText(xml.slice(i, close.start), tally) + `</${name}>`);
+        // In three parts, so that a long field needing no repair is neither copied nor compared.
+        const raw = xml.slice(i, close.start);
+        emitFor(lt, i, openTag);
+        emitFor(i, close.start, repairRawText(raw, tally), raw);
+        emitFor(close.start, close.end, `</${name}>`);
         i = close.end;
         continue;
       }
@@ -241,30 +251,41 @@ function repairRawText(raw: string, tally: Tally): string {
 
 const ENTITY_OR_AMPERSAND = /&(#[0-9]+;|#x[0-9a-f]+;|[a-z][a-z0-9]*;)?/gi;
 
+/** The text with its entities repaired (see repairXml); the very same string when nothing needed repair. */
 function repairEntities(text: string, tally: Tally): string {
-  return text.replace(ENTITY_OR_AMPERSAND, (match, ref: string | undefined) => {
-    if (!ref) {
-      tally.bareAmpersands++;
-      return '&amp;';
-    }
-    if (ref.startsWith('#')) {
-      const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-      // &#150; and friends mean the windows-1252 character of that byte (as HTML reads them), not a C1 control.
-      if (code >= 0x80 && code <= 0x9f) return `&#${WINDOWS_1252[code]!.codePointAt(0)};`;
-      if (isXmlChar(code)) return match;
-      tally.badCharRefs++;
-      return '&#xFFFD;';
-    }
-    const name = ref.slice(0, -1);
-    if (XML_ENTITIES.has(name)) return match;
-    const decoded = decodeHTML(match);
-    if (decoded !== match) {
-      tally.htmlEntities.add(match);
-      return [...decoded].map((ch) => `&#${ch.codePointAt(0)};`).join('');
-    }
-    tally.unknownEntities.add(match);
-    return `&amp;${ref}`;
+  if (!text.includes('&')) return text;
+  let changed = false;
+  const repaired = text.replace(ENTITY_OR_AMPERSAND, (match, ref: string | undefined) => {
+    const replacement = repairEntity(match, ref, tally);
+    if (replacement !== match) changed = true;
+    return replacement;
   });
+  return changed ? repaired : text;
+}
+
+/** One match of ENTITY_OR_AMPERSAND (`ref`: what follows the '&', if an entity), repaired; itself when it is sound. */
+function repairEntity(match: string, ref: string | undefined, tally: Tally): string {
+  if (!ref) {
+    tally.bareAmpersands++;
+    return '&amp;';
+  }
+  if (ref.startsWith('#')) {
+    const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+    // &#150; and friends mean the windows-1252 character of that byte (as HTML reads them), not a C1 control.
+    if (code >= 0x80 && code <= 0x9f) return `&#${WINDOWS_1252[code]!.codePointAt(0)};`;
+    if (isXmlChar(code)) return match;
+    tally.badCharRefs++;
+    return '&#xFFFD;';
+  }
+  const name = ref.slice(0, -1);
+  if (XML_ENTITIES.has(name)) return match;
+  const decoded = decodeHTML(match);
+  if (decoded !== match) {
+    tally.htmlEntities.add(match);
+    return [...decoded].map((ch) => `&#${ch.codePointAt(0)};`).join('');
+  }
+  tally.unknownEntities.add(match);
+  return `&amp;${ref}`;
 }
 
 function isXmlChar(code: number): boolean {
