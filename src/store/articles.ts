@@ -13,13 +13,6 @@ export function contentHash(title: string, summary: string): string {
   return createHash('sha256').update(`${title}\n${summary}`).digest('hex').slice(0, 32);
 }
 
-/** Identity of an article's exact wording regardless of case and punctuation (kept for reference; copies are found
- * through near-copy keys, which survive small edits). */
-export function textFingerprint(title: string, summary: string): string {
-  const words = `${title} ${summary}`.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  return createHash('sha256').update(words.slice(0, 20).join(' ')).digest('hex').slice(0, 24);
-}
-
 /**
  * Stores what one feed served: new items become articles, changed ones are updated, known ones cost nothing. `judge`
  * (ingest's near-copy rule) marks a new article from another outlet that repeats a stored one as its copy.
@@ -69,10 +62,10 @@ export async function saveFeedItems<S>(store: Store, feedId: number, items: read
           // New words: a new content hash, which has no embedding yet, so the embed stage picks the article up again.
           await q.run(
             `UPDATE articles SET title = ?, summary = ?, content_html = ?, author = ?, image = ?, categories = ?,
-               published_at = coalesce(?, published_at), updated_at = ?, content_hash = ?, text_fingerprint = ?
+               published_at = coalesce(?, published_at), updated_at = ?, content_hash = ?
              WHERE id = ?`,
             [item.title, item.summary, item.contentHtml, item.author, item.image, toJson(item.categories),
-              item.published, now, hash, textFingerprint(item.title, item.summary), known]);
+              item.published, now, hash, known]);
           await saveCopyKeys(store, known, judge.keys(sketchOf(index)), true);
           lookups.rewritten(known, stored.feed_id, stored.content_hash, hash);
           // Its story's profile holds the old words and vector; the next cluster run rebuilds it from the members.
@@ -90,11 +83,10 @@ export async function saveFeedItems<S>(store: Store, feedId: number, items: read
       const canonical = item.url && (distinctUrl || lookups.byUrl(item.url) === undefined) ? item.url : null;
       const row = (await q.get<{ id: number }>(
         `INSERT INTO articles (feed_id, canonical_url, original_url, title, summary, content_html, author, image, categories,
-           published_at, date_flag, first_seen_at, updated_at, content_hash, text_fingerprint, copy_of)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+           published_at, date_flag, first_seen_at, updated_at, content_hash, copy_of)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
         [feedId, canonical, item.originalUrl, item.title, item.summary, item.contentHtml, item.author,
-          item.image, toJson(item.categories), item.published ?? now, item.dateFlag, now, now, hash,
-          textFingerprint(item.title, item.summary), original]))!;
+          item.image, toJson(item.categories), item.published ?? now, item.dateFlag, now, now, hash, original]))!;
       await q.run('INSERT INTO article_sources (feed_id, guid, article_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [feedId, item.guid, row.id]);
       await saveCopyKeys(store, row.id, keys, false);
       lookups.added(row.id, item.guid, canonical, hash, keys);

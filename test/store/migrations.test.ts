@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { openStore, schemaVersion } from '../../src/store/store.ts';
 import { migrations } from '../../src/store/migrations.ts';
+import { sqlOf } from '../../src/store/connection.ts';
+import { backends, storeAtVersion } from '../backends.ts';
 import { tempFolder, sqliteDb } from '../helpers.ts';
 
 describe('store migrations', () => {
@@ -43,5 +45,25 @@ describe('store migrations', () => {
     })).rejects.toThrow('half-way failure');
     expect((sqliteDb(store).prepare('SELECT count(*) AS n FROM feeds').get() as { n: number }).n).toBe(0);
     await store.close();
+  });
+});
+
+const articleAtVersion8 = [
+  "INSERT INTO feeds (url, added_at) VALUES ('https://outlet.example/feed', '2026-11-30')",
+  `INSERT INTO articles (feed_id, title, summary, content_html, published_at, first_seen_at, updated_at, content_hash, text_fingerprint)
+    VALUES (1, 'Kept title', 'Kept summary', '', '2026-11-30', '2026-11-30', '2026-11-30', 'hash', 'print')`,
+];
+
+describe.each(backends)('migration 9 on $name', (backend) => {
+  it('drops the unread text fingerprint and keeps every article', async () => {
+    const store = await openStore(await storeAtVersion(backend.name, 8, articleAtVersion8));
+    try {
+      expect(await schemaVersion(store)).toBe(migrations.length);
+      const rows = await sqlOf(store).all<Record<string, unknown>>('SELECT * FROM articles');
+      expect(rows.map((row) => [row.title, row.summary, row.content_hash])).toEqual([['Kept title', 'Kept summary', 'hash']]);
+      expect(Object.keys(rows[0]!)).not.toContain('text_fingerprint');
+    } finally {
+      await store.close();
+    }
   });
 });
