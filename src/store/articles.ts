@@ -13,6 +13,11 @@ export function contentHash(title: string, summary: string): string {
   return createHash('sha256').update(`${title}\n${summary}`).digest('hex').slice(0, 32);
 }
 
+// `text_fingerprint` (migration 1) is written empty: nothing has read it since near-copy keys replaced it (migration 3
+// dropped its index), and hashing every new article's words for it cost about 0.7 s of bench/ingest's first run. The
+// column stays rather than being dropped by a migration, so that an older Wirefold still running against the same
+// store (an ingest worker on a shared PostgreSQL, a scheduled run mid-upgrade) can go on inserting articles.
+
 /**
  * Stores what one feed served: new items become articles, changed ones are updated, known ones cost nothing. `judge`
  * (ingest's near-copy rule) marks a new article from another outlet that repeats a stored one as its copy.
@@ -62,7 +67,7 @@ export async function saveFeedItems<S>(store: Store, feedId: number, items: read
           // New words: a new content hash, which has no embedding yet, so the embed stage picks the article up again.
           await q.run(
             `UPDATE articles SET title = ?, summary = ?, content_html = ?, author = ?, image = ?, categories = ?,
-               published_at = coalesce(?, published_at), updated_at = ?, content_hash = ?
+               published_at = coalesce(?, published_at), updated_at = ?, content_hash = ?, text_fingerprint = ''
              WHERE id = ?`,
             [item.title, item.summary, item.contentHtml, item.author, item.image, toJson(item.categories),
               item.published, now, hash, known]);
@@ -83,8 +88,8 @@ export async function saveFeedItems<S>(store: Store, feedId: number, items: read
       const canonical = item.url && (distinctUrl || lookups.byUrl(item.url) === undefined) ? item.url : null;
       const row = (await q.get<{ id: number }>(
         `INSERT INTO articles (feed_id, canonical_url, original_url, title, summary, content_html, author, image, categories,
-           published_at, date_flag, first_seen_at, updated_at, content_hash, copy_of)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+           published_at, date_flag, first_seen_at, updated_at, content_hash, text_fingerprint, copy_of)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?) RETURNING id`,
         [feedId, canonical, item.originalUrl, item.title, item.summary, item.contentHtml, item.author,
           item.image, toJson(item.categories), item.published ?? now, item.dateFlag, now, now, hash, original]))!;
       await q.run('INSERT INTO article_sources (feed_id, guid, article_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [feedId, item.guid, row.id]);

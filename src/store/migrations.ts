@@ -235,10 +235,4 @@ export const migrations: readonly Migration[] = [
       },
     },
   },
-  // 9: the exact-words fingerprint goes. Nothing has read it since near-copy keys replaced it (migration 3 dropped its
-  // index), yet ingest still hashed every new article's first twenty words for it: about 0.7 s of CPU in bench/ingest's
-  // first run of 50,000 items. SQLite rewrites the table once to drop it (no index, key or constraint names it).
-  `
-  ALTER TABLE articles DROP COLUMN text_fingerprint;
-  `,
 ];

@@ -42,8 +42,8 @@ describe.skipIf(postgresSkipReason)('near-copy candidates on PostgreSQL', () => 
       // while the table is small (here, as autovacuum did in the bench, analyzed at 60 rows), and keep that plan (a
       // sequential scan) as the table grows.
       await (store as PostgresStore).script(`INSERT INTO feeds (url, added_at) VALUES ('https://outlet.example/feed', '2026-11-30T00:00:00Z');
-        INSERT INTO articles (feed_id, title, summary, content_html, published_at, first_seen_at, updated_at, content_hash)
-          SELECT 1, 'Title ' || g, 'Summary', '', '2026-11-30', '2026-11-30', '2026-11-30', 'hash' || g
+        INSERT INTO articles (feed_id, title, summary, content_html, published_at, first_seen_at, updated_at, content_hash, text_fingerprint)
+          SELECT 1, 'Title ' || g, 'Summary', '', '2026-11-30', '2026-11-30', '2026-11-30', 'hash' || g, 'print' || g
           FROM generate_series(1, 5000) AS g;
         INSERT INTO article_copy_keys (key, article_id) SELECT g * 7919, 1 + g % 5000 FROM generate_series(1, 60) AS g;
         ANALYZE article_copy_keys;`);

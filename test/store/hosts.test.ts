@@ -3,20 +3,47 @@
 // holder's last feed or at the lease's expiry, and a 429/503 pause keeps every worker away. Real workers against a
 // real HTTP server: test/crash/host-politeness.test.ts.
 import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import pg from 'pg';
 import { openStore } from '../../src/store/store.ts';
 import type { Store } from '../../src/store/store.ts';
+import { migrations, migrationSql } from '../../src/store/migrations.ts';
+import { postgresDdl } from '../../src/store/postgres.ts';
 import { countFeedsAwaitingHosts, hostBatch, leaseDueFeeds, recordFetch, renewLeases, upsertFeed } from '../../src/store/feeds.ts';
 import type { LeaseRequest } from '../../src/store/feeds.ts';
 import { pauseHost } from '../../src/store/hosts.ts';
 import { sqlOf } from '../../src/store/connection.ts';
-import { backends, freshPostgresLocation, postgresSkipReason, storeAtVersion } from '../backends.ts';
+import { backends, freshPostgresLocation, postgresSkipReason } from '../backends.ts';
+import { tempFolder } from '../helpers.ts';
 
 const oldUrls = ['https://News.Example.COM/feed', 'http://bücher.example/rss', 'http://127.0.0.2:8080/x', 'http://[::1]:81/f', 'not a url'];
 const expectedHosts = ['news.example.com', 'xn--bcher-kva.example', '127.0.0.2', '[::1]', null];
 
 /** A store as Wirefold left it before migration 8, holding feeds with these URLs. */
-const storeAtVersion7 = (backend: 'sqlite' | 'postgres') =>
-  storeAtVersion(backend, 7, oldUrls.map((url) => `INSERT INTO feeds (url, added_at) VALUES ('${url}', '2026-01-01')`));
+async function storeAtVersion7(backend: 'sqlite' | 'postgres'): Promise<string> {
+  if (backend === 'sqlite') {
+    const path = join(tempFolder(), 'v7.db');
+    const db = new DatabaseSync(path);
+    for (const migration of migrations.slice(0, 7)) db.exec(migrationSql(migration));
+    db.exec('PRAGMA user_version = 7');
+    for (const url of oldUrls) db.prepare("INSERT INTO feeds (url, added_at) VALUES (?, '2026-01-01')").run(url);
+    db.close();
+    return path;
+  }
+  const location = await freshPostgresLocation('hosts_v7');
+  const client = new pg.Client({ connectionString: location });
+  await client.connect();
+  try {
+    await client.query('CREATE TABLE wirefold_schema (version INTEGER NOT NULL, demo BOOLEAN NOT NULL DEFAULT false)');
+    await client.query('INSERT INTO wirefold_schema (version) VALUES (7)');
+    for (const migration of migrations.slice(0, 7)) await client.query(postgresDdl(migrationSql(migration)));
+    for (const url of oldUrls) await client.query("INSERT INTO feeds (url, added_at) VALUES ($1, '2026-01-01')", [url]);
+  } finally {
+    await client.end();
+  }
+  return location;
+}
 
 const hostsOf = async (store: Store) =>
   (await sqlOf(store).all<{ host: string | null }>('SELECT host FROM feeds ORDER BY id')).map((row) => row.host);

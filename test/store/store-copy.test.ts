@@ -256,8 +256,8 @@ describe('wirefold store copy (the command)', () => {
     const source = await filledSqliteStore(folder);
     // Enough rows that the copy takes a while: 60,000 articles of 1 KB.
     rawSql(source, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60000)
-      INSERT INTO articles (feed_id, canonical_url, title, summary, content_html, published_at, first_seen_at, updated_at, content_hash)
-      SELECT 1, 'https://bulk.example/' || i, 'Bulk ' || i, 'summary', printf('%.1000c', 'x'), '${now}', '${now}', '${now}', 'h' || i FROM n`);
+      INSERT INTO articles (feed_id, canonical_url, title, summary, content_html, published_at, first_seen_at, updated_at, content_hash, text_fingerprint)
+      SELECT 1, 'https://bulk.example/' || i, 'Bulk ' || i, 'summary', printf('%.1000c', 'x'), '${now}', '${now}', '${now}', 'h' || i, 'f' || i FROM n`);
     const target = join(folder, 'copy.db');
     const child = spawn(process.execPath, ['scripts/wirefold.mjs', 'store', 'copy', source, target], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';

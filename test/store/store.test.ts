@@ -95,7 +95,7 @@ describe.each(backends)('the store on $name', (backend) => {
     await store.transaction(async () => {
       for (let index = 0; index < 300; index++) {
         const row = await q.get<{ id: number }>(`INSERT INTO articles (feed_id, title, summary, content_html, published_at, first_seen_at, updated_at,
-            content_hash) VALUES (?, ?, '', '', ?, ?, ?, ?) RETURNING id`, [feed, `Item ${index}`, now, now, now, `hash-${index}`]);
+            content_hash, text_fingerprint) VALUES (?, ?, '', '', ?, ?, ?, ?, '') RETURNING id`, [feed, `Item ${index}`, now, now, now, `hash-${index}`]);
         ids.push(row!.id);
         await q.run('INSERT INTO article_copy_keys (key, article_id) VALUES (?, ?)', [boilerplate, row!.id]);
         if (index % 3 === 0) await q.run('INSERT INTO article_copy_keys (key, article_id) VALUES (?, ?)', [1000 + (index % 2), row!.id]);
@@ -194,8 +194,8 @@ describe.each(backends)('the store on $name', (backend) => {
     const q = sqlOf(store);
     const feed = await upsertFeed(store, { url: 'https://a.example/feed' });
     const lead = 2 ** 40 + 3;
-    await q.run(`INSERT INTO articles (id, feed_id, title, summary, content_html, published_at, first_seen_at, updated_at, content_hash)
-                 VALUES (?, ?, 'Lead', '', '', ?, ?, ?, 'hash')`, [lead, feed, now, now, now]);
+    await q.run(`INSERT INTO articles (id, feed_id, title, summary, content_html, published_at, first_seen_at, updated_at, content_hash,
+                 text_fingerprint) VALUES (?, ?, 'Lead', '', '', ?, ?, ?, 'hash', '')`, [lead, feed, now, now, now]);
     // storyScore halves a day: a story whose newest member is 200 days old scores about 1e-60.
     const scores = [0.1, 1 / 3, Math.pow(0.5, 200) * 2.7, 1e300];
     for (const [index] of scores.entries()) {
