@@ -1,6 +1,7 @@
 // The cluster stage on a synthetic 30-day stream (bench/cluster/synthetic-stream.ts) with precomputed vectors: from
-// scratch at 5k, 10k, 20k and 50k articles, then 500 new articles on top of the clustered 50k. Each size's stream is
-// written once (that is setup) and every timed run starts from a copy of that file; only clusterArticles() is timed.
+// scratch at 5k, 10k, 20k and 50k articles, then 500 new articles on top of the clustered 50k, then a run with nothing
+// new on it. Each size's stream is written once (that is setup) and every timed run starts from a copy of that file;
+// only clusterArticles() is timed.
 // Medians of several runs are quoted, with CPU time beside wall time because a shared machine stretches wall time
 // but not CPU time, and the median run's phases show where the time goes.
 import type { SqliteStore } from '../../src/store/sqlite.ts';
@@ -69,6 +70,18 @@ export async function run(): Promise<BenchRow[]> {
     const median = medianRun(runs);
     row(`${newArticles} new articles on ${largest}`, `${median.wall.toFixed(2)} s wall, ${median.cpu.toFixed(2)} s CPU, median of ${runs.length} (${median.summary.changedStories} stories touched) (target ≤ 1 s; ratio ${median.wall.toFixed(2)})`);
     row(`  its phases`, phases(median.summary.seconds));
+
+    // A run with nothing to place (issue 15: a stage with nothing to do returns without loading what it does not
+    // need), on a copy of the clustered largest stream.
+    const idle: Timed[] = [];
+    for (let index = 0; index < incrementalRuns; index++) {
+      const copy = join(folder, `nothing-new-${index}.db`);
+      copyFileSync(clustered, copy);
+      idle.push(await timedRun(copy, copy, options));
+    }
+    const quiet = medianRun(idle);
+    row(`nothing new on ${largest}`, `${quiet.wall.toFixed(2)} s wall, ${quiet.cpu.toFixed(2)} s CPU, median of ${idle.length} (${quiet.summary.clustered} articles placed)`);
+    row(`  its phases`, phases(quiet.summary.seconds));
     row('peak RSS', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
   } finally {
     rmSync(folder, { recursive: true, force: true });

@@ -25,6 +25,9 @@ export interface RelatedJob {
  * the store still shows them live, so the lists are the same before and after the run's writes.
  */
 export async function relatedFromStore(store: Store, job: RelatedJob): Promise<Map<string, RelatedEntry[]>> {
+  // No changed story, no list to change (relatedStories would return none): a run with nothing to place does not read
+  // the 30 days of stories' terms (0.15-0.19 s on bench/cluster's 50k store).
+  if (job.changed.length === 0) return new Map();
   const gone = new Set(job.gone);
   const others = (await storyTermListsSince(store, job.modelId, job.since)).filter((story) => !gone.has(story.id));
   return relatedStories(job.changed, others, (ids) => storyProfiles(store, job.modelId, ids), job.scale, (ids) => relatedOf(store, ids));
