@@ -69,11 +69,16 @@ function differingRows(first: string, second: string): Record<string, number> {
   try {
     db.exec(`ATTACH '${second.replaceAll("'", "''")}' AS other`);
     const count = (sql: string) => (db.prepare(`SELECT count(*) AS n FROM (${sql})`).get() as { n: number }).n;
-    const columns = (table: string) => (db.prepare(`SELECT name FROM pragma_table_info('${table}')`).all() as { name: string }[])
+    const columnsIn = (schema: string, table: string) => (db.prepare(`SELECT name FROM pragma_table_info(?, ?)`).all(table, schema) as { name: string }[])
       .map((row) => row.name).filter((name) => !UNREAD_COLUMNS.has(`${table}.${name}`)).join(', ');
-    return Object.fromEntries(TABLES.map((table) => [table,
-      count(`SELECT ${columns(table)} FROM main.${table} EXCEPT SELECT ${columns(table)} FROM other.${table}`) +
-      count(`SELECT ${columns(table)} FROM other.${table} EXCEPT SELECT ${columns(table)} FROM main.${table}`)]));
+    return Object.fromEntries(TABLES.map((table) => {
+      const columns = columnsIn('main', table);
+      // A column only one side has would go uncompared: that is a schema difference, not a row difference.
+      if (columnsIn('other', table) !== columns) throw new Error(`${table} has other columns in the two stores: ${columns} / ${columnsIn('other', table)}`);
+      return [table,
+        count(`SELECT ${columns} FROM main.${table} EXCEPT SELECT ${columns} FROM other.${table}`) +
+        count(`SELECT ${columns} FROM other.${table} EXCEPT SELECT ${columns} FROM main.${table}`)];
+    }));
   } finally {
     db.close();
   }
