@@ -73,8 +73,9 @@ function differingRows(first: string, second: string): Record<string, number> {
       .map((row) => row.name).filter((name) => !UNREAD_COLUMNS.has(`${table}.${name}`)).join(', ');
     return Object.fromEntries(TABLES.map((table) => {
       const columns = columnsIn('main', table);
+      const otherColumns = columnsIn('other', table);
       // A column only one side has would go uncompared: that is a schema difference, not a row difference.
-      if (columnsIn('other', table) !== columns) throw new Error(`${table} has other columns in the two stores: ${columns} / ${columnsIn('other', table)}`);
+      if (otherColumns !== columns) throw new Error(`${table} has other columns in the two stores: ${columns} / ${otherColumns}`);
       return [table,
         count(`SELECT ${columns} FROM main.${table} EXCEPT SELECT ${columns} FROM other.${table}`) +
         count(`SELECT ${columns} FROM other.${table} EXCEPT SELECT ${columns} FROM main.${table}`)];
