@@ -19,7 +19,9 @@ import { buildFingerprint, codeDigest, searchIndexVersion, storeDigest } from '.
 import type { BuildSettings } from './build-inputs.ts';
 import { buildManifestName, readBuildManifest, writeBuildManifest } from './build-manifest.ts';
 import type { BuildManifest } from './build-manifest.ts';
-import { keepFiles, reuseIdenticalFiles } from './reuse-files.ts';
+import { reuseIdenticalFiles } from './reuse-files.ts';
+import { keepFilesBeside } from './keep-thread.ts';
+import type { KeptFiles } from './keep-thread.ts';
 import { readSite } from '../store/site-reads.ts';
 import { siteMarkerName } from './site-marker.ts';
 import { stopwatch } from '../stopwatch.ts';
@@ -65,9 +67,10 @@ export interface BuildSummary {
 /**
  * The build's phases, in the order they run: inputs (the code digest, the store read and its digest), plan (the pages'
  * data and content hashes, what to render and keep), pictures, astro (Astro's start-up and configuration), bundle
- * (Vite bundling the pages), render (Astro rendering and writing the pages), keep (hard links from the live site),
- * search (Pagefind), reuse (listing the new site's files, and in an incremental build linking the rendered ones that
- * came out byte-identical), manifest (writing the record), swap (the two renames and deleting the previous site).
+ * (Vite bundling the pages), render (Astro rendering and writing the pages), keep (waiting for the hard links from the
+ * live site, made on a second thread while Astro starts and renders: keep-thread.ts), search (Pagefind), reuse
+ * (listing the new site's files, and in an incremental build linking the rendered ones that came out byte-identical),
+ * manifest (writing the record), swap (the two renames and deleting the previous site).
  */
 export const buildPhases = ['inputs', 'plan', 'pictures', 'astro', 'bundle', 'render', 'keep', 'search', 'reuse', 'manifest', 'swap'] as const;
 export type BuildSeconds = Record<(typeof buildPhases)[number], number>;
@@ -115,6 +118,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   });
   // Loaded only now: a site that is up to date never needs the pages' data (nor Astro, nor Pagefind), nor pictures.
   const { SiteData, handOverSiteData } = await import('./data.ts');
+  let keeping: KeptFiles | null = null;
   try {
     const pictures = await sitePictures(options);
     seconds.pictures = lap();
@@ -131,11 +135,13 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     const staleShards = incremental ? planSearch(outDir, searchFolder, previous, search, keep) : new Set(shards.keys());
     seconds.plan = lap();
 
+    // The live site's unchanged files are linked on a second thread while Astro renders the changed ones (keep-thread.ts).
+    if (incremental) keeping = keepFilesBeside(outDir, fresh, keep);
     handOverSiteData({ storePath: absoluteLocation(options.storePath), data, renderOnly, searchVersion: searchIndexVersion(code, settings, search) });
     Object.assign(seconds, await renderSite(options, fresh, pictures.define));
     lap();
     pictures.publish(fresh);
-    if (incremental) keepFiles(outDir, fresh, keep);
+    await keeping?.done();
     seconds.keep = lap();
     const { writeSearchShards } = await import('./search-index.ts');
     await writeSearchShards(fresh, shards, staleShards);
@@ -162,6 +168,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     // A stopped build fails on its way out (its folder is gone: writes fail, Pagefind was ended); the stop's handler
     // exits once its clean-up is done, and those errors are nobody's news: they are neither printed nor recorded.
     if (stopping) return await new Promise<never>(() => {});
+    // No link may land in the folder once it is being deleted (it would make folders again inside it).
+    await keeping?.stop();
     site.discard();
     throw error;
   } finally {
