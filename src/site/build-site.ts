@@ -110,15 +110,16 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const site = createFreshSite(outDir, options.demo);
   const fresh = site.path;
   let stopping = false;
+  /** The thread that links the live site's unchanged files into the fresh folder (incremental builds only). */
+  let keeping: KeptFiles | null = null;
   // Registered before the first await, so that no stop can find the folder unregistered.
   const forgetStop = options.beforeStopExit?.(async () => {
     stopping = true;
     // withdraw first: its first, synchronous step already takes the folder from under the writers.
-    await Promise.all([site.withdraw(), import('./search-index.ts').then((search) => search.stopSearchIndexing())]);
+    await Promise.all([site.withdraw(), keeping?.stop(), import('./search-index.ts').then((search) => search.stopSearchIndexing())]);
   });
   // Loaded only now: a site that is up to date never needs the pages' data (nor Astro, nor Pagefind), nor pictures.
   const { SiteData, handOverSiteData } = await import('./data.ts');
-  let keeping: KeptFiles | null = null;
   try {
     const pictures = await sitePictures(options);
     seconds.pictures = lap();
@@ -170,7 +171,12 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     if (stopping) return await new Promise<never>(() => {});
     // No link may land in the folder once it is being deleted (it would make folders again inside it).
     await keeping?.stop();
-    site.discard();
+    // The build's own error is the one to tell; a folder discard cannot delete keeps its marker for the next build.
+    try {
+      site.discard();
+    } catch {
+      // see site-swap.ts removeMarkedFolderSync
+    }
     throw error;
   } finally {
     forgetStop?.();
@@ -233,7 +239,8 @@ function planSearch(outDir: string, searchFolder: string, previous: BuildManifes
 }
 
 /**
- * Renders the Astro site from the store into outDir, an empty folder that holds only the site marker: every page, or
+ * Renders the Astro site from the store into outDir, a fresh folder that holds the site marker (and, in an incremental
+ * build, the live site's files the keep thread links in meanwhile, none of them a file Astro writes): every page, or
  * of the dynamic routes only the output files the build handed over (handOverSiteData's renderOnly). Returns the seconds Astro spent
  * starting (astro: loading it, reading its configuration and routes, setting up Vite), bundling the pages and client
  * code (bundle: Vite's builds, up to Astro's astro:build-generate step) and rendering and writing the pages (render).

@@ -8,12 +8,14 @@ import { Worker } from 'node:worker_threads';
 import { keepFiles } from './reuse-files.ts';
 
 export interface KeptFiles {
-  /** Resolves to the number of files kept once the thread is done; rejects with its error (message and
-   * code, as keepFiles threw it). */
+  /**
+   * Resolves to the number of files kept once the thread is done; rejects with its error (message and code, as
+   * keepFiles threw it), or once stop() was called.
+   */
   done(): Promise<number>;
   /**
-   * Ends the thread and resolves once it can make no further file-system call: for a build that failed, before its
-   * folder is deleted, so that no link recreates a folder inside it.
+   * Ends the thread and resolves once nothing of this can make a further file-system call (done() keeps nothing after
+   * it): for a build that failed or was stopped, before its folder is deleted, so that no link recreates a folder in it.
    */
   stop(): Promise<void>;
 }
@@ -27,8 +29,17 @@ export function keepFilesBeside(liveDir: string, freshDir: string, files: readon
   try {
     worker = new Worker(new URL('./keep-worker.ts', import.meta.url), { workerData: { liveDir, freshDir, files } });
   } catch {
-    return { done: async () => keepFiles(liveDir, freshDir, files), stop: async () => {} };
+    // Nothing runs until done() is called, so stop() has nothing to end; done() after it keeps nothing.
+    let stopped = false;
+    return {
+      done: async () => {
+        if (stopped) throw new Error('keeping the live site\'s files: stopped');
+        return keepFiles(liveDir, freshDir, files);
+      },
+      stop: async () => { stopped = true; },
+    };
   }
+  let stopped = false;
   const answer = new Promise<{ kept?: number; error?: string; code?: string } | null>((resolve) => {
     worker.once('message', resolve);
     worker.once('error', () => resolve(null));
@@ -37,11 +48,13 @@ export function keepFilesBeside(liveDir: string, freshDir: string, files: readon
   return {
     async done() {
       const reply = await answer;
+      if (stopped) throw new Error('keeping the live site\'s files: stopped');
       if (reply?.error !== undefined) throw Object.assign(new Error(reply.error), { code: reply.code });
       // A thread that died without an answer: links already made are found again (EEXIST) and skipped.
       return reply?.kept ?? keepFiles(liveDir, freshDir, files);
     },
     async stop() {
+      stopped = true;
       await worker.terminate();
     },
   };

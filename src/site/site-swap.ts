@@ -38,7 +38,10 @@ export interface FreshSite {
    * discarded: a build that goes on after a stop must never put a half-built or removed site live.
    */
   swapIn(): Promise<void>;
-  /** Deletes the folder after a failed build (synchronously, marker last). Does nothing once swapped in or withdrawn. */
+  /**
+   * Deletes the folder after a failed build (synchronously, marker last; when the folder itself cannot go, it keeps its
+   * marker and this throws). Does nothing once swapped in or withdrawn.
+   */
   discard(): void;
   /**
    * For a process about to exit on a stop signal: takes the folder away from the build's writers and deletes it. Once
@@ -122,9 +125,10 @@ function renameIntoPlace(fresh: string, outDir: string): string | null {
 }
 
 /**
- * Deletes a stopped build's folder while the build's own writers (Astro in this process, Pagefind) may still be
- * writing into it. Deleting it in place would not do: Astro creates each page's folder with mkdir -p, which would
- * build the deleted folder up again, without a marker, where no later build would recognise it. So:
+ * Deletes a stopped build's folder while the build's own writers (Astro in this process, the thread of keep-thread.ts,
+ * Pagefind) may still be writing into it. Deleting it in place would not do: Astro creates each page's folder with
+ * mkdir -p (and the keep thread a missing folder), which would build the deleted folder up again, without a marker,
+ * where no later build would recognise it. So:
  * 1. the folder is renamed to doomed (a -new- name of its own; never an -old- one, which a next build finding no out
  *    dir would put live, half deleted), so writes already under way land in it or fail;
  * 2. a file holding the marker takes its place, so every later write under the old path fails (ENOTDIR) instead of
@@ -167,15 +171,51 @@ async function removeMarkedFolder(path: string): Promise<void> {
     throw error;
   });
   await Promise.all(names.filter((name) => name !== siteMarkerName).map((name) => rm(join(path, name), { recursive: true, force: true })));
-  await rm(path, { recursive: true, force: true });
+  const marker = readMarkerText(path);
+  await rm(path, { recursive: true, force: true }).catch((error: unknown) => {
+    putMarkerBack(path, marker);
+    throw error;
+  });
 }
 
-/** removeMarkedFolder, synchronously (for the error path and the start-up repair, where nothing else runs). */
+/**
+ * removeMarkedFolder, synchronously (for the error path and the start-up repair, where nothing else runs). Like it, it
+ * leaves the marker in place when the folder itself cannot go (a parent folder made immutable), so the next build
+ * still knows the folder for its own.
+ */
 function removeMarkedFolderSync(path: string): void {
   if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
     for (const name of readdirSync(path)) if (name !== siteMarkerName) rmSync(join(path, name), { recursive: true, force: true });
   }
-  rmSync(path, { recursive: true, force: true });
+  const marker = readMarkerText(path);
+  try {
+    rmSync(path, { recursive: true, force: true });
+  } catch (error) {
+    putMarkerBack(path, marker);
+    throw error;
+  }
+}
+
+/** The marker file's text in a folder, or null (no folder, or no marker in it). */
+function readMarkerText(folder: string): string | null {
+  try {
+    return readFileSync(join(folder, siteMarkerName), 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Writes the marker back into a folder that survived its deletion without it (rm deletes the folder's contents, the
+ * marker among them, before it fails on the folder itself). Best effort: the deletion's error is the one to report.
+ */
+function putMarkerBack(folder: string, text: string | null): void {
+  if (text === null || !statSync(folder, { throwIfNoEntry: false })?.isDirectory() || existsSync(join(folder, siteMarkerName))) return;
+  try {
+    writeFileSync(join(folder, siteMarkerName), text, { flag: 'wx' });
+  } catch {
+    // nothing more to do: the folder stays unmarked, as it would have without this
+  }
 }
 
 /**

@@ -70,6 +70,29 @@ describe('the site swap', () => {
     expect(spawnSync('stat', ['-c', '%a', out], { encoding: 'utf8' }).stdout.trim()).toBe('751');
   });
 
+  // chattr +i: root can set it, and no permission bit stops root.
+  it('keeps the marker in a failed build\'s folder that cannot be deleted, so that the next build still removes it', (context) => {
+    const parent = join(tempFolder(), 'parent');
+    const out = join(parent, 'site');
+    const fresh = createFreshSite(out);
+    mkdirSync(join(fresh.path, 'stories/a'), { recursive: true });
+    writeFileSync(join(fresh.path, 'stories/a/index.html'), 'half a site');
+    const marker = readFileSync(join(fresh.path, siteMarkerName), 'utf8');
+    if (spawnSync('chattr', ['+i', parent]).status !== 0) context.skip();
+    try {
+      // The folder's contents go, but the folder cannot leave its immutable parent.
+      expect(() => fresh.discard()).toThrow();
+      expect(readdirSync(fresh.path)).toEqual([siteMarkerName]);
+      expect(readFileSync(join(fresh.path, siteMarkerName), 'utf8')).toBe(marker);
+    } finally {
+      spawnSync('chattr', ['-i', parent]);
+    }
+    // Its builder (this process) is running, so the repair leaves it; once the builder is gone, it goes.
+    writeFileSync(join(fresh.path, siteMarkerName), marker.replace(`"pid":${process.pid}`, `"pid":${deadPid()}`));
+    expect(recoverInterruptedSwap(out)).toBe(1);
+    expect(readdirSync(parent)).toEqual([]);
+  });
+
   it('replaces an empty folder in one rename', async () => {
     const parent = tempFolder();
     mkdirSync(join(parent, 'site'));
