@@ -10,6 +10,10 @@ export interface TopicSeed {
   keywords: string[];
 }
 
+/**
+ * The seed topics in `file` (content/topics.json: a list of { name, keywords, slug?, description? }); none when the
+ * file is missing. Throws "<file>: …" for a list or topic of the wrong shape, and for a slug slugify would change.
+ */
 export function readTopicSeeds(file: string): TopicSeed[] {
   if (!existsSync(file)) return [];
   const raw = JSON.parse(readFileSync(file, 'utf8')) as unknown;
@@ -17,6 +21,10 @@ export function readTopicSeeds(file: string): TopicSeed[] {
   return raw.map((entry, index) => {
     const seed = entry as Partial<TopicSeed>;
     if (typeof seed.name !== 'string' || !Array.isArray(seed.keywords)) throw new Error(`${file}: topic ${index + 1} needs a name and keywords`);
+    // A slug is a folder of the site and a part of its URLs: "../x", "a/b" or "" would name another page's file.
+    if (seed.slug !== undefined && (typeof seed.slug !== 'string' || seed.slug !== slugify(seed.slug))) {
+      throw new Error(`${file}: topic ${index + 1}: slug ${JSON.stringify(seed.slug)} must be lower-case letters, digits and single hyphens (such as "${slugify(String(seed.slug))}"), or left out`);
+    }
     return { name: seed.name, slug: seed.slug ?? slugify(seed.name), description: seed.description ?? '', keywords: seed.keywords.map(String) };
   });
 }
