@@ -10,7 +10,8 @@
  * a while (a batch of store writes), and a worker that had to wait for it to hand over the next feed sat idle meanwhile.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorkerThread } from '../worker-thread.ts';
 import type { ResourceLimits } from 'node:worker_threads';
 import { errorLine } from '../error-line.ts';
 import { FeedParseError } from './types.ts';
@@ -102,7 +103,7 @@ class Slot {
   }
 
   #start(): Worker {
-    const worker = new Worker(new URL('./parse-worker.ts', import.meta.url), this.resourceLimits ? { resourceLimits: this.resourceLimits } : {});
+    const worker = startWorkerThread(new URL('./parse-worker.ts', import.meta.url), this.resourceLimits ? { resourceLimits: this.resourceLimits } : {});
     this.#ready = false;
     worker.on('message', (answer: ParseAnswer) => {
       if (worker !== this.worker) return; // a replaced worker's last answer: its feed was already dealt with

@@ -4,7 +4,8 @@
 // for between rendering and indexing. Running them beside Astro is safe because the two write disjoint files: the page
 // plan (build-site.ts planIncremental) keeps exactly the pages it does not hand Astro to render, and Astro neither
 // empties its out dir (emptyOutDir: false) nor removes folders from it in a static build.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorkerThread } from '../worker-thread.ts';
 import { keepFiles } from './reuse-files.ts';
 
 export interface KeptFiles {
@@ -27,7 +28,7 @@ export interface KeptFiles {
 export function keepFilesBeside(liveDir: string, freshDir: string, files: readonly string[]): KeptFiles {
   let worker: Worker;
   try {
-    worker = new Worker(new URL('./keep-worker.ts', import.meta.url), { workerData: { liveDir, freshDir, files } });
+    worker = startWorkerThread(new URL('./keep-worker.ts', import.meta.url), { workerData: { liveDir, freshDir, files } });
   } catch {
     // Nothing runs until done() is called, so stop() has nothing to end; done() after it keeps nothing.
     let stopped = false;

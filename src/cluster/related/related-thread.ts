@@ -2,7 +2,9 @@
 // with its candidates takes seconds that need nothing the run writes: the lists are computed beside the
 // run's writes and collected afterwards. The worker reads the store through its own read-only connection, so it sees
 // the store as it was before the run's transaction; the main thread writes the lists, so the store keeps one writer.
-import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorkerThread } from '../../worker-thread.ts';
 import type { Store } from '../../store/store.ts';
 import { relatedOf } from '../../store/stories.ts';
 import { storyProfiles, storyTermListsSince } from '../../store/story-profiles.ts';
@@ -45,7 +47,7 @@ export function relatedOnThread(job: RelatedJob, fallback: () => Promise<Map<str
   const { port1, port2 } = new MessageChannel();
   let worker: Worker;
   try {
-    worker = new Worker(new URL('./related-worker.ts', import.meta.url), { workerData: { ...job, port: port2, done }, transferList: [port2] });
+    worker = startWorkerThread(new URL('./related-worker.ts', import.meta.url), { workerData: { ...job, port: port2, done }, transferList: [port2] });
   } catch {
     port1.close();
     return fallback;
