@@ -16,8 +16,13 @@ import { beforeStopExit, interruptible } from './stop-signals.ts';
 import { exitCodes } from './exit-codes.ts';
 import type { EmbedderOptions } from '../embed/transformers-embedder.ts';
 
+/** The seed topics (name, keywords, optional slug and description): see topics.ts readTopicSeeds. */
+const topicSeedsFile = resolve(projectRoot, 'content/topics.json');
+
 /** The whole pipeline, in order. Each stage reads the store and writes the store. Returns the exit code. */
 export async function rebuild(store: Store, settings: Settings): Promise<number> {
+  // The seed topics are read now as well, so that a mistake in the file stops the run before the feeds are fetched.
+  (await import('../cluster/topics/topics.ts')).readTopicSeeds(topicSeedsFile);
   const problem = await ingestStage(store, settings);
   if (problem) {
     const site = existsSync(settings.outDir) ? 'the site was left as it was' : 'no site was built';
@@ -112,7 +117,7 @@ export async function clusterStage(store: Store, settings: Settings): Promise<vo
   await recorded(store, 'cluster', async () => {
     const modelId = await configuredEmbedderId(embedderOptions(settings));
     const [{ clusterArticles }, { readTopicSeeds }] = await Promise.all([import('../cluster/cluster-stage.ts'), import('../cluster/topics/topics.ts')]);
-    const topicSeeds = readTopicSeeds(resolve(projectRoot, 'content/topics.json'));
+    const topicSeeds = readTopicSeeds(topicSeedsFile);
     const summary = await interruptible(() => clusterArticles(store, { modelId, topicSeeds }));
     const line = `cluster: ${summary.clustered} articles placed, ${summary.newStories} new stories, ` +
       `${summary.changedStories} changed, ${summary.stories} stories in all` + (summary.waiting ? `, ${summary.waiting} waiting for embeddings` : '');

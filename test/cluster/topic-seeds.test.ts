@@ -14,12 +14,18 @@ function seedsFile(topics: unknown): string {
 }
 
 describe('readTopicSeeds', () => {
-  it('takes a clean slug as it is and makes one from the name when there is none', () => {
-    const file = seedsFile([{ name: 'Chips & hardware', keywords: ['chip'] }, { name: 'AI', slug: 'machine-learning', keywords: ['AI'] }]);
-    expect(readTopicSeeds(file).map((seed) => seed.slug)).toEqual(['chips-hardware', 'machine-learning']);
+  it('takes a clean slug as it is and makes one from the name when there is none (or it is null)', () => {
+    const file = seedsFile([{ name: 'Chips & hardware', keywords: ['chip'] }, { name: 'AI', slug: 'machine-learning', keywords: ['AI'] },
+      { name: 'Earth science', slug: null, keywords: ['quake'] }]);
+    expect(readTopicSeeds(file).map((seed) => seed.slug)).toEqual(['chips-hardware', 'machine-learning', 'earth-science']);
   });
 
-  it.each(['../outside', 'a/b', '', 'Upper', 'two--hyphens', '-edge', 'space here', 7])('refuses the slug %j in one line', (slug) => {
+  it('suggests a slug made from the name when the slug given is no text', () => {
+    const file = seedsFile([{ name: 'Deep space', slug: 7, keywords: ['space'] }]);
+    expect(() => readTopicSeeds(file)).toThrow('(such as "deep-space")');
+  });
+
+  it.each(['../outside', 'a/b', '', 'Upper', 'two--hyphens', '-edge', 'space here', 7, false])('refuses the slug %j in one line', (slug) => {
     const file = seedsFile([{ name: 'Fine', keywords: ['fine'] }, { name: 'Space', slug, keywords: ['space'] }]);
     expect(() => readTopicSeeds(file)).toThrow(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: topic 2: slug .* must be lower-case letters, digits and single hyphens \\(such as "[a-z0-9-]+"\\), or left out$`));
   });

@@ -22,8 +22,10 @@ export function readTopicSeeds(file: string): TopicSeed[] {
     const seed = entry as Partial<TopicSeed>;
     if (typeof seed.name !== 'string' || !Array.isArray(seed.keywords)) throw new Error(`${file}: topic ${index + 1} needs a name and keywords`);
     // A slug is a folder of the site and a part of its URLs: "../x", "a/b" or "" would name another page's file.
-    if (seed.slug !== undefined && (typeof seed.slug !== 'string' || seed.slug !== slugify(seed.slug))) {
-      throw new Error(`${file}: topic ${index + 1}: slug ${JSON.stringify(seed.slug)} must be lower-case letters, digits and single hyphens (such as "${slugify(String(seed.slug))}"), or left out`);
+    // A null slug is left out, as it always was.
+    if (seed.slug != null && (typeof seed.slug !== 'string' || seed.slug !== slugify(seed.slug))) {
+      const example = slugify(typeof seed.slug === 'string' ? seed.slug : seed.name);
+      throw new Error(`${file}: topic ${index + 1}: slug ${JSON.stringify(seed.slug)} must be lower-case letters, digits and single hyphens (such as "${example}"), or left out`);
     }
     return { name: seed.name, slug: seed.slug ?? slugify(seed.name), description: seed.description ?? '', keywords: seed.keywords.map(String) };
   });
