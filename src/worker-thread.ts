@@ -14,3 +14,22 @@ import type { WorkerOptions } from 'node:worker_threads';
 export function startWorkerThread(module: URL, options: Omit<WorkerOptions, 'argv'> = {}): Worker {
   return new Worker(new URL('./worker-entry.mjs', import.meta.url), { ...options, argv: [module.href] });
 }
+
+/**
+ * The first message `worker` posts, or undefined when it fails (an 'error': a throw, a module that does not load, out
+ * of memory), exits without one, or has not answered within patienceMs (default: no limit). Never rejects. Awaited,
+ * not waited for with Atomics.wait: a thread that dies before it can raise a flag would leave the waiter blocked for
+ * the whole patience, and a blocked thread runs no signal handler.
+ */
+export function firstAnswer<T>(worker: Worker, patienceMs = Number.POSITIVE_INFINITY): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const timer = Number.isFinite(patienceMs) ? setTimeout(() => settle(undefined), patienceMs) : undefined;
+    function settle(answer: T | undefined): void {
+      clearTimeout(timer);
+      resolve(answer);
+    }
+    worker.once('message', (message: T) => settle(message));
+    worker.once('error', () => settle(undefined));
+    worker.once('exit', () => settle(undefined));
+  });
+}

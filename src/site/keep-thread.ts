@@ -5,7 +5,7 @@
 // plan (build-site.ts planIncremental) keeps exactly the pages it does not hand Astro to render, and Astro neither
 // empties its out dir (emptyOutDir: false) nor removes folders from it in a static build.
 import type { Worker } from 'node:worker_threads';
-import { startWorkerThread } from '../worker-thread.ts';
+import { firstAnswer, startWorkerThread } from '../worker-thread.ts';
 import { keepFiles } from './reuse-files.ts';
 
 export interface KeptFiles {
@@ -41,11 +41,7 @@ export function keepFilesBeside(liveDir: string, freshDir: string, files: readon
     };
   }
   let stopped = false;
-  const answer = new Promise<{ kept?: number; error?: string; code?: string } | null>((resolve) => {
-    worker.once('message', resolve);
-    worker.once('error', () => resolve(null));
-    worker.once('exit', () => resolve(null));
-  });
+  const answer = firstAnswer<{ kept?: number; error?: string; code?: string }>(worker);
   return {
     async done() {
       const reply = await answer;

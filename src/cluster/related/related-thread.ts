@@ -2,9 +2,8 @@
 // with its candidates takes seconds that need nothing the run writes: the lists are computed beside the
 // run's writes and collected afterwards. The worker reads the store through its own read-only connection, so it sees
 // the store as it was before the run's transaction; the main thread writes the lists, so the store keeps one writer.
-import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import type { Worker } from 'node:worker_threads';
-import { startWorkerThread } from '../../worker-thread.ts';
+import { firstAnswer, startWorkerThread } from '../../worker-thread.ts';
 import type { Store } from '../../store/store.ts';
 import { relatedOf } from '../../store/stories.ts';
 import { storyProfiles, storyTermListsSince } from '../../store/story-profiles.ts';
@@ -40,23 +39,19 @@ const patienceMs = 300_000;
 
 /**
  * Starts the job and returns a function that waits for its lists; `fallback` computes them on this thread if the
- * worker fails or never answers.
+ * worker fails (at once: an error, or an exit without an answer) or does not answer within patienceMs.
  */
 export function relatedOnThread(job: RelatedJob, fallback: () => Promise<Map<string, RelatedEntry[]>>): () => Promise<Map<string, RelatedEntry[]>> {
-  const done = new Int32Array(new SharedArrayBuffer(4));
-  const { port1, port2 } = new MessageChannel();
   let worker: Worker;
   try {
-    worker = startWorkerThread(new URL('./related-worker.ts', import.meta.url), { workerData: { ...job, port: port2, done }, transferList: [port2] });
+    worker = startWorkerThread(new URL('./related-worker.ts', import.meta.url), { workerData: job });
   } catch {
-    port1.close();
     return fallback;
   }
+  const reply = firstAnswer<{ lists?: [string, RelatedEntry[]][]; error?: string }>(worker, patienceMs);
   return async () => {
-    Atomics.wait(done, 0, 0, patienceMs);
-    const reply = receiveMessageOnPort(port1)?.message as { lists?: [string, RelatedEntry[]][]; error?: string } | undefined;
-    port1.close();
+    const answer = await reply;
     void worker.terminate();
-    return reply?.lists ? new Map(reply.lists) : fallback();
+    return answer?.lists ? new Map(answer.lists) : fallback();
   };
 }
