@@ -32,7 +32,8 @@ export interface FreshSite {
   /** The folder, an absolute path beside the out dir: `.<name>.wirefold-new-<12 hex>`. */
   readonly path: string;
   /**
-   * Puts the finished site in the out dir's place (two renames) and then deletes the previous site. The out dir must be
+   * Puts the finished site in the out dir's place (two renames) and then deletes the previous site (one that cannot
+   * be deleted is left, marked, for the next build to name: the new site is live). The out dir must be
    * missing, empty, or a folder refuseForeignOutDir accepted; when the renames fail, throws "cannot write the site to
    * <outDir>: <reason>" with the out dir as it was. Throws, touching nothing, once the folder was withdrawn or
    * discarded: a build that goes on after a stop must never put a half-built or removed site live.
@@ -84,7 +85,9 @@ export function createFreshSite(outDir: string, demo = false): FreshSite {
         throw new Error(`cannot write the site to ${outDir}: ${fileErrorReason(error)}`);
       }
       state = 'live';
-      previousRemoved = old ? removeMarkedFolder(old) : Promise.resolve();
+      // The new site is live whatever happens now: a previous site that cannot be deleted (a file in it made immutable)
+      // keeps its marker, and the next build's recoverInterruptedSwap names it.
+      previousRemoved = old ? removeMarkedFolder(old).catch(() => {}) : Promise.resolve();
       await previousRemoved;
     },
     discard() {
@@ -238,7 +241,8 @@ function siblingMarker(path: string, kind: SiblingKind): SiteMarker | null {
  * (-old-), that site is put back (the newest, if there are several); then every marked -old- sibling, and every marked
  * -new- sibling whose builder is no longer running (a stopped build's placeholder file included), is deleted, marker
  * last. Folders without our marker are never touched.
- * Returns the number of folders restored or removed.
+ * Returns the number of folders restored or removed. Throws one line, "cannot write the site to <outDir>: <leftover>,
+ * left by an earlier build, cannot be deleted: <reason>", when a leftover cannot go (it keeps its marker).
  */
 export function recoverInterruptedSwap(outDir: string): number {
   const parent = dirname(outDir);
@@ -264,7 +268,11 @@ export function recoverInterruptedSwap(outDir: string): number {
   for (const leftover of leftovers) {
     // A -new- folder whose builder still runs belongs to a build in progress (another process), not to a dead one.
     if (leftover.kind === 'new' && isRunning(leftover.marker.pid)) continue;
-    removeMarkedFolderSync(leftover.path);
+    try {
+      removeMarkedFolderSync(leftover.path);
+    } catch (error) {
+      throw new Error(`cannot write the site to ${outDir}: ${leftover.path}, left by an earlier build, cannot be deleted: ${fileErrorReason(error)}`);
+    }
     repaired++;
   }
   return repaired;

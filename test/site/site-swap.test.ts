@@ -93,6 +93,27 @@ describe('the site swap', () => {
     expect(readdirSync(parent)).toEqual([]);
   });
 
+  it('goes live although the previous site cannot be deleted, and the next build names that leftover in one line', async (context) => {
+    const parent = tempFolder();
+    const out = markedSite(join(parent, 'site'), 'old');
+    writeFileSync(join(out, 'pinned.html'), 'a file made immutable');
+    if (spawnSync('chattr', ['+i', join(out, 'pinned.html')]).status !== 0) context.skip();
+    let leftover = '';
+    try {
+      const fresh = createFreshSite(out);
+      writeFileSync(join(fresh.path, 'index.html'), 'new');
+      await fresh.swapIn();
+      expect(readFileSync(join(out, 'index.html'), 'utf8')).toBe('new');
+      leftover = join(parent, readdirSync(parent).find((name) => name.includes('wirefold-old-'))!);
+      expect(readSiteMarker(leftover)?.pid).toBe(process.pid);
+      expect(() => recoverInterruptedSwap(out)).toThrow(`cannot write the site to ${out}: ${leftover}, left by an earlier build, cannot be deleted: permission denied`);
+    } finally {
+      spawnSync('chattr', ['-i', join(leftover || out, 'pinned.html')]);
+    }
+    expect(recoverInterruptedSwap(out)).toBe(1);
+    expect(readdirSync(parent)).toEqual(['site']);
+  });
+
   it('replaces an empty folder in one rename', async () => {
     const parent = tempFolder();
     mkdirSync(join(parent, 'site'));
