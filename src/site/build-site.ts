@@ -112,11 +112,16 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   let stopping = false;
   /** The thread that links the live site's unchanged files into the fresh folder (incremental builds only). */
   let keeping: KeptFiles | null = null;
+  /** The search indexer's module, once loaded (so that a stop can end Pagefind without waiting for an import). */
+  let searchIndex: typeof import('./search-index.ts') | null = null;
   // Registered before the first await, so that no stop can find the folder unregistered.
   const forgetStop = options.beforeStopExit?.(async () => {
     stopping = true;
-    // withdraw first: its first, synchronous step already takes the folder from under the writers.
-    await Promise.all([site.withdraw(), keeping?.stop(), import('./search-index.ts').then((search) => search.stopSearchIndexing())]);
+    // Pagefind is sent SIGTERM first, synchronously, while its folder is still there: a Pagefind that finds the folder
+    // gone panics on our stderr (stderr is shared with it) before the signal lands. Then withdraw, whose first,
+    // synchronous step takes the folder from under the other writers.
+    const pagefindStopped = searchIndex ? searchIndex.stopSearchIndexing() : import('./search-index.ts').then((module) => module.stopSearchIndexing());
+    await Promise.all([pagefindStopped, site.withdraw(), keeping?.stop()]);
   });
   // Loaded only now: a site that is up to date never needs the pages' data (nor Astro, nor Pagefind), nor pictures.
   const { SiteData, handOverSiteData } = await import('./data.ts');
@@ -144,8 +149,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     pictures.publish(fresh);
     await keeping?.done();
     seconds.keep = lap();
-    const { writeSearchShards } = await import('./search-index.ts');
-    await writeSearchShards(fresh, shards, staleShards);
+    searchIndex = await import('./search-index.ts');
+    await searchIndex.writeSearchShards(fresh, shards, staleShards);
     seconds.search = lap();
     const files = filesUnder(fresh);
     if (incremental) {
