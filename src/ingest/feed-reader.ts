@@ -10,9 +10,8 @@
  * a while (a batch of store writes), and a worker that had to wait for it to hand over the next feed sat idle meanwhile.
  */
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
+import type { ResourceLimits, Worker } from 'node:worker_threads';
 import { startWorkerThread } from '../worker-thread.ts';
-import type { ResourceLimits } from 'node:worker_threads';
 import { errorLine } from '../error-line.ts';
 import { FeedParseError } from './types.ts';
 import type { ParsedFeed, ParseOptions } from './types.ts';

@@ -26,33 +26,25 @@ export interface KeptFiles {
  * start or dies without an answer, the files are kept on this thread when done() is called.
  */
 export function keepFilesBeside(liveDir: string, freshDir: string, files: readonly string[]): KeptFiles {
-  let worker: Worker;
+  let worker: Worker | null = null;
   try {
     worker = startWorkerThread(new URL('./keep-worker.ts', import.meta.url), { workerData: { liveDir, freshDir, files } });
   } catch {
-    // Nothing runs until done() is called, so stop() has nothing to end; done() after it keeps nothing.
-    let stopped = false;
-    return {
-      done: async () => {
-        if (stopped) throw new Error('keeping the live site\'s files: stopped');
-        return keepFiles(liveDir, freshDir, files);
-      },
-      stop: async () => { stopped = true; },
-    };
+    // No thread: done() keeps the files here.
   }
+  const answer = worker ? firstAnswer<{ kept?: number; error?: string; code?: string }>(worker) : Promise.resolve(undefined);
   let stopped = false;
-  const answer = firstAnswer<{ kept?: number; error?: string; code?: string }>(worker);
   return {
     async done() {
       const reply = await answer;
       if (stopped) throw new Error('keeping the live site\'s files: stopped');
       if (reply?.error !== undefined) throw Object.assign(new Error(reply.error), { code: reply.code });
-      // A thread that died without an answer: links already made are found again (EEXIST) and skipped.
+      // No thread, or one that died without an answer: links already made are found again (EEXIST) and skipped.
       return reply?.kept ?? keepFiles(liveDir, freshDir, files);
     },
     async stop() {
       stopped = true;
-      await worker.terminate();
+      await worker?.terminate();
     },
   };
 }

@@ -213,11 +213,12 @@ function readMarkerText(folder: string): string | null {
  * marker among them, before it fails on the folder itself). Best effort: the deletion's error is the one to report.
  */
 function putMarkerBack(folder: string, text: string | null): void {
-  if (text === null || !statSync(folder, { throwIfNoEntry: false })?.isDirectory() || existsSync(join(folder, siteMarkerName))) return;
+  if (text === null) return;
   try {
+    // Exclusive: a marker still there is left as it is; a folder that is gone makes this fail, as it should.
     writeFileSync(join(folder, siteMarkerName), text, { flag: 'wx' });
   } catch {
-    // nothing more to do: the folder stays unmarked, as it would have without this
+    // nothing more to do: the folder stays as the failed deletion left it
   }
 }
 
