@@ -87,7 +87,7 @@ export function createFreshSite(outDir: string, demo = false): FreshSite {
       state = 'live';
       // The new site is live whatever happens now: a previous site that cannot be deleted (a file in it made immutable)
       // keeps its marker, and the next build's recoverInterruptedSwap names it.
-      previousRemoved = old ? removeMarkedFolder(old).catch(() => {}) : Promise.resolve();
+      previousRemoved = old ? removeMarkedFolder(renameAside(old, outDir)).catch(() => {}) : Promise.resolve();
       await previousRemoved;
     },
     discard() {
@@ -125,6 +125,22 @@ function renameIntoPlace(fresh: string, outDir: string): string | null {
     throw error;
   }
   return old;
+}
+
+/**
+ * Renames a previous site (an -old- sibling) that is about to be deleted to a -new- name of its own, and returns where
+ * it is: recoverInterruptedSwap puts an -old- folder back when the out dir is missing, and one whose deletion was cut
+ * short (a kill, a file that cannot be deleted) must never go live half deleted. Where the rename fails, the folder is
+ * deleted where it is.
+ */
+function renameAside(old: string, outDir: string): string {
+  const doomed = siblingPath(outDir, 'new');
+  try {
+    renameSync(old, doomed);
+    return doomed;
+  } catch {
+    return old;
+  }
 }
 
 /**
@@ -239,9 +255,9 @@ function siblingMarker(path: string, kind: SiblingKind): SiteMarker | null {
 
 /**
  * Repairs what an interrupted build left beside outDir: when outDir is missing and a previous site waits beside it
- * (-old-), that site is put back (the newest, if there are several); then every marked -old- sibling, and every marked
- * -new- sibling whose builder is no longer running (a stopped build's placeholder file included), is deleted, marker
- * last. Folders without our marker are never touched.
+ * (-old-), that site is put back (the newest, if there are several); then every marked -old- sibling (renamed aside
+ * first, see renameAside), and every marked -new- sibling whose builder is no longer running (a stopped build's
+ * placeholder file included), is deleted, marker last. Folders without our marker are never touched.
  * Returns the number of folders restored or removed. Throws one line, "cannot write the site to <outDir>: <leftover>,
  * left by an earlier build, cannot be deleted: <reason>", when a leftover cannot go (it keeps its marker).
  */
@@ -269,10 +285,11 @@ export function recoverInterruptedSwap(outDir: string): number {
   for (const leftover of leftovers) {
     // A -new- folder whose builder still runs belongs to a build in progress (another process), not to a dead one.
     if (leftover.kind === 'new' && isRunning(leftover.marker.pid)) continue;
+    const doomed = leftover.kind === 'old' ? renameAside(leftover.path, outDir) : leftover.path;
     try {
-      removeMarkedFolderSync(leftover.path);
+      removeMarkedFolderSync(doomed);
     } catch (error) {
-      throw new Error(`cannot write the site to ${outDir}: ${leftover.path}, left by an earlier build, cannot be deleted: ${fileErrorReason(error)}`);
+      throw new Error(`cannot write the site to ${outDir}: ${doomed}, left by an earlier build, cannot be deleted: ${fileErrorReason(error)}`);
     }
     repaired++;
   }

@@ -2,7 +2,7 @@
 // and the refusals that must never let a build replace the root, the home folder, the project or the store.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { repoRoot, tempFolder } from '../helpers.ts';
@@ -21,6 +21,30 @@ function markedSite(path: string, label: string, pid = process.pid): string {
 /** The pid of a process that has run and been reaped, so nothing answers to it (until the kernel reuses it). */
 function deadPid(): number {
   return spawnSync('true').pid!;
+}
+
+/**
+ * A live site built by an earlier process, holding a file made immutable (chattr +i), and swapOver: swaps a new site
+ * over it and returns the previous site's leftover beside it (empty when chattr is not available).
+ */
+function pinnedSite() {
+  const parent = tempFolder();
+  const builder = deadPid();
+  const out = markedSite(join(parent, 'site'), 'old', builder);
+  writeFileSync(join(out, 'pinned.html'), 'a file made immutable');
+  const swapOver = async (): Promise<string> => {
+    if (spawnSync('chattr', ['+i', join(out, 'pinned.html')]).status !== 0) return '';
+    const fresh = createFreshSite(out);
+    writeFileSync(join(fresh.path, 'index.html'), 'new');
+    await fresh.swapIn();
+    return join(parent, readdirSync(parent).find((name) => name !== 'site')!);
+  };
+  return { parent, out, builder, swapOver };
+}
+
+/** Clears the immutable flag pinnedSite set, in its leftover. */
+function unpin(leftover: string): void {
+  if (leftover) spawnSync('chattr', ['-i', join(leftover, 'pinned.html')]);
 }
 
 describe('the site swap', () => {
@@ -94,24 +118,35 @@ describe('the site swap', () => {
   });
 
   it('goes live although the previous site cannot be deleted, and the next build names that leftover in one line', async (context) => {
-    const parent = tempFolder();
-    const out = markedSite(join(parent, 'site'), 'old');
-    writeFileSync(join(out, 'pinned.html'), 'a file made immutable');
-    if (spawnSync('chattr', ['+i', join(out, 'pinned.html')]).status !== 0) context.skip();
+    const { parent, out, builder, swapOver } = pinnedSite();
     let leftover = '';
     try {
-      const fresh = createFreshSite(out);
-      writeFileSync(join(fresh.path, 'index.html'), 'new');
-      await fresh.swapIn();
+      if (!(leftover = await swapOver())) context.skip();
       expect(readFileSync(join(out, 'index.html'), 'utf8')).toBe('new');
-      leftover = join(parent, readdirSync(parent).find((name) => name.includes('wirefold-old-'))!);
-      expect(readSiteMarker(leftover)?.pid).toBe(process.pid);
+      expect(readSiteMarker(leftover)?.pid).toBe(builder);
       expect(() => recoverInterruptedSwap(out)).toThrow(`cannot write the site to ${out}: ${leftover}, left by an earlier build, cannot be deleted: permission denied`);
     } finally {
-      spawnSync('chattr', ['-i', join(leftover || out, 'pinned.html')]);
+      unpin(leftover);
     }
     expect(recoverInterruptedSwap(out)).toBe(1);
     expect(readdirSync(parent)).toEqual(['site']);
+  });
+
+  it('never puts a previous site live whose deletion was cut short, even when the out dir is gone', async (context) => {
+    const { parent, out, swapOver } = pinnedSite();
+    let leftover = '';
+    try {
+      if (!(leftover = await swapOver())) context.skip();
+      // What is left of the previous site: its marker and the file that could not go, not its index.html.
+      expect(readdirSync(leftover).sort()).toEqual([siteMarkerName, 'pinned.html']);
+    } finally {
+      unpin(leftover);
+    }
+    // The user deletes the live site; the next build finds no out dir and must not put the half-deleted one there.
+    rmSync(out, { recursive: true });
+    recoverInterruptedSwap(out);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(parent)).toEqual([]);
   });
 
   it('replaces an empty folder in one rename', async () => {
