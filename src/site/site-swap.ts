@@ -5,8 +5,8 @@
 // and rename(2) replaces a folder only when the target is empty. So the swap is out -> .<name>.wirefold-old-<id>, then
 // .<name>.wirefold-new-<id> -> out. Between the two (microseconds) the out dir is missing: a build killed there leaves
 // the old site beside it, and the next build puts it back (recoverInterruptedSwap) before it does anything else. The
-// old site is deleted only once the new one is in place; a build killed during that delete leaves an -old- folder that
-// the next build removes. Siblings are recognised by name and by the marker inside, never by name alone, and every
+// old site is deleted only once the new one is in place, and first renamed to a -new- name (renameAside), so that one
+// half deleted by a killed build is never put back: the next build removes it. Siblings are recognised by name and by the marker inside, never by name alone, and every
 // deletion removes the marker last, so that a folder half deleted when the process died is still recognised.
 //
 // A build stopped by a signal (withdraw) removes its fresh folder itself. The renames above are synchronous, so a
