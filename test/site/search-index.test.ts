@@ -2,17 +2,17 @@
 // gone (exited and reaped) by the time writeSearchShards returns, so no orphan outlives a build and its CPU time counts
 // in the build's own (/usr/bin/time and bench/build see a child only once it is reaped).
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeSearchShards } from '../../src/site/search-index.ts';
 import { childProcesses } from '../../src/processes.ts';
+import { tempFolder } from '../helpers.ts';
 
 const page = (title: string) => `<!doctype html><html lang="en"><head><title>${title}</title></head><body><main data-pagefind-body><h1>${title}</h1><p>${title} was reported by three outlets.</p></main></body></html>`;
 
 describe('writeSearchShards', () => {
   it('writes every shard and leaves no Pagefind process behind', async () => {
-    const site = mkdtempSync(join(tmpdir(), 'wirefold-search-index-'));
+    const site = tempFolder();
     for (const [file, title] of [['stories/a/index.html', 'Cable cut'], ['stories/b/index.html', 'Comet seen']] as const) {
       mkdirSync(join(site, file, '..'), { recursive: true });
       writeFileSync(join(site, file), page(title));
