@@ -14,10 +14,8 @@ import { startSampleServer } from '../demo/sample-server.ts';
 import { projectRoot } from '../paths.ts';
 import { defaultPort, serveCommand } from './serve.ts';
 import { seconds } from './progress.ts';
+import { demoOutDir, demoStorePath } from './settings.ts';
 import type { Settings } from './settings.ts';
-
-export const demoStorePath = 'data/demo.db';
-export const demoOutDir = 'dist-demo';
 
 export async function demoCommand(settings: Settings, serve: boolean, rebuild: (store: Store, settings: Settings) => Promise<number>): Promise<number> {
   const started = performance.now();

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { StoreMissingError } from '../store/store.ts';
 import { LockHeldError } from '../store/writer-lock.ts';
-import { flagOf, settingGroups, settingOptions, settingsFrom, settingsHelp, UsageError } from './settings.ts';
+import { demoOutDir, demoStorePath, flagOf, settingGroups, settingOptions, settingsFrom, settingsHelp, UsageError } from './settings.ts';
 import type { SettingName, Settings } from './settings.ts';
 import { exitCodes } from './exit-codes.ts';
 import { exitOnStopSignals, letPendingStopLand } from './stop-signals.ts';
@@ -18,6 +18,8 @@ interface Command {
   settings: readonly SettingName[];
   /** Options of its own, beside the settings. */
   options?: Record<string, { type: 'string' | 'boolean'; help: string }>;
+  /** Help lines of settings whose default differs for this command (the demo's own store and out dir). */
+  settingHelp?: Partial<Record<SettingName, string>>;
   /** More help after the options: what the arguments are, what the command guarantees. */
   details?: string;
   /** At most this many arguments after the command (default none). */
@@ -78,6 +80,10 @@ const commands: Record<string, Command> = {
     usage: 'wirefold demo [--serve]',
     settings: [...store, ...model, ...site],
     options: { serve: { type: 'boolean', help: '--serve            preview the demo site when it is built' } },
+    settingHelp: {
+      storePath: `--db <file|url>    the demo's own store, made afresh each run (default ${demoStorePath}, or WIREFOLD_DB);\n                     a store the demo did not make is refused, never replaced`,
+      outDir: `--out <dir>        where the demo site is built (default ${demoOutDir}, or WIREFOLD_OUT)`,
+    },
     run: async (settings, _args, values) => (await import('./demo.ts')).demoCommand(settings, values.serve === true, (await stages()).rebuild),
   },
   serve: {
@@ -194,7 +200,7 @@ export async function main(argv: string[]): Promise<number> {
     return exitCodes.usage;
   }
   const ownOptions = Object.fromEntries(Object.entries(settingOptions).filter(([flag]) => flag === 'help' || command.settings.some((setting) => flagOf(setting) === flag)));
-  const help = () => `Usage: ${command.usage}\n\n${command.summary}\n\n${settingsHelp(command.settings, Object.values(command.options ?? {}).map((option) => option.help))}` +
+  const help = () => `Usage: ${command.usage}\n\n${command.summary}\n\n${settingsHelp(command.settings, Object.values(command.options ?? {}).map((option) => option.help), command.settingHelp)}` +
     (command.details ? `\n\n${command.details}` : '');
   let settings: Settings | undefined;
   try {

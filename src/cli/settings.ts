@@ -2,6 +2,10 @@
 // process.env. It remembers which values the user gave, so a command can tell "the default store" from "a store the
 // user named" (the demo refuses to touch the latter).
 import { defaultStorePath } from '../store/store.ts';
+
+/** The demo's own store and out dir, so a demo never touches the real ones (cli/demo.ts). */
+export const demoStorePath = 'data/demo.db';
+export const demoOutDir = 'dist-demo';
 import { parseStoreLocation, StoreLocationError } from '../store/location.ts';
 import { imageModes } from '../site/story-image.ts';
 import type { ImageMode } from '../site/story-image.ts';
@@ -89,9 +93,12 @@ export const settingOptions = {
 /** The flag of a setting (`storePath` → `db`). */
 export const flagOf = (name: SettingName): string | undefined => definitions[name].flag;
 
-/** Help lines for a command: its own options' lines first, then the given settings', in the order given. */
-export function settingsHelp(names: readonly SettingName[], ownLines: readonly string[] = []): string {
-  const lines = [...ownLines, ...names.map((name) => definitions[name].help)].filter(Boolean).map((line) => `  ${line}`);
+/**
+ * Help lines for a command: its own options' lines first, then the given settings', in the order given; `overrides`
+ * replaces a setting's line where the command gives it another default.
+ */
+export function settingsHelp(names: readonly SettingName[], ownLines: readonly string[] = [], overrides: Partial<Record<SettingName, string>> = {}): string {
+  const lines = [...ownLines, ...names.map((name) => overrides[name] ?? definitions[name].help)].filter(Boolean).map((line) => `  ${line}`);
   return `Options:\n${[...lines, '  -h, --help         show help'].join('\n')}`;
 }
 
