@@ -62,6 +62,8 @@ export interface BuildSummary {
   /** Search index shards (search-shards.ts) in the site, and how many of them this build indexed; 0 of 0 when up to date. */
   searchShards: number;
   searchShardsIndexed: number;
+  /** What the user should know that did not fail the build (a leftover folder that cannot be deleted), a line each. */
+  warnings: string[];
 }
 
 /**
@@ -92,7 +94,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   // Symlinks resolved, so that a linked out dir is replaced at its target and the link stays.
   const outDir = realPathOf(options.outDir);
   refuseDangerousOutDir(outDir, options.storePath);
-  recoverInterruptedSwap(outDir);
+  const { warnings } = recoverInterruptedSwap(outDir);
   refuseForeignOutDir(outDir, options.demo);
   const settings: BuildSettings = { siteUrl: options.siteUrl ?? null, base: options.base ?? null, demo: options.demo === true, images: options.images ?? 'local' };
   const seconds = Object.fromEntries(buildPhases.map((phase) => [phase, 0])) as BuildSeconds;
@@ -105,7 +107,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const fingerprint = buildFingerprint(storeContent, code, settings);
   seconds.inputs = lap();
   // A site whose last build left pictures to fetch later is not up to date while they may now be fetched.
-  if (previous?.fingerprint === fingerprint && !previous.picturesPending) return { pages: previous.htmlPages, outDir, kind: 'up to date', rendered: 0, kept: 0, seconds, searchShards: 0, searchShardsIndexed: 0 };
+  if (previous?.fingerprint === fingerprint && !previous.picturesPending) return { pages: previous.htmlPages, outDir, kind: 'up to date', rendered: 0, kept: 0, seconds, searchShards: 0, searchShardsIndexed: 0, warnings };
 
   const site = createFreshSite(outDir, options.demo);
   const fresh = site.path;
@@ -166,10 +168,10 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     };
     writeBuildManifest(fresh, manifest);
     seconds.manifest = lap();
-    await site.swapIn();
+    const leftover = await site.swapIn();
     seconds.swap = lap();
     return { pages: htmlPages, outDir, kind: incremental ? 'incremental' : 'full', rendered: renderOnly?.length ?? hashes.size, kept: keptPages, seconds,
-      searchShards: shards.size, searchShardsIndexed: staleShards.size };
+      searchShards: shards.size, searchShardsIndexed: staleShards.size, warnings: leftover ? [...warnings, leftover] : warnings };
   } catch (error) {
     // A stopped build fails on its way out (its folder is gone: writes fail, Pagefind was ended); the stop's handler
     // exits once its clean-up is done, and those errors are nobody's news: they are neither printed nor recorded.

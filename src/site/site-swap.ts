@@ -32,13 +32,14 @@ export interface FreshSite {
   /** The folder, an absolute path beside the out dir: `.<name>.wirefold-new-<12 hex>`. */
   readonly path: string;
   /**
-   * Puts the finished site in the out dir's place (two renames) and then deletes the previous site (one that cannot
-   * be deleted is left, marked, for the next build to name: the new site is live). The out dir must be
+   * Puts the finished site in the out dir's place (two renames) and then deletes the previous site. A previous site
+   * that cannot be deleted is left, marked, for the next build to try again (the new site is live whatever happens):
+   * the promise then gives a one-line warning naming it, and null otherwise. The out dir must be
    * missing, empty, or a folder refuseForeignOutDir accepted; when the renames fail, throws "cannot write the site to
    * <outDir>: <reason>" with the out dir as it was. Throws, touching nothing, once the folder was withdrawn or
    * discarded: a build that goes on after a stop must never put a half-built or removed site live.
    */
-  swapIn(): Promise<void>;
+  swapIn(): Promise<string | null>;
   /**
    * Deletes the folder after a failed build (synchronously, marker last; when the folder itself cannot go, it keeps its
    * marker and this throws). Does nothing once swapped in or withdrawn.
@@ -86,9 +87,13 @@ export function createFreshSite(outDir: string, demo = false): FreshSite {
       }
       state = 'live';
       // The new site is live whatever happens now: a previous site that cannot be deleted (a file in it made immutable)
-      // keeps its marker, and the next build's recoverInterruptedSwap names it.
-      previousRemoved = old ? removeMarkedFolder(renameAside(old, outDir)).catch(() => {}) : Promise.resolve();
-      await previousRemoved;
+      // keeps its marker, the user is told, and the next build's recoverInterruptedSwap tries again.
+      if (!old) return null;
+      const doomed = renameAside(old, outDir);
+      const removal = removeMarkedFolder(doomed).then(() => null, (error: unknown) =>
+        `the previous site, now ${doomed}, cannot be deleted: ${fileErrorReason(error)} (the new site is live; the next build tries again)`);
+      previousRemoved = removal.then(() => {});
+      return removal;
     },
     discard() {
       if (state !== 'building') return;
@@ -185,16 +190,17 @@ async function withdrawFolder(fresh: string, doomed: string): Promise<void> {
  * a 5,400-page site where rmSync, one file after the other, took 18-20 s (bench/build's store, load average 12).
  */
 async function removeMarkedFolder(path: string): Promise<void> {
-  const names = await readdir(path).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return [];
-    throw error;
-  });
-  await Promise.all(names.filter((name) => name !== siteMarkerName).map((name) => rm(join(path, name), { recursive: true, force: true })));
-  const marker = readMarkerText(path);
-  await rm(path, { recursive: true, force: true }).catch((error: unknown) => {
-    putMarkerBack(path, marker);
-    throw error;
-  });
+  try {
+    const names = await readdir(path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [];
+      throw error;
+    });
+    await Promise.all(names.filter((name) => name !== siteMarkerName).map((name) => rm(join(path, name), { recursive: true, force: true })));
+  } catch {
+    // Node's asynchronous rm misreports a file it may not delete (EPERM: immutable, say) as ENOTDIR, having retried it
+    // as a folder; the synchronous pass deletes what is left and throws the real reason.
+  }
+  removeMarkedFolderSync(path);
 }
 
 /**
@@ -258,12 +264,13 @@ function siblingMarker(path: string, kind: SiblingKind): SiteMarker | null {
  * (-old-), that site is put back (the newest, if there are several); then every marked -old- sibling (renamed aside
  * first, see renameAside), and every marked -new- sibling whose builder is no longer running (a stopped build's
  * placeholder file included), is deleted, marker last. Folders without our marker are never touched.
- * Returns the number of folders restored or removed. Throws one line, "cannot write the site to <outDir>: <leftover>,
- * left by an earlier build, cannot be deleted: <reason>", when a leftover cannot go (it keeps its marker).
+ * Returns the number of folders restored or removed, and a one-line warning for each leftover that cannot be deleted
+ * ("<leftover>, left by an earlier build, cannot be deleted: <reason>"): it keeps its marker, so every build names it
+ * until the user removes what holds it, and the build goes on (a stale folder beside the site must not stop the site).
  */
-export function recoverInterruptedSwap(outDir: string): number {
+export function recoverInterruptedSwap(outDir: string): { repaired: number; warnings: string[] } {
   const parent = dirname(outDir);
-  if (!existsSync(parent) || !statSync(parent).isDirectory()) return 0;
+  if (!existsSync(parent) || !statSync(parent).isDirectory()) return { repaired: 0, warnings: [] };
   const prefix = siblingPrefix(outDir);
   const leftovers = readdirSync(parent)
     .filter((name) => name.startsWith(prefix) && /^(new|old)-[0-9a-f]+$/.test(name.slice(prefix.length)))
@@ -273,6 +280,7 @@ export function recoverInterruptedSwap(outDir: string): number {
     })
     .filter((leftover): leftover is { path: string; kind: SiblingKind; marker: SiteMarker } => leftover.marker !== null);
   let repaired = 0;
+  const warnings: string[] = [];
   if (!existsSync(outDir)) {
     const previous = leftovers.filter((leftover) => leftover.kind === 'old')
       .sort((a, b) => b.marker.startedAt.localeCompare(a.marker.startedAt))[0];
@@ -288,10 +296,10 @@ export function recoverInterruptedSwap(outDir: string): number {
     const doomed = leftover.kind === 'old' ? renameAside(leftover.path, outDir) : leftover.path;
     try {
       removeMarkedFolderSync(doomed);
+      repaired++;
     } catch (error) {
-      throw new Error(`cannot write the site to ${outDir}: ${doomed}, left by an earlier build, cannot be deleted: ${fileErrorReason(error)}`);
+      warnings.push(`${doomed}, left by an earlier build, cannot be deleted: ${fileErrorReason(error)}`);
     }
-    repaired++;
   }
-  return repaired;
+  return { repaired, warnings };
 }

@@ -152,6 +152,30 @@ describe('wirefold build never loses or wrecks what a user has', () => {
     expect(readdirSync(parent)).toEqual(['site']);
   }, 2 * buildTimeoutMs);
 
+  it('goes on building, and says so in one line each time, while a previous site cannot be deleted', (context) => {
+    const parent = join(folder, 'pinned');
+    const out = join(parent, 'site');
+    expect(build(storeA, out).status).toBe(0);
+    const pinned = join(out, 'stories', 'pinned.html');
+    writeFileSync(pinned, 'a file made immutable');
+    if (spawnSync('chattr', ['+i', pinned]).status !== 0) context.skip();
+    let leftover = '';
+    try {
+      const first = build(storeB, out);
+      expect(first.status, first.stderr).toBe(0);
+      leftover = join(parent, readdirSync(parent).find((name) => name !== 'site')!);
+      expect(first.stdout).toContain(`build: warning: the previous site, now ${leftover}, cannot be deleted: permission denied (the new site is live; the next build tries again)`);
+      const second = build(storeA, out);
+      expect(second.status, second.stderr).toBe(0);
+      expect(second.stdout).toContain(`build: warning: ${leftover}, left by an earlier build, cannot be deleted: permission denied`);
+      expect(second.stdout).toMatch(new RegExp(`build: \\d+ pages in ${out}`));
+    } finally {
+      spawnSync('chattr', ['-i', leftover ? join(leftover, 'stories', 'pinned.html') : pinned]);
+    }
+    expect(build(storeB, out).stdout).not.toContain('warning');
+    expect(readdirSync(parent)).toEqual(['site']);
+  }, 4 * buildTimeoutMs);
+
   it('leaves the previous site whole when killed with SIGKILL at any moment, and no child process behind', async () => {
     const parent = join(folder, 'public');
     const out = join(parent, 'site');

@@ -25,19 +25,19 @@ function deadPid(): number {
 
 /**
  * A live site built by an earlier process, holding a file made immutable (chattr +i), and swapOver: swaps a new site
- * over it and returns the previous site's leftover beside it (empty when chattr is not available).
+ * over it and returns the previous site's leftover beside it (empty when chattr is not available) and swapIn's warning.
  */
 function pinnedSite() {
   const parent = tempFolder();
   const builder = deadPid();
   const out = markedSite(join(parent, 'site'), 'old', builder);
   writeFileSync(join(out, 'pinned.html'), 'a file made immutable');
-  const swapOver = async (): Promise<string> => {
-    if (spawnSync('chattr', ['+i', join(out, 'pinned.html')]).status !== 0) return '';
+  const swapOver = async (): Promise<{ leftover: string; warning: string | null }> => {
+    if (spawnSync('chattr', ['+i', join(out, 'pinned.html')]).status !== 0) return { leftover: '', warning: null };
     const fresh = createFreshSite(out);
     writeFileSync(join(fresh.path, 'index.html'), 'new');
-    await fresh.swapIn();
-    return join(parent, readdirSync(parent).find((name) => name !== 'site')!);
+    const warning = await fresh.swapIn();
+    return { leftover: join(parent, readdirSync(parent).find((name) => name !== 'site')!), warning };
   };
   return { parent, out, builder, swapOver };
 }
@@ -56,7 +56,7 @@ describe('the site swap', () => {
     expect(dirname(fresh.path)).toBe(parent);
     expect(readSiteMarker(fresh.path)?.pid).toBe(process.pid);
     writeFileSync(join(fresh.path, 'index.html'), 'new');
-    await fresh.swapIn();
+    expect(await fresh.swapIn()).toBeNull();
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toBe('new');
     expect(existsSync(join(out, 'gone.html'))).toBe(false);
     expect(readdirSync(parent)).toEqual(['site']);
@@ -66,7 +66,7 @@ describe('the site swap', () => {
     const parent = tempFolder();
     markedSite(join(parent, '.site.wirefold-old-0a1b2c'), 'previous', deadPid());
     markedSite(join(parent, '.site.wirefold-new-3d4e5f'), 'next', deadPid());
-    expect(recoverInterruptedSwap(join(parent, 'site'))).toBe(2);
+    expect(recoverInterruptedSwap(join(parent, 'site'))).toEqual({ repaired: 2, warnings: [] });
     expect(readdirSync(parent)).toEqual(['site']);
     expect(readFileSync(join(parent, 'site', 'index.html'), 'utf8')).toBe('previous');
   });
@@ -80,7 +80,7 @@ describe('the site swap', () => {
     mkdirSync(join(parent, '.site.wirefold-new-000004')); // looks like ours, has no marker
     markedSite(join(parent, '.other.wirefold-old-000005'), 'another out dir', deadPid());
     writeFileSync(join(parent, '.site.wirefold-old-000006'), 'a file, not a folder');
-    expect(recoverInterruptedSwap(join(parent, 'site'))).toBe(2);
+    expect(recoverInterruptedSwap(join(parent, 'site'))).toEqual({ repaired: 2, warnings: [] });
     expect(readdirSync(parent).sort()).toEqual(['.other.wirefold-old-000005', '.site.wirefold-new-000003',
       '.site.wirefold-new-000004', '.site.wirefold-old-000006', 'site']);
     expect(readFileSync(join(parent, 'site', 'index.html'), 'utf8')).toBe('current');
@@ -113,22 +113,26 @@ describe('the site swap', () => {
     }
     // Its builder (this process) is running, so the repair leaves it; once the builder is gone, it goes.
     writeFileSync(join(fresh.path, siteMarkerName), marker.replace(`"pid":${process.pid}`, `"pid":${deadPid()}`));
-    expect(recoverInterruptedSwap(out)).toBe(1);
+    expect(recoverInterruptedSwap(out)).toEqual({ repaired: 1, warnings: [] });
     expect(readdirSync(parent)).toEqual([]);
   });
 
-  it('goes live although the previous site cannot be deleted, and the next build names that leftover in one line', async (context) => {
+  it('goes live although the previous site cannot be deleted, says so in one line, and so does every next build until it can go', async (context) => {
     const { parent, out, builder, swapOver } = pinnedSite();
     let leftover = '';
     try {
-      if (!(leftover = await swapOver())) context.skip();
+      const swapped = await swapOver();
+      if (!(leftover = swapped.leftover)) context.skip();
+      expect(swapped.warning).toBe(`the previous site, now ${leftover}, cannot be deleted: permission denied (the new site is live; the next build tries again)`);
       expect(readFileSync(join(out, 'index.html'), 'utf8')).toBe('new');
       expect(readSiteMarker(leftover)?.pid).toBe(builder);
-      expect(() => recoverInterruptedSwap(out)).toThrow(`cannot write the site to ${out}: ${leftover}, left by an earlier build, cannot be deleted: permission denied`);
+      // The next build goes on, and names it again.
+      expect(recoverInterruptedSwap(out)).toEqual({ repaired: 0, warnings: [`${leftover}, left by an earlier build, cannot be deleted: permission denied`] });
+      expect(readSiteMarker(leftover)?.pid).toBe(builder);
     } finally {
       unpin(leftover);
     }
-    expect(recoverInterruptedSwap(out)).toBe(1);
+    expect(recoverInterruptedSwap(out)).toEqual({ repaired: 1, warnings: [] });
     expect(readdirSync(parent)).toEqual(['site']);
   });
 
@@ -136,7 +140,7 @@ describe('the site swap', () => {
     const { parent, out, swapOver } = pinnedSite();
     let leftover = '';
     try {
-      if (!(leftover = await swapOver())) context.skip();
+      if (!(leftover = (await swapOver()).leftover)) context.skip();
       // What is left of the previous site: its marker and the file that could not go, not its index.html.
       expect(readdirSync(leftover).sort()).toEqual([siteMarkerName, 'pinned.html']);
     } finally {
@@ -177,9 +181,9 @@ describe('a build stopped by a signal (withdraw)', () => {
     fresh.discard();
     expect(statSync(fresh.path).isFile()).toBe(true);
     // Our placeholder while we run; once its builder is gone, the next build removes it as its marker says.
-    expect(recoverInterruptedSwap(out)).toBe(0);
+    expect(recoverInterruptedSwap(out)).toEqual({ repaired: 0, warnings: [] });
     writeFileSync(fresh.path, JSON.stringify({ writtenBy: 'wirefold build', startedAt: new Date().toISOString(), pid: deadPid() }));
-    expect(recoverInterruptedSwap(out)).toBe(1);
+    expect(recoverInterruptedSwap(out)).toEqual({ repaired: 1, warnings: [] });
     expect(readdirSync(parent)).toEqual(['site']);
   });
 
