@@ -14,7 +14,7 @@
 // Before each timed build the bench flushes its own writes and deletes (`sync`): copying a 5,400-page site and deleting
 // the previous one leave the kernel writing back and, on a disk mounted with `discard`, trimming, for seconds after
 // the call returns, which the next timed build would otherwise pay for.
-// BENCH_BUILD_ROUNDS=<n> (default 3); BENCH_BUILD_CPU_PROF=<dir> writes V8 CPU profiles of the Wirefold builds there.
+// BENCH_BUILD_ROUNDS=<n> (default 3); BENCH_BUILD_CPU_PROF=<dir> writes V8 CPU profiles of the Wirefold builds there (full and incremental).
 import { copyFileSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -91,9 +91,9 @@ export async function run(): Promise<BenchRow[]> {
     let feeds = 0;
     let home = Buffer.alloc(0);
     let searchIndex: ChildFigures | null = null;
+    const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
     for (let round = 0; round < rounds; round++) {
       const out = join(folder, `site-${round}`);
-      const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
       settle();
       wirefold.push(await measureNode(
         [...profile, ...buildArgs(storePath, out)], env, folder));
@@ -136,7 +136,7 @@ export async function run(): Promise<BenchRow[]> {
       // had) copied and deleted another whole site just before the first timed build, whose writes and deletes that
       // build then paid for, and told nothing about the timed builds themselves.
       settle();
-      incremental.push(await measureNode(buildArgs(roundStore, roundSite), env, folder));
+      incremental.push(await measureNode([...profile, ...buildArgs(roundStore, roundSite)], env, folder));
       incrementalCounts.push(await lastBuildCounts(roundStore));
       settle();
       upToDate.push(await measureNode(buildArgs(roundStore, roundSite), env, folder));
