@@ -9,6 +9,7 @@ export function fileErrorReason(error: unknown): string {
     case 'EACCES': case 'EPERM': return 'permission denied';
     case 'EROFS': return 'the file system is read-only';
     case 'ENOSPC': return 'no space left on the device';
+    case 'EBUSY': return 'it is busy (a mount point, or in use)';
     default: return (error as Error).message.split('\n')[0]!;
   }
 }

@@ -21,6 +21,18 @@ export function isRunning(pid: number): boolean {
 }
 
 /**
+ * True while the process that was `pid` when it recorded `startedAt` (processStart's value then) still runs: its pid is
+ * running and, where the start can be read, is not a later process that reuses the pid (a container's pid 1 after a
+ * restart, say). Without a recorded start, isRunning decides.
+ */
+export function isSameProcessRunning(pid: number, startedAt: string | null | undefined): boolean {
+  if (!isRunning(pid)) return false;
+  if (startedAt === null || startedAt === undefined) return true;
+  const started = processStart(pid);
+  return started === null || started === startedAt;
+}
+
+/**
  * When the process `pid` started, ISO-8601 to the second, or null where /proc is missing: with the pid it tells a live
  * process from a later one that reuses its pid. Field 22 of /proc/<pid>/stat is the start in clock ticks after boot.
  * Read by hand because no maintained npm package does only this.

@@ -136,7 +136,8 @@ export async function buildStage(store: Store, settings: Settings): Promise<void
       : summary.kind === 'incremental' ? `build: ${summary.pages} pages in ${summary.outDir}; ${summary.rendered} changed files of stories, days and topics rendered, ${summary.kept} kept; ` +
         `search: ${summary.searchShardsIndexed} of ${summary.searchShards} shards indexed`
       : `build: ${summary.pages} pages in ${summary.outDir}`;
-    for (const warning of summary.warnings) console.log(`build: warning: ${warning}`);
+    // On stderr, as the other notes a run must not hide are: a cron line sending stdout away still shows it.
+    for (const warning of summary.warnings) console.error(`build: warning: ${warning}`);
     // Where the time went is kept with the run's counts, as the cluster stage's is (inputsSeconds, renderSeconds, …).
     return { result: undefined, line, counts: { pages: summary.pages, rendered: summary.rendered, kept: summary.kept, searchShardsIndexed: summary.searchShardsIndexed,
       upToDate: summary.kind === 'up to date' ? 1 : 0, ...phaseCounts(summary.seconds) } };

@@ -1,16 +1,19 @@
 // The checks that keep `wirefold build` from wrecking a folder it does not own: every refusal is one line and happens
 // before anything on disk changes.
-import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, parse, relative, resolve, sep } from 'node:path';
 import { projectRoot } from '../paths.ts';
 import { readSiteMarker } from './site-marker.ts';
+import { isMountPoint, mountPointsInside } from './mount-points.ts';
 
 /**
  * Throws (one line, "refusing to build into <outDir>: <why>") when outDir is a place a site must never replace: the
  * filesystem root, the home folder, the Wirefold project or a folder that holds it, the current folder or one of its
  * parents, a mount point (a volume or disk mounted at --out: the swap's rename of it fails with EBUSY, after the whole
- * build), or a folder that is or holds the store file (or its -wal/-shm). Paths are compared after resolving symlinks.
+ * build), a folder with a mount point inside it (the swap would take the mount out of the site, and deleting the
+ * previous site would delete what the mount holds), or a folder that is or holds the store file (or its -wal/-shm).
+ * Paths are compared after resolving symlinks.
  * Reads the disk, changes nothing.
  */
 export function refuseDangerousOutDir(outDir: string, storePath: string): void {
@@ -19,6 +22,8 @@ export function refuseDangerousOutDir(outDir: string, storePath: string): void {
   if (out === parse(out).root) refuse('it is the filesystem root');
   if (out === realPathOf(homedir())) refuse('it is your home folder');
   if (isMountPoint(out)) refuse('it is a mount point, which the build cannot replace (it renames a new folder into place); build into a folder inside it');
+  const mounted = mountPointsInside(out)[0];
+  if (mounted) refuse(`${mounted} inside it is a mount point, and a build replaces the whole folder (it would take the mount out of the site and delete what it holds); mount it elsewhere`);
   if (holds(out, realPathOf(projectRoot))) refuse('it holds the Wirefold project');
   if (holds(out, realPathOf(process.cwd()))) refuse('it holds the current folder');
   for (const suffix of ['', '-wal', '-shm']) {
@@ -58,23 +63,4 @@ export function realPathOf(path: string): string {
   if (existsSync(absolute)) return realpathSync(absolute);
   const parent = dirname(absolute);
   return parent === absolute ? absolute : join(realPathOf(parent), basename(absolute));
-}
-
-/**
- * True when path (absolute, symlinks resolved) is where a file system is mounted: on another device than its parent,
- * or listed in /proc/self/mountinfo (a bind mount of the same file system; Linux, where the file exists).
- */
-function isMountPoint(path: string): boolean {
-  const own = statSync(path, { throwIfNoEntry: false });
-  if (!own?.isDirectory()) return false;
-  if (own.dev !== statSync(dirname(path)).dev) return true;
-  let mounts: string;
-  try {
-    mounts = readFileSync('/proc/self/mountinfo', 'utf8');
-  } catch {
-    return false;
-  }
-  // The fifth field is the mount point, with space, tab, newline and backslash written as octal escapes.
-  const unescape = (field: string) => field.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
-  return mounts.split('\n').some((line) => line.split(' ')[4] !== undefined && unescape(line.split(' ')[4]!) === path);
 }

@@ -2,6 +2,7 @@
 // from a user's folder that it must leave alone.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processStart } from '../processes.ts';
 
 export const siteMarkerName = '.wirefold-site';
 
@@ -11,13 +12,20 @@ export interface SiteMarker {
   startedAt: string;
   /** The building process, so that a later build leaves a folder alone while its builder is still running. */
   pid: number;
+  /**
+   * When that process started (processes.ts processStart), so that a later process with the same pid (a container's
+   * pid 1 after a restart) is not taken for the builder. Missing in markers of older Wirefolds and where /proc is.
+   */
+  processStartedAt?: string;
   /** Set on a site built by `wirefold demo`: the demo replaces only its own sites, never a real one. */
   demo?: boolean;
 }
 
 /** Writes the marker into dir (which must exist); returns what it wrote. */
 export function writeSiteMarker(dir: string, now: Date = new Date(), demo = false): SiteMarker {
-  const marker: SiteMarker = { writtenBy: 'wirefold build', startedAt: now.toISOString(), pid: process.pid, ...(demo ? { demo } : {}) };
+  const processStartedAt = processStart(process.pid);
+  const marker: SiteMarker = { writtenBy: 'wirefold build', startedAt: now.toISOString(), pid: process.pid,
+    ...(processStartedAt ? { processStartedAt } : {}), ...(demo ? { demo } : {}) };
   writeFileSync(join(dir, siteMarkerName), `${JSON.stringify(marker)}\n`);
   return marker;
 }

@@ -17,11 +17,24 @@ import { randomBytes } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseSiteMarker, readSiteMarker, siteMarkerName, writeSiteMarker } from './site-marker.ts';
-import { isRunning } from '../processes.ts';
+import { isSameProcessRunning } from '../processes.ts';
+import { mountPointsInside } from './mount-points.ts';
 import { fileErrorReason } from '../file-errors.ts';
 import type { SiteMarker } from './site-marker.ts';
 
 type SiblingKind = 'new' | 'old';
+
+/**
+ * The sibling folders this process is building into or deleting now. A sibling whose marker names this process but
+ * that is not here is a leftover of an earlier build of this same process (`wirefold watch` builds every round in one
+ * process), not a build in progress.
+ */
+const inProgress = new Set<string>();
+
+/** Whether the build that marked a -new- sibling at path is still at work (in this process or in another one). */
+function builderRuns(marker: SiteMarker, path: string): boolean {
+  return marker.pid === process.pid ? inProgress.has(path) : isSameProcessRunning(marker.pid, marker.processStartedAt);
+}
 
 const siblingPrefix = (outDir: string) => `.${basename(outDir)}.wirefold-`;
 const siblingPath = (outDir: string, kind: SiblingKind) =>
@@ -72,6 +85,7 @@ export function createFreshSite(outDir: string, demo = false): FreshSite {
     throw new Error(`cannot write the site to ${outDir}: ${fileErrorReason(error)}`);
   }
   const fresh = path;
+  inProgress.add(fresh);
   let state: 'building' | 'live' | 'discarded' | 'withdrawn' = 'building';
   let previousRemoved: Promise<void> = Promise.resolve();
   return {
@@ -86,18 +100,22 @@ export function createFreshSite(outDir: string, demo = false): FreshSite {
         throw new Error(`cannot write the site to ${outDir}: ${fileErrorReason(error)}`);
       }
       state = 'live';
+      inProgress.delete(fresh);
       // The new site is live whatever happens now: a previous site that cannot be deleted (a file in it made immutable)
       // keeps its marker, the user is told, and the next build's recoverInterruptedSwap tries again.
       if (!old) return null;
       const doomed = renameAside(old, outDir);
+      inProgress.add(doomed);
       const removal = removeMarkedFolder(doomed).then(() => null, (error: unknown) =>
-        `the previous site, now ${doomed}, cannot be deleted: ${fileErrorReason(error)} (the new site is live; the next build tries again)`);
+        `the previous site, now ${doomed}, cannot be deleted: ${fileErrorReason(error)} (the new site is live; the next build tries again)`)
+        .finally(() => inProgress.delete(doomed));
       previousRemoved = removal.then(() => {});
       return removal;
     },
     discard() {
       if (state !== 'building') return;
       state = 'discarded';
+      inProgress.delete(fresh);
       removeMarkedFolderSync(fresh);
     },
     async withdraw() {
@@ -190,6 +208,7 @@ async function withdrawFolder(fresh: string, doomed: string): Promise<void> {
  * a 5,400-page site where rmSync, one file after the other, took 18-20 s (bench/build's store, load average 12).
  */
 async function removeMarkedFolder(path: string): Promise<void> {
+  refuseMountsInside(path);
   try {
     const names = await readdir(path).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return [];
@@ -209,8 +228,19 @@ async function removeMarkedFolder(path: string): Promise<void> {
  * still knows the folder for its own.
  */
 function removeMarkedFolderSync(path: string): void {
+  refuseMountsInside(path);
   if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
-    for (const name of readdirSync(path)) if (name !== siteMarkerName) rmSync(join(path, name), { recursive: true, force: true });
+    // Every entry is tried, so that one that cannot go (a file made immutable) keeps only itself, not the rest.
+    let failure: unknown = null;
+    for (const name of readdirSync(path)) {
+      if (name === siteMarkerName) continue;
+      try {
+        rmSync(join(path, name), { recursive: true, force: true });
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    if (failure) throw failure;
   }
   const marker = readMarkerText(path);
   try {
@@ -219,6 +249,16 @@ function removeMarkedFolderSync(path: string): void {
     putMarkerBack(path, marker);
     throw error;
   }
+}
+
+/**
+ * Throws, before anything is deleted, when a file system is mounted somewhere inside path: Node's rm goes into a mount
+ * and deletes what it holds (a disk or folder the user mounted into the live site, which the swap carried into the
+ * previous site). The folder keeps its marker, so the next build tries again once it is unmounted.
+ */
+function refuseMountsInside(path: string): void {
+  const mounted = mountPointsInside(path)[0];
+  if (mounted) throw new Error(`${mounted} inside it is a mount point; unmount it`);
 }
 
 /** The marker file's text in a folder, or null (no folder, or no marker in it). */
@@ -292,7 +332,7 @@ export function recoverInterruptedSwap(outDir: string): { repaired: number; warn
   }
   for (const leftover of leftovers) {
     // A -new- folder whose builder still runs belongs to a build in progress (another process), not to a dead one.
-    if (leftover.kind === 'new' && isRunning(leftover.marker.pid)) continue;
+    if (leftover.kind === 'new' && builderRuns(leftover.marker, leftover.path)) continue;
     const doomed = leftover.kind === 'old' ? renameAside(leftover.path, outDir) : leftover.path;
     try {
       removeMarkedFolderSync(doomed);

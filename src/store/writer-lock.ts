@@ -3,7 +3,7 @@
 // runs interleaving their stages is what left pages missing; so the lock spans the whole run.
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { isRunning, processStart } from '../processes.ts';
+import { isSameProcessRunning, processStart } from '../processes.ts';
 import { existingStorePath, withOpenStore } from './store.ts';
 import type { Store } from './store.ts';
 import { parseStoreLocation } from './location.ts';
@@ -90,9 +90,7 @@ function readHolder(path: string): LockHolder | null {
 /** A holder is alive when its pid runs on this host and, where /proc tells, started when the holder says it did. */
 function isAlive(holder: LockHolder): boolean {
   if (holder.host !== hostname()) return true; // another machine's run: we cannot tell, so we respect it
-  if (!isRunning(holder.pid)) return false;
-  const started = processStart(holder.pid);
-  return started === null || started === holder.startedAt;
+  return isSameProcessRunning(holder.pid, holder.startedAt);
 }
 
 /**

@@ -164,15 +164,16 @@ describe('wirefold build never loses or wrecks what a user has', () => {
       const first = build(storeB, out);
       expect(first.status, first.stderr).toBe(0);
       leftover = join(parent, readdirSync(parent).find((name) => name !== 'site')!);
-      expect(first.stdout).toContain(`build: warning: the previous site, now ${leftover}, cannot be deleted: permission denied (the new site is live; the next build tries again)`);
+      expect(first.stderr).toContain(`build: warning: the previous site, now ${leftover}, cannot be deleted: permission denied (the new site is live; the next build tries again)`);
       const second = build(storeA, out);
       expect(second.status, second.stderr).toBe(0);
-      expect(second.stdout).toContain(`build: warning: ${leftover}, left by an earlier build, cannot be deleted: permission denied`);
+      expect(second.stderr).toContain(`build: warning: ${leftover}, left by an earlier build, cannot be deleted: permission denied`);
       expect(second.stdout).toMatch(new RegExp(`build: \\d+ pages in ${out}`));
     } finally {
       spawnSync('chattr', ['-i', leftover ? join(leftover, 'stories', 'pinned.html') : pinned]);
     }
-    expect(build(storeB, out).stdout).not.toContain('warning');
+    const third = build(storeB, out);
+    expect(third.stdout + third.stderr).not.toContain('warning');
     expect(readdirSync(parent)).toEqual(['site']);
   }, 4 * buildTimeoutMs);
 

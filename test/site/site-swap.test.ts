@@ -1,21 +1,32 @@
 // The pieces of a safe build on real folders: the swap, the repair of what a build killed mid-swap leaves behind,
 // and the refusals that must never let a build replace the root, the home folder, the project or the store.
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { repoRoot, tempFolder } from '../helpers.ts';
 import { createFreshSite, recoverInterruptedSwap } from '../../src/site/site-swap.ts';
 import { readSiteMarker, siteMarkerName, writeSiteMarker } from '../../src/site/site-marker.ts';
+import { processStart } from '../../src/processes.ts';
 import { refuseDangerousOutDir, refuseForeignOutDir } from '../../src/site/out-dir-guard.ts';
 
-/** A folder holding a marked "site" whose index.html says which build made it. */
-function markedSite(path: string, label: string, pid = process.pid): string {
+/** A folder holding a marked "site" whose index.html says which build made it (and when its process started). */
+function markedSite(path: string, label: string, pid = process.pid, processStartedAt?: string): string {
   mkdirSync(path, { recursive: true });
-  writeFileSync(join(path, siteMarkerName), JSON.stringify({ writtenBy: 'wirefold build', startedAt: new Date().toISOString(), pid }));
+  writeFileSync(join(path, siteMarkerName), JSON.stringify({ writtenBy: 'wirefold build', startedAt: new Date().toISOString(), pid, processStartedAt }));
   writeFileSync(join(path, 'index.html'), label);
   return path;
+}
+
+/** Runs work beside a real process that keeps running until work ends: another build's process, as far as a marker can tell. */
+async function besideRunningProcess<T>(work: (pid: number) => T | Promise<T>): Promise<T> {
+  const other = spawn('sleep', ['60'], { stdio: 'ignore' });
+  try {
+    return await work(other.pid!);
+  } finally {
+    other.kill();
+  }
 }
 
 /** The pid of a process that has run and been reaped, so nothing answers to it (until the kernel reuses it). */
@@ -71,19 +82,43 @@ describe('the site swap', () => {
     expect(readFileSync(join(parent, 'site', 'index.html'), 'utf8')).toBe('previous');
   });
 
-  it('removes marked leftovers of dead builds, but keeps a running build\'s folder and anything without our marker', () => {
+  it('removes marked leftovers of dead builds, but keeps a running build\'s folder and anything without our marker', async () => {
     const parent = tempFolder();
     markedSite(join(parent, 'site'), 'current');
     markedSite(join(parent, '.site.wirefold-old-000001'), 'deleted too late', deadPid());
     markedSite(join(parent, '.site.wirefold-new-000002'), 'killed build', deadPid());
-    markedSite(join(parent, '.site.wirefold-new-000003'), 'running build', process.pid);
     mkdirSync(join(parent, '.site.wirefold-new-000004')); // looks like ours, has no marker
     markedSite(join(parent, '.other.wirefold-old-000005'), 'another out dir', deadPid());
     writeFileSync(join(parent, '.site.wirefold-old-000006'), 'a file, not a folder');
-    expect(recoverInterruptedSwap(join(parent, 'site'))).toEqual({ repaired: 2, warnings: [] });
+    await besideRunningProcess((pid) => {
+      markedSite(join(parent, '.site.wirefold-new-000003'), 'running build', pid, processStart(pid)!);
+      expect(recoverInterruptedSwap(join(parent, 'site'))).toEqual({ repaired: 2, warnings: [] });
+    });
     expect(readdirSync(parent).sort()).toEqual(['.other.wirefold-old-000005', '.site.wirefold-new-000003',
       '.site.wirefold-new-000004', '.site.wirefold-old-000006', 'site']);
     expect(readFileSync(join(parent, 'site', 'index.html'), 'utf8')).toBe('current');
+  });
+
+  it('knows a leftover whose builder\'s pid now belongs to a later process (a container\'s pid 1 after a restart)', async () => {
+    const parent = tempFolder();
+    markedSite(join(parent, 'site'), 'current');
+    await besideRunningProcess((pid) => {
+      // The builder started in 2001; the process with its pid now started minutes ago.
+      markedSite(join(parent, '.site.wirefold-new-00000a'), 'a build of a container that restarted', pid, '2001-01-01T00:00:00.000Z');
+      expect(recoverInterruptedSwap(join(parent, 'site'))).toEqual({ repaired: 1, warnings: [] });
+    });
+    expect(readdirSync(parent)).toEqual(['site']);
+  });
+
+  it('removes a leftover of an earlier build of this same process (wirefold watch builds every round in one process)', async () => {
+    const parent = tempFolder();
+    const out = markedSite(join(parent, 'site'), 'current');
+    markedSite(join(parent, '.site.wirefold-new-00000b'), 'an earlier round\'s folder', process.pid, processStart(process.pid)!);
+    const fresh = createFreshSite(out);
+    // The folder this process builds into now is left alone; the earlier round's is not.
+    expect(recoverInterruptedSwap(out)).toEqual({ repaired: 1, warnings: [] });
+    expect(readdirSync(parent).sort()).toEqual([basename(fresh.path), 'site']);
+    fresh.discard();
   });
 
   it('copies the mode of the folder it replaces, so whoever reads the site can read the new one', async () => {
@@ -111,8 +146,7 @@ describe('the site swap', () => {
     } finally {
       spawnSync('chattr', ['-i', parent]);
     }
-    // Its builder (this process) is running, so the repair leaves it; once the builder is gone, it goes.
-    writeFileSync(join(fresh.path, siteMarkerName), marker.replace(`"pid":${process.pid}`, `"pid":${deadPid()}`));
+    // Its builder, this process, no longer builds into it: the next repair removes it.
     expect(recoverInterruptedSwap(out)).toEqual({ repaired: 1, warnings: [] });
     expect(readdirSync(parent)).toEqual([]);
   });
@@ -134,6 +168,58 @@ describe('the site swap', () => {
     }
     expect(recoverInterruptedSwap(out)).toEqual({ repaired: 1, warnings: [] });
     expect(readdirSync(parent)).toEqual(['site']);
+  });
+
+  it('deletes all of a leftover but what cannot go, not only what comes before it', (context) => {
+    const parent = tempFolder();
+    const out = markedSite(join(parent, 'site'), 'current');
+    const leftover = markedSite(join(parent, '.site.wirefold-new-00000c'), 'a killed build', deadPid());
+    for (const file of ['about/index.html', 'stories/a/index.html', 'topics.html']) {
+      mkdirSync(dirname(join(leftover, file)), { recursive: true });
+      writeFileSync(join(leftover, file), file);
+    }
+    const pinned = join(leftover, 'about', 'index.html');
+    if (spawnSync('chattr', ['+i', pinned]).status !== 0) context.skip();
+    try {
+      expect(recoverInterruptedSwap(out)).toEqual({ repaired: 0, warnings: [`${leftover}, left by an earlier build, cannot be deleted: permission denied`] });
+      // "about" sorts first: the rest goes all the same.
+      expect(readdirSync(leftover).sort()).toEqual([siteMarkerName, 'about']);
+    } finally {
+      spawnSync('chattr', ['-i', pinned]);
+    }
+    expect(recoverInterruptedSwap(out)).toEqual({ repaired: 1, warnings: [] });
+    expect(readdirSync(parent)).toEqual(['site']);
+  });
+
+  // Node's rm goes into a mount and deletes what it holds; a user may have mounted a disk or a folder into the site.
+  it('never deletes what a file system mounted inside a site holds, and refuses to build over such a site', async (context) => {
+    const parent = tempFolder();
+    const precious = join(parent, 'precious');
+    mkdirSync(precious);
+    writeFileSync(join(precious, 'photo.jpg'), 'a photo');
+    const out = markedSite(join(parent, 'public', 'site'), 'current');
+    const media = join(out, 'media');
+    mkdirSync(media);
+    if (spawnSync('mount', ['--bind', precious, media]).status !== 0) context.skip();
+    let leftover = '';
+    try {
+      expect(() => refuseDangerousOutDir(out, join(parent, 'store.db'))).toThrow(`refusing to build into ${out}: ${media} inside it is a mount ` +
+        'point, and a build replaces the whole folder (it would take the mount out of the site and delete what it holds); mount it elsewhere');
+      // Mounted while a build ran: the swap carries the mount into the previous site, which is then left whole.
+      const fresh = createFreshSite(out);
+      const warning = await fresh.swapIn();
+      leftover = join(parent, 'public', readdirSync(join(parent, 'public')).find((name) => name !== 'site')!);
+      expect(warning).toBe(`the previous site, now ${leftover}, cannot be deleted: ${leftover}/media inside it is a mount point; unmount it ` +
+        '(the new site is live; the next build tries again)');
+      expect(recoverInterruptedSwap(out).warnings).toEqual([`${leftover}, left by an earlier build, cannot be deleted: ${leftover}/media inside it is a mount point; unmount it`]);
+      expect(readFileSync(join(precious, 'photo.jpg'), 'utf8')).toBe('a photo');
+      expect(readFileSync(join(leftover, 'index.html'), 'utf8')).toBe('current');
+    } finally {
+      spawnSync('umount', [leftover ? join(leftover, 'media') : media]);
+    }
+    expect(recoverInterruptedSwap(out)).toEqual({ repaired: 1, warnings: [] });
+    expect(readdirSync(join(parent, 'public'))).toEqual(['site']);
+    expect(readFileSync(join(precious, 'photo.jpg'), 'utf8')).toBe('a photo');
   });
 
   it('never puts a previous site live whose deletion was cut short, even when the out dir is gone', async (context) => {
