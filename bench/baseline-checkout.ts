@@ -19,25 +19,43 @@ export interface BaselineCheckout {
 /**
  * Checks `commit` out (detached, `git worktree add`) into a temporary folder, with this tree's node_modules linked into
  * it: the commits a benchmark names use the same packages. Returns `{ reason }` instead where that cannot be done
- * (no git, a shallow clone without the commit): the caller then says the target is not judged.
+ * (no git, a shallow clone without the commit, as CI's clones of depth 1 are): the caller then says the target is not
+ * judged. The checkout is removed by remove(), or when the process exits, SIGINT and SIGTERM included.
  */
 export function checkOutBaseline(commit: string): BaselineCheckout | { reason: string } {
   const folder = mkdtempSync(join(tmpdir(), 'wirefold-bench-baseline-'));
   const path = join(folder, 'tree');
   const git = (...args: string[]) => execFileSync('git', ['-C', repository, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let added = false;
+  const remove = () => {
+    process.off('exit', remove);
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    // Only this checkout's record: `git worktree prune` would also drop the user's other stale worktrees.
+    if (added) {
+      try {
+        git('worktree', 'remove', '--force', path);
+      } catch {
+        // already gone: the folder is removed below all the same
+      }
+    }
+    rmSync(folder, { recursive: true, force: true });
+  };
+  const stop = (signal: NodeJS.Signals) => {
+    remove();
+    process.kill(process.pid, signal);
+  };
+  process.on('exit', remove);
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   try {
     git('worktree', 'add', '--detach', path, commit);
+    added = true;
     symlinkSync(join(repository, 'node_modules'), join(path, 'node_modules'), 'dir');
   } catch (error) {
-    rmSync(folder, { recursive: true, force: true });
+    remove();
     const stderr = String((error as { stderr?: Buffer }).stderr ?? (error as Error).message).trim().split('\n')[0];
     return { reason: `cannot check out ${commit}: ${stderr}` };
   }
-  return {
-    path,
-    remove() {
-      rmSync(folder, { recursive: true, force: true });
-      git('worktree', 'prune');
-    },
-  };
+  return { path, remove };
 }

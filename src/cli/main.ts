@@ -81,8 +81,8 @@ const commands: Record<string, Command> = {
     settings: [...store, ...model, ...site],
     options: { serve: { type: 'boolean', help: '--serve            preview the demo site when it is built' } },
     settingHelp: {
-      storePath: `--db <file|url>    the demo's own store, made afresh each run (default ${demoStorePath}, or WIREFOLD_DB);\n                     a store the demo did not make is refused, never replaced`,
-      outDir: `--out <dir>        where the demo site is built (default ${demoOutDir}, or WIREFOLD_OUT)`,
+      storePath: `--db <file|url>    the demo's own store, made afresh each run: a SQLite file (default ${demoStorePath}) or\n                     postgres://… (or WIREFOLD_DB); a store the demo did not make is refused, never replaced`,
+      outDir: `--out <dir>        where the demo site is built (default ${demoOutDir}, or WIREFOLD_OUT); a site the demo\n                     did not build is refused, never replaced`,
     },
     run: async (settings, _args, values) => (await import('./demo.ts')).demoCommand(settings, values.serve === true, (await stages()).rebuild),
   },

@@ -2,13 +2,13 @@
 // process.env. It remembers which values the user gave, so a command can tell "the default store" from "a store the
 // user named" (the demo refuses to touch the latter).
 import { defaultStorePath } from '../store/store.ts';
+import { parseStoreLocation, StoreLocationError } from '../store/location.ts';
+import { imageModes } from '../site/story-image.ts';
+import type { ImageMode } from '../site/story-image.ts';
 
 /** The demo's own store and out dir, so a demo never touches the real ones (cli/demo.ts). */
 export const demoStorePath = 'data/demo.db';
 export const demoOutDir = 'dist-demo';
-import { parseStoreLocation, StoreLocationError } from '../store/location.ts';
-import { imageModes } from '../site/story-image.ts';
-import type { ImageMode } from '../site/story-image.ts';
 
 export interface Settings {
   storePath: string;

@@ -33,7 +33,7 @@ describe('wirefold command line', () => {
 
   it("gives the demo's own defaults in its --help, not the general ones", () => {
     const demo = runWirefold(['demo', '--help']).stdout;
-    expect(demo).toContain('(default data/demo.db, or WIREFOLD_DB)');
+    expect(demo).toContain('(default data/demo.db) or\n                     postgres://… (or WIREFOLD_DB)');
     expect(demo).toContain('(default dist-demo, or WIREFOLD_OUT)');
     expect(demo).not.toContain('default data/wirefold.db');
     expect(runWirefold(['build', '--help']).stdout).toContain('(default dist, or WIREFOLD_OUT)');
