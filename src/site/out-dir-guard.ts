@@ -1,6 +1,6 @@
 // The checks that keep `wirefold build` from wrecking a folder it does not own: every refusal is one line and happens
 // before anything on disk changes.
-import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, parse, relative, resolve, sep } from 'node:path';
 import { projectRoot } from '../paths.ts';
@@ -10,7 +10,7 @@ import { isMountPoint, mountPointsInside } from './mount-points.ts';
 /**
  * Throws (one line, "refusing to build into <outDir>: <why>") when outDir is a place a site must never replace: the
  * filesystem root, the home folder, the Wirefold project or a folder that holds it, the current folder or one of its
- * parents, a mount point (a volume or disk mounted at --out: the swap's rename of it fails with EBUSY, after the whole
+ * parents, a symbolic link to nothing, a mount point (a volume or disk mounted at --out: the swap's rename of it fails with EBUSY, after the whole
  * build), a folder with a mount point inside it (the swap would take the mount out of the site, and deleting the
  * previous site would delete what the mount holds), or a folder that is or holds the store file (or its -wal/-shm).
  * Paths are compared after resolving symlinks.
@@ -19,6 +19,10 @@ import { isMountPoint, mountPointsInside } from './mount-points.ts';
 export function refuseDangerousOutDir(outDir: string, storePath: string): void {
   const out = realPathOf(outDir);
   const refuse = (why: string) => { throw new Error(`refusing to build into ${outDir}: ${why}`); };
+  // A link to nothing: the build would run to its end and then fail to rename its site over the link.
+  if (lstatSync(out, { throwIfNoEntry: false })?.isSymbolicLink()) {
+    refuse(`it is a symbolic link to ${readlinkSync(out)}, which does not exist; create that folder or choose another --out`);
+  }
   if (out === parse(out).root) refuse('it is the filesystem root');
   if (out === realPathOf(homedir())) refuse('it is your home folder');
   if (isMountPoint(out)) refuse('it is a mount point, which the build cannot replace (it renames a new folder into place); build into a folder inside it');

@@ -318,6 +318,15 @@ describe('the out dir refusals', () => {
     expect(() => refuseDangerousOutDir(join(parent, 'elsewhere'), storePath)).not.toThrow();
   });
 
+  it('refuses a symbolic link to nothing before building (the swap would fail after the whole build)', () => {
+    const parent = tempFolder();
+    spawnSync('ln', ['-s', join(parent, 'missing'), join(parent, 'dangling')]);
+    expect(() => refuseDangerousOutDir(join(parent, 'dangling'), join(parent, 'store.db'))).toThrow(
+      `refusing to build into ${join(parent, 'dangling')}: it is a symbolic link to ${join(parent, 'missing')}, which does not exist; create that folder or choose another --out`);
+    mkdirSync(join(parent, 'missing'));
+    expect(() => refuseDangerousOutDir(join(parent, 'dangling'), join(parent, 'store.db'))).not.toThrow();
+  });
+
   it('accepts a missing folder, an empty one and a Wirefold site; refuses a file and a foreign folder', () => {
     const parent = tempFolder();
     expect(() => refuseForeignOutDir(join(parent, 'missing'))).not.toThrow();
