@@ -20,9 +20,7 @@ export function refuseDangerousOutDir(outDir: string, storePath: string): void {
   const out = realPathOf(outDir);
   const refuse = (why: string) => { throw new Error(`refusing to build into ${outDir}: ${why}`); };
   // A link to nothing: the build would run to its end and then fail to rename its site over the link.
-  if (lstatSync(out, { throwIfNoEntry: false })?.isSymbolicLink()) {
-    refuse(`it is a symbolic link to ${readlinkSync(out)}, which does not exist; create that folder or choose another --out`);
-  }
+  if (isSymbolicLink(out)) refuse(`it is a symbolic link to ${readlinkSync(out)}, which does not exist; create that folder or choose another --out`);
   if (out === parse(out).root) refuse('it is the filesystem root');
   if (out === realPathOf(homedir())) refuse('it is your home folder');
   if (isMountPoint(out)) refuse('it is a mount point, which the build cannot replace (it renames a new folder into place); build into a folder inside it');
@@ -52,6 +50,15 @@ export function refuseForeignOutDir(outDir: string, demo = false): void {
   }
   if (demo && !marker.demo) {
     throw new Error(`refusing to build the demo into ${outDir}: it holds a site that is not the demo's; choose an empty or new folder with --out`);
+  }
+}
+
+/** True when path is a symbolic link; false when it is anything else or cannot be read (a part of its path is a file). */
+function isSymbolicLink(path: string): boolean {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() ?? false;
+  } catch {
+    return false;
   }
 }
 
