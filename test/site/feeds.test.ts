@@ -9,6 +9,11 @@ import { DomUtils, parseDocument } from 'htmlparser2';
 import { XMLValidator } from 'fast-xml-parser';
 import { buildDemoSite, demoBuildTimeoutMs, distFileFor, filesUnder } from '../demo-site.ts';
 import type { DemoSite } from '../demo-site.ts';
+import { escapeText } from 'entities';
+import { rssResponse } from '../../src/site/feeds/rss.ts';
+import { atomXml } from '../../src/site/feeds/atom.ts';
+import { jsonFeed } from '../../src/site/feeds/json-feed.ts';
+import type { FeedChannel, FeedEntry } from '../../src/site/feeds/channel.ts';
 
 // RFC 822 as RSS 2.0 uses it (four-digit years, as every validator expects): "Tue, 18 Nov 2025 09:15:00 GMT".
 const rfc822 = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} (GMT|UT|[+-]\d{4})$/;
@@ -164,5 +169,35 @@ describe('the feeds, OPML and sitemap of the built demo site', () => {
     expect(pages.length).toBeGreaterThan(20);
     expect(pages.filter((page) => !locs.has(page)), 'story and topic pages missing from the sitemap').toEqual([]);
     expect(locs.has(home), 'the home page').toBe(true);
+  });
+});
+
+describe('an outlet\'s text in the feeds', () => {
+  const entry = (summary: string): FeedEntry => ({
+    guid: 'wirefold-story-0123456789', atomId: 'tag:news.example.org,2026:story-0123456789', title: 'Airport <b>closed</b>',
+    url: 'https://news.example.org/stories/0123456789/', externalUrl: null, summary, contentHtml: '<p>coverage</p>',
+    published: '2026-12-01T08:00:00.000Z', updated: '2026-12-01T09:00:00.000Z', topics: [],
+  });
+  const channel = (summary: string): FeedChannel => ({
+    title: 'Wirefold', description: 'Top stories', homeUrl: 'https://news.example.org/', atomId: 'tag:news.example.org,2026:home',
+    urls: { rss: 'https://news.example.org/rss.xml', atom: 'https://news.example.org/atom.xml', json: 'https://news.example.org/feed.json' },
+    updated: '2026-12-01T09:00:00.000Z', entries: [entry(summary)],
+  });
+  const hostile = 'Reykjavik closed the airport <img src=x onerror=alert(1)> overnight & more';
+
+  // RSS has no type for a description and readers render it as HTML: a plain-text summary must reach them escaped.
+  it('reaches an RSS reader as text, never as markup it would run', async () => {
+    const item = (await new Parser().parseString(await (await rssResponse(channel(hostile))).text())).items[0]!;
+    expect(item.content).toBe(escapeText(hostile));
+    expect(DomUtils.findAll((node) => node.name === 'img', parseDocument(item.content!).children)).toEqual([]);
+    expect(parseDocument(item.content!).children.map((node) => DomUtils.textContent(node)).join('')).toBe(hostile);
+  });
+
+  it('leaves out a summary the story does not have, in every format', async () => {
+    expect(await (await rssResponse(channel(''))).text()).not.toContain('<description></description>');
+    expect((await new Parser().parseString(await (await rssResponse(channel(''))).text())).items[0]!.content).toBeUndefined();
+    expect(atomXml(channel(''))).not.toContain('<summary');
+    expect(JSON.parse(JSON.stringify(jsonFeed(channel('')))).items[0]).not.toHaveProperty('summary');
+    expect(atomXml(channel(hostile))).toContain('<summary type="text">Reykjavik closed the airport &lt;img src=x onerror=alert(1)&gt; overnight &amp; more</summary>');
   });
 });

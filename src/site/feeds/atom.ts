@@ -30,7 +30,7 @@ export function atomXml(channel: FeedChannel): string {
         published: entry.published,
         updated: entry.updated,
         category: entry.topics.map((topic) => ({ '@_term': topic.slug, '@_label': topic.label })),
-        summary: { '@_type': 'text', '#text': entry.summary },
+        ...(entry.summary ? { summary: { '@_type': 'text', '#text': entry.summary } } : {}),
         content: { '@_type': 'html', '#text': entry.contentHtml },
       })),
     },

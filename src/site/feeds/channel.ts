@@ -107,7 +107,7 @@ function coverageHtml(story: StoryView, storyUrl: string): string {
     return `<li>${escapeText(article.source)}: ${headline}</li>`;
   });
   const sources = `${story.sourceCount} ${story.sourceCount === 1 ? 'source' : 'sources'}`;
-  return `<p>${escapeText(story.lead.summary)}</p><ul>${items.join('')}</ul>` +
+  return `${story.lead.summary ? `<p>${escapeText(story.lead.summary)}</p>` : ''}<ul>${items.join('')}</ul>` +
     `<p><a href="${escapeAttribute(storyUrl)}">Full coverage on Wirefold</a> (${sources})</p>`;
 }
 

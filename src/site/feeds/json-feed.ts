@@ -15,7 +15,7 @@ export function jsonFeed(channel: FeedChannel): object {
       url: entry.url,
       ...(entry.externalUrl ? { external_url: entry.externalUrl } : {}),
       title: entry.title,
-      summary: entry.summary,
+      ...(entry.summary ? { summary: entry.summary } : {}),
       content_html: entry.contentHtml,
       date_published: entry.published,
       date_modified: entry.updated,

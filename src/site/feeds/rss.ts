@@ -1,6 +1,6 @@
 // RSS 2.0 through @astrojs/rss: RFC 822 dates, a permanent guid per story, content:encoded with the coverage list.
 import rss from '@astrojs/rss';
-import { escapeAttribute } from 'entities';
+import { escapeAttribute, escapeText } from 'entities';
 import type { FeedChannel } from './channel.ts';
 
 export function rssResponse(channel: FeedChannel): Promise<Response> {
@@ -16,7 +16,9 @@ export function rssResponse(channel: FeedChannel): Promise<Response> {
       title: entry.title,
       link: entry.url,
       pubDate: new Date(entry.published),
-      description: entry.summary,
+      // RSS readers take a description for HTML (RSS 2.0 has no type for it): the plain-text summary is escaped as
+      // HTML, so that "<img onerror=…>" in an outlet's text is shown as text, not run. Titles are plain text by the spec.
+      ...(entry.summary ? { description: escapeText(entry.summary) } : {}),
       content: entry.contentHtml,
       categories: entry.topics.map((topic) => topic.label),
       customData: `<guid isPermaLink="false">${entry.guid}</guid>`,
