@@ -6,7 +6,7 @@ import { isDemoStore } from '../store/demo-marker.ts';
 import { describeLocation, parseStoreLocation } from '../store/location.ts';
 import { findFeed, followFeed, listFeeds, removeFeed } from '../store/feeds.ts';
 import type { Feed, FollowResult } from '../store/feeds.ts';
-import { parseOpml, renderOpml } from '../ingest/opml.ts';
+import { opmlExportMark, parseOpml, renderOpml } from '../ingest/opml.ts';
 import { FeedParseError, parseFeed } from '../ingest/parse.ts';
 import { discoverFeeds } from '../ingest/discover.ts';
 import { fetchFeed } from '../ingest/fetch.ts';
@@ -189,15 +189,17 @@ function fetchProblem(result: Exclude<FetchResult, { kind: 'ok' }>): string {
 }
 
 /**
- * Writes the OPML export to `target`: a new file, or over an earlier OPML export; anything else there (the store
- * itself, a document, a folder) is refused with one line, never overwritten. Written to a temporary file beside it
- * and renamed, so a failed write leaves the old export whole.
+ * Writes the OPML export to `target`: a new file, or over an earlier export (its first lines carry opmlExportMark);
+ * anything else there (another reader's OPML list, the store itself, a document, a folder) is refused with one line,
+ * never overwritten. Written to a temporary file beside it and renamed, so a failed write leaves the old export whole.
  */
 function writeExport(target: string, opml: string): void {
   if (existsSync(target)) {
     if (statSync(target).isDirectory()) throw new Error(`cannot export to ${target}: it is a folder`);
     const head = readFileSync(target).subarray(0, 512).toString('utf8');
-    if (!/<opml[\s>]/i.test(head)) throw new Error(`refusing to overwrite ${target}: it is not an OPML file`);
+    if (!head.includes(opmlExportMark)) {
+      throw new Error(`refusing to overwrite ${target}: it is not a file wirefold feeds export wrote; choose a new file`);
+    }
   }
   const temporary = `${target}.wirefold-${process.pid}.tmp`;
   writeFileSync(temporary, opml);

@@ -92,7 +92,14 @@ const builder = new XMLBuilder({
   format: true,
   suppressEmptyNode: true,
   processEntities: true, // escapes & < > " in text and attributes
+  commentPropName: '#comment',
 });
+
+/**
+ * The comment at the top of every OPML file Wirefold writes: `feeds export FILE` overwrites only a file that carries it,
+ * never a reader's own list (an OPML file is no sign that Wirefold wrote it).
+ */
+export const opmlExportMark = 'Written by wirefold feeds export; a later export to this file replaces it.';
 
 /**
  * OPML 2.0 as readers import it: feeds nested in a folder outline named after their first tag,
@@ -121,6 +128,7 @@ export function renderOpml(opml: Opml & { dateCreated?: Date }): string {
   }));
   return builder.build({
     '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
+    '#comment': ` ${opmlExportMark} `,
     opml: {
       '@_version': '2.0',
       head: {

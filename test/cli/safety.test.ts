@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -165,8 +165,15 @@ describe('files that are not ours', () => {
     const before = digest(db);
     const overStore = runWirefold(['feeds', 'export', db, '--db', db]);
     expect(overStore.status).toBe(1);
-    expect(overStore.stderr.trim()).toBe(`wirefold feeds: refusing to overwrite ${db}: it is not an OPML file`);
+    expect(overStore.stderr.trim()).toBe(`wirefold feeds: refusing to overwrite ${db}: it is not a file wirefold feeds export wrote; choose a new file`);
     expect(digest(db)).toBe(before);
+    // Another reader's subscription list is OPML too, and the user's own.
+    const theirs = join(folder, 'my-reader.opml');
+    copyFileSync(join(repoRoot, 'content', 'feeds.opml'), theirs);
+    const theirsBefore = digest(theirs);
+    expect(runWirefold(['feeds', 'export', theirs, '--db', db]).stderr.trim()).toBe(
+      `wirefold feeds: refusing to overwrite ${theirs}: it is not a file wirefold feeds export wrote; choose a new file`);
+    expect(digest(theirs)).toBe(theirsBefore);
     const exported = join(folder, 'feeds.opml');
     expect(runWirefold(['feeds', 'export', exported, '--db', db]).status).toBe(0);
     expect(runWirefold(['feeds', 'export', exported, '--db', db]).status).toBe(0);
