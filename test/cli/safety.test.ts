@@ -277,8 +277,16 @@ describe('bad input', () => {
     writeFileSync(join(folder, 'notes.txt'), 'mine');
     const model = runWirefold(['model', 'build', '--out-model', folder]);
     expect(model.status).toBe(1);
-    expect(model.stderr.trim()).toBe(`wirefold model: refusing to write the model into ${folder}: it is not empty and holds no model; choose an empty or new folder`);
+    expect(model.stderr.trim()).toBe(`wirefold model: refusing to write the model into ${folder}: it is not empty and holds no USE-lite model of ours; choose an empty or new folder`);
     expect(readdirSync(folder)).toEqual(['notes.txt']);
+    // Another model (any Transformers.js model has config.json and onnx/) is not ours to overwrite.
+    const other = tempFolder();
+    mkdirSync(join(other, 'onnx'));
+    writeFileSync(join(other, 'config.json'), '{"model_type":"bert"}');
+    writeFileSync(join(other, 'onnx', 'model.onnx'), 'their weights');
+    expect(runWirefold(['model', 'build', '--out-model', other]).stderr.trim()).toBe(
+      `wirefold model: refusing to write the model into ${other}: it is not empty and holds no USE-lite model of ours; choose an empty or new folder`);
+    expect(readFileSync(join(other, 'onnx', 'model.onnx'), 'utf8')).toBe('their weights');
     expect(runWirefold(['--version']).stdout).toMatch(/^wirefold \d+\.\d+\.\d+\n$/);
   });
 

@@ -6,6 +6,12 @@ import type { PyJson } from './py-json.ts';
 /** vocab.json: [piece, score] pairs; a few scores are null. */
 export type TfjsVocab = [string, number | null][];
 
+/**
+ * How config.json of the model this build writes begins (its `_comment`): `wirefold model build` overwrites only a
+ * folder whose config.json says so, never another model.
+ */
+export const useLiteConfigComment = 'Universal Sentence Encoder lite re-expressed as ONNX.';
+
 export function tokenizerFiles(vocabJson: TfjsVocab): Record<string, string> {
   // TF.js treats null scores as 0; Python floats every score (so 0 prints as 0.0).
   const vocab: [string, PyFloat][] = vocabJson.map(([p, s]) => [p, new PyFloat(typeof s === 'number' ? s : 0)]);
@@ -26,7 +32,7 @@ export function tokenizerFiles(vocabJson: TfjsVocab): Record<string, string> {
     clean_up_tokenization_spaces: false, ...special,
   };
   const config: PyJson = {
-    _comment: 'Universal Sentence Encoder lite re-expressed as ONNX. Not a BERT: model_type "bert" only makes '
+    _comment: `${useLiteConfigComment} Not a BERT: model_type "bert" only makes `
       + 'Transformers.js load it as a plain encoder taking input_ids + attention_mask. last_hidden_state is '
       + 'the final L2-normalised 512-d sentence embedding repeated at every position, so feature-extraction '
       + 'with pooling "mean" (or "cls") and normalize:true returns the USE embedding.',
