@@ -175,6 +175,19 @@ function parseOptions(options: Command['options'] = {}): Record<string, { type: 
 }
 
 /** The command name: the first argument that is not an option or an option's value (`wirefold --db X ingest`). */
+/**
+ * A reader that stops reading (`wirefold doctor | head -1`) closes the pipe: the next write fails with EPIPE, which Node
+ * emits as an 'error' event and, unheard, as a crash with a stack trace, after or in the middle of the command's work.
+ * The command goes on and ends with its own exit code, as it would with its output sent to /dev/null.
+ */
+function ignoreClosedOutput(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
+}
+
 function commandName(argv: string[]): { name: string | undefined; rest: string[] } {
   const { tokens } = parseArgs({ args: argv, options: allOptions, allowPositionals: true, strict: false, tokens: true });
   const first = tokens.find((token) => token.kind === 'positional');
@@ -183,6 +196,7 @@ function commandName(argv: string[]): { name: string | undefined; rest: string[]
 }
 
 export async function main(argv: string[]): Promise<number> {
+  ignoreClosedOutput();
   const { name, rest } = commandName(argv);
   if (!name && (argv.includes('--version') || argv.includes('-V'))) {
     const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

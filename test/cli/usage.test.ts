@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { runWirefold, tempFolder } from '../helpers.ts';
+import { spawn } from 'node:child_process';
+import { repoRoot, runWirefold, tempFolder } from '../helpers.ts';
 
 describe('wirefold command line', () => {
   it('prints help and exits 0 on --help', () => {
@@ -10,6 +11,20 @@ describe('wirefold command line', () => {
     expect(result.stdout).toContain('rebuild');
     expect(result.stdout).toContain('Exit codes');
   });
+
+  // `wirefold doctor | head -1`: the reader closes the pipe before the command is done writing.
+  it('ends with its own exit code, and no stack trace, when the reader of its output goes away', async () => {
+    // doctor writes a line per check (console.log swallows the first failed write, not the ones after it) and, with no
+    // store, exits 1.
+    const args = [join(repoRoot, 'scripts/wirefold.mjs'), 'doctor', '--db', join(tempFolder(), 'none.db')];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toContain('EPIPE');
+    expect(code).toBe(1);
+  }, 60_000);
 
   it('exits 2 with usage for no command, an unknown command, an unknown flag and a bad value', () => {
     expect(runWirefold([]).status).toBe(2);
