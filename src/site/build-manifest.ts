@@ -1,7 +1,7 @@
 // The record a build leaves in its site, beside the marker: the fingerprint of its inputs and the content hash of every
 // page of the dynamic routes. The next build compares with it to do nothing (same fingerprint) or to render only the
 // pages whose hash changed.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildSettings } from './build-inputs.ts';
 
@@ -24,6 +24,11 @@ export interface BuildManifest {
   search?: Record<string, Record<string, string>>;
   /** The build left pictures for a later build to fetch (site-pictures.ts): the next build is not skipped. */
   picturesPending?: boolean;
+  /**
+   * The names at the root of the site this build wrote, sorted: the next build refuses to replace a site beside whose
+   * files a user put their own (a .git, a CNAME). Absent in a site built before it was recorded: nothing is checked.
+   */
+  topLevel?: string[];
 }
 
 /** The manifest in siteDir, or null when there is none or it is unreadable or of another shape (a full build follows). */
@@ -34,6 +39,7 @@ export function readBuildManifest(siteDir: string): BuildManifest | null {
       typeof value.pages !== 'object' || value.pages === null || typeof value.settings !== 'object' || value.settings === null) return null;
     // A search record of another shape only costs re-indexing every shard.
     if (typeof value.search !== 'object' || value.search === null) delete value.search;
+    if (!Array.isArray(value.topLevel) || !value.topLevel.every((name) => typeof name === 'string')) delete value.topLevel;
     return value as BuildManifest;
   } catch {
     return null;
@@ -48,4 +54,14 @@ export function writeBuildManifest(siteDir: string, manifest: BuildManifest): vo
   const path = join(siteDir, buildManifestName);
   rmSync(path, { force: true });
   writeFileSync(path, `${JSON.stringify(manifest)}\n`);
+}
+
+/**
+ * The names at siteDir's root that the build which left manifest did not write (a user's .git or CNAME added since),
+ * sorted; empty when the manifest records no names (an older build) or all are the build's own.
+ */
+export function namesNotBuilt(siteDir: string, manifest: BuildManifest): string[] {
+  if (!manifest.topLevel) return [];
+  const built = new Set(manifest.topLevel);
+  return readdirSync(siteDir).filter((name) => !built.has(name)).sort();
 }

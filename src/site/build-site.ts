@@ -17,7 +17,7 @@ import { sitePictures } from './site-pictures.ts';
 import type { ImageMode } from './story-image.ts';
 import { buildFingerprint, codeDigest, searchIndexVersion, storeDigest } from './build-inputs.ts';
 import type { BuildSettings } from './build-inputs.ts';
-import { buildManifestName, readBuildManifest, writeBuildManifest } from './build-manifest.ts';
+import { buildManifestName, namesNotBuilt, readBuildManifest, writeBuildManifest } from './build-manifest.ts';
 import type { BuildManifest } from './build-manifest.ts';
 import { reuseIdenticalFiles } from './reuse-files.ts';
 import { keepFilesBeside } from './keep-thread.ts';
@@ -108,6 +108,12 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   seconds.inputs = lap();
   // A site whose last build left pictures to fetch later is not up to date while they may now be fetched.
   if (previous?.fingerprint === fingerprint && !previous.picturesPending) return { pages: previous.htmlPages, outDir, kind: 'up to date', rendered: 0, kept: 0, seconds, searchShards: 0, searchShardsIndexed: 0, warnings };
+  // The site is replaced whole: what a user put beside its files would go with it.
+  const foreign = previous ? namesNotBuilt(outDir, previous) : [];
+  if (foreign.length > 0) {
+    throw new Error(`refusing to build into ${outDir}: it holds ${foreign.join(', ')}, which no build wrote, and a build replaces the ` +
+      'whole folder; move them out first (or build into another folder and copy the site in when you deploy)');
+  }
 
   const site = createFreshSite(outDir, options.demo);
   const fresh = site.path;
@@ -165,6 +171,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     const manifest: BuildManifest = {
       fingerprint, code, settings, htmlPages, pages: Object.fromEntries(hashes), search,
       picturesPending: pictures.pending,
+      topLevel: [...new Set([...readdirSync(fresh), buildManifestName])].sort(),
     };
     writeBuildManifest(fresh, manifest);
     seconds.manifest = lap();

@@ -2,7 +2,7 @@
 // byte for byte as they were, says in one line when --out cannot be written, and a `kill -9` at any moment leaves the
 // previous site whole, no stray folders once the next build has run, and none of its child processes behind.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { spawnSync } from 'node:child_process';
@@ -151,6 +151,26 @@ describe('wirefold build never loses or wrecks what a user has', () => {
     expect(filesUnder(out, () => true).some((file) => file.startsWith('pagefind/'))).toBe(true);
     expect(readdirSync(parent)).toEqual(['site']);
   }, 2 * buildTimeoutMs);
+
+  it('refuses, in one line and touching nothing, to replace a site beside whose files a user put their own', () => {
+    const parent = join(folder, 'deploy');
+    const out = join(parent, 'site');
+    expect(build(storeA, out).status).toBe(0);
+    // A deploy folder: the user's git repository with the site copied in, and a CNAME.
+    mkdirSync(join(out, '.git'));
+    writeFileSync(join(out, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    writeFileSync(join(out, 'CNAME'), 'news.example.org\n');
+    const before = snapshot(out);
+    const refused = build(storeB, out);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr.trim()).toBe(`wirefold build: refusing to build into ${out}: it holds .git, CNAME, which no build wrote, and a build ` +
+      'replaces the whole folder; move them out first (or build into another folder and copy the site in when you deploy)');
+    expect(snapshot(out)).toEqual(before);
+    expect(readdirSync(parent)).toEqual(['site']);
+    rmSync(join(out, '.git'), { recursive: true });
+    rmSync(join(out, 'CNAME'));
+    expect(build(storeB, out).status).toBe(0);
+  }, 3 * buildTimeoutMs);
 
   it('goes on building, and says so in one line each time, while a previous site cannot be deleted', (context) => {
     const parent = join(folder, 'pinned');
