@@ -1,5 +1,6 @@
 // The cluster stage: place new articles into stories, refresh the stories that changed (lead, title, score), their
-// topics, and the related-stories lists. Only what changed is touched; history is never reclustered. Stories are
+// topics, and the related-stories lists; a story changes when it gains articles, merges, or when a member's words
+// changed (a corrected headline). Only what changed is touched; history is never reclustered. Stories are
 // compared through their stored profiles (src/store/story-profiles.ts): a run reads one row per story it considers,
 // and members' vectors only for the stories it changes. It reads as load (stage/load.ts) → place
 // (stories/place-articles.ts, pure) → save (stage/save.ts, one transaction).
@@ -8,7 +9,7 @@ import { liveStoryCount } from '../store/stories.ts';
 import type { TopicSeed } from './topics/topics.ts';
 import { placeArticles, storedMerges } from './stories/place-articles.ts';
 import { loadPlacementInput } from './stage/load.ts';
-import { refreshUnrefreshedStories, repairMissingProfiles } from './stage/mend.ts';
+import { refreshUnrefreshedStories, staleStoryProfiles, withStaleStories } from './stage/mend.ts';
 import { relatedSince, startRelated } from './stage/related-lists.ts';
 import { savePlacement } from './stage/save.ts';
 import { stopwatch } from '../stopwatch.ts';
@@ -47,10 +48,11 @@ export async function clusterArticles(store: Store, options: ClusterOptions): Pr
   const { input, waiting } = await loadPlacementInput(store, modelId);
   const load = lap();
 
-  const placement = placeArticles(input);
-  const gone = storedMerges(placement).map((merge) => merge.from);
+  const placed = placeArticles(input);
+  const gone = storedMerges(placed).map((merge) => merge.from);
   const since = relatedSince(now);
-  await repairMissingProfiles(store, modelId, since, new Set([...placement.changed, ...gone]));
+  // Stories whose members' words changed since they were saved (ingest dropped their profiles) change with this run.
+  const placement = withStaleStories(placed, await staleStoryProfiles(store, modelId, since, new Set([...placed.changed, ...gone])));
   const relatedLists = startRelated(store, { modelId, since, changed: placement.profiles, gone, background: input.background });
   const stories = lap();
 

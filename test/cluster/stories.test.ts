@@ -185,6 +185,50 @@ describe('stories', () => {
     await store.close();
   });
 
+  // Found by a newcomer: an outlet corrected the headline of a story's lead, ingest updated the article and the embed
+  // stage re-embedded it, but the cluster run only rebuilt the story's profile: the story kept the old headline as its
+  // title (its page, cards, search and feeds) beside a lead block showing the new one, and the run counted nothing
+  // changed. Any change of a member's words (here also a later date) must refresh what the story derives from them.
+  it('refreshes a story whose members are corrected (title, lead, dates) and counts it changed', async () => {
+    const store = await openStore(join(tempFolder(), 'corrected.db'));
+    const outage = articles.filter((article) => article.label === 'harborOutage');
+    await clusterRun(store, outage);
+    const storyOf = await storiesByGuid(store);
+    const story = storyOf.get(outage[0]!.id)!;
+    expect(new Set(outage.map((article) => storyOf.get(article.id)))).toEqual(new Set([story]));
+    const row = () => sqliteDb(store).prepare(`SELECT s.title, s.last_published_at AS last, a.title AS "leadTitle", src.guid AS "leadGuid"
+      FROM stories s JOIN articles a ON a.id = s.lead_article_id JOIN article_sources src ON src.article_id = a.id WHERE s.id = ?`)
+      .get(story) as { title: string; last: string; leadTitle: string; leadGuid: string };
+    const before = row();
+    expect(before.title).toBe(before.leadTitle);
+    const now = new Date(Date.parse(outage.at(-1)!.published!) + 3600_000);
+    const run = async (batch: LabelledArticle[]) => {
+      for (const article of batch) await saveFeedItems(store, await upsertFeed(store, { url: `https://wire.example/${encodeURIComponent(article.source!)}` }), [asFeedItem(article)], now.toISOString());
+      await embedArticles(store, embedder);
+      return await clusterArticles(store, { modelId: embedder.id, topicSeeds: [], now });
+    };
+
+    // The lead's headline corrected.
+    const lead = outage.find((article) => article.id === before.leadGuid)!;
+    const corrected = await run([{ ...lead, title: lead.title.replace('Harbor Trust', 'Harbor Trust Bank') }]);
+    const after = row();
+    expect(after.title).toBe(after.leadTitle);
+    expect(after.title).not.toBe(before.title);
+    expect(corrected).toMatchObject({ clustered: 0, newStories: 0, changedStories: 1 });
+
+    // Another member's words and date: the story's dates follow.
+    const other = outage.find((article) => article.id !== after.leadGuid)!;
+    const later = new Date(Date.parse(outage.at(-1)!.published!) + 1800_000).toISOString();
+    const updated = await run([{ ...other, text: `${other.text} Updated with the bank's statement.`, published: later }]);
+    expect(row().last).toBe(later);
+    expect(updated).toMatchObject({ clustered: 0, newStories: 0, changedStories: 1 });
+    expect(sqliteDb(store).prepare('SELECT count(*) AS n FROM story_profiles WHERE story_id = ?').get(story)).toEqual({ n: 1 });
+
+    // And a run with nothing new changes nothing.
+    expect(await run([])).toMatchObject({ clustered: 0, changedStories: 0 });
+    await store.close();
+  });
+
   // A story that has run for hours takes its next-day development when the headline carries the word every outlet's
   // headline used (follow-up.ts); a story seen as one burst, all of it within minutes, has shown no sign that it runs
   // on, so a headline on its subject after a day-long lull starts a story of its own, shown beside it as related.

@@ -52,8 +52,9 @@ export async function savePlacement(
 
 /**
  * The articles of each changed story, oldest first. A story born in this run holds only articles at hand; the others
- * (stored stories, and survivors of a stored story's merge) are read back, and their earlier members' vectors are
- * added to `vectors` (leads are chosen by vectors).
+ * (stored stories, those that gained no article among them: mend.ts withStaleStories, and survivors of a stored
+ * story's merge) are read back, and their earlier members' vectors are added to `vectors` (leads are chosen by
+ * vectors).
  */
 async function changedArticles(
   store: Store, modelId: string, input: PlacementInput, placement: Placement, vectors: Map<string, Float32Array>,
@@ -70,6 +71,7 @@ async function changedArticles(
     if (list) list.push(byId.get(articleId)!);
     else articles.set(storyId, [byId.get(articleId)!]);
   }
+  for (const storyId of placement.changed) if (placement.known.has(storyId)) older.add(storyId);
   for (const list of articles.values()) list.sort((a, b) => a.publishedAt.localeCompare(b.publishedAt) || a.id - b.id);
   const stored = await storiesArticles(store, [...older]);
   const earlier = [...stored.values()].flat().map((article) => article.contentHash).filter((hash) => !vectors.has(hash));

@@ -49,9 +49,15 @@ export interface Placement {
    * marked as merged into the survivor, so its URL still leads there.
    */
   merges: StoryMerge[];
-  /** The ids of the stored stories the run compared with (those of the input's members). */
+  /**
+   * The ids of the stored stories the run compared with (those of the input's members), and of those the stage adds
+   * as changed (stage/mend.ts withStaleStories).
+   */
   known: ReadonlySet<string>;
-  /** The stories that gained articles or merged stories, each once: the ones not in `known` are new. */
+  /**
+   * The stories that gained articles or merged stories (or whose members' words changed: withStaleStories), each once:
+   * the ones not in `known` are new.
+   */
   changed: string[];
   /** The changed stories' profiles after the run, in the order of `changed`. */
   profiles: StoryProfile[];
