@@ -161,8 +161,31 @@ export function settingsFrom(flags: Record<string, string | boolean | undefined>
     if (error instanceof StoreLocationError) throw new UsageError(`--db ${settings.storePath}: ${error.message}`);
     throw error;
   }
-  if (settings.siteUrl !== undefined && !/^https?:\/\/[^/\s]+/i.test(settings.siteUrl)) {
-    throw new UsageError(`--site-url must be an http:// or https:// address, not "${settings.siteUrl}"`);
-  }
+  if (settings.siteUrl !== undefined) checkSiteUrl(settings.siteUrl);
+  if (settings.base !== undefined) checkBase(settings.base);
   return { ...settings, given };
+}
+
+/**
+ * Refuses (UsageError) a --site-url that is not an http(s) origin: the site's links, feeds and sitemap are made from
+ * it, and a path in it ("https://example.org/news") was dropped without a word, so the path goes in --base.
+ */
+function checkSiteUrl(siteUrl: string): void {
+  const url = URL.canParse(siteUrl) ? new URL(siteUrl) : null;
+  if (!url || !/^https?:$/.test(url.protocol) || !/^https?:\/\//i.test(siteUrl)) {
+    throw new UsageError(`--site-url must be an http:// or https:// address, not "${siteUrl}"`);
+  }
+  if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
+    throw new UsageError(`--site-url is the site's address without a path (${url.origin}); give the path with --base, e.g. --base ${url.pathname}`);
+  }
+}
+
+/**
+ * Refuses (UsageError) a --base (already normalBase'd) with a segment that is no plain URL path segment: RFC 3986's
+ * pchar set, and not "." or ".." ("../x" made Astro fail on every page with 1,200 lines of errors; "/news?x=1" built a
+ * front page that was only a redirect).
+ */
+function checkBase(base: string): void {
+  const bad = base.split('/').filter(Boolean).find((segment) => segment === '.' || segment === '..' || !/^[A-Za-z0-9._~!$&'()*+,;=:@%-]+$/.test(segment));
+  if (bad !== undefined) throw new UsageError(`--base must be a URL path such as /news/, and "${bad}" is not a plain path segment`);
 }

@@ -38,6 +38,21 @@ describe('wirefold command line', () => {
     expect(runWirefold(['feeds', 'add', 'not-a-url', '--db', join(tempFolder(), 'x.db')]).status).toBe(2);
   });
 
+  // Astro failed on every page of "--base ../x" with 1,200 lines of errors; a path in --site-url was dropped silently.
+  it('refuses a --base that is no URL path and a --site-url that is no http(s) origin, in one line', () => {
+    const refusal = (args: string[]) => {
+      const result = runWirefold(['build', '--db', join(tempFolder(), 'none.db'), ...args]);
+      return { status: result.status, line: result.stderr.split('\n')[0] };
+    };
+    expect(refusal(['--base', '../x'])).toEqual({ status: 2, line: 'wirefold build: --base must be a URL path such as /news/, and ".." is not a plain path segment' });
+    expect(refusal(['--base', '/news?x=1'])).toEqual({ status: 2, line: 'wirefold build: --base must be a URL path such as /news/, and "news?x=1" is not a plain path segment' });
+    expect(refusal(['--site-url', 'https://example.org/news'])).toEqual({ status: 2,
+      line: "wirefold build: --site-url is the site's address without a path (https://example.org); give the path with --base, e.g. --base /news" });
+    expect(refusal(['--site-url', 'https://exa mple.org'])).toEqual({ status: 2, line: 'wirefold build: --site-url must be an http:// or https:// address, not "https://exa mple.org"' });
+    // Accepted: they get as far as the missing store.
+    expect(refusal(['--base', '/news/', '--site-url', 'https://example.org/']).status).toBe(1);
+  });
+
   it('has --help on every command', () => {
     for (const command of ['ingest', 'embed', 'cluster', 'build', 'rebuild', 'watch', 'demo', 'serve', 'feeds', 'doctor', 'model', 'eval']) {
       const result = runWirefold([command, '--help']);
