@@ -10,6 +10,7 @@ let command = 'wirefold';
 const handlers = new Map<StopSignal, () => void>();
 const cleanups = new Set<() => Promise<unknown>>();
 let stopping = false;
+let readingAtExit = false;
 
 /**
  * How long the stop waits for its cleanups (beforeStopExit) before it exits anyway, in milliseconds: long enough for
@@ -50,6 +51,13 @@ export function exitOnStopSignals(commandName: string): void {
     handlers.set(signal, handler);
     process.on(signal, handler);
   }
+  if (!readingAtExit) {
+    readingAtExit = true;
+    // A signal caught after the loop's last read would never be read: once nothing keeps the loop turning, Node exits
+    // (with the command's code, 0 after a rebuild that was told to stop). One more turn reads it; once, so that the
+    // process still ends.
+    process.once('beforeExit', () => setImmediate(() => undefined));
+  }
 }
 
 /**
@@ -88,28 +96,36 @@ export function beforeStopExit(cleanup: () => Promise<unknown>): () => void {
 }
 
 /**
- * Runs synchronous work with the signals' default action restored. A JavaScript handler cannot run until synchronous
- * code returns, and clustering a large run takes seconds; with the default action the kernel ends the process at
- * once instead, which is safe because the work writes in one transaction. (No "stopped" line then: nothing can print.)
- */
-export function interruptibleSync<T>(work: () => T): T {
-  for (const [signal, handler] of handlers) process.off(signal, handler);
-  try {
-    return work();
-  } finally {
-    for (const [signal, handler] of handlers) process.on(signal, handler);
-  }
-}
-
-/**
- * interruptibleSync for asynchronous work (a stage whose store calls are asynchronous but mostly synchronous
- * underneath, so handlers would still wait): the default action is restored until the work settles.
+ * Runs work with the signals' default action restored: a stage whose store calls are asynchronous but mostly
+ * synchronous underneath (clustering a large run takes seconds), where a JavaScript handler could not run until the
+ * work returns. With the default action the kernel ends the process at once instead, which is safe because the work
+ * writes in one transaction. (No "stopped" line then: nothing can print.)
+ *
+ * The handlers are taken off only after the signals caught so far have been handled: closing Node's signal handle (the
+ * last listener going) discards a signal it has caught but not yet dispatched, so a Ctrl-C that landed while the
+ * previous stage's last synchronous code ran (rebuild's embed→cluster boundary: about 20 ms with no turn of the loop)
+ * was lost, neither handled nor given its default action, and the command ran to the end and exited 0. The only gap
+ * left is Node's: the few microseconds of synchronous code between the loop's read of the signals it caught and the
+ * swap. A stop already under way (its clean-ups run) does not start the work. There is no synchronous form of this:
+ * without a turn of the loop, a signal caught since the last one would be dropped by the swap.
  */
 export async function interruptible<T>(work: () => Promise<T>): Promise<T> {
+  if (handlers.size > 0) await handleCaughtSignals();
+  // The stop's clean-ups end the process (or its budget does); the abandoned command waits for that.
+  if (stopping) return new Promise<T>(() => undefined);
   for (const [signal, handler] of handlers) process.off(signal, handler);
   try {
     return await work();
   } finally {
     for (const [signal, handler] of handlers) process.on(signal, handler);
   }
+}
+
+/**
+ * Runs the handlers of the stop signals caught so far. libuv catches a signal at once but dispatches it only when the
+ * event loop reads the signals it caught (in its poll phase). Two turns: the first immediate may run in the turn whose
+ * poll came before this call (when called from an I/O callback), the second runs after a poll that began after it.
+ */
+function handleCaughtSignals(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
