@@ -54,8 +54,10 @@ export interface FreshSite {
    */
   swapIn(): Promise<string | null>;
   /**
-   * Deletes the folder after a failed build (synchronously, marker last; when the folder itself cannot go, it keeps its
-   * marker and this throws). Does nothing once swapped in or withdrawn.
+   * Deletes the folder after a failed build, synchronously: taken from under writers still at work first, as withdraw
+   * does (a marked placeholder file stays in its place until the process exits or a later build removes it), then
+   * deleted marker last; when the folder itself cannot go, it keeps its marker and this throws. Does nothing once
+   * swapped in or withdrawn.
    */
   discard(): void;
   /**
@@ -116,7 +118,15 @@ export function createFreshSite(outDir: string, demo = false): FreshSite {
       if (state !== 'building') return;
       state = 'discarded';
       inProgress.delete(fresh);
-      removeMarkedFolderSync(fresh);
+      // A failed render may leave Astro's other pages still being written: the folder is taken from under them first,
+      // as a stop does (takeAway); where it cannot be renamed (its parent made immutable), it is deleted where it is.
+      const doomed = siblingPath(outDir, 'new');
+      try {
+        takeAway(fresh, doomed);
+      } catch {
+        if (!existsSync(doomed)) return removeMarkedFolderSync(fresh);
+      }
+      removeMarkedFolderSync(doomed);
     },
     async withdraw() {
       if (state === 'live') return previousRemoved;
@@ -181,6 +191,15 @@ function renameAside(old: string, outDir: string): string {
  *    after a SIGKILL, with the next build (recoverInterruptedSwap knows it by its marker).
  */
 async function withdrawFolder(fresh: string, doomed: string): Promise<void> {
+  takeAway(fresh, doomed);
+  await removeMarkedFolder(doomed);
+}
+
+/**
+ * Steps 1, 2 and 4 of withdrawFolder: renames fresh to doomed and puts the marked placeholder file in its place, removed
+ * when the process exits. Throws when the rename fails (nothing changed then) or the placeholder cannot be written.
+ */
+function takeAway(fresh: string, doomed: string): void {
   const markerText = readFileSync(join(fresh, siteMarkerName), 'utf8');
   renameSync(fresh, doomed);
   for (let moved = 0; ; moved++) {
@@ -199,7 +218,6 @@ async function withdrawFolder(fresh: string, doomed: string): Promise<void> {
       // gone already, or no longer our file: nothing of ours to remove
     }
   });
-  await removeMarkedFolder(doomed);
 }
 
 /**

@@ -170,6 +170,23 @@ describe('the site swap', () => {
     expect(readdirSync(parent)).toEqual(['site']);
   });
 
+  // "--base ../x" made Astro fail on one page while it still wrote others: they rebuilt the deleted folder, unmarked.
+  it('takes a failed build\'s folder from under writers still at work, so none can build it up again unmarked', () => {
+    const parent = tempFolder();
+    const out = markedSite(join(parent, 'site'), 'current');
+    const fresh = createFreshSite(out);
+    mkdirSync(join(fresh.path, 'stories'));
+    writeFileSync(join(fresh.path, 'stories', 'index.html'), 'half a site');
+    fresh.discard();
+    // A page Astro writes after the failure (mkdir -p, then the file) fails instead of making the folder again.
+    expect(() => mkdirSync(join(fresh.path, 'about'), { recursive: true })).toThrow();
+    expect(readdirSync(parent).sort()).toEqual([basename(fresh.path), 'site']);
+    expect(statSync(fresh.path).isFile()).toBe(true);
+    // The marked placeholder goes with the process, or with the next build's repair.
+    expect(recoverInterruptedSwap(out)).toEqual({ repaired: 1, warnings: [] });
+    expect(readdirSync(parent)).toEqual(['site']);
+  });
+
   it('deletes all of a leftover but what cannot go, not only what comes before it', (context) => {
     const parent = tempFolder();
     const out = markedSite(join(parent, 'site'), 'current');
