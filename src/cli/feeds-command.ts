@@ -25,8 +25,14 @@ export async function feedsCommand(settings: Settings, args: string[], values: R
   if (!['list', 'add', 'remove', 'import', 'export'].includes(action ?? '')) {
     throw new UsageError(action ? `unknown feeds action "${action}"` : 'feeds needs an action');
   }
-  // Read before the store is opened, so a missing file never leaves a new empty store behind.
-  const opmlText = action === 'import' && target ? readInputFile(target) : undefined;
+  // Read, parsed and checked before the store is opened, so that a missing file, a file that is no OPML or a bad URL
+  // never leaves a new empty store behind (a later `build` would then build an empty site instead of "no store").
+  const opml = action === 'import' && target ? parseOpml(readInputFile(target)) : undefined;
+  const problem = action === 'add' && target ? feedUrlProblem(target) : null;
+  if (problem) {
+    console.error(`wirefold feeds: cannot add ${target} (${problem}): a feed URL is http:// or https:// and a host`);
+    return 2;
+  }
   // The demo's store is deleted and made anew by every `wirefold demo`: feeds added to it would be lost on the next one.
   if ((action === 'add' || action === 'import') && await isDemoStore(settings.storePath)) {
     throw new Error(`refusing to add feeds to ${describeLocation(parseStoreLocation(settings.storePath))}: it is the demo's store, ` +
@@ -43,11 +49,6 @@ export async function feedsCommand(settings: Settings, args: string[], values: R
       }
       case 'add': {
         if (!target) throw new UsageError('feeds add needs an http(s) URL');
-        const problem = feedUrlProblem(target);
-        if (problem) {
-          console.error(`wirefold feeds: cannot add ${target} (${problem}): a feed URL is http:// or https:// and a host`);
-          return 2;
-        }
         const url = await feedUrlFor(canonicalFeedUrl(target), settings.allowPrivateAddresses);
         const { id, was } = await followFeed(store, { url, title: (values.title as string | undefined) ?? null, tags: values.tag ? [values.tag as string] : [] });
         console.log(`feed ${id}: ${url}${followNotes[was]}`);
@@ -64,8 +65,7 @@ export async function feedsCommand(settings: Settings, args: string[], values: R
         return 0;
       }
       case 'import': {
-        if (!target) throw new UsageError('feeds import needs an OPML file');
-        const opml = parseOpml(opmlText!);
+        if (!opml) throw new UsageError('feeds import needs an OPML file');
         const problems = new Map(opml.feeds.map((feed) => [feed, feedUrlProblem(feed.url)]));
         const accepted = opml.feeds.filter((feed) => problems.get(feed) === null);
         const rejected = opml.feeds.filter((feed) => problems.get(feed) !== null);

@@ -79,6 +79,14 @@ describe('what wirefold may delete', () => {
       expect(existsSync(typo), command.join(' ')).toBe(false);
     }
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toBe('the live site');
+    // The commands that start a store start none when they fail before adding a feed.
+    const notOpml = join(folder, 'notes.xml');
+    writeFileSync(notOpml, '<notes><note>not a feed list</note></notes>');
+    const badImport = runWirefold(['feeds', 'import', notOpml, '--db', typo]);
+    expect(badImport.status).toBe(1);
+    expect(badImport.stderr.trim().split('\n')).toHaveLength(1);
+    expect(runWirefold(['feeds', 'add', 'not-a-url', '--db', typo]).status).toBe(2);
+    expect(existsSync(typo), 'feeds import or add that failed').toBe(false);
     const inMissingFolder = join(folder, 'no-such-folder', 'store.db');
     expect(runWirefold(['rebuild', '--db', inMissingFolder]).stderr).toContain(`wirefold rebuild: no store at ${inMissingFolder}`);
     expect(existsSync(join(folder, 'no-such-folder'))).toBe(false);
