@@ -312,6 +312,17 @@ export async function countActiveFeeds(store: Store): Promise<number> {
   return (await sqlOf(store).get<{ n: number }>("SELECT count(*) AS n FROM feeds WHERE status = 'active'"))!.n;
 }
 
+/**
+ * When every active feed is failing (its last fetch failed): the earliest start of their failures (ISO 8601); null when
+ * some active feed works, or there is none. One aggregate query: a scheduled run asks it when no feed was due.
+ */
+export async function allFeedsFailingSince(store: Store): Promise<string | null> {
+  const row = await sqlOf(store).get<{ active: number; working: number; since: string | null }>(
+    `SELECT count(*) AS active, count(*) FILTER (WHERE consecutive_failures = 0) AS working, min(failing_since) AS since
+     FROM feeds WHERE status = 'active'`);
+  return row && Number(row.active) > 0 && Number(row.working) === 0 ? row.since ?? 'an unknown time' : null;
+}
+
 /** A permanent redirect: the feed lives at a new URL now (unless another entry already has it). */
 async function moveFeed(store: Store, feedId: number, newUrl: string): Promise<void> {
   const taken = await sqlOf(store).get('SELECT id FROM feeds WHERE url = ?', [newUrl]);
