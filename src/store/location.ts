@@ -21,7 +21,11 @@ export function parseStoreLocation(text: string): StoreLocation {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(text)?.[1];
   if (!scheme || scheme.length === 1) return { kind: 'sqlite', path: text };
   const name = scheme.toLowerCase();
-  if (name === 'sqlite') return { kind: 'sqlite', path: text.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '') };
+  if (name === 'sqlite') {
+    const path = text.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (!path.trim()) throw new StoreLocationError('sqlite: needs a file path after it (sqlite:data/wirefold.db)');
+    return { kind: 'sqlite', path };
+  }
   if (name === 'postgres' || name === 'postgresql') {
     if (!/^postgres(ql)?:\/\//i.test(text)) throw new StoreLocationError(`${text}: a PostgreSQL store is named postgres://[user[:password]@]host[:port]/database`);
     return { kind: 'postgres', url: text };

@@ -3,7 +3,7 @@
 // other call chains wait until it ends, so interleaved awaits never slip a foreign write into it.
 import { DatabaseSync } from 'node:sqlite';
 import type { StatementSync } from 'node:sqlite';
-import { existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { migrations, migrationSql } from './migrations.ts';
 import { currentTransaction } from './connection.ts';
@@ -112,6 +112,24 @@ export class SqliteStore implements Store, StoreBackend, Connection {
   }
 }
 
+/** Throws "cannot open the store <path>: permission denied (…)" when this user may not read it, or not write it (or its folder, where SQLite keeps the -wal and -shm files) for a command that writes. */
+function refuseInaccessible(fullPath: string, readOnly: boolean): void {
+  const denied = (path: string, mode: number) => {
+    try {
+      accessSync(path, mode);
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  if (denied(fullPath, constants.R_OK)) throw new Error(`cannot open the store ${fullPath}: permission denied (this user may not read it)`);
+  if (readOnly) return;
+  if (denied(fullPath, constants.W_OK)) throw new Error(`cannot open the store ${fullPath}: permission denied (this user may read it but not write it)`);
+  if (denied(dirname(fullPath), constants.W_OK)) {
+    throw new Error(`cannot open the store ${fullPath}: permission denied (this user may not write its folder, where its -wal and -shm files go)`);
+  }
+}
+
 /** Runs the first read of a freshly opened file; a file SQLite cannot read is closed and named in a one-line error. */
 function firstRead<T>(db: DatabaseSync, fullPath: string, read: () => T): T {
   try {
@@ -131,6 +149,9 @@ export function openSqliteStore(path: string, options: OpenOptions): SqliteStore
   // A missing store is refused only when it must exist; a folder, always.
   if (fullPath !== ':memory:' && (options.mustExist || existsSync(fullPath))) existingStorePath(path);
   if (!options.readOnly && fullPath !== ':memory:') mkdirSync(dirname(fullPath), { recursive: true });
+  // SQLite's own words ("unable to open database file", "attempt to write a readonly database") name neither the file
+  // nor the reason: a store this user may not read, or not write when the command writes, is refused here in one line.
+  if (fullPath !== ':memory:' && existsSync(fullPath)) refuseInaccessible(fullPath, options.readOnly ?? false);
   const db = new DatabaseSync(fullPath, { readOnly: options.readOnly ?? false });
   db.exec('PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
   // A file that is no SQLite database at all (a mistyped --db naming a text file) fails on its first read, with

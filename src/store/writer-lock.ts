@@ -4,6 +4,7 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { isSameProcessRunning, processStart } from '../processes.ts';
+import { fileErrorReason } from '../file-errors.ts';
 import { existingStorePath, withOpenStore } from './store.ts';
 import type { Store } from './store.ts';
 import { parseStoreLocation } from './location.ts';
@@ -46,7 +47,9 @@ export function acquireWriterLock(target: string, command: string): WriterLock {
     try {
       fd = openSync(path, 'wx');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new Error(`cannot lock the store ${target}: cannot write ${path}: ${fileErrorReason(error)} (a run writes its lock file beside the store)`);
+      }
       const holder = readHolder(path);
       if (holder && isAlive(holder)) throw new LockHeldError(holder, target);
       rmSync(path, { force: true }); // stale: its holder is gone

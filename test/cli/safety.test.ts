@@ -1,10 +1,10 @@
 // Wirefold never loses or wrecks what a user has: the cases seen on a real machine, each run through the real command
 // (real files, real processes, real signals).
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -159,6 +159,24 @@ describe('files that are not ours', () => {
     expect(existsSync(join(folder, 'site'))).toBe(false);
   });
 
+  // SQLite said "unable to open database file" or "attempt to write a readonly database", naming neither.
+  it('names a store this user may not read or write, and why, in one line', (context) => {
+    if (process.getuid?.() !== 0) context.skip(); // runs the command as another user
+    const folder = tempFolder();
+    chmodSync(folder, 0o755);
+    const db = storeWithFeed(folder);
+    const asNobody = (args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'scripts/wirefold.mjs'), ...args, '--db', db],
+      { cwd: repoRoot, encoding: 'utf8', uid: 65534, gid: 65534, env: { ...process.env, NO_COLOR: '1' } });
+    chmodSync(db, 0o600);
+    expect(asNobody(['feeds', 'list']).stderr.trim()).toBe(`wirefold feeds: cannot open the store ${db}: permission denied (this user may not read it)`);
+    chmodSync(db, 0o644);
+    expect(asNobody(['build', '--out', join(folder, 'site')]).stderr.trim()).toBe(
+      `wirefold build: cannot lock the store ${db}: cannot write ${db}.lock: permission denied (a run writes its lock file beside the store)`);
+    chmodSync(folder, 0o777);
+    expect(asNobody(['cluster']).stderr.trim()).toBe(`wirefold cluster: cannot open the store ${db}: permission denied (this user may read it but not write it)`);
+    expect(existsSync(join(folder, 'site'))).toBe(false);
+  });
+
   it('names a --db that is no SQLite file at all, and leaves it as it was', () => {
     const folder = tempFolder();
     const text = join(folder, 'notes.md');
@@ -275,7 +293,7 @@ describe('bad input', () => {
   it('refuses bad values and extra arguments with exit 2 and one line of reason', () => {
     for (const args of [['serve', '--port', 'abc'], ['serve', '--port', '99999'], ['ingest', 'extra'], ['build', 'now', '--db', 'x.db'], ['serve', '--model', 'm'],
       ['build', '--site-url', 'notaurl'], ['build', '--out=~/site'], ['build', '--bogus'], ['build', '--db', 'mysql://u@127.0.0.1/news'],
-      ['build', '--images', 'sometimes']]) {
+      ['build', '--images', 'sometimes'], ['feeds', 'list', '--db', 'sqlite:']]) {
       const result = runWirefold(args);
       expect(result.status, args.join(' ')).toBe(2);
       expect(result.stderr.split('\n')[0], args.join(' ')).toMatch(new RegExp(`^wirefold ${args[0]}: `));
