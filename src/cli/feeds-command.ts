@@ -159,7 +159,7 @@ async function parseCommand(target: string, json: boolean, allowPrivateAddresses
     }
     return 0;
   } catch (error) {
-    console.error(`cannot read ${target}: ${(error as Error).message}`);
+    console.error(`wirefold feeds: cannot read ${target}: ${(error as Error).message}`);
     return 1;
   }
 }
@@ -170,7 +170,7 @@ async function readTarget(target: string, allowPrivateAddresses: boolean):
   if (/^https?:\/\//.test(target)) {
     const result = await fetchFeed({ url: target }, undefined, { allowPrivateAddresses });
     if (result.kind !== 'ok') {
-      console.error(`cannot read ${target}: ${fetchProblem(result)}`);
+      console.error(`wirefold feeds: cannot read ${target}: ${fetchProblem(result)}`);
       return null;
     }
     return { bytes: result.body, contentType: result.contentType, url: result.url, encodingIgnored: result.encodingIgnored };
@@ -178,7 +178,7 @@ async function readTarget(target: string, allowPrivateAddresses: boolean):
   try {
     return { bytes: readInputBytes(target), contentType: null, url: pathToFileURL(target).href, encodingIgnored: null };
   } catch (error) {
-    console.error((error as Error).message);
+    console.error(`wirefold feeds: ${(error as Error).message}`);
     return null;
   }
 }

@@ -234,7 +234,9 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof UsageError || err.code?.startsWith('ERR_PARSE_ARGS')) {
       // parseArgs' own text suggests passing the option as an argument after "--"; say it plainly instead.
       const unknown = err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'([^']+)'/.exec(err.message)?.[1] : undefined;
-      const message = unknown ? `unknown option ${unknown}` : err.message.split('\n')[0];
+      // "Option '--out <value>' argument missing", in our words.
+      const missing = /^Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(err.message)?.[1];
+      const message = unknown ? `unknown option ${unknown}` : missing ? `${missing} needs a value` : err.message.split('\n')[0];
       console.error(`wirefold ${name}: ${message}\nUsage: ${command.usage} (see "wirefold ${name} --help")`);
       return exitCodes.usage;
     }

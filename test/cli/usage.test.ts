@@ -35,6 +35,8 @@ describe('wirefold command line', () => {
     expect(flag.status).toBe(2);
     expect(flag.stderr).toContain('Usage: wirefold ingest');
     expect(runWirefold(['watch', '--every', 'often']).status).toBe(2);
+    expect(runWirefold(['build', '--out']).stderr.split('\n')[0]).toBe('wirefold build: --out needs a value');
+    expect(runWirefold(['feeds', 'parse', '/no/such/feed.xml']).stderr.trim()).toBe('wirefold feeds: cannot read /no/such/feed.xml: no such file');
     expect(runWirefold(['feeds', 'add', 'not-a-url', '--db', join(tempFolder(), 'x.db')]).status).toBe(2);
   });
 

@@ -193,7 +193,7 @@ describe('the command line', () => {
       const strict = { WIREFOLD_ALLOW_PRIVATE_ADDRESSES: '' };
       const refusedParse = runWirefold(['feeds', 'parse', url], { env: strict });
       expect(refusedParse.status).toBe(1);
-      expect(refusedParse.stderr.trim()).toBe(`cannot read ${url}: refused: 127.0.0.1 is a loopback address; pass --allow-private-addresses to allow`);
+      expect(refusedParse.stderr.trim()).toBe(`wirefold feeds: cannot read ${url}: refused: 127.0.0.1 is a loopback address; pass --allow-private-addresses to allow`);
       expect(runWirefold(['feeds', 'parse', url], { env: { WIREFOLD_ALLOW_PRIVATE_ADDRESSES: '1' } }).stdout).toContain('Inside News');
 
       const db = join(tempFolder(), 'cli.db');
