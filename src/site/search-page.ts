@@ -29,7 +29,8 @@ const typingPauseMs = 300;
  * #search-results, the button #search-more and the line #search-notice (search.astro). Reads the configuration from
  * #search's data-base, data-bundle and data-merged (JSON array). A shard that cannot be loaded (search-open.ts), or a
  * result whose data cannot be, shows #search-notice and search goes on with the rest; a failure to load Pagefind or its
- * primary shard shows one line in the status and leaves the box.
+ * primary shard shows one line in the status and leaves the box. On a site with no story and no topic (data-empty) it
+ * only says there is nothing to search yet.
  */
 export function startSearchPage(): void {
   const root = document.getElementById('search')!;
@@ -44,6 +45,12 @@ export function startSearchPage(): void {
   const list = document.getElementById('search-results') as HTMLOListElement;
   const more = document.getElementById('search-more') as HTMLButtonElement;
   const notice = document.getElementById('search-notice')!;
+  // A site with nothing in it has nothing to index (search.astro data-empty): no index to open, and no error to show.
+  if (root.dataset['empty'] !== undefined) {
+    status.textContent = 'There is nothing to search yet: the site has no stories.';
+    input.disabled = true;
+    return;
+  }
   // The notice is a live region: its text is set as it is shown, so a screen reader announces it.
   const partial = () => {
     if (!notice.hidden) return;

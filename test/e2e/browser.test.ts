@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { chromium, devices } from 'playwright-core';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import type { AxeResults } from 'axe-core';
-import { repoRoot, tempFolder } from '../helpers.ts';
+import { repoRoot, runWirefold, tempFolder } from '../helpers.ts';
 import { buildDemoSite, demoBuildTimeoutMs, serveSite } from '../demo-site.ts';
 import { relativePhrase } from '../../src/site/relative-time.ts';
 import type { DemoSite, RunningServer } from '../demo-site.ts';
@@ -784,6 +784,24 @@ describe('the demo site in Chromium', () => {
     expect(new URL(page.url()).searchParams.get('q')).toBe('xyzzyplugh');
     await finish(visit);
   });
+
+  // Pagefind cannot open an index with no page: the search page said "unavailable" over an uncaught Pagefind error.
+  it('says there is nothing to search yet on a site with no story, with no error', async () => {
+    const folder = tempFolder();
+    const db = join(folder, 'store.db');
+    expect(runWirefold(['feeds', 'add', 'http://127.0.0.1:9/feed.xml', '--db', db]).status).toBe(0);
+    const dist = join(folder, 'site');
+    expect(runWirefold(['build', '--db', db, '--out', dist]).status).toBe(0);
+    const empty = await serveSite({ dist });
+    try {
+      const visit = await open('/search/?q=outage', { on: empty });
+      await expect.poll(() => visit.page.locator('#search-status').innerText()).toBe('There is nothing to search yet: the site has no stories.');
+      expect(await visit.page.getByRole('searchbox', { name: 'Search stories and topics' }).isDisabled()).toBe(true);
+      await finish(visit);
+    } finally {
+      await empty.stop();
+    }
+  }, 120_000);
 
   it('answers an unknown address with the 404 page', async () => {
     const visit = await open('/no-such-page/', { status: 404 });
