@@ -113,9 +113,13 @@ async function feedUrlFor(target: string, allowPrivateAddresses: boolean): Promi
     console.error(`note: could not read ${target} now (${fetchProblem(result)}); added as given`);
     return target;
   }
-  const feed = feedOfWebPage(result.body, result.url, result.contentType);
-  if (!feed) return target;
+  const announced = feedOfWebPage(result.body, result.url, result.contentType);
+  if (!announced) return target;
+  const feed = canonicalFeedUrl(announced);
   console.log(`${target} is a web page; found its feed ${feed}`);
+  // A page may announce a feed that is gone: it is added all the same (the page says it is there), and the user told.
+  const check = await fetchFeed({ url: feed }, undefined, { allowPrivateAddresses });
+  if (check.kind !== 'ok') console.error(`note: could not read ${feed} now (${fetchProblem(check)}); added all the same`);
   return feed;
 }
 

@@ -1,5 +1,6 @@
 // Kind 8 of issue 13 (a site page given instead of a feed): feed autodiscovery, and `feeds parse` saying what it found.
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { discoverFeeds } from '../../src/ingest/discover.ts';
@@ -7,7 +8,7 @@ import { ingestFeeds } from '../../src/ingest/ingest.ts';
 import { openStore } from '../../src/store/store.ts';
 import { listFeeds, upsertFeed } from '../../src/store/feeds.ts';
 import { countArticles } from '../../src/store/articles.ts';
-import { runWirefold, tempFolder } from '../helpers.ts';
+import { repoRoot, runWirefold, tempFolder } from '../helpers.ts';
 import { fixture } from './load.ts';
 import { listenOnLoopback } from './loopback.ts';
 
@@ -30,6 +31,30 @@ describe('feeds parse given a web page', () => {
   it('says the page is not a feed and names the feed it announces', () => {
     const result = runWirefold(['feeds', 'parse', 'test/ingest/fixtures/site-page-not-feed.html']);
     expect(result.stderr + result.stdout).toMatch(/site-page-not-feed\.html is a web page; found its feed \S*\/blog\/feed\.xml/);
+  });
+});
+
+describe('feeds add given a web page', () => {
+  // The page announces /blog/feed.xml, which this server does not have.
+  const server = createServer((request, response) => {
+    if (request.url === '/') return void response.writeHead(200, { 'content-type': 'text/html' }).end(fixture('site-page-not-feed.html'));
+    response.writeHead(404).end();
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('adds the feed the page announces, and says so when that feed cannot be read now', async () => {
+    const { base } = await listenOnLoopback(server);
+    const db = join(tempFolder(), 'add.db');
+    // Run beside this process (not spawnSync): the server here must answer it.
+    const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.mjs'), 'feeds', 'add', `${base}/`, '--db', db, '--allow-private-addresses'],
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    expect(await new Promise((resolve) => child.on('close', resolve))).toBe(0);
+    expect(stdout).toContain(`${base}/ is a web page; found its feed ${base}/blog/feed.xml`);
+    expect(stderr.trim()).toBe(`note: could not read ${base}/blog/feed.xml now (HTTP 404 Not Found); added all the same`);
   });
 });
 
