@@ -1,6 +1,5 @@
 // What a feed URL must be before it is stored or fetched: http or https, with a host. One check for `feeds add`,
 // OPML import, `feeds parse` and every redirect the fetcher follows, so no path lets in what another refuses.
-import fastUri from 'fast-uri';
 
 /**
  * Why this text cannot be a feed URL, in a few words ("not http or https", "no host", "not a URL"), or null when it
@@ -18,17 +17,13 @@ export function feedUrlProblem(text: string): string | null {
 }
 
 /**
- * The one spelling a feed URL is stored under, so one feed given twice is one feed: RFC 3986's normalisation (fast-uri:
- * percent-encoded letters, digits and -._~ decoded, other escapes upper-cased, so ".../rss%32%30.xml" is ".../rss20.xml"),
- * then the WHATWG URL serialisation (scheme and host lower-cased, a default port and "." segments dropped, an empty
- * path as "/"), without a fragment, which names a part of a page and never a different feed, and without an empty
- * query ("feed.xml?"). For a text feedUrlProblem accepts; others come back as given.
+ * The one spelling a feed URL is stored under, so one feed given twice is one feed: the WHATWG URL serialisation
+ * (scheme and host lower-cased, a default port and "." segments dropped, an empty path as "/") without a fragment,
+ * which names a part of a page and never a different feed. For a text feedUrlProblem accepts; others come back as given.
  */
 export function canonicalFeedUrl(text: string): string {
-  const url = URL.parse(fastUri.normalize(text.trim()));
+  const url = URL.parse(text.trim());
   if (!url) return text;
   url.hash = '';
-  // "?" with nothing after it: search reads "" for it, and setting "" drops the "?".
-  if (url.search === '') url.search = '';
   return url.href;
 }
