@@ -211,13 +211,27 @@ function takeAway(fresh: string, doomed: string): void {
       renameSync(fresh, join(doomed, `.recreated-${moved}`));
     }
   }
-  process.once('exit', () => {
+  // One 'exit' listener for every placeholder of the process (watch may leave one per failed round); placeholders a
+  // later repair removed are forgotten, so the list does not grow with the rounds.
+  for (const path of placeholders.keys()) if (!existsSync(path)) placeholders.delete(path);
+  placeholders.set(fresh, markerText);
+  if (!removingAtExit) process.once('exit', removePlaceholders);
+  removingAtExit = true;
+}
+
+/** The placeholder files (path → the marker text they hold) this process removes as it exits (takeAway). */
+const placeholders = new Map<string, string>();
+let removingAtExit = false;
+
+function removePlaceholders(): void {
+  for (const [path, markerText] of placeholders) {
     try {
-      if (readFileSync(fresh, 'utf8') === markerText) unlinkSync(fresh);
+      if (readFileSync(path, 'utf8') === markerText) unlinkSync(path);
     } catch {
       // gone already, or no longer our file: nothing of ours to remove
     }
-  });
+  }
+  placeholders.clear();
 }
 
 /**

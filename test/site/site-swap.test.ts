@@ -185,6 +185,13 @@ describe('the site swap', () => {
     // The marked placeholder goes with the process, or with the next build's repair.
     expect(recoverInterruptedSwap(out)).toEqual({ repaired: 1, warnings: [] });
     expect(readdirSync(parent)).toEqual(['site']);
+    // A process that fails build after build (wirefold watch) keeps one 'exit' listener for all its placeholders.
+    const listeners = process.listenerCount('exit');
+    for (let round = 0; round < 12; round++) {
+      createFreshSite(out).discard();
+      recoverInterruptedSwap(out);
+    }
+    expect(process.listenerCount('exit')).toBe(listeners);
   });
 
   it('deletes all of a leftover but what cannot go, not only what comes before it', (context) => {
