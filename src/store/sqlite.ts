@@ -3,7 +3,7 @@
 // other call chains wait until it ends, so interleaved awaits never slip a foreign write into it.
 import { DatabaseSync } from 'node:sqlite';
 import type { StatementSync } from 'node:sqlite';
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { migrations, migrationSql } from './migrations.ts';
 import { currentTransaction } from './connection.ts';
@@ -125,7 +125,8 @@ function refuseInaccessible(fullPath: string, readOnly: boolean): void {
   if (denied(fullPath, constants.R_OK)) throw new Error(`cannot open the store ${fullPath}: permission denied (this user may not read it)`);
   if (readOnly) return;
   if (denied(fullPath, constants.W_OK)) throw new Error(`cannot open the store ${fullPath}: permission denied (this user may read it but not write it)`);
-  if (denied(dirname(fullPath), constants.W_OK)) {
+  // The folder of the file itself: a store reached through a symlink keeps its -wal, -shm and lock beside its target.
+  if (denied(dirname(realpathSync(fullPath)), constants.W_OK)) {
     throw new Error(`cannot open the store ${fullPath}: permission denied (this user may not write its folder, where its -wal and -shm files go)`);
   }
 }

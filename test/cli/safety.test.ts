@@ -175,6 +175,14 @@ describe('files that are not ours', () => {
     chmodSync(folder, 0o777);
     expect(asNobody(['cluster']).stderr.trim()).toBe(`wirefold cluster: cannot open the store ${db}: permission denied (this user may read it but not write it)`);
     expect(existsSync(join(folder, 'site'))).toBe(false);
+    // Reached through a symlink in a folder this user may not write: what counts is the folder of the file itself.
+    chmodSync(db, 0o666);
+    const links = join(folder, 'links');
+    mkdirSync(links, { mode: 0o755 });
+    symlinkSync(db, join(links, 'store.db'));
+    const linked = spawnSync(process.execPath, [join(repoRoot, 'scripts/wirefold.mjs'), 'cluster', '--db', join(links, 'store.db')],
+      { cwd: repoRoot, encoding: 'utf8', uid: 65534, gid: 65534, env: { ...process.env, NO_COLOR: '1' } });
+    expect(linked.status, linked.stderr).toBe(0);
   });
 
   it('names a --db that is no SQLite file at all, and leaves it as it was', () => {
