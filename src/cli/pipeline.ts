@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import type { Store } from '../store/store.ts';
 import { withStoreWorker, withStoreWriter } from '../store/writer-lock.ts';
 import { printableLocation } from '../store/location.ts';
-import { allFeedsFailingSince } from '../store/feeds.ts';
+import { allFeedsFailing } from '../store/feeds.ts';
 import { finishRun, startRun } from '../store/runs.ts';
 import type { Counts, Stage } from '../store/runs.ts';
 import type { IngestSummary } from '../ingest/ingest.ts';
@@ -82,7 +82,7 @@ export async function ingestStage(store: Store, settings: Settings): Promise<str
       (summary.heldBack > 0 ? `; ${summary.heldBack} held back (their host asked us to wait)` : '');
     const { failures, warnings: _warnings, ...counts } = summary;
     // A run in which no feed was due tells nothing by itself: the feeds may all be waiting out the backoff of an outage.
-    const stillFailing = summary.fetched + summary.notModified + summary.failures.length === 0 ? await allFeedsFailingSince(store) : null;
+    const stillFailing = summary.fetched + summary.notModified + summary.failures.length === 0 ? await allFeedsFailing(store) : null;
     const problem = ingestProblem(summary, printableLocation(store.path), stillFailing);
     return { result: problem, line, counts: { ...counts, failed: failures.length }, errors: [...(problem ? [problem] : []), ...failures.map((f) => `${f.url}: ${f.error}`)], ok: !problem };
   });
@@ -93,11 +93,9 @@ export async function ingestStage(store: Store, settings: Settings): Promise<str
  * still failing since `stillFailing` (an outage waited out in backoff must not read as a good run, nor build an empty
  * site, from the second run on).
  */
-function ingestProblem(summary: IngestSummary, storePath: string, stillFailing: string | null): string | null {
+function ingestProblem(summary: IngestSummary, storePath: string, stillFailing: { since: string; lastError: string | null } | null): string | null {
   if (summary.feeds === 0) return `no feeds in ${storePath}: add some with "wirefold feeds import content/feeds.opml"`;
-  if (stillFailing) {
-    return `all ${summary.feeds} feeds are failing since ${stillFailing.slice(0, 16).replace('T', ' ')} (none due yet: each waits before its next try): is the network down?`;
-  }
+  if (stillFailing) return `${failingLine(summary.feeds, stillFailing)} (none due yet: each waits before its next try)`;
   const due = summary.feeds - summary.skipped - summary.heldBack;
   if (due > 0 && summary.failures.length === due) {
     return summary.failures.every((failure) => failure.refused)
@@ -174,4 +172,9 @@ async function recorded<T>(store: Store, stage: Stage,
     await finishRun(store, runId, false, {}, [(error as Error).message]);
     throw error;
   }
+}
+
+/** "all N feeds are failing since <when>; the last error: <error>", for rebuild's and doctor's line of an outage. */
+export function failingLine(feeds: number, failing: { since: string; lastError: string | null }): string {
+  return `all ${feeds} feeds are failing since ${failing.since.slice(0, 16).replace('T', ' ')}` + (failing.lastError ? `; the last error: ${failing.lastError}` : '');
 }

@@ -313,14 +313,19 @@ export async function countActiveFeeds(store: Store): Promise<number> {
 }
 
 /**
- * When every active feed is failing (its last fetch failed): the earliest start of their failures (ISO 8601); null when
- * some active feed works, or there is none. One aggregate query: a scheduled run asks it when no feed was due.
+ * When every active feed is failing (its last fetch failed): the earliest start of their failures (ISO 8601) and the
+ * latest fetch's error; null when some active feed works, or there is none. Two small queries: a scheduled run asks
+ * when no feed was due.
  */
-export async function allFeedsFailingSince(store: Store): Promise<string | null> {
-  const row = await sqlOf(store).get<{ active: number; working: number; since: string | null }>(
+export async function allFeedsFailing(store: Store): Promise<{ since: string; lastError: string | null } | null> {
+  const q = sqlOf(store);
+  const row = await q.get<{ active: number; working: number; since: string | null }>(
     `SELECT count(*) AS active, count(*) FILTER (WHERE consecutive_failures = 0) AS working, min(failing_since) AS since
      FROM feeds WHERE status = 'active'`);
-  return row && Number(row.active) > 0 && Number(row.working) === 0 ? row.since ?? 'an unknown time' : null;
+  if (!row || Number(row.active) === 0 || Number(row.working) > 0) return null;
+  const latest = await q.get<{ last_error: string | null }>(
+    "SELECT last_error FROM feeds WHERE status = 'active' ORDER BY last_fetched_at DESC LIMIT 1");
+  return { since: row.since ?? 'an unknown time', lastError: latest?.last_error ?? null };
 }
 
 /** A permanent redirect: the feed lives at a new URL now (unless another entry already has it). */
