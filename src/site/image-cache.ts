@@ -3,6 +3,7 @@
 // between builds; the build links the copies into the site. Readers' browsers then never call the outlets' image
 // hosts, and a dead host costs the story its picture, nothing more.
 import { createHash } from 'node:crypto';
+import { fileErrorReason } from '../file-errors.ts';
 import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readStore } from '../store/store.ts';
@@ -88,7 +89,11 @@ export async function prepareImages(options: ImageOptions): Promise<ImageSummary
   const limits = { ...imageLimits, ...options.limits };
   const deadline = performance.now() + (options.budgetMs ?? 60_000);
   const candidatesOfStories = await readCandidates(options.storePath);
-  mkdirSync(cacheDir, { recursive: true });
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+  } catch (error) {
+    throw new Error(`cannot use the picture cache ${cacheDir}: ${fileErrorReason(error)} (or build with --images hotlink or off)`);
+  }
 
   const summary: ImageSummary = { manifest: { mode: 'local', local: {} }, cacheDir, fetched: 0, cached: 0, skipped: 0, unreachable: 0, deferred: 0 };
   const deadHosts = readDeadHosts(cacheDir);

@@ -147,6 +147,13 @@ describe('prepareImages', () => {
     expect(names).toContain('notes.txt');
   });
 
+  it('says in one line that a cache it cannot make cannot be used (a file where its folder goes)', async () => {
+    const blocked = join(folder, 'blocked.images');
+    writeFileSync(blocked, 'a file, not a folder');
+    await expect(prepareImages({ storePath, cacheDir: blocked, allowPrivateAddresses: true, limits, log: () => {} })).rejects.toThrow(
+      `cannot use the picture cache ${blocked}: a part of its path is a file, not a folder (or build with --images hotlink or off)`);
+  });
+
   it('refuses loopback image hosts under the default network policy, without failing', async () => {
     const refused: string[] = [];
     const summary = await prepareImages({ storePath, cacheDir: join(folder, 'cache-policy'), allowPrivateAddresses: false, log: (line) => refused.push(line) });
