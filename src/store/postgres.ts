@@ -132,15 +132,21 @@ const migrationLockKey = 0x57464d47;
 
 /** Opens the PostgreSQL store at `url`, bringing its schema up to date unless read-only; see openStore. */
 export async function openPostgresStore(url: string, options: OpenOptions): Promise<PostgresStore> {
-  const pool = new pg.Pool({ connectionString: url, types, max: options.connections ?? 4, application_name: 'wirefold' });
+  const pool = new pg.Pool({
+    connectionString: url, types, max: options.connections ?? 4, application_name: 'wirefold',
+    // Every statement is prepared once per connection (toPostgres names it) but planned at each execution, for the
+    // parameters and the table sizes of that moment. PostgreSQL's default switches a statement to one generic plan
+    // after five executions, and ingest prepares its look-ups while their tables are nearly empty: in bench/scale-out
+    // the near-copy look-up kept a sequential-scan plan made for a table of a few rows while the table grew to tens
+    // of thousands, most of the database's CPU. Planning these short statements costs a few microseconds each.
+    // pg-pool awaits onConnect before it hands the client out: the 'connect' event it replaces did not, so the first
+    // query met the SET still running (pg's deprecation warning on every run, an error from pg 9 on). A SET, not a
+    // startup option: connection poolers (PgBouncer) refuse unknown startup options. A server older than PostgreSQL 12
+    // has no plan_cache_mode, and its refusal is no reason to fail: the store works with generic plans, only slower.
+    onConnect: (client) => client.query('SET plan_cache_mode = force_custom_plan').then(() => undefined, () => undefined),
+  });
   // An idle client's error (the server restarting) must not crash the process: the next query reports it.
   pool.on('error', () => undefined);
-  // Every statement is prepared once per connection (toPostgres names it) but planned at each execution, for the
-  // parameters and the table sizes of that moment. PostgreSQL's default switches a statement to one generic plan
-  // after five executions, and ingest prepares its look-ups while their tables are nearly empty: in bench/scale-out
-  // the near-copy look-up kept a sequential-scan plan made for a table of a few rows while the table grew to tens
-  // of thousands, most of the database's CPU. Planning these short statements costs a few microseconds each.
-  pool.on('connect', (client) => void client.query('SET plan_cache_mode = force_custom_plan').catch(() => undefined));
   const store = new PostgresStore(url, pool);
   const where = describeLocation({ kind: 'postgres', url });
   try {

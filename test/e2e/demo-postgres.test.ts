@@ -40,6 +40,9 @@ describe.skipIf(postgresSkipReason !== null)('wirefold demo on PostgreSQL', () =
     expect(pgRun.status, pgRun.stderr).toBe(0);
     expect(pgRun.stdout).toMatch(/cluster: 15\d articles placed/);
     expect(existsSync(join(folder, 'site-pg', 'index.html'))).toBe(true);
+    // Each connection's SET ran while the pool handed the client out: pg warned "Calling client.query() when the client
+    // is already executing a query is deprecated" on every run.
+    expect(pgRun.stderr).not.toContain('DeprecationWarning');
   });
 
   it('makes the same stories as the demo on SQLite', async () => {
