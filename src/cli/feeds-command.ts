@@ -221,7 +221,8 @@ function feedTable(feeds: readonly Feed[]): string {
     (feed.title ?? feed.url).slice(0, 40),
     feed.lastError ?? '',
   ]);
-  const header = ['id', 'health', 'http', 'items', 'last fetch', 'feed', 'last error'];
+  // items_seen adds up the items of every fetch that brought the feed (not how many articles it has now): said so.
+  const header = ['id', 'health', 'http', 'items seen', 'last fetch', 'feed', 'last error'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   return [header, ...rows].map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
 }

@@ -74,7 +74,7 @@ describe('wirefold feeds', () => {
     const list = runWirefold(['feeds', 'list', '--db', db]);
     expect(list.status).toBe(0);
     const lines = list.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^id\s+health\s+http\s+items\s+last fetch\s+feed\s+last error$/);
+    expect(lines[0]).toMatch(/^id\s+health\s+http\s+items seen\s+last fetch\s+feed\s+last error$/);
     expect(lines.find((line) => line.includes('Changing News'))).toMatch(/^1\s+ok\s+200\s+2\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+Changing News$/);
     expect(lines.find((line) => line.includes('Broken Feed'))).toMatch(/^2\s+failing×1\s+500\s+0\s+.*Broken Feed\s+HTTP 500 Internal Server Error$/);
   });
