@@ -78,7 +78,8 @@ export async function ingestStage(store: Store, settings: Settings): Promise<str
     for (const failure of summary.failures) console.log(`  feed failed: ${failure.url}: ${failure.error}`);
     for (const warning of summary.warnings) console.log(`  feed warning: ${warning.url}: ${warning.warning}`);
     const line = `ingest: ${summary.feeds} feeds, ${summary.fetched} fetched, ${summary.notModified} not modified, ` +
-      `${summary.skipped} not due, ${summary.failures.length} failed; ${summary.added} new articles, ${summary.updated} updated` +
+      // On PostgreSQL the feeds this worker did not take include those another worker holds (leases).
+      `${summary.skipped} ${store.kind === 'postgres' ? 'not due or taken by another worker' : 'not due'}, ${summary.failures.length} failed; ${summary.added} new articles, ${summary.updated} updated` +
       (summary.heldBack > 0 ? `; ${summary.heldBack} held back (their host asked us to wait)` : '');
     const { failures, warnings: _warnings, ...counts } = summary;
     // A run in which no feed was due tells nothing by itself: the feeds may all be waiting out the backoff of an outage.

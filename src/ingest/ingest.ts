@@ -57,6 +57,7 @@ export interface IngestSummary {
   feeds: number;
   fetched: number;
   notModified: number;
+  /** Active feeds this run did not take: not due, or (PostgreSQL) leased by another worker. */
   skipped: number;
   added: number;
   updated: number;
