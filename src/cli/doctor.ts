@@ -4,7 +4,7 @@ import { printableLocation } from '../store/location.ts';
 import { openStore, schemaVersion } from '../store/store.ts';
 import { countArticles } from '../store/articles.ts';
 import { allFeedsFailing, listFeeds } from '../store/feeds.ts';
-import { failingLine } from './pipeline.ts';
+import { outageLine } from './pipeline.ts';
 import { recentRuns } from '../store/runs.ts';
 import type { Settings } from './settings.ts';
 
@@ -27,8 +27,8 @@ export async function doctorCommand(settings: Settings): Promise<number> {
       const feeds = await listFeeds(store);
       report(true, `store ${printableLocation(store.path)}: schema v${await schemaVersion(store)}, ${feeds.length} feeds, ${await countArticles(store)} articles`);
       // Every feed failing is an outage (the network, a proxy) however young: a day's wait would hide it.
-      const allFailing = await allFeedsFailing(store);
-      if (allFailing) report(false, failingLine(feeds.filter((feed) => feed.status === 'active').length, allFailing));
+      const outage = await allFeedsFailing(store);
+      if (outage) report(false, outageLine(outage));
       const cutoff = new Date(Date.now() - longFailureHours * 3600_000).toISOString();
       const failing = feeds.filter((feed) => feed.status === 'active' && feed.failingSince && feed.failingSince <= cutoff);
       report(failing.length === 0, failing.length

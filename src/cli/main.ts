@@ -174,7 +174,6 @@ function parseOptions(options: Command['options'] = {}): Record<string, { type: 
   return Object.fromEntries(Object.entries(options).map(([flag, { type }]) => [flag, { type }]));
 }
 
-/** The command name: the first argument that is not an option or an option's value (`wirefold --db X ingest`). */
 /**
  * A reader that stops reading (`wirefold doctor | head -1`) closes the pipe: the next write fails with EPIPE, which Node
  * emits as an 'error' event and, unheard, as a crash with a stack trace, after or in the middle of the command's work.
@@ -188,6 +187,7 @@ function ignoreClosedOutput(): void {
   }
 }
 
+/** The command name: the first argument that is not an option or an option's value (`wirefold --db X ingest`). */
 function commandName(argv: string[]): { name: string | undefined; rest: string[] } {
   const { tokens } = parseArgs({ args: argv, options: allOptions, allowPositionals: true, strict: false, tokens: true });
   const first = tokens.find((token) => token.kind === 'positional');

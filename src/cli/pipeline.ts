@@ -6,6 +6,7 @@ import type { Store } from '../store/store.ts';
 import { withStoreWorker, withStoreWriter } from '../store/writer-lock.ts';
 import { printableLocation } from '../store/location.ts';
 import { allFeedsFailing } from '../store/feeds.ts';
+import type { Outage } from '../store/feeds.ts';
 import { finishRun, startRun } from '../store/runs.ts';
 import type { Counts, Stage } from '../store/runs.ts';
 import type { IngestSummary } from '../ingest/ingest.ts';
@@ -94,9 +95,9 @@ export async function ingestStage(store: Store, settings: Settings): Promise<str
  * still failing since `stillFailing` (an outage waited out in backoff must not read as a good run, nor build an empty
  * site, from the second run on).
  */
-function ingestProblem(summary: IngestSummary, storePath: string, stillFailing: { since: string; lastError: string | null } | null): string | null {
+function ingestProblem(summary: IngestSummary, storePath: string, stillFailing: Outage | null): string | null {
   if (summary.feeds === 0) return `no feeds in ${storePath}: add some with "wirefold feeds import content/feeds.opml"`;
-  if (stillFailing) return `${failingLine(summary.feeds, stillFailing)} (none due yet: each waits before its next try)`;
+  if (stillFailing) return `${outageLine(stillFailing)} (none due yet: each waits before its next try)`;
   const due = summary.feeds - summary.skipped - summary.heldBack;
   if (due > 0 && summary.failures.length === due) {
     return summary.failures.every((failure) => failure.refused)
@@ -176,6 +177,6 @@ async function recorded<T>(store: Store, stage: Stage,
 }
 
 /** "all N feeds are failing since <when>; the last error: <error>", for rebuild's and doctor's line of an outage. */
-export function failingLine(feeds: number, failing: { since: string; lastError: string | null }): string {
-  return `all ${feeds} feeds are failing since ${failing.since.slice(0, 16).replace('T', ' ')}` + (failing.lastError ? `; the last error: ${failing.lastError}` : '');
+export function outageLine(outage: Outage): string {
+  return `all ${outage.feeds} feeds are failing since ${outage.since.slice(0, 16).replace('T', ' ')}` + (outage.lastError ? `; the last error: ${outage.lastError}` : '');
 }

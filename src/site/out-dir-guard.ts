@@ -10,11 +10,10 @@ import { isMountPoint, mountPointsInside } from './mount-points.ts';
 /**
  * Throws (one line, "refusing to build into <outDir>: <why>") when outDir is a place a site must never replace: the
  * filesystem root, the home folder, the Wirefold project or a folder that holds it, the current folder or one of its
- * parents, a symbolic link to nothing, a mount point (a volume or disk mounted at --out: the swap's rename of it fails with EBUSY, after the whole
- * build), a folder with a mount point inside it (the swap would take the mount out of the site, and deleting the
- * previous site would delete what the mount holds), or a folder that is or holds the store file (or its -wal/-shm).
- * Paths are compared after resolving symlinks.
- * Reads the disk, changes nothing.
+ * parents, a symbolic link to nothing, a mount point (a volume or disk mounted at --out: the swap's rename of it fails
+ * with EBUSY, after the whole build), a folder with a mount point inside it (the swap would take the mount out of the
+ * site, and deleting the previous site would delete what the mount holds), or a folder that is or holds the store file
+ * (or its -wal/-shm). Paths are compared after resolving symlinks. Reads the disk, changes nothing.
  */
 export function refuseDangerousOutDir(outDir: string, storePath: string): void {
   const out = realPathOf(outDir);

@@ -312,12 +312,18 @@ export async function countActiveFeeds(store: Store): Promise<number> {
   return (await sqlOf(store).get<{ n: number }>("SELECT count(*) AS n FROM feeds WHERE status = 'active'"))!.n;
 }
 
+/** An outage: every one of `feeds` active feeds failing since `since` (ISO 8601), the latest fetch's error. */
+export interface Outage {
+  feeds: number;
+  since: string;
+  lastError: string | null;
+}
+
 /**
- * When every active feed is failing (its last fetch failed): the earliest start of their failures (ISO 8601) and the
- * latest fetch's error; null when some active feed works, or there is none. Two small queries: a scheduled run asks
- * when no feed was due.
+ * The outage when every active feed is failing (its last fetch failed); null when some active feed works, or there is
+ * none. Two small queries: a scheduled run asks when no feed was due.
  */
-export async function allFeedsFailing(store: Store): Promise<{ since: string; lastError: string | null } | null> {
+export async function allFeedsFailing(store: Store): Promise<Outage | null> {
   const q = sqlOf(store);
   const row = await q.get<{ active: number; working: number; since: string | null }>(
     `SELECT count(*) AS active, count(*) FILTER (WHERE consecutive_failures = 0) AS working, min(failing_since) AS since
@@ -325,7 +331,7 @@ export async function allFeedsFailing(store: Store): Promise<{ since: string; la
   if (!row || Number(row.active) === 0 || Number(row.working) > 0) return null;
   const latest = await q.get<{ last_error: string | null }>(
     "SELECT last_error FROM feeds WHERE status = 'active' ORDER BY last_fetched_at DESC LIMIT 1");
-  return { since: row.since ?? 'an unknown time', lastError: latest?.last_error ?? null };
+  return { feeds: Number(row.active), since: row.since ?? 'an unknown time', lastError: latest?.last_error ?? null };
 }
 
 /** A permanent redirect: the feed lives at a new URL now (unless another entry already has it). */

@@ -112,7 +112,10 @@ export class SqliteStore implements Store, StoreBackend, Connection {
   }
 }
 
-/** Throws "cannot open the store <path>: permission denied (…)" when this user may not read it, or not write it (or its folder, where SQLite keeps the -wal and -shm files) for a command that writes. */
+/**
+ * Throws "cannot open the store <path>: permission denied (…)" when this user may not read it, or, for a command that
+ * writes, not write it or its folder (where SQLite keeps the -wal and -shm files).
+ */
 function refuseInaccessible(fullPath: string, readOnly: boolean): void {
   const denied = (path: string, mode: number) => {
     try {
