@@ -5,7 +5,7 @@ import { SqliteStore } from '../src/store/sqlite.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
 
@@ -23,14 +23,27 @@ export function tempFolder(): string {
   return folder;
 }
 
-export function runWirefold(args: string[], options: { cwd?: string; timeout?: number; env?: NodeJS.ProcessEnv } = {}) {
+/** Runs the real command and waits for it (this process does nothing meanwhile); `user`: as that uid and gid (root only). */
+export function runWirefold(args: string[], options: { cwd?: string; timeout?: number; env?: NodeJS.ProcessEnv; user?: number } = {}) {
   const result = spawnSync(process.execPath, [join(repoRoot, 'scripts/wirefold.mjs'), ...args], {
     cwd: options.cwd ?? repoRoot,
     encoding: 'utf8',
     timeout: options.timeout ?? 120_000,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
+    ...(options.user === undefined ? {} : { uid: options.user, gid: options.user }),
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** runWirefold without blocking this process's event loop, for a command that a server of the test's must answer. */
+export function runWirefoldBeside(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.mjs'), ...args],
+    { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on('close', (status) => resolve({ status, stdout, stderr })));
 }
 
 /**

@@ -1,14 +1,14 @@
 // Wirefold never loses or wrecks what a user has: the cases seen on a real machine, each run through the real command
 // (real files, real processes, real signals).
 import { describe, expect, it } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { repoRoot, runWirefold, tempFolder } from '../helpers.ts';
+import { repoRoot, runWirefold, runWirefoldBeside, tempFolder } from '../helpers.ts';
 import { listenOnLoopback } from '../ingest/loopback.ts';
 import { startRun } from '../../src/store/runs.ts';
 import { acquireWriterLock } from '../../src/store/writer-lock.ts';
@@ -165,11 +165,10 @@ describe('files that are not ours', () => {
     const folder = tempFolder();
     chmodSync(folder, 0o755);
     const db = storeWithFeed(folder);
-    const asNobody = (args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'scripts/wirefold.mjs'), ...args, '--db', db],
-      { cwd: repoRoot, encoding: 'utf8', uid: 65534, gid: 65534, env: { ...process.env, NO_COLOR: '1' } });
+    const asNobody = (args: string[], store = db) => runWirefold([...args, '--db', store], { user: 65534 });
     // That user must be able to run Wirefold from this checkout at all (a checkout in a private folder, as a fresh
     // clone under mktemp is, is closed to it).
-    if (spawnSync(process.execPath, [join(repoRoot, 'scripts/wirefold.mjs'), '--version'], { cwd: repoRoot, uid: 65534, gid: 65534 }).status !== 0) context.skip();
+    if (runWirefold(['--version'], { user: 65534 }).status !== 0) context.skip();
     chmodSync(db, 0o600);
     expect(asNobody(['feeds', 'list']).stderr.trim()).toBe(`wirefold feeds: cannot open the store ${db}: permission denied (this user may not read it)`);
     chmodSync(db, 0o644);
@@ -183,8 +182,7 @@ describe('files that are not ours', () => {
     const links = join(folder, 'links');
     mkdirSync(links, { mode: 0o755 });
     symlinkSync(db, join(links, 'store.db'));
-    const linked = spawnSync(process.execPath, [join(repoRoot, 'scripts/wirefold.mjs'), 'cluster', '--db', join(links, 'store.db')],
-      { cwd: repoRoot, encoding: 'utf8', uid: 65534, gid: 65534, env: { ...process.env, NO_COLOR: '1' } });
+    const linked = asNobody(['cluster'], join(links, 'store.db'));
     expect(linked.status, linked.stderr).toBe(0);
   });
 
@@ -339,8 +337,8 @@ describe('bad input', () => {
     try {
       const site = tempFolder();
       writeFileSync(join(site, 'index.html'), '<!doctype html><title>x</title>');
-      const result = await runAsync(['serve', '--out', site, '--port', String(port)]);
-      expect(result.code).toBe(1);
+      const result = await runWirefoldBeside(['serve', '--out', site, '--port', String(port)]);
+      expect(result.status).toBe(1);
       expect(result.stderr.trim()).toBe(`wirefold serve: Port ${port} is already in use`);
     } finally {
       busy.close();
@@ -378,14 +376,6 @@ async function until(condition: () => boolean): Promise<void> {
     if (Date.now() > deadline) throw new Error('timed out waiting');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-/** The real command, without blocking this test's event loop (a server of the test's may need to answer). */
-function runAsync(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.mjs'), ...args], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
 }
 
 /** The pid of a process that has already exited. */

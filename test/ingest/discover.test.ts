@@ -1,6 +1,5 @@
 // Kind 8 of issue 13 (a site page given instead of a feed): feed autodiscovery, and `feeds parse` saying what it found.
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { discoverFeeds } from '../../src/ingest/discover.ts';
@@ -8,7 +7,7 @@ import { ingestFeeds } from '../../src/ingest/ingest.ts';
 import { openStore } from '../../src/store/store.ts';
 import { listFeeds, upsertFeed } from '../../src/store/feeds.ts';
 import { countArticles } from '../../src/store/articles.ts';
-import { repoRoot, runWirefold, tempFolder } from '../helpers.ts';
+import { runWirefold, runWirefoldBeside, tempFolder } from '../helpers.ts';
 import { fixture } from './load.ts';
 import { listenOnLoopback } from './loopback.ts';
 
@@ -45,14 +44,9 @@ describe('feeds add given a web page', () => {
   it('adds the feed the page announces, and says so when that feed cannot be read now', async () => {
     const { base } = await listenOnLoopback(server);
     const db = join(tempFolder(), 'add.db');
-    // Run beside this process (not spawnSync): the server here must answer it.
-    const child = spawn(process.execPath, [join(repoRoot, 'scripts/wirefold.mjs'), 'feeds', 'add', `${base}/`, '--db', db, '--allow-private-addresses'],
-      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    expect(await new Promise((resolve) => child.on('close', resolve))).toBe(0);
+    // Run beside this process: the server here must answer it.
+    const { status, stdout, stderr } = await runWirefoldBeside(['feeds', 'add', `${base}/`, '--db', db, '--allow-private-addresses']);
+    expect(status).toBe(0);
     expect(stdout).toContain(`${base}/ is a web page; found its feed ${base}/blog/feed.xml`);
     expect(stderr.trim()).toBe(`note: could not read ${base}/blog/feed.xml now (HTTP 404 Not Found); added all the same`);
   });
