@@ -1,4 +1,4 @@
-// The full cluster crash test, run by hand (see README "Tests and benchmarks"):
+// The full cluster crash test, run by hand (see README "Tests and benchmarks"; what it checks: docs/testing.md):
 //   node test/crash/crash-test.ts [--articles 4000] [--kills 20] [--spread run|writes] [--seed 1] [--keep]
 // Prints one line per kill point and a summary; exits 1 if any rerun store differs from the reference.
 import { mkdtempSync, rmSync } from 'node:fs';
