@@ -27,7 +27,7 @@ export class ParseBudgetError extends Error {
  * one worker parses and sanitizes while the main thread fetches and writes the store, about half the work each. The
  * main thread is the run's critical path, and a second worker on 2 cores shares its core. In bench/ingest on this
  * 2-core machine (busy, side by side, medians of 3) 2 workers finished about as soon as 1 (within noise) but used 13 %
- * more CPU and 90 MB more memory (see the README's ingest speed).
+ * more CPU and 90 MB more memory (see docs/ingest.md, "Ingest speed").
  */
 export function defaultParseWorkers(): number {
   return Math.max(1, Math.min(4, availableParallelism() - 1));
