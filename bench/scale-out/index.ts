@@ -8,8 +8,8 @@
 //
 // PostgreSQL: the server WIREFOLD_TEST_POSTGRES names, or one .ci/postgres.sh starts (and stops); without either the
 // bench skips and says why. Its CPU is read from /proc, so it counts only when the server runs on this machine.
-// The figures are for the README's "Scaling out" arithmetic: the machine has 2 cores, so beyond 2 workers the total
-// cannot grow here; feeds per worker-CPU-second is the figure that carries to a larger machine.
+// The figures are for the "Scaling out" arithmetic in docs/scaling.md: the machine has 2 cores, so beyond 2 workers
+// the total cannot grow here; feeds per worker-CPU-second is the figure that carries to a larger machine.
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
