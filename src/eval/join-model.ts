@@ -1,8 +1,8 @@
 // A logistic model of "same event?" over several signals (the embedding cosine, words in common and how much text
 // backs them, shared specifics, names only one side has, the lull), fitted on pairs from the labelled sets by
 // scripts/fit-evidence.ts, which scores each set with the weights fitted on the other. A measuring tool: as the
-// clusterer's join decision it scored below the blend (README, "How stories are made"), so the clusterer keeps the
-// blend and takes from this model only the signals that held on both sets.
+// clusterer's join decision it scored below the blend (docs/stories.md, "How stories are made"), so the clusterer
+// keeps the blend and takes from this model only the signals that held on both sets.
 
 export interface Evidence {
   /** Average-link embedding cosine, rescaled so that 0 is what unrelated articles score and 1 is identity. */

@@ -88,7 +88,7 @@ export interface StoryClustererConfig {
    * look so ("Saints" shared; "Reggie Bush" against "Pierre Thomas"), while a development or another angle of one
    * event usually lacks only one side's. Small on purpose: at 0.02–0.03 it lifted ecbplus and both held-out-kind
    * proxies by 0.02–0.04 but cost uci-dev 0.003, whose broad stories lose their first names as they run
-   * ("Beyonce" early, "Sandberg" later); 0.01 lowered no visible set in one run or ten (README).
+   * ("Beyonce" early, "Sandberg" later); 0.01 lowered no visible set in one run or ten (docs/stories.md).
    */
   distinctNamesCost: number;
   /**
@@ -100,7 +100,7 @@ export interface StoryClustererConfig {
    * to 0.8. A headline's names are not evidence enough for
    * that (Title Case hides them, and Google News' broad stories change names as they run: uci-dev), so bare headlines
    * keep only the small distinct-names cost above. Fully disjoint names are rare between reports of one event: as a
-   * cost of 0.1 to 0.4 or as a veto, the rule gave the same figures on every visible set (README).
+   * cost of 0.1 to 0.4 or as a veto, the rule gave the same figures on every visible set (docs/stories.md).
    */
   namedTextWords: number;
   /**
@@ -122,7 +122,7 @@ export interface StoryClustererConfig {
 }
 
 /**
- * Measured with `wirefold eval` on the labelled sets (see the README). candidateBudget: at most this many stories
+ * Measured with `wirefold eval` on the labelled sets (see docs/stories.md). candidateBudget: at most this many stories
  * are compared with one article (TermIndex.candidates, rarest words first); the labelled sets are too small to feel
  * it, so it was set on bench/cluster's 50k stream, where 50 scores B-cubed F1 0.994 against its events (100: 0.989,
  * more false joins among stories sharing only common words) and takes 1.4 s less.
