@@ -67,7 +67,7 @@ const commands: Record<string, Command> = {
     summary: 'run rebuild now and then every interval (a built-in scheduler)',
     usage: 'wirefold watch [--every 15m]',
     settings: [...store, ...fetch, ...model, ...site],
-    options: { every: { type: 'string', help: '--every <n>s|m|h   the interval between rounds (default 15m, at least 10s)' } },
+    options: { every: { type: 'string', help: '--every <n>s|m|h   the interval between rounds (default 15m, from 10s to 168h)' } },
     run: async (settings, _args, values) => {
       const { watchCommand, parseInterval } = await import('./watch.ts');
       const every = parseInterval((values.every as string | undefined) ?? '15m');

@@ -35,6 +35,12 @@ describe('wirefold command line', () => {
     expect(flag.status).toBe(2);
     expect(flag.stderr).toContain('Usage: wirefold ingest');
     expect(runWirefold(['watch', '--every', 'often']).status).toBe(2);
+    // A Node timer over 2^31 - 1 ms fires at once: "--every 700h" rebuilt in a tight loop, fetching every feed.
+    for (const every of ['169h', '700h', '9999999999h']) {
+      const result = runWirefold(['watch', '--every', every, '--db', join(tempFolder(), 'none.db')]);
+      expect({ status: result.status, line: result.stderr.split('\n')[0] }, every).toEqual({ status: 2,
+        line: 'wirefold watch: --every must be at most 168h (a week); for longer intervals use cron or a systemd timer' });
+    }
     expect(runWirefold(['build', '--out']).stderr.split('\n')[0]).toBe('wirefold build: --out needs a value');
     expect(runWirefold(['feeds', 'parse', '/no/such/feed.xml']).stderr.trim()).toBe('wirefold feeds: cannot read /no/such/feed.xml: no such file');
     expect(runWirefold(['feeds', 'add', 'not-a-url', '--db', join(tempFolder(), 'x.db')]).status).toBe(2);
