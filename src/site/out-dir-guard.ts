@@ -9,7 +9,8 @@ import { isMountPoint, mountPointsInside } from './mount-points.ts';
 
 /**
  * Throws (one line, "refusing to build into <outDir>: <why>") when outDir is a place a site must never replace: the
- * filesystem root, the home folder, the Wirefold project or a folder that holds it, the current folder or one of its
+ * filesystem root, the home folder, the Wirefold project or a folder that holds it, a folder inside one the build reads
+ * or works in (buildReadsFolders: src/, public/, .astro/, node_modules/), the current folder or one of its
  * parents, a symbolic link to nothing, a mount point (a volume or disk mounted at --out: the swap's rename of it fails
  * with EBUSY, after the whole build), a folder with a mount point inside it (the swap would take the mount out of the
  * site, and deleting the previous site would delete what the mount holds), or a folder that is or holds the store file
@@ -26,6 +27,11 @@ export function refuseDangerousOutDir(outDir: string, storePath: string): void {
   const mounted = mountPointsInside(out)[0];
   if (mounted) refuse(`${mounted} inside it is a mount point, and a build replaces the whole folder (it would take the mount out of the site and delete what it holds); mount it elsewhere`);
   if (holds(out, realPathOf(projectRoot))) refuse('it holds the Wirefold project');
+  for (const folder of buildReadsFolders) {
+    if (holds(realPathOf(join(projectRoot, folder)), out)) {
+      refuse(`it lies inside the project's ${folder}/, which every build reads or works in (a site there would become part of each later build); choose another --out, such as the default dist/`);
+    }
+  }
   if (holds(out, realPathOf(process.cwd()))) refuse('it holds the current folder');
   for (const suffix of ['', '-wal', '-shm']) {
     const file = `${storePath}${suffix}`;
@@ -33,6 +39,14 @@ export function refuseDangerousOutDir(outDir: string, storePath: string): void {
     refuse(`${out === realPathOf(file) ? 'it is' : 'it contains'} the store ${resolve(file)}`);
   }
 }
+
+/**
+ * The project's folders a build reads or works in: Astro's srcDir and publicDir (their defaults; astro.config.mjs
+ * moves neither), its working folder and node_modules. A site written into one became part of every later build: in
+ * public/ Astro copied it into each site and its pages shadowed the real ones (every later build, into any --out,
+ * published the first one's stale pages, exit 0); in src/pages it was bundled as pages and every later build failed.
+ */
+const buildReadsFolders = ['src', 'public', '.astro', 'node_modules'];
 
 /**
  * Throws (one line) when outDir exists and is not a folder, or is a non-empty folder without the marker of a site

@@ -330,6 +330,16 @@ describe('the out dir refusals', () => {
     expect(() => refuseDangerousOutDir(join(repoRoot, 'dist'), store)).not.toThrow();
   });
 
+  // A site built into public/ was copied into every later build, its pages shadowing the real ones (stale pages, exit
+  // 0, into any --out); one built into src/pages made every later build fail with pages of stack traces.
+  it('refuses a folder inside one the build reads or works in: src/, public/, .astro/, node_modules/', () => {
+    for (const [folder, out] of [['src', 'src/pages/site'], ['public', 'public'], ['public', 'public/news'], ['.astro', '.astro/site'], ['node_modules', 'node_modules/site']]) {
+      expect(() => refuseDangerousOutDir(join(repoRoot, out!), store), out).toThrow(
+        `refusing to build into ${join(repoRoot, out!)}: it lies inside the project's ${folder}/, which every build reads or works in`);
+    }
+    expect(() => refuseDangerousOutDir(join(repoRoot, 'site'), store)).not.toThrow();
+  });
+
   it('refuses a folder that is or holds the store, its -wal or its -shm, at any depth and through a symlink', () => {
     const parent = tempFolder();
     mkdirSync(join(parent, 'site', 'deep'), { recursive: true });
