@@ -6,7 +6,7 @@ import type { FetchLimits, FetchResult } from './fetch.ts';
 import type { Store } from '../store/store.ts';
 import { hostname } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
-import { countActiveFeeds, countFeedsAwaitingHosts, leaseDueFeeds, recordFetch, releaseLease, releaseWorkerLeases, renewLeases } from '../store/feeds.ts';
+import { countActiveFeeds, countFeedsAwaitingHosts, isFollowed, leaseDueFeeds, recordFetch, releaseLease, releaseWorkerLeases, renewLeases } from '../store/feeds.ts';
 import { feedHost, pauseHost } from '../store/hosts.ts';
 import type { Feed, FetchOutcome } from '../store/feeds.ts';
 import { keyUnkeyedArticles, saveFeedItems } from './save-items.ts';
@@ -287,7 +287,7 @@ class LandingWriter {
     if (batch.length === 0) return;
     try {
       const counts = await this.#store.transaction(async () => {
-        const all: SaveCounts[] = [];
+        const all: Written[] = [];
         for (const landing of batch) all.push(await write(this.#store, landing));
         return all;
       });
@@ -312,8 +312,12 @@ class LandingWriter {
     }
   }
 
-  #tally(landing: Landing, counts: SaveCounts): void {
+  #tally(landing: Landing, counts: Written): void {
     const summary = this.#summary;
+    if (counts === 'removed') {
+      summary.warnings.push({ url: landing.feed.url, warning: 'removed from the source list during this run; nothing of this fetch was stored' });
+      return void this.#onWritten(++this.#done);
+    }
     if (landing.kind === 'fetched') summary.fetched++;
     if (landing.kind === 'not-modified') summary.notModified++;
     if (landing.kind === 'held-back') this.#heldBack.add(landing.feed.id);
@@ -328,11 +332,18 @@ class LandingWriter {
   }
 }
 
-async function write(store: Store, landing: Landing): Promise<SaveCounts> {
+/** What writing a landing did: its counts, or 'removed' when its feed left the source list during the run. */
+type Written = SaveCounts | 'removed';
+
+async function write(store: Store, landing: Landing): Promise<Written> {
   if (landing.kind === 'held-back') {
     await releaseLease(store, landing.feed.id);
     return noCounts();
   }
+  // `feeds remove` takes no lock, so it may run while this run fetches: a feed removed since it was taken stores
+  // nothing of this fetch (a never-fetched feed's row is gone, and its items failed the foreign key, counted as a
+  // failed feed; a removed feed's items must not reach the site either), and is no failure.
+  if (!await isFollowed(store, landing.feed.id)) return 'removed';
   if (landing.pauseHost) await pauseHost(store, landing.pauseHost.host, landing.pauseHost.until);
   const counts = landing.items.length > 0 ? await saveFeedItems(store, landing.feed.id, landing.items, landing.outcome.fetchedAt) : noCounts();
   await recordFetch(store, landing.feed.id, landing.outcome);

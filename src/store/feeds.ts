@@ -103,6 +103,11 @@ export async function removeFeed(store: Store, id: number): Promise<boolean> {
   });
 }
 
+/** True when feed `id` is still on the source list (its row exists and is active): not removed, not disabled. */
+export async function isFollowed(store: Store, id: number): Promise<boolean> {
+  return (await sqlOf(store).get("SELECT 1 AS one FROM feeds WHERE id = ? AND status = 'active'", [id])) !== undefined;
+}
+
 /** Records one fetch attempt: validators, health, schedule and (on a permanent redirect) the feed's new URL. */
 export async function recordFetch(store: Store, feedId: number, outcome: FetchOutcome): Promise<void> {
   const failed = outcome.error !== null ? 1 : 0;

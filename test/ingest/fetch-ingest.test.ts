@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/store.ts';
-import { listFeeds, upsertFeed } from '../../src/store/feeds.ts';
+import { listFeeds, removeFeed, upsertFeed } from '../../src/store/feeds.ts';
 import { countArticles } from '../../src/store/articles.ts';
 import { ingestFeeds } from '../../src/ingest/ingest.ts';
 import { tempFolder, sqliteDb } from '../helpers.ts';
@@ -115,5 +115,48 @@ describe('ingest over HTTP', () => {
     expect(poison.lastError).toBe('could not be stored: refused by the test trigger');
     expect(sqliteDb(store).prepare("SELECT count(*) AS n FROM articles WHERE canonical_url LIKE '%/poison/%'").get()).toEqual({ n: 0 });
     await store.close();
+  });
+
+  // `feeds remove` takes no lock: run while ingest fetched a never-fetched feed, it deleted the feed's row, and the
+  // run then failed that feed with "could not be stored: FOREIGN KEY constraint failed" (a newcomer's trial).
+  it('stores nothing of a feed removed from the list while it was being fetched, and counts it as no failure', async () => {
+    const path = join(tempFolder(), 'removed.db');
+    const store = await openStore(path);
+    let answer!: () => void;
+    const removed = new Promise<void>((resolve) => (answer = resolve));
+    let requested!: () => void;
+    const bothRequested = new Promise<void>((resolve) => {
+      let count = 0;
+      requested = () => ++count === 2 && resolve();
+    });
+    const slow = createServer((request, response) => {
+      requested();
+      const body = rss(3).replaceAll('loop-', `${request.url!.slice(1, 4)}-`).replaceAll('loop.example/', `loop.example${request.url}/`);
+      void removed.then(() => response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(body));
+    });
+    const { base: slowBase } = await listenOnLoopback(slow);
+    try {
+      const fresh = await upsertFeed(store, { url: `${slowBase}/new.xml` });
+      const known = await upsertFeed(store, { url: `${slowBase}/old.xml` });
+      await sqliteDb(store).prepare("INSERT INTO articles (feed_id, title, summary, content_html, published_at, first_seen_at, updated_at, content_hash, text_fingerprint) VALUES (?, 'Earlier', '', '', '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z', 'h', '')").run(known);
+      const run = ingestFeeds(store, loopback);
+      await bothRequested;
+      // As `wirefold feeds remove` does: its own connection to the same file, while the run waits on the server.
+      const other = await openStore(path);
+      await removeFeed(other, fresh);
+      await removeFeed(other, known);
+      await other.close();
+      answer();
+      const summary = await run;
+      expect(summary.failures).toEqual([]);
+      expect(summary.added).toBe(0);
+      expect(summary.warnings.map((warning) => warning.url).sort()).toEqual([`${slowBase}/new.xml`, `${slowBase}/old.xml`]);
+      expect(summary.warnings[0]!.warning).toBe('removed from the source list during this run; nothing of this fetch was stored');
+      expect(await countArticles(store)).toBe(1);
+      expect((await listFeeds(store)).map((feed) => [feed.id, feed.status])).toEqual([[known, 'disabled']]);
+    } finally {
+      await store.close();
+      await new Promise<void>((resolve) => slow.close(() => resolve()));
+    }
   });
 });
