@@ -102,7 +102,7 @@ function ingestProblem(summary: IngestSummary, storePath: string, stillFailing: 
   if (due > 0 && summary.failures.length === due) {
     return summary.failures.every((failure) => failure.refused)
       ? `all ${due} feeds were refused: their addresses are loopback or private; pass --allow-private-addresses to fetch them`
-      : `all ${due} feeds failed: is the network down?`;
+      : `all ${due} feeds failed; the last error: ${summary.failures.at(-1)!.error}`;
   }
   return null;
 }
