@@ -45,6 +45,11 @@ export interface ArticleSummary {
   summary: string;
   image: string | null;
   publishedAt: string;
+  /**
+   * When the outlet last changed the article's words or date after Wirefold first stored it (the store's updated_at,
+   * ISO 8601), or null when it never did: a corrected headline is news to a feed reader (a story entry's updated).
+   */
+  revisedAt: string | null;
 }
 
 /**

@@ -36,17 +36,18 @@ export async function mergedStories(store: Store): Promise<MergedStoryRow[]> {
 export async function articlesByStory(store: Store): Promise<Map<string, ArticleSummary[]>> {
   const rows = (await sqlOf(store).all(
     `SELECT sa.story_id, a.id, a.feed_id, f.title AS feed_title, f.url AS feed_url, a.canonical_url, a.title,
-       a.summary, a.image, a.published_at
+       a.summary, a.image, a.published_at, a.first_seen_at, a.updated_at
      FROM story_articles sa JOIN articles a ON a.id = sa.article_id JOIN feeds f ON f.id = a.feed_id
      JOIN stories s ON s.id = sa.story_id AND s.merged_into IS NULL
      ORDER BY a.published_at, a.id`,
   )) as { story_id: string; id: number; feed_id: number; feed_title: string | null; feed_url: string; canonical_url: string | null; title: string;
-    summary: string; image: string | null; published_at: string }[];
+    summary: string; image: string | null; published_at: string; first_seen_at: string; updated_at: string }[];
   const byStory = new Map<string, ArticleSummary[]>();
   for (const row of rows) {
     const article: ArticleSummary = {
       id: row.id, source: outletName(row.feed_title, row.feed_url), feedId: row.feed_id, url: row.canonical_url, title: row.title,
       summary: row.summary, image: row.image, publishedAt: row.published_at,
+      revisedAt: row.updated_at > row.first_seen_at ? row.updated_at : null,
     };
     const list = byStory.get(row.story_id);
     if (list) list.push(article);

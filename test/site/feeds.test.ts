@@ -13,7 +13,16 @@ import { escapeText } from 'entities';
 import { rssResponse } from '../../src/site/feeds/rss.ts';
 import { atomXml } from '../../src/site/feeds/atom.ts';
 import { jsonFeed } from '../../src/site/feeds/json-feed.ts';
+import { storyEntry } from '../../src/site/feeds/channel.ts';
 import type { FeedChannel, FeedEntry } from '../../src/site/feeds/channel.ts';
+import { openStore } from '../../src/store/store.ts';
+import { upsertFeed } from '../../src/store/feeds.ts';
+import { saveFeedItems } from '../../src/ingest/save-items.ts';
+import { saveMemberships, updateStory } from '../../src/store/stories.ts';
+import type { FeedItem } from '../../src/ingest/types.ts';
+import { SiteData } from '../../src/site/data.ts';
+import { readSite } from '../../src/store/site-reads.ts';
+import { sqliteDb, tempFolder } from '../helpers.ts';
 
 // RFC 822 as RSS 2.0 uses it (four-digit years, as every validator expects): "Tue, 18 Nov 2025 09:15:00 GMT".
 const rfc822 = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} (GMT|UT|[+-]\d{4})$/;
@@ -199,5 +208,32 @@ describe('an outlet\'s text in the feeds', () => {
     expect(atomXml(channel(''))).not.toContain('<summary');
     expect(JSON.parse(JSON.stringify(jsonFeed(channel('')))).items[0]).not.toHaveProperty('summary');
     expect(atomXml(channel(hostile))).toContain('<summary type="text">Reykjavik closed the airport &lt;img src=x onerror=alert(1)&gt; overnight &amp; more</summary>');
+  });
+});
+
+// A corrected headline kept the entry's updated (its newest article's date), so feed readers that show an entry again
+// by Atom's <updated> or JSON Feed's date_modified never showed the correction (a newcomer's trial).
+describe('a story entry\'s updated', () => {
+  it('is its newest article\'s date, and moves to when an outlet revised one of its articles', async () => {
+    const store = await openStore(join(tempFolder(), 'revised.db'));
+    const feed = await upsertFeed(store, { url: 'https://quake.example/feed.xml', title: 'Quake Wire' });
+    const item = (guid: string, title: string, published: string): FeedItem => ({ guid, title, url: `https://quake.example/${guid}`,
+      originalUrl: null, published, updated: null, dateFlag: null, author: null, summary: `${title}.`, contentHtml: '', image: null, categories: [] });
+    await saveFeedItems(store, feed, [item('a', 'Quake hits coast & town', '2026-12-02T09:00:00Z'), item('b', 'Aftershocks follow quake', '2026-12-02T10:00:00Z')], '2026-12-02T10:05:00.000Z');
+    const ids = (sqliteDb(store).prepare('SELECT id FROM articles ORDER BY id').all() as { id: number }[]).map((row) => row.id);
+    await saveMemberships(store, ids.map((articleId) => ({ articleId, storyId: 'quake' })), '2026-12-02T10:05:00.000Z');
+    await updateStory(store, { id: 'quake', title: 'Quake hits coast & town', leadArticleId: ids[0]!, score: 1, firstPublishedAt: '2026-12-02T09:00:00Z',
+      lastPublishedAt: '2026-12-02T10:00:00Z', articleCount: 2, sourceCount: 1 }, '2026-12-02T10:05:00.000Z');
+    const entry = async () => storyEntry(new SiteData(await readSite(store), Date.parse('2026-12-02T12:00:00Z')).stories[0]!, undefined);
+    expect((await entry()).updated).toBe('2026-12-02T10:00:00.000Z');
+    // The same item again, unchanged, a fetch later: nothing was revised.
+    await saveFeedItems(store, feed, [item('a', 'Quake hits coast & town', '2026-12-02T09:00:00Z')], '2026-12-02T10:20:00.000Z');
+    expect((await entry()).updated).toBe('2026-12-02T10:00:00.000Z');
+    await saveFeedItems(store, feed, [item('a', 'Magnitude 7.1 earthquake hits coast town, hundreds displaced', '2026-12-02T09:00:00Z')], '2026-12-02T11:30:00.000Z');
+    const revised = await entry();
+    expect(revised.contentHtml).toContain('Magnitude 7.1 earthquake');
+    expect(revised.updated).toBe('2026-12-02T11:30:00.000Z');
+    expect(revised.published).toBe('2026-12-02T09:00:00.000Z');
+    await store.close();
   });
 });

@@ -93,9 +93,19 @@ export function storyEntry(story: StoryView, site: URL | undefined): FeedEntry {
     summary: story.lead.summary,
     contentHtml: coverageHtml(story, url),
     published: new Date(story.firstPublishedAt).toISOString(),
-    updated: new Date(story.lastPublishedAt).toISOString(),
+    updated: entryUpdated(story),
     topics: story.topics,
   };
+}
+
+/**
+ * When a story's entry last changed, ISO 8601: its newest article's date, or a later revision of one of its articles (a
+ * corrected headline changes the entry's title or coverage list, and feed readers show an entry again by its updated,
+ * Atom's <updated> and JSON Feed's date_modified).
+ */
+function entryUpdated(story: StoryView): string {
+  const revisions = story.articles.map((article) => article.revisedAt).filter((at) => at !== null);
+  return new Date([story.lastPublishedAt, ...revisions].reduce((latest, at) => (Date.parse(at) > Date.parse(latest) ? at : latest))).toISOString();
 }
 
 /** The lead's summary, then every article of the story (the lead first) and a link to the story page. */
