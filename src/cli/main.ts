@@ -236,7 +236,10 @@ export async function main(argv: string[]): Promise<number> {
       const unknown = err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'([^']+)'/.exec(err.message)?.[1] : undefined;
       // "Option '--out <value>' argument missing", in our words.
       const missing = /^Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(err.message)?.[1];
-      const message = unknown ? `unknown option ${unknown}` : missing ? `${missing} needs a value` : err.message.split('\n')[0];
+      // "Option '--port' argument is ambiguous.": a value that starts with a dash ("--port -1", "--out -x").
+      const dashed = /^Option '(?:-\w, )?(--[\w-]+)' argument is ambiguous/.exec(err.message)?.[1];
+      const message = unknown ? `unknown option ${unknown}` : missing ? `${missing} needs a value`
+        : dashed ? `${dashed} needs a value; one that starts with "-" is given as ${dashed}=-…` : err.message.split('\n')[0];
       console.error(`wirefold ${name}: ${message}\nUsage: ${command.usage} (see "wirefold ${name} --help")`);
       return exitCodes.usage;
     }

@@ -175,7 +175,9 @@ function checkSiteUrl(siteUrl: string): void {
   if (!url || !/^https?:$/.test(url.protocol) || !/^https?:\/\//i.test(siteUrl)) {
     throw new UsageError(`--site-url must be an http:// or https:// address, not "${siteUrl}"`);
   }
-  if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
+  // Every page and feed would publish the credentials; the origin alone is what readers need.
+  if (url.username || url.password) throw new UsageError(`--site-url must not hold a user name or password; give the site's public address (${url.origin})`);
+  if (url.pathname !== '/' || url.search || url.hash) {
     throw new UsageError(`--site-url is the site's address without a path (${url.origin}); give the path with --base, e.g. --base ${url.pathname}`);
   }
 }

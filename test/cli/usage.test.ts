@@ -42,6 +42,8 @@ describe('wirefold command line', () => {
         line: 'wirefold watch: --every must be at most 168h (a week); for longer intervals use cron or a systemd timer' });
     }
     expect(runWirefold(['build', '--out']).stderr.split('\n')[0]).toBe('wirefold build: --out needs a value');
+    // parseArgs said "Option '--port' argument is ambiguous." of a value starting with a dash.
+    expect(runWirefold(['serve', '--port', '-1']).stderr.split('\n')[0]).toBe('wirefold serve: --port needs a value; one that starts with "-" is given as --port=-…');
     expect(runWirefold(['feeds', 'parse', '/no/such/feed.xml']).stderr.trim()).toBe('wirefold feeds: cannot read /no/such/feed.xml: no such file');
     expect(runWirefold(['feeds', 'add', 'not-a-url', '--db', join(tempFolder(), 'x.db')]).status).toBe(2);
   });
@@ -56,6 +58,8 @@ describe('wirefold command line', () => {
     expect(refusal(['--base', '/news?x=1'])).toEqual({ status: 2, line: 'wirefold build: --base must be a URL path such as /news/, and "news?x=1" is not a plain path segment' });
     expect(refusal(['--site-url', 'https://example.org/news'])).toEqual({ status: 2,
       line: "wirefold build: --site-url is the site's address without a path (https://example.org); give the path with --base, e.g. --base /news" });
+    expect(refusal(['--site-url', 'https://user:pw@example.org'])).toEqual({ status: 2,
+      line: "wirefold build: --site-url must not hold a user name or password; give the site's public address (https://example.org)" });
     expect(refusal(['--site-url', 'https://exa mple.org'])).toEqual({ status: 2, line: 'wirefold build: --site-url must be an http:// or https:// address, not "https://exa mple.org"' });
     // Accepted: they get as far as the missing store.
     expect(refusal(['--base', '/news/', '--site-url', 'https://example.org/']).status).toBe(1);
