@@ -1,5 +1,7 @@
 // `wirefold feeds …`: the source list and each feed's health, plus `feeds parse` to see a feed as ingest stores it.
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileErrorReason } from '../file-errors.ts';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openStore } from '../store/store.ts';
 import { isDemoStore } from '../store/demo-marker.ts';
@@ -60,6 +62,11 @@ export async function feedsCommand(settings: Settings, args: string[], values: R
         if (!feed) {
           throw new Error(`no feed ${target} (see "wirefold feeds list")`);
         }
+        // A feed removed before (kept disabled for its articles) or disabled by a 410 is off the list already.
+        if (feed.status === 'disabled') {
+          console.log(`feed ${feed.id} is already off the source list (${feed.lastError ?? 'disabled'}): ${feed.url}`);
+          return 0;
+        }
         await removeFeed(store, feed.id);
         console.log(`removed feed ${feed.id}: ${feed.url}`);
         return 0;
@@ -88,7 +95,8 @@ export async function feedsCommand(settings: Settings, args: string[], values: R
           feeds: (await listFeeds(store)).filter((feed) => feed.status === 'active')
             .map((feed) => ({ url: feed.url, title: feed.title, htmlUrl: feed.siteUrl, tags: feed.tags })),
         });
-        if (target) writeExport(target, opml);
+        // "-" is standard output, as for most command-line tools (it wrote a file named "-").
+        if (target && target !== '-') writeExport(target, opml);
         else process.stdout.write(opml);
         return 0;
       }
@@ -206,8 +214,15 @@ function writeExport(target: string, opml: string): void {
     }
   }
   const temporary = `${target}.wirefold-${process.pid}.tmp`;
-  writeFileSync(temporary, opml);
-  renameSync(temporary, target);
+  try {
+    writeFileSync(temporary, opml);
+    renameSync(temporary, target);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    // Node's message names the temporary file ("ENOENT: …, open 'x.opml.wirefold-24026.tmp'"), not the one asked for.
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? `no such folder ${dirname(resolve(target))}` : fileErrorReason(error);
+    throw new Error(`cannot write ${target}: ${reason}`);
+  }
 }
 
 function feedTable(feeds: readonly Feed[]): string {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { openStore } from '../../src/store/store.ts';
 import { upsertFeed } from '../../src/store/feeds.ts';
 import { ingestFeeds } from '../../src/ingest/ingest.ts';
@@ -95,6 +95,9 @@ describe('wirefold feeds', () => {
     await store.close();
     // A feed with articles is kept as a disabled record when removed; asking for it again must make it active again.
     expect(runWirefold(['feeds', 'remove', '1', '--db', db]).status).toBe(0);
+    // Removed again: it said "removed feed 1" a second time.
+    const again = runWirefold(['feeds', 'remove', '1', '--db', db]);
+    expect({ status: again.status, stdout: again.stdout.trim() }).toEqual({ status: 0, stdout: `feed 1 is already off the source list (removed from the source list): ${url}` });
     expect(runWirefold(['feeds', 'export', '--db', db]).stdout).not.toContain(url);
     expect(runWirefold(['feeds', 'add', url, '--db', db]).stdout.trim()).toBe(`feed 1: ${url} (followed again: it had been removed or disabled)`);
     store = await openStore(db);
@@ -102,6 +105,15 @@ describe('wirefold feeds', () => {
     expect((await ingestFeeds(store, { ...loopback, force: true })).updated).toBe(1);
     await store.close();
     expect(runWirefold(['feeds', 'export', '--db', db]).stdout).toContain(url);
+    // "-" is standard output (it wrote a file named "-"); a missing folder is named, not the temporary file's ENOENT.
+    const folder = tempFolder();
+    const dash = runWirefold(['feeds', 'export', '-', '--db', db], { cwd: folder });
+    expect(dash.stdout).toContain(url);
+    expect(existsSync(join(folder, '-'))).toBe(false);
+    const nowhere = runWirefold(['feeds', 'export', join(folder, 'no', 'list.opml'), '--db', db]);
+    expect({ status: nowhere.status, stderr: nowhere.stderr.trim() }).toEqual({ status: 1,
+      stderr: `wirefold feeds: cannot write ${join(folder, 'no', 'list.opml')}: no such folder ${join(folder, 'no')}` });
+    expect(readdirSync(folder)).toEqual([]);
   });
 
   it('parse --json prints every field ingest stores', () => {
