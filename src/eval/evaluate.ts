@@ -33,6 +33,12 @@ export interface LabelledArticle {
   labelTopic?: string;
 }
 
+/**
+ * The labelled articles of a JSON Lines file (../shared/eval/README.md: one object per line with id, title, text,
+ * published, source, label and maybe label_topic). Throws "<file>:<line>: …" for a line that is no JSON object or
+ * lacks an id or a label: such a line was read as an article with the label "undefined", and a file of them scored
+ * a perfect 1.000.
+ */
 export function readLabelledArticles(text: string, file: string): LabelledArticle[] {
   return text.split('\n').map((line, index) => ({ line, number: index + 1 })).filter(({ line }) => line.trim()).map(({ line, number }) => {
     let raw: Record<string, unknown>;
@@ -41,6 +47,11 @@ export function readLabelledArticles(text: string, file: string): LabelledArticl
     } catch {
       throw new Error(`${file}:${number}: not a JSON object`);
     }
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${file}:${number}: not a JSON object`);
+    // An id and a gold label are what scoring needs; a title or text may be empty (an article of few words is still
+    // an article of its set), so one odd line of a real set never stops the whole evaluation.
+    const missing = ['id', 'label'].filter((field) => !['string', 'number'].includes(typeof raw[field]) || raw[field] === '');
+    if (missing.length > 0) throw new Error(`${file}:${number}: no ${missing.join(', ')} (each line is one article: id, title, text, published, source, label)`);
     return {
       id: String(raw.id), title: String(raw.title ?? ''), text: String(raw.text ?? ''),
       published: typeof raw.published === 'string' ? raw.published : null,

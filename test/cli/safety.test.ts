@@ -357,6 +357,18 @@ describe('bad input', () => {
     expect(existsSync(join(folder, 's.db'))).toBe(false);
   });
 
+  // A file whose only line was {} scored 1.000 everywhere: read as one article with the label "undefined".
+  it('eval refuses a line that is no labelled article, naming the file and line', () => {
+    const folder = tempFolder();
+    const cases: [string, string][] = [['{}', 'no id, label'], ['{"id": 1, "title": "Quake", "label": ""}', 'no label'], ['{"title": "Quake", "label": "q"}', 'no id'], ['[1, 2]', 'not a JSON object'], ['null', 'not a JSON object']];
+    for (const [line, why] of cases) {
+      const file = join(folder, 'set.jsonl');
+      writeFileSync(file, `{"id": "a", "title": "Quake hits coast", "text": "", "label": "q"}\n${line}\n`);
+      const result = runWirefold(['eval', file]);
+      expect({ status: result.status, stderr: result.stderr.trim().split(' (each line')[0] }, line).toEqual({ status: 1, stderr: `wirefold eval: ${file}:2: ${why}` });
+    }
+  });
+
   it('takes options before the command, and each command\'s --help lists only its own options', () => {
     const db = storeWithFeed(tempFolder());
     const list = runWirefold(['--db', db, 'feeds', 'list']);
