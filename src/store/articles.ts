@@ -61,7 +61,10 @@ export async function saveFeedItems<S>(store: Store, feedId: number, items: read
           // An item kept off the stories for want of a date now carries one of its own: it takes its place in time.
           await q.run('UPDATE articles SET published_at = ?, date_flag = NULL, updated_at = ? WHERE id = ?', [item.published, now, known]);
           counts.updated++;
-        } else if (stored.content_hash === hash) {
+        } else if (stored.content_hash === hash || stored.feed_id !== feedId) {
+          // Another feed's item for the same URL adds a source, not its own words: two feeds carrying one URL with
+          // different descriptions (an aggregator's "Comments" beside the outlet's summary) rewrote the article on every
+          // fetch of either, re-embedding it each time and moving its story's feed entries as if revised.
           counts.unchanged++;
         } else {
           // New words: a new content hash, which has no embedding yet, so the embed stage picks the article up again.

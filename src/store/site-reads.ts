@@ -47,7 +47,9 @@ export async function articlesByStory(store: Store): Promise<Map<string, Article
     const article: ArticleSummary = {
       id: row.id, source: outletName(row.feed_title, row.feed_url), feedId: row.feed_id, url: row.canonical_url, title: row.title,
       summary: row.summary, image: row.image, publishedAt: row.published_at,
-      revisedAt: row.updated_at > row.first_seen_at ? row.updated_at : null,
+      // Compared as instants, as the feeds compare them (channel.ts), not as text: a store copied from elsewhere may
+      // write the same instant another way.
+      revisedAt: Date.parse(row.updated_at) > Date.parse(row.first_seen_at) ? row.updated_at : null,
     };
     const list = byStory.get(row.story_id);
     if (list) list.push(article);

@@ -68,6 +68,28 @@ describe.each(backends)('the store on $name', (backend) => {
     await store.close();
   });
 
+  // An aggregator's item links to the outlet's article with its own description ("Comments"): each fetch of either
+  // feed rewrote the shared article with its words, re-embedding it and moving its story's feed entries every run.
+  it('keeps an article\'s words its own feed\'s: another feed carrying its URL adds a source, and only its own feed revises it', async () => {
+    const store = await openStore(await backend.fresh('owners'));
+    const outlet = await upsertFeed(store, { url: 'https://outlet.example/feed', title: 'Outlet' });
+    const aggregator = await upsertFeed(store, { url: 'https://aggregator.example/feed', title: 'Aggregator' });
+    const story = item('moon', 'Lander touches down on the Moon', WIRE);
+    expect(await saveFeedItems(store, outlet, [story], now)).toEqual({ added: 1, updated: 0, unchanged: 0 });
+    const comments = { ...story, guid: 'agg-1', summary: 'Comments' };
+    for (const at of ['2026-11-20T12:15:00.000Z', '2026-11-20T12:30:00.000Z']) {
+      expect(await saveFeedItems(store, aggregator, [comments], at)).toEqual({ added: 0, updated: 0, unchanged: 1 });
+      expect(await saveFeedItems(store, outlet, [story], at)).toEqual({ added: 0, updated: 0, unchanged: 1 });
+    }
+    const read = async () => (await sqlOf(store).get<{ summary: string; updated_at: string; sources: number }>(
+      'SELECT summary, updated_at, (SELECT count(*) FROM article_sources) AS sources FROM articles'))!;
+    expect(await read()).toEqual({ summary: WIRE, updated_at: now, sources: 2 });
+    const revised = { ...story, title: 'Lander touches down near the lunar south pole' };
+    expect(await saveFeedItems(store, outlet, [revised], '2026-11-20T13:00:00.000Z')).toEqual({ added: 0, updated: 1, unchanged: 0 });
+    expect((await read()).updated_at).toBe('2026-11-20T13:00:00.000Z');
+    await store.close();
+  });
+
   it('saves items once, finds near-copy candidates by key, and marks a copy from another outlet', async () => {
     const store = await openStore(await backend.fresh('articles'));
     const wire = await upsertFeed(store, { url: 'https://wire.example/feed', title: 'Wire' });
