@@ -23,10 +23,14 @@ export function tempFolder(): string {
   return folder;
 }
 
-/** Runs the real command and waits for it (this process does nothing meanwhile); `user`: as that uid and gid (root only). */
-export function runWirefold(args: string[], options: { cwd?: string; timeout?: number; env?: NodeJS.ProcessEnv; user?: number } = {}) {
+/**
+ * Runs the real command and waits for it (this process does nothing meanwhile); `user`: as that uid and gid (root
+ * only); `input`: its standard input.
+ */
+export function runWirefold(args: string[], options: { cwd?: string; timeout?: number; env?: NodeJS.ProcessEnv; user?: number; input?: string } = {}) {
   const result = spawnSync(process.execPath, [join(repoRoot, 'scripts/wirefold.mjs'), ...args], {
     cwd: options.cwd ?? repoRoot,
+    ...(options.input === undefined ? {} : { input: options.input }),
     encoding: 'utf8',
     timeout: options.timeout ?? 120_000,
     env: { ...process.env, NO_COLOR: '1', ...options.env },

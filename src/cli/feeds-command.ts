@@ -62,12 +62,11 @@ export async function feedsCommand(settings: Settings, args: string[], values: R
         if (!feed) {
           throw new Error(`no feed ${target} (see "wirefold feeds list")`);
         }
-        // A feed removed before (kept disabled for its articles) or disabled by a 410 is off the list already.
-        if (feed.status === 'disabled') {
+        // A feed removed before and kept disabled for its articles, or disabled by a 410, is off the list already.
+        if (await removeFeed(store, feed.id) === 'already off') {
           console.log(`feed ${feed.id} is already off the source list (${feed.lastError ?? 'disabled'}): ${feed.url}`);
           return 0;
         }
-        await removeFeed(store, feed.id);
         console.log(`removed feed ${feed.id}: ${feed.url}`);
         return 0;
       }
@@ -218,7 +217,12 @@ function writeExport(target: string, opml: string): void {
     writeFileSync(temporary, opml);
     renameSync(temporary, target);
   } catch (error) {
-    rmSync(temporary, { force: true });
+    // Where the folder is missing or a file, there is no temporary file either, and removing it fails too.
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // nothing was written
+    }
     // Node's message names the temporary file ("ENOENT: …, open 'x.opml.wirefold-24026.tmp'"), not the one asked for.
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? `no such folder ${dirname(resolve(target))}` : fileErrorReason(error);
     throw new Error(`cannot write ${target}: ${reason}`);

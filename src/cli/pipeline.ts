@@ -66,7 +66,7 @@ const embedderOptions = (settings: Settings): EmbedderOptions =>
 
 /**
  * Fetches the due feeds and stores what is new. Returns why the run counts as failed, or null: a store without feeds,
- * or a run in which every due feed failed (the network is most likely down). Some feeds failing is normal and not a
+ * or a run in which every due feed failed. Some feeds failing is normal and not a
  * failure; they are listed.
  */
 export async function ingestStage(store: Store, settings: Settings): Promise<string | null> {
@@ -81,7 +81,8 @@ export async function ingestStage(store: Store, settings: Settings): Promise<str
     const line = `ingest: ${summary.feeds} feeds, ${summary.fetched} fetched, ${summary.notModified} not modified, ` +
       // On PostgreSQL the feeds this worker did not take include those another worker holds (leases).
       `${summary.skipped} ${store.kind === 'postgres' ? 'not due or taken by another worker' : 'not due'}, ${summary.failures.length} failed; ${summary.added} new articles, ${summary.updated} updated` +
-      (summary.heldBack > 0 ? `; ${summary.heldBack} held back (their host asked us to wait)` : '');
+      (summary.heldBack > 0 ? `; ${summary.heldBack} held back (their host asked us to wait)` : '') +
+      (summary.removed > 0 ? `; ${summary.removed} removed from the list meanwhile` : '');
     const { failures, warnings: _warnings, ...counts } = summary;
     // A run in which no feed was due tells nothing by itself: the feeds may all be waiting out the backoff of an outage.
     const stillFailing = summary.fetched + summary.notModified + summary.failures.length === 0 ? await allFeedsFailing(store) : null;
@@ -98,7 +99,8 @@ export async function ingestStage(store: Store, settings: Settings): Promise<str
 function ingestProblem(summary: IngestSummary, storePath: string, stillFailing: Outage | null): string | null {
   if (summary.feeds === 0) return `no feeds in ${storePath}: add some with "wirefold feeds import content/feeds.opml"`;
   if (stillFailing) return `${outageLine(stillFailing)} (none due yet: each waits before its next try)`;
-  const due = summary.feeds - summary.skipped - summary.heldBack;
+  // A feed removed while this run fetched it is no longer due: with it counted, a run whose every other feed failed read as good.
+  const due = summary.feeds - summary.skipped - summary.heldBack - summary.removed;
   if (due > 0 && summary.failures.length === due) {
     return summary.failures.every((failure) => failure.refused)
       ? `all ${due} feeds were refused: their addresses are loopback or private; pass --allow-private-addresses to fetch them`

@@ -64,6 +64,8 @@ export interface IngestSummary {
   unchanged: number;
   /** PostgreSQL: leased feeds given back unfetched, because their host had just asked for a wait (429/503). */
   heldBack: number;
+  /** Feeds taken off the source list (`feeds remove`) while this run fetched them: nothing of them was stored. */
+  removed: number;
   failures: FeedFailure[];
   warnings: FeedWarning[];
 }
@@ -99,7 +101,7 @@ export async function ingestFeeds(store: Store, options: IngestOptions = {}): Pr
   const feeds = await countActiveFeeds(store);
   const summary: IngestSummary = {
     feeds, fetched: 0, notModified: 0, skipped: feeds,
-    added: 0, updated: 0, unchanged: 0, heldBack: 0, failures: [], warnings: [],
+    added: 0, updated: 0, unchanged: 0, heldBack: 0, removed: 0, failures: [], warnings: [],
   };
   await keyUnkeyedArticles(store); // a store from before near-copy keys: key its articles once
 
@@ -315,6 +317,7 @@ class LandingWriter {
   #tally(landing: Landing, counts: Written): void {
     const summary = this.#summary;
     if (counts === 'removed') {
+      summary.removed++;
       summary.warnings.push({ url: landing.feed.url, warning: 'removed from the source list during this run; nothing of this fetch was stored' });
       return void this.#onWritten(++this.#done);
     }
@@ -341,9 +344,12 @@ async function write(store: Store, landing: Landing): Promise<Written> {
     return noCounts();
   }
   // `feeds remove` takes no lock, so it may run while this run fetches: a feed removed since it was taken stores
-  // nothing of this fetch (a never-fetched feed's row is gone, and its items failed the foreign key, counted as a
-  // failed feed; a removed feed's items must not reach the site either), and is no failure.
-  if (!await isFollowed(store, landing.feed.id)) return 'removed';
+  // nothing of this fetch (its items must not reach the site; a deleted row failed them on the foreign key) and is no
+  // failure. removeFeed keeps a leased feed's row, disabled, so its lease, and its host's, are given back here.
+  if (!await isFollowed(store, landing.feed.id)) {
+    await releaseLease(store, landing.feed.id);
+    return 'removed';
+  }
   if (landing.pauseHost) await pauseHost(store, landing.pauseHost.host, landing.pauseHost.until);
   const counts = landing.items.length > 0 ? await saveFeedItems(store, landing.feed.id, landing.items, landing.outcome.fetchedAt) : noCounts();
   await recordFetch(store, landing.feed.id, landing.outcome);

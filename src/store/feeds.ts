@@ -89,17 +89,34 @@ export async function followFeed(store: Store, feed: NewFeed, now: string = new 
   });
 }
 
-/** Removes a feed from the list; its articles stay (they are part of stories) but no longer name it as a source. */
-export async function removeFeed(store: Store, id: number): Promise<boolean> {
+/** What removeFeed did: deleted the feed, kept it as a disabled record, found it off the list already, or found none. */
+export type Removal = 'deleted' | 'disabled' | 'already off' | 'absent';
+
+/**
+ * Takes feed `id` off the source list. A feed something still points at stays as a disabled record: articles it first
+ * carried or carries as a source (stories show them), or an ingest run's lease (a run fetching it now stores nothing
+ * of it and gives the lease back: ingest.ts). Only a feed nothing points at is deleted, a disabled one too (gone with
+ * a 410, say). A feed disabled already and still pointed at is left as it is, its last error kept.
+ * Counting only articles.feed_id missed a feed that was only a second source of an article, whose DELETE then failed
+ * on the foreign key; deleting a feed a run was fetching made the run fail it the same way.
+ */
+export async function removeFeed(store: Store, id: number, now: string = new Date().toISOString()): Promise<Removal> {
   const q = sqlOf(store);
   return store.transaction(async () => {
-    const sourced = (await q.get<{ n: number }>('SELECT count(*) AS n FROM articles WHERE feed_id = ?', [id]))!;
-    if (sourced.n > 0) {
-      // Articles keep their outlet; the feed stays as a disabled record so history remains readable.
-      await q.run("UPDATE feeds SET status = 'disabled', last_error = 'removed from the source list' WHERE id = ?", [id]);
-      return true;
+    const feed = await q.get<{ status: string; pointed: number }>(
+      `SELECT status,
+         (EXISTS (SELECT 1 FROM articles WHERE feed_id = feeds.id) OR EXISTS (SELECT 1 FROM article_sources WHERE feed_id = feeds.id)
+          OR coalesce(lease_until, '') > ?) AS pointed
+       FROM feeds WHERE id = ?`, [now, id]);
+    if (!feed) return 'absent';
+    if (!feed.pointed) {
+      await q.run('DELETE FROM feeds WHERE id = ?', [id]);
+      return 'deleted';
     }
-    return (await q.run('DELETE FROM feeds WHERE id = ?', [id])) > 0;
+    if (feed.status === 'disabled') return 'already off';
+    // Articles keep their outlet; the feed stays as a disabled record so history remains readable.
+    await q.run("UPDATE feeds SET status = 'disabled', last_error = 'removed from the source list' WHERE id = ?", [id]);
+    return 'disabled';
   });
 }
 

@@ -105,6 +105,10 @@ describe('wirefold feeds', () => {
     expect((await ingestFeeds(store, { ...loopback, force: true })).updated).toBe(1);
     await store.close();
     expect(runWirefold(['feeds', 'export', '--db', db]).stdout).toContain(url);
+    // "-" is standard input to import, as it is standard output to export.
+    const other = join(tempFolder(), 'other.db');
+    const piped = runWirefold(['feeds', 'import', '-', '--db', other], { input: runWirefold(['feeds', 'export', '--db', db]).stdout });
+    expect({ status: piped.status, stdout: piped.stdout.trim() }).toEqual({ status: 0, stdout: 'imported 1 feeds from -' });
     // "-" is standard output (it wrote a file named "-"); a missing folder is named, not the temporary file's ENOENT.
     const folder = tempFolder();
     const dash = runWirefold(['feeds', 'export', '-', '--db', db], { cwd: folder });
@@ -114,6 +118,10 @@ describe('wirefold feeds', () => {
     expect({ status: nowhere.status, stderr: nowhere.stderr.trim() }).toEqual({ status: 1,
       stderr: `wirefold feeds: cannot write ${join(folder, 'no', 'list.opml')}: no such folder ${join(folder, 'no')}` });
     expect(readdirSync(folder)).toEqual([]);
+    // A file where a folder should be: the reason, not Node's ENOTDIR naming the temporary file.
+    writeFileSync(join(folder, 'afile'), '');
+    expect(runWirefold(['feeds', 'export', join(folder, 'afile', 'list.opml'), '--db', db]).stderr.trim()).toBe(
+      `wirefold feeds: cannot write ${join(folder, 'afile', 'list.opml')}: a part of its path is a file, not a folder`);
   });
 
   it('parse --json prints every field ingest stores', () => {

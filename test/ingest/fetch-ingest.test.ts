@@ -152,8 +152,15 @@ describe('ingest over HTTP', () => {
       expect(summary.added).toBe(0);
       expect(summary.warnings.map((warning) => warning.url).sort()).toEqual([`${slowBase}/new.xml`, `${slowBase}/old.xml`]);
       expect(summary.warnings[0]!.warning).toBe('removed from the source list during this run; nothing of this fetch was stored');
+      expect(summary.removed).toBe(2);
       expect(await countArticles(store)).toBe(1);
-      expect((await listFeeds(store)).map((feed) => [feed.id, feed.status])).toEqual([[known, 'disabled']]);
+      // Both kept as disabled records while the run held them, their leases given back.
+      expect((await listFeeds(store)).map((feed) => [feed.id, feed.status])).toEqual([[fresh, 'disabled'], [known, 'disabled']]);
+      expect(sqliteDb(store).prepare('SELECT count(*) AS n FROM feeds WHERE lease_until IS NOT NULL OR leased_by IS NOT NULL').get()).toEqual({ n: 0 });
+      // Nothing points at the never-fetched one any more: removed again, it goes.
+      const again = await openStore(path);
+      expect(await removeFeed(again, fresh)).toBe('deleted');
+      await again.close();
     } finally {
       await store.close();
       await new Promise<void>((resolve) => slow.close(() => resolve()));

@@ -62,9 +62,23 @@ describe.each(backends)('the store on $name', (backend) => {
     await recordFetch(store, id, { fetchedAt: now, status: 200, error: null, nextFetchAt: null, etag: '"e"', itemsSeen: 3 });
     expect(await findFeed(store, 'https://a2.example/feed')).toMatchObject({ consecutiveFailures: 0, failingSince: null, etag: '"e"', itemsSeen: 3 });
     await saveFeedItems(store, id, [item('one', 'Satellites launched', WIRE)], now);
-    expect(await removeFeed(store, id)).toBe(true);
-    expect(await removeFeed(store, other)).toBe(true);
+    expect(await removeFeed(store, id)).toBe('disabled');
+    expect(await removeFeed(store, other)).toBe('deleted');
+    expect(await removeFeed(store, other)).toBe('absent');
+    expect(await removeFeed(store, id)).toBe('already off');
     expect((await listFeeds(store)).map((row) => [row.id, row.status])).toEqual([[id, 'disabled']]);
+    // A feed that is only a second source of an article (the same URL in two feeds): its DELETE failed on the foreign key.
+    const second = await upsertFeed(store, { url: 'https://c.example/feed' });
+    await saveFeedItems(store, second, [item('one', 'Satellites launched', WIRE)], now);
+    expect(await removeFeed(store, second)).toBe('disabled');
+    // A feed an ingest run holds (leased: being fetched now) stays as a disabled record until the run lets it go.
+    const leased = await upsertFeed(store, { url: 'https://d.example/feed' });
+    await sqlOf(store).run("UPDATE feeds SET lease_until = '2999-01-01T00:00:00.000Z', leased_by = 'a run' WHERE id = ?", [leased]);
+    expect(await removeFeed(store, leased)).toBe('disabled');
+    // Off the list for good (a 410) and nothing points at it: deleted, no longer listed for ever.
+    const gone = await upsertFeed(store, { url: 'https://e.example/feed' });
+    await sqlOf(store).run("UPDATE feeds SET status = 'disabled', last_error = 'gone (HTTP 410): feed disabled' WHERE id = ?", [gone]);
+    expect(await removeFeed(store, gone)).toBe('deleted');
     await store.close();
   });
 
