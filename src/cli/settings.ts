@@ -131,7 +131,11 @@ export function settingsFrom(flags: Record<string, string | boolean | undefined>
   if (!(imageModes as readonly string[]).includes(images)) throw new UsageError(`--images must be ${imageModes.join(', ')}, not ${images}`);
   const leaseText = text('leaseSeconds') ?? '600';
   const leaseSeconds = Number(leaseText);
-  if (!Number.isFinite(leaseSeconds) || leaseSeconds <= 0) throw new UsageError(`WIREFOLD_LEASE_SECONDS must be a positive number of seconds, not ${leaseText}`);
+  // At most a day: leases are renewed on a timer of a third of the lease, and a Node timer over 2^31 - 1 ms fires at
+  // once (7,000,000 s renewed every millisecond; 1e300 ended the run with "Invalid time value").
+  if (!Number.isFinite(leaseSeconds) || leaseSeconds <= 0 || leaseSeconds > 86_400) {
+    throw new UsageError(`WIREFOLD_LEASE_SECONDS must be a positive number of seconds, at most 86400 (a day), not ${leaseText}`);
+  }
   const settings: Omit<Settings, 'given'> = {
     storePath: text('storePath') ?? defaultStorePath,
     outDir: text('outDir') ?? 'dist',

@@ -35,6 +35,12 @@ describe('wirefold command line', () => {
     expect(flag.status).toBe(2);
     expect(flag.stderr).toContain('Usage: wirefold ingest');
     expect(runWirefold(['watch', '--every', 'often']).status).toBe(2);
+    // The lease is renewed on a timer of a third of it: 7,000,000 s renewed every millisecond.
+    for (const lease of ['7000000', '1e300', '0']) {
+      const result = runWirefold(['ingest', '--db', join(tempFolder(), 'none.db')], { env: { ...process.env, WIREFOLD_LEASE_SECONDS: lease } });
+      expect({ status: result.status, line: result.stderr.split('\n')[0] }, lease).toEqual({ status: 2,
+        line: `wirefold ingest: WIREFOLD_LEASE_SECONDS must be a positive number of seconds, at most 86400 (a day), not ${lease}` });
+    }
     // A Node timer over 2^31 - 1 ms fires at once: "--every 700h" rebuilt in a tight loop, fetching every feed.
     for (const every of ['169h', '700h', '9999999999h']) {
       const result = runWirefold(['watch', '--every', every, '--db', join(tempFolder(), 'none.db')]);
