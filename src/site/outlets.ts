@@ -2,6 +2,8 @@
 // An outlet is identified by its site's registrable domain (tldts, from the public suffix list), so its several feeds
 // ("FOX News" news and "Fox News" video) count as one source in a story.
 import { parse } from 'tldts';
+import { registrableDomain } from '../model/domain.ts';
+export { registrableDomain } from '../model/domain.ts';
 
 export interface Outlet {
   /** The outlet's identity: its registrable domain ("foxnews.com"), or its cleaned name when the feed has no domain. */
@@ -19,13 +21,6 @@ export function outletOf(feedTitle: string | null, siteUrl: string | null, feedU
   return { key: domain ?? `name:${name.toLowerCase()}`, name };
 }
 
-/** "edition.cnn.com" → "cnn.com", "www.bbc.co.uk" → "bbc.co.uk"; null for IP addresses and unreadable URLs. */
-export function registrableDomain(url: string | null): string | null {
-  if (!url) return null;
-  // Private suffixes (github.io, blogspot.com) count: two blogs on one host are two outlets.
-  const parsed = parse(url, { allowPrivateDomains: true });
-  return parsed.isIp ? null : parsed.domain;
-}
 
 // Where a channel title joins the outlet's name to a section: "NYT > U.S. News", "Articles | Mail Online".
 const separator = /\s+[|>»·:–—-]\s+|:\s+/;

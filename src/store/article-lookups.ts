@@ -159,12 +159,17 @@ export class FeedLookups {
     if (!this.#sources.has(guid)) this.#sources.set(guid, id);
   }
 
-  /** An article took new words (and new keys): it moves between content hashes if it is this feed's. */
+  /**
+   * An article took new words (and new keys) from this feed, which owns it from now on (articles.ts ArticleOwners may
+   * hand it over): it leaves its old hash's list if `feedId`, its owner before, was this feed, and joins the new one's.
+   */
   rewritten(id: number, feedId: number, oldHash: string, newHash: string): void {
     this.#keysStale = true;
-    if (feedId !== this.feedId) return;
-    const old = this.#byHash.get(oldHash) ?? [];
-    if (old.includes(id)) old.splice(old.indexOf(id), 1);
+    // The save's feed writes only articles it owns afterwards (articles.ts ArticleOwners: it may take one over).
+    if (feedId === this.feedId) {
+      const old = this.#byHash.get(oldHash) ?? [];
+      if (old.includes(id)) old.splice(old.indexOf(id), 1);
+    }
     this.#listed(this.#byHash, newHash).push(id);
   }
 

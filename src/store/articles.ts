@@ -7,6 +7,7 @@ import type { Store } from './store.ts';
 import { fromJson, toJson } from './store.ts';
 import { sqlOf } from './connection.ts';
 import { COPY_CANDIDATES, FeedLookups, keyCarriers } from './article-lookups.ts';
+import { registrableDomain } from '../model/domain.ts';
 
 /** Identity of an article's words: when it changes, the article is re-embedded. */
 export function contentHash(title: string, summary: string): string {
@@ -17,6 +18,45 @@ export function contentHash(title: string, summary: string): string {
 // dropped its index), and hashing every new article's words for it cost about 0.7 s of bench/ingest's first run. The
 // column stays rather than being dropped by a migration, so that an older Wirefold still running against the same
 // store (an ingest worker on a shared PostgreSQL, a scheduled run mid-upgrade) can go on inserting articles.
+
+/**
+ * Whose words an article shows when several feeds carry its URL: the feed that first carried it (articles.feed_id),
+ * until its publisher's feed carries it too, or that first feed is off the source list. Another feed's words for the
+ * same URL used to rewrite the article on every fetch of either: an aggregator's "Comments" and the outlet's summary
+ * took turns, re-embedding the article each run and moving its story's feed entries as if revised; keeping the first
+ * feed's words for good left an aggregator's "Comments" on the site when the aggregator was first. The publisher: a
+ * feed whose site (or own address) has the registrable domain of the article's link, as outlets are told apart
+ * (site/outlets.ts). Reads each feed once per save.
+ */
+class ArticleOwners {
+  readonly #store: Store;
+  readonly #feedId: number;
+  readonly #feeds = new Map<number, { domains: (string | null)[]; active: boolean }>();
+
+  constructor(store: Store, feedId: number) {
+    this.#store = store;
+    this.#feedId = feedId;
+  }
+
+  /** True when this save's feed may take over an article `owner` carried first, whose link is `url`. */
+  async mayTakeOver(owner: number, url: string | null): Promise<boolean> {
+    const first = await this.#feed(owner);
+    if (!first.active) return true;
+    const domain = registrableDomain(url);
+    const publishes = (feed: { domains: (string | null)[] }) => domain !== null && feed.domains.includes(domain);
+    return publishes(await this.#feed(this.#feedId)) && !publishes(first);
+  }
+
+  async #feed(id: number): Promise<{ domains: (string | null)[]; active: boolean }> {
+    let found = this.#feeds.get(id);
+    if (!found) {
+      const row = await sqlOf(this.#store).get<{ url: string; site_url: string | null; status: string }>('SELECT url, site_url, status FROM feeds WHERE id = ?', [id]);
+      found = { domains: row ? [registrableDomain(row.site_url), registrableDomain(row.url)] : [], active: row?.status === 'active' };
+      this.#feeds.set(id, found);
+    }
+    return found;
+  }
+}
 
 /**
  * Stores what one feed served: new items become articles, changed ones are updated, known ones cost nothing. `judge`
@@ -38,6 +78,7 @@ export async function saveFeedItems<S>(store: Store, feedId: number, items: read
   const sketches: (S | undefined)[] = [];
   const sketchOf = (index: number): S => (sketches[index] ??= judge.sketch(items[index]!.title, items[index]!.summary));
 
+  const owners = new ArticleOwners(store, feedId);
   await store.transaction(async () => {
     const lookups = await FeedLookups.read(store, feedId,
       items.map((item, index) => ({ guid: item.guid, url: item.url, distinctUrl: distinctUrls[index]!, hash: hashes[index]! })),
@@ -61,18 +102,18 @@ export async function saveFeedItems<S>(store: Store, feedId: number, items: read
           // An item kept off the stories for want of a date now carries one of its own: it takes its place in time.
           await q.run('UPDATE articles SET published_at = ?, date_flag = NULL, updated_at = ? WHERE id = ?', [item.published, now, known]);
           counts.updated++;
-        } else if (stored.content_hash === hash || stored.feed_id !== feedId) {
-          // Another feed's item for the same URL adds a source, not its own words: two feeds carrying one URL with
-          // different descriptions (an aggregator's "Comments" beside the outlet's summary) rewrote the article on every
-          // fetch of either, re-embedding it each time and moving its story's feed entries as if revised.
+        } else if (stored.content_hash === hash || (stored.feed_id !== feedId && !await owners.mayTakeOver(stored.feed_id, item.url))) {
+          // Another feed's item for the same URL adds a source, not its words (see ArticleOwners).
           counts.unchanged++;
         } else {
           // New words: a new content hash, which has no embedding yet, so the embed stage picks the article up again.
+          // From another feed, only the article's publisher or its carrier once its first feed is gone: it takes the
+          // article over, so that the words it gave are not undone by the feed it took them from.
           await q.run(
-            `UPDATE articles SET title = ?, summary = ?, content_html = ?, author = ?, image = ?, categories = ?,
+            `UPDATE articles SET feed_id = ?, title = ?, summary = ?, content_html = ?, author = ?, image = ?, categories = ?,
                published_at = coalesce(?, published_at), updated_at = ?, content_hash = ?, text_fingerprint = ''
              WHERE id = ?`,
-            [item.title, item.summary, item.contentHtml, item.author, item.image, toJson(item.categories),
+            [feedId, item.title, item.summary, item.contentHtml, item.author, item.image, toJson(item.categories),
               item.published, now, hash, known]);
           await saveCopyKeys(store, known, judge.keys(sketchOf(index)), true);
           lookups.rewritten(known, stored.feed_id, stored.content_hash, hash);

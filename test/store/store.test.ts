@@ -83,24 +83,42 @@ describe.each(backends)('the store on $name', (backend) => {
   });
 
   // An aggregator's item links to the outlet's article with its own description ("Comments"): each fetch of either
-  // feed rewrote the shared article with its words, re-embedding it and moving its story's feed entries every run.
-  it('keeps an article\'s words its own feed\'s: another feed carrying its URL adds a source, and only its own feed revises it', async () => {
+  // feed rewrote the shared article with its words, re-embedding it and moving its story's feed entries every run; and
+  // keeping the first carrier's words for good left "Comments" on the site when the aggregator came first.
+  it('shows an article in its publisher\'s words: another feed carrying its URL adds a source, and the publisher takes it over', async () => {
     const store = await openStore(await backend.fresh('owners'));
-    const outlet = await upsertFeed(store, { url: 'https://outlet.example/feed', title: 'Outlet' });
-    const aggregator = await upsertFeed(store, { url: 'https://aggregator.example/feed', title: 'Aggregator' });
-    const story = item('moon', 'Lander touches down on the Moon', WIRE);
-    expect(await saveFeedItems(store, outlet, [story], now)).toEqual({ added: 1, updated: 0, unchanged: 0 });
-    const comments = { ...story, guid: 'agg-1', summary: 'Comments' };
-    for (const at of ['2026-11-20T12:15:00.000Z', '2026-11-20T12:30:00.000Z']) {
-      expect(await saveFeedItems(store, aggregator, [comments], at)).toEqual({ added: 0, updated: 0, unchanged: 1 });
-      expect(await saveFeedItems(store, outlet, [story], at)).toEqual({ added: 0, updated: 0, unchanged: 1 });
+    const outlet = await upsertFeed(store, { url: 'https://feeds.news.example/all.xml', title: 'News Example' });
+    const aggregator = await upsertFeed(store, { url: 'https://aggregator.example/rss', title: 'Aggregator' });
+    const other = await upsertFeed(store, { url: 'https://other.example/feed', title: 'Other' });
+    const read = async (guid: string) => (await sqlOf(store).get<{ summary: string; feed_id: number; updated_at: string }>(
+      'SELECT summary, feed_id, updated_at FROM articles WHERE canonical_url = ?', [`https://news.example/${guid}`]))!;
+    const story = (guid: string) => item(guid, 'Lander touches down on the Moon', WIRE);
+    const comments = (guid: string) => ({ ...story(guid), guid: `agg-${guid}`, summary: 'Comments' });
+    const at = (minutes: number) => new Date(Date.parse(now) + minutes * 60_000).toISOString();
+
+    // The outlet first: the aggregator's fetches add a source and change nothing, however often.
+    await saveFeedItems(store, outlet, [story('moon')], now);
+    for (const minutes of [15, 30]) {
+      expect(await saveFeedItems(store, aggregator, [comments('moon')], at(minutes))).toEqual({ added: 0, updated: 0, unchanged: 1 });
+      expect(await saveFeedItems(store, outlet, [story('moon')], at(minutes))).toEqual({ added: 0, updated: 0, unchanged: 1 });
     }
-    const read = async () => (await sqlOf(store).get<{ summary: string; updated_at: string; sources: number }>(
-      'SELECT summary, updated_at, (SELECT count(*) FROM article_sources) AS sources FROM articles'))!;
-    expect(await read()).toEqual({ summary: WIRE, updated_at: now, sources: 2 });
-    const revised = { ...story, title: 'Lander touches down near the lunar south pole' };
-    expect(await saveFeedItems(store, outlet, [revised], '2026-11-20T13:00:00.000Z')).toEqual({ added: 0, updated: 1, unchanged: 0 });
-    expect((await read()).updated_at).toBe('2026-11-20T13:00:00.000Z');
+    expect(await read('moon')).toEqual({ summary: WIRE, feed_id: outlet, updated_at: now });
+    // The aggregator first: the publisher's words replace "Comments" once, and stay.
+    await saveFeedItems(store, aggregator, [comments('mars')], now);
+    expect((await read('mars')).summary).toBe('Comments');
+    expect(await saveFeedItems(store, outlet, [story('mars')], at(15))).toEqual({ added: 0, updated: 1, unchanged: 0 });
+    expect(await saveFeedItems(store, aggregator, [comments('mars')], at(30))).toEqual({ added: 0, updated: 0, unchanged: 1 });
+    expect(await read('mars')).toEqual({ summary: WIRE, feed_id: outlet, updated_at: at(15) });
+    // Neither publishes it: the first carrier keeps it, until it is off the source list.
+    await saveFeedItems(store, aggregator, [{ ...comments('venus'), url: 'https://blog.example/venus', originalUrl: null }], now);
+    const venus = { ...story('venus'), guid: 'other-venus', url: 'https://blog.example/venus', originalUrl: null, summary: 'A blog post.' };
+    expect(await saveFeedItems(store, other, [venus], at(15))).toEqual({ added: 0, updated: 0, unchanged: 1 });
+    expect(await removeFeed(store, aggregator)).toBe('disabled');
+    expect(await saveFeedItems(store, other, [venus], at(30))).toEqual({ added: 0, updated: 1, unchanged: 0 });
+    // The publisher's own correction still lands.
+    expect(await saveFeedItems(store, outlet, [{ ...story('moon'), title: 'Lander touches down near the lunar south pole' }], at(60)))
+      .toEqual({ added: 0, updated: 1, unchanged: 0 });
+    expect((await read('moon')).updated_at).toBe(at(60));
     await store.close();
   });
 
