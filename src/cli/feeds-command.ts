@@ -62,12 +62,10 @@ export async function feedsCommand(settings: Settings, args: string[], values: R
         if (!feed) {
           throw new Error(`no feed ${target} (see "wirefold feeds list")`);
         }
+        const removal = await removeFeed(store, feed.id);
         // A feed removed before and kept disabled for its articles, or disabled by a 410, is off the list already.
-        if (await removeFeed(store, feed.id) === 'already off') {
-          console.log(`feed ${feed.id} is already off the source list (${feed.lastError ?? 'disabled'}): ${feed.url}`);
-          return 0;
-        }
-        console.log(`removed feed ${feed.id}: ${feed.url}`);
+        if (removal === 'already off') console.log(`feed ${feed.id} is already off the source list (${feed.lastError ?? 'disabled'}): ${feed.url}`);
+        else console.log(`removed feed ${feed.id}: ${feed.url}${removal === 'disabled' ? ' (kept as a disabled record: its articles, or a run fetching it now, point at it)' : ''}`);
         return 0;
       }
       case 'import': {

@@ -99,8 +99,8 @@ const commands: Record<string, Command> = {
     usage: `wirefold feeds list [--json]
        wirefold feeds add <url> [--title T] [--tag T]
        wirefold feeds remove <id-or-url>
-       wirefold feeds import <file.opml>
-       wirefold feeds export [file.opml]
+       wirefold feeds import <file.opml|->
+       wirefold feeds export [file.opml|-]
        wirefold feeds parse <file-or-url> [--json]`,
     settings: ['storePath', 'allowPrivateAddresses'], maxArguments: 2,
     options: {

@@ -258,6 +258,8 @@ class LandingWriter {
   readonly #onWritten: (done: number) => void;
   /** Feeds given back unfetched and not fetched since (summary.heldBack). */
   readonly #heldBack = new Set<number>();
+  /** Feeds whose last landing found them removed from the source list (summary.removed). */
+  readonly #removed = new Set<number>();
   #pending: Landing[] = [];
   #timer: NodeJS.Timeout | undefined;
   #writing: Promise<void> = Promise.resolve();
@@ -316,8 +318,11 @@ class LandingWriter {
 
   #tally(landing: Landing, counts: Written): void {
     const summary = this.#summary;
+    // Feeds, not landings: on PostgreSQL a feed removed and followed again during the run may be taken again.
+    if (counts === 'removed') this.#removed.add(landing.feed.id);
+    else this.#removed.delete(landing.feed.id);
+    summary.removed = this.#removed.size;
     if (counts === 'removed') {
-      summary.removed++;
       summary.warnings.push({ url: landing.feed.url, warning: 'removed from the source list during this run; nothing of this fetch was stored' });
       return void this.#onWritten(++this.#done);
     }

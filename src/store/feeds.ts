@@ -103,6 +103,10 @@ export type Removal = 'deleted' | 'disabled' | 'already off' | 'absent';
 export async function removeFeed(store: Store, id: number, now: string = new Date().toISOString()): Promise<Removal> {
   const q = sqlOf(store);
   return store.transaction(async () => {
+    // PostgreSQL: the row is locked first, in a statement of its own, so that a write holding it (ingest's isFollowed)
+    // ends before the look below, whose snapshot then sees what that write stored (else its DELETE failed on the
+    // foreign key of the article it had just stored).
+    if (q.dialect === 'postgres') await q.get('SELECT id FROM feeds WHERE id = ? FOR UPDATE', [id]);
     const feed = await q.get<{ status: string; pointed: number }>(
       `SELECT status,
          (EXISTS (SELECT 1 FROM articles WHERE feed_id = feeds.id) OR EXISTS (SELECT 1 FROM article_sources WHERE feed_id = feeds.id)
@@ -120,9 +124,15 @@ export async function removeFeed(store: Store, id: number, now: string = new Dat
   });
 }
 
-/** True when feed `id` is still on the source list (its row exists and is active): not removed, not disabled. */
+/**
+ * True when feed `id` is still on the source list (its row exists and is active): not removed, not disabled. Asked in
+ * the transaction that then writes the feed's items, it holds the answer until that transaction ends: on PostgreSQL
+ * the row is locked (FOR SHARE), so a `feeds remove` waits for the write instead of landing between the check and it;
+ * SQLite's one writer at a time needs no lock.
+ */
 export async function isFollowed(store: Store, id: number): Promise<boolean> {
-  return (await sqlOf(store).get("SELECT 1 AS one FROM feeds WHERE id = ? AND status = 'active'", [id])) !== undefined;
+  const q = sqlOf(store);
+  return (await q.get(`SELECT 1 AS one FROM feeds WHERE id = ? AND status = 'active'${q.dialect === 'postgres' ? ' FOR SHARE' : ''}`, [id])) !== undefined;
 }
 
 /** Records one fetch attempt: validators, health, schedule and (on a permanent redirect) the feed's new URL. */

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { openStore, schemaVersion, StoreMissingError } from '../../src/store/store.ts';
 import { migrations } from '../../src/store/migrations.ts';
-import { findFeed, listFeeds, recordFetch, removeFeed, upsertFeed } from '../../src/store/feeds.ts';
+import { findFeed, isFollowed, listFeeds, recordFetch, removeFeed, upsertFeed } from '../../src/store/feeds.ts';
 import { copyCandidates, countArticles, countNearCopies, getArticles, unclusteredArticles } from '../../src/store/articles.ts';
 import { saveFeedItems } from '../../src/ingest/save-items.ts';
 import { anyTextMissingEmbedding, loadEmbeddings, recentEmbeddings, saveEmbeddings, textsMissingEmbeddings } from '../../src/store/embeddings.ts';
@@ -119,6 +119,30 @@ describe.each(backends)('the store on $name', (backend) => {
     expect(await saveFeedItems(store, outlet, [{ ...story('moon'), title: 'Lander touches down near the lunar south pole' }], at(60)))
       .toEqual({ added: 0, updated: 1, unchanged: 0 });
     expect((await read('moon')).updated_at).toBe(at(60));
+    await store.close();
+  });
+
+  // PostgreSQL: a `feeds remove` committed between ingest's isFollowed and its write let a "removed" feed's items reach
+  // the site (a newcomer's review). SQLite needs no test: one writer at a time, and a second BEGIN IMMEDIATE in this
+  // synchronous process would only wait out its busy timeout.
+  it('makes a removal wait for an ingest write that found the feed followed (PostgreSQL)', async (context) => {
+    if (backend.name !== 'postgres') context.skip();
+    const location = await backend.fresh('follow-lock');
+    const store = await openStore(location);
+    const feed = await upsertFeed(store, { url: 'https://news.example/feed' });
+    const remover = await openStore(location);
+    let removal: Promise<unknown> | undefined;
+    let settled = false;
+    await store.transaction(async () => {
+      expect(await isFollowed(store, feed)).toBe(true);
+      removal = removeFeed(remover, feed).then((result) => { settled = true; return result; });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(settled).toBe(false);
+      await saveFeedItems(store, feed, [item('late', 'Satellites launched', WIRE)], now);
+    });
+    // Done after the write: the feed now has an article, so it is kept as a disabled record, not deleted under it.
+    expect(await removal).toBe('disabled');
+    await remover.close();
     await store.close();
   });
 
