@@ -3,7 +3,6 @@
 // ("FOX News" news and "Fox News" video) count as one source in a story.
 import { parse } from 'tldts';
 import { registrableDomain } from '../model/domain.ts';
-export { registrableDomain } from '../model/domain.ts';
 
 export interface Outlet {
   /** The outlet's identity: its registrable domain ("foxnews.com"), or its cleaned name when the feed has no domain. */
@@ -20,7 +19,6 @@ export function outletOf(feedTitle: string | null, siteUrl: string | null, feedU
   const name = cleanOutletName(feedTitle ?? '', domain) || domain || hostOf(feedUrl);
   return { key: domain ?? `name:${name.toLowerCase()}`, name };
 }
-
 
 // Where a channel title joins the outlet's name to a section: "NYT > U.S. News", "Articles | Mail Online".
 const separator = /\s+[|>»·:–—-]\s+|:\s+/;

@@ -165,7 +165,6 @@ export class FeedLookups {
    */
   rewritten(id: number, feedId: number, oldHash: string, newHash: string): void {
     this.#keysStale = true;
-    // The save's feed writes only articles it owns afterwards (articles.ts ArticleOwners: it may take one over).
     if (feedId === this.feedId) {
       const old = this.#byHash.get(oldHash) ?? [];
       if (old.includes(id)) old.splice(old.indexOf(id), 1);

@@ -1,6 +1,7 @@
 // Outlet names as readers know them, from channel titles seen in real feeds, and one outlet across its feeds.
 import { describe, expect, it } from 'vitest';
-import { cleanOutletName, outletDisplayNames, outletOf, registrableDomain } from '../../src/site/outlets.ts';
+import { cleanOutletName, outletDisplayNames, outletOf } from '../../src/site/outlets.ts';
+import { registrableDomain } from '../../src/model/domain.ts';
 
 describe('cleanOutletName', () => {
   it.each([
