@@ -356,9 +356,12 @@ async function write(store: Store, landing: Landing): Promise<Written> {
     return 'removed';
   }
   if (landing.pauseHost) await pauseHost(store, landing.pauseHost.host, landing.pauseHost.until);
-  const counts = landing.items.length > 0 ? await saveFeedItems(store, landing.feed.id, landing.items, landing.outcome.fetchedAt) : noCounts();
+  // The fetch is recorded before the items are saved (one transaction either way): saving asks whose site a link is
+  // (articles.ts ArticleOwners), and a feed's site address is first known from the fetch. Saved first, a publisher's
+  // first fetch could not take its articles over from an aggregator that carried them before, and its next fetches
+  // answered 304.
   await recordFetch(store, landing.feed.id, landing.outcome);
-  return counts;
+  return landing.items.length > 0 ? await saveFeedItems(store, landing.feed.id, landing.items, landing.outcome.fetchedAt) : noCounts();
 }
 
 const noCounts = (): SaveCounts => ({ added: 0, updated: 0, unchanged: 0 });

@@ -83,7 +83,8 @@ export async function followFeed(store: Store, feed: NewFeed, now: string = new 
     const id = await upsertFeed(store, feed, now);
     if (known?.status === 'disabled') {
       await sqlOf(store).run(
-        "UPDATE feeds SET status = 'active', last_error = NULL, consecutive_failures = 0, failing_since = NULL, next_fetch_at = NULL WHERE id = ?", [id]);
+        // Its validators go too: a feed followed again is read whole once, not answered 304 on what it sent before.
+        "UPDATE feeds SET status = 'active', last_error = NULL, consecutive_failures = 0, failing_since = NULL, next_fetch_at = NULL, etag = NULL, last_modified = NULL WHERE id = ?", [id]);
     }
     return { id, was: known === null ? 'new' : known.status === 'disabled' ? 'disabled' : 'followed' };
   });

@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/store.ts';
-import { listFeeds, removeFeed, upsertFeed } from '../../src/store/feeds.ts';
+import { followFeed, listFeeds, removeFeed, upsertFeed } from '../../src/store/feeds.ts';
 import { countArticles } from '../../src/store/articles.ts';
 import { ingestFeeds } from '../../src/ingest/ingest.ts';
 import { tempFolder, sqliteDb } from '../helpers.ts';
@@ -164,6 +164,34 @@ describe('ingest over HTTP', () => {
     } finally {
       await store.close();
       await new Promise<void>((resolve) => slow.close(() => resolve()));
+    }
+  });
+
+  // The fetch was recorded after the items were saved, so a publisher's first fetch did not know its own site yet
+  // (its channel link) and left an aggregator's "Comments" on the article; later fetches answered 304 (a newcomer's trial).
+  it('gives an aggregator\'s article to its publisher on the publisher\'s first fetch, and a feed followed again is read whole', async () => {
+    const path = join(tempFolder(), 'publisher.db');
+    const store = await openStore(path);
+    const channel = (site: string, summary: string) => `<?xml version="1.0"?><rss version="2.0"><channel><title>${site}</title><link>https://${site}/</link>
+<item><title>Lander touches down</title><link>https://pub.example/news/lander</link><guid>${site}-1</guid><pubDate>Mon, 16 Nov 2026 10:00:00 GMT</pubDate><description>${summary}</description></item>
+</channel></rss>`;
+    const feeds = createServer((request, response) => void response.writeHead(200, { 'content-type': 'application/rss+xml', etag: '"same"' })
+      .end(request.url === '/agg.xml' ? channel('agg.example', 'Comments') : channel('pub.example', 'The lander touched down near the south pole.')));
+    const { base: feedBase } = await listenOnLoopback(feeds);
+    try {
+      await upsertFeed(store, { url: `${feedBase}/agg.xml` });
+      await ingestFeeds(store, loopback);
+      const publisher = await upsertFeed(store, { url: `${feedBase}/pub.xml` });
+      expect((await ingestFeeds(store, loopback)).updated).toBe(1);
+      const article = () => sqliteDb(store).prepare('SELECT feed_id, summary FROM articles').get();
+      expect(article()).toEqual({ feed_id: publisher, summary: 'The lander touched down near the south pole.' });
+      // Removed, then followed again: its stored validators go, so it is read whole once instead of answered 304.
+      expect(await removeFeed(store, publisher)).toBe('disabled');
+      await followFeed(store, { url: `${feedBase}/pub.xml` });
+      expect((await listFeeds(store)).find((feed) => feed.id === publisher)).toMatchObject({ status: 'active', etag: null });
+    } finally {
+      await store.close();
+      await new Promise<void>((resolve) => feeds.close(() => resolve()));
     }
   });
 });
