@@ -125,8 +125,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   // Registered before the first await, so that no stop can find the folder unregistered.
   const forgetStop = options.beforeStopExit?.(async () => {
     stopping = true;
-    // Pagefind is killed first, synchronously, while its folder is still there: a Pagefind that finds the folder gone
-    // panics on our stderr (stderr is shared with it) before a gentler signal lands. Then withdraw, whose first,
+    // Pagefind is sent SIGTERM first, synchronously, while its folder is still there: a Pagefind that finds the folder
+    // gone panics on our stderr (stderr is shared with it) before the signal lands. Then withdraw, whose first,
     // synchronous step takes the folder from under the other writers.
     const pagefindStopped = searchIndex ? searchIndex.stopSearchIndexing() : import('./search-index.ts').then((module) => module.stopSearchIndexing());
     await Promise.all([pagefindStopped, site.withdraw(), keeping?.stop()]);

@@ -69,8 +69,8 @@ let stopped = false;
 const pagefindExitWaitMs = 1_000;
 
 /**
- * For a process about to exit on a stop signal: ends Pagefind's service process if one runs (SIGKILL, then Pagefind's
- * close(); the index write under way then fails) and waits, at most pagefindExitWaitMs, until it has exited and Node
+ * For a process about to exit on a stop signal: ends Pagefind's service process if one runs (Pagefind's close() sends
+ * it SIGTERM; the index write under way then fails) and waits, at most pagefindExitWaitMs, until it has exited and Node
  * has reaped it, so that the build leaves no orphan, running or defunct (a container whose first process does not reap
  * orphans would keep a defunct one). Pagefind's API does not expose its process: it is found among this process's
  * children by name (Linux /proc; elsewhere it is ended but not waited for). No index starts after this.
@@ -80,7 +80,7 @@ export async function stopSearchIndexing(): Promise<void> {
   if (!running) return;
   const pagefind = running;
   running = null;
-  await closeAndReap(pagefind, 'SIGKILL');
+  await closeAndReap(pagefind);
 }
 
 /**
@@ -88,18 +88,8 @@ export async function stopSearchIndexing(): Promise<void> {
  * after a build as after a stop. A process that exits with Pagefind still running leaves an orphan, and Pagefind's CPU
  * time is then missing from the build's own (`/usr/bin/time`, and so bench/build, count a child only once reaped).
  */
-async function closeAndReap(pagefind: typeof import('pagefind'), kill?: 'SIGKILL'): Promise<void> {
+async function closeAndReap(pagefind: typeof import('pagefind')): Promise<void> {
   const services = childProcesses(process.pid).filter((child) => child.command.includes('pagefind'));
-  // On a stop, Pagefind is killed first, synchronously: close() shuts the pipe it answers on before its SIGTERM lands,
-  // and a Pagefind busy indexing could write its answer into the shut pipe first and panic ("Broken pipe") on our
-  // stderr (seen once in test/crash/build-stop.test.ts). The index it was writing is discarded anyway.
-  for (const service of kill ? services : []) {
-    try {
-      process.kill(service.pid, kill);
-    } catch {
-      // gone already
-    }
-  }
   await pagefind.close();
   const deadline = Date.now() + pagefindExitWaitMs;
   while (services.some((service) => existsSync(`/proc/${service.pid}`)) && Date.now() < deadline) await sleep(10);
